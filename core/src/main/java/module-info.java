@@ -1,0 +1,15 @@
+/// posix4j: the POSIX system facilities the JDK lacks, through `java.lang.foreign`.
+///
+/// The module calls native code, so the JVM must grant it native access:
+/// `--enable-native-access=org.posix4j` on the module path, or
+/// `--enable-native-access=ALL-UNNAMED` when the jar sits on the class path (an executable jar can
+/// say `Enable-Native-Access: ALL-UNNAMED` in its manifest instead). Without the flag the JDK
+/// prints a warning on first use.
+module org.posix4j {
+    exports org.posix4j;
+    exports org.posix4j.io;
+    exports org.posix4j.process;
+    exports org.posix4j.system;
+    exports org.posix4j.fs;
+    exports org.posix4j.terminal;
+}

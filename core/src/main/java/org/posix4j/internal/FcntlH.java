@@ -1,0 +1,73 @@
+package org.posix4j.internal;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.invoke.MethodHandle;
+
+/// Raw bindings for <fcntl.h> and <sys/ioctl.h>. No policy here.
+public final class FcntlH {
+    private FcntlH() {}
+
+    /// int open(const char *pathname, int flags, ... /* mode_t mode */);   open(2)
+    public static final MethodHandle OPEN = Libc.errnoSetting("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    /// int fcntl(int fd, int cmd, ... /* int arg */);   fcntl(2)
+    public static final MethodHandle FCNTL_INT = Libc.errnoSetting("fcntl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    /// int ioctl(int fd, unsigned long request, ... /* unsigned long arg */);   ioctl(2)
+    public static final MethodHandle IOCTL_LONG = Libc.errnoSetting("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
+    /// int posix_fallocate(int fd, off_t offset, off_t len);   posix_fallocate(3); returns an error number.
+    public static final MethodHandle POSIX_FALLOCATE = Libc.plain("posix_fallocate",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    /// int posix_fadvise(int fd, off_t offset, off_t len, int advice);   posix_fadvise(2); returns an error number.
+    public static final MethodHandle POSIX_FADVISE = Libc.plain("posix_fadvise",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    /// int fallocate(int fd, int mode, off_t offset, off_t len);   fallocate(2)
+    public static final MethodHandle FALLOCATE = Libc.errnoSetting("fallocate",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+
+    /// O_RDONLY
+    public static final int O_RDONLY = 0;
+    /// O_WRONLY
+    public static final int O_WRONLY = 1;
+    /// O_RDWR
+    public static final int O_RDWR = 2;
+    /// O_CREAT
+    public static final int O_CREAT = 0100;
+    /// O_EXCL
+    public static final int O_EXCL = 0200;
+    /// O_NOCTTY
+    public static final int O_NOCTTY = 0400;
+    /// O_TRUNC
+    public static final int O_TRUNC = 01000;
+    /// O_APPEND
+    public static final int O_APPEND = 02000;
+    /// O_NONBLOCK
+    public static final int O_NONBLOCK = 04000;
+    /// O_DIRECTORY
+    public static final int O_DIRECTORY = 0200000;
+    /// O_NOFOLLOW
+    public static final int O_NOFOLLOW = 0400000;
+    /// O_CLOEXEC
+    public static final int O_CLOEXEC = 02000000;
+    /// O_PATH
+    public static final int O_PATH = 010000000;
+    /// AT_FDCWD
+    public static final int AT_FDCWD = -100;
+
+    /// F_DUPFD_CLOEXEC
+    public static final int F_DUPFD_CLOEXEC = 1030;
+    /// F_GETFD
+    public static final int F_GETFD = 1;
+    /// F_SETFD
+    public static final int F_SETFD = 2;
+    /// F_GETFL
+    public static final int F_GETFL = 3;
+    /// FD_CLOEXEC
+    public static final int FD_CLOEXEC = 1;
+}

@@ -1,0 +1,15 @@
+package org.posix4j.system;
+
+import java.util.List;
+
+/// One group from the group database (struct group), as getgrnam(3) returns it.
+///
+/// @param name the group name
+/// @param gid the group id
+/// @param members the user names listed as members (not those with it as primary group)
+public record GroupEntry(String name, int gid, List<String> members) {
+    /// Copies the member list.
+    public GroupEntry {
+        members = List.copyOf(members);
+    }
+}

@@ -1,0 +1,90 @@
+package org.posix4j.terminal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.posix4j.PosixException;
+import org.posix4j.internal.CStrings;
+import org.posix4j.internal.Libc;
+import org.posix4j.internal.StdlibH;
+import org.posix4j.internal.UnistdH;
+import org.posix4j.io.Fd;
+
+/// Terminal queries and the foreground process group.
+///
+/// Thread safety: all methods may be called from any thread.
+public final class Terminal {
+    private static final int PATH_BUFFER = 4096;
+
+    private Terminal() {}
+
+    /// Whether `fd` refers to a terminal: isatty(3).
+    public static boolean isTerminal(Fd fd) {
+        try {
+            return (int) UnistdH.ISATTY.invokeExact(Libc.errnoSlot(), fd.intValue()) == 1;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    /// The path of the terminal `fd` refers to, such as "/dev/pts/3": ttyname_r(3). Equivalent
+    /// to `Netsys_posix.ttyname`.
+    ///
+    /// @throws PosixException ENOTTY if `fd` is not a terminal, EBADF if it is not open
+    public static String name(Fd fd) throws PosixException {
+        int n = fd.intValue();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(PATH_BUFFER);
+            int rc = (int) UnistdH.TTYNAME_R.invokeExact(n, buf, buf.byteSize());
+            Libc.checkReturned(rc, "ttyname_r", "fd " + n);
+            return CStrings.read(buf, 0);
+        } catch (Throwable t) {
+            throw Libc.propagate(t);
+        }
+    }
+
+    /// The path that names the controlling terminal of the calling process: ctermid(3). On
+    /// Linux this is always "/dev/tty", whether or not there is a controlling terminal; opening
+    /// it fails with ENXIO when there is none. Equivalent to `Netsys_posix.ctermid`.
+    public static String controllingTerminalPath() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(StdlibH.L_CTERMID);
+            MemorySegment r = (MemorySegment) StdlibH.CTERMID.invokeExact(buf);
+            return r.equals(MemorySegment.NULL) ? "" : CStrings.read(buf, 0);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    /// The foreground process group of the terminal `fd`, which must be the caller's controlling
+    /// terminal: tcgetpgrp(3). Equivalent to `Netsys_posix.tcgetpgrp`.
+    ///
+    /// @throws PosixException ENOTTY if `fd` is not the controlling terminal of the caller
+    public static int foregroundProcessGroup(Fd fd) throws PosixException {
+        int n = fd.intValue();
+        MemorySegment errno = Libc.errnoSlot();
+        try {
+            return Libc.check((int) UnistdH.TCGETPGRP.invokeExact(errno, n), errno, "tcgetpgrp", "fd " + n);
+        } catch (Throwable t) {
+            throw Libc.propagate(t);
+        }
+    }
+
+    /// Makes `pgid` the foreground process group of the controlling terminal `fd`:
+    /// tcsetpgrp(3). A caller in a background group gets SIGTTOU unless it blocks or ignores it.
+    /// Equivalent to `Netsys_posix.tcsetpgrp`.
+    ///
+    /// @throws PosixException ENOTTY if `fd` is not the caller's controlling terminal, EPERM if
+    ///     `pgid` is not a group of the caller's session
+    public static void setForegroundProcessGroup(Fd fd, int pgid) throws PosixException {
+        if (pgid <= 0) {
+            throw new IllegalArgumentException("pgid must be positive: " + pgid);
+        }
+        int n = fd.intValue();
+        MemorySegment errno = Libc.errnoSlot();
+        try {
+            Libc.check((int) UnistdH.TCSETPGRP.invokeExact(errno, n, pgid), errno, "tcsetpgrp", "fd " + n + ", " + pgid);
+        } catch (Throwable t) {
+            throw Libc.propagate(t);
+        }
+    }
+}
