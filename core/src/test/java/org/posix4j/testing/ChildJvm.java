@@ -28,11 +28,14 @@ public final class ChildJvm implements AutoCloseable {
         this.process = process;
         this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        this.err = CompletableFuture.supplyAsync(() -> {
+        this.err = new CompletableFuture<>();
+        // A thread of its own per child: a shared pool would let one child that never closes
+        // stderr starve the readers of the others.
+        Thread.ofPlatform().daemon().name("child-stderr-" + process.pid()).start(() -> {
             try {
-                return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                err.complete(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
-                return e.toString();
+                err.complete(e.toString());
             }
         });
     }
