@@ -27,9 +27,6 @@ public final class FcntlH {
     /// int posix_fadvise(int fd, off_t offset, off_t len, int advice);   posix_fadvise(2); returns an error number.
     public static final MethodHandle POSIX_FADVISE = Libc.plain("posix_fadvise",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
-    /// int fallocate(int fd, int mode, off_t offset, off_t len);   fallocate(2)
-    public static final MethodHandle FALLOCATE = Libc.errnoSetting("fallocate",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
 
     /// O_RDONLY
     public static final int O_RDONLY = 0;

@@ -78,12 +78,7 @@ public final class UnistdH {
     /// int pipe2(int pipefd[2], int flags);   pipe(2)
     public static final MethodHandle PIPE2 = Libc.errnoSetting("pipe2",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    /// off_t lseek(int fd, off_t offset, int whence);   lseek(2)
-    public static final MethodHandle LSEEK = Libc.errnoSetting("lseek",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
 
     /// _SC_OPEN_MAX, for sysconf.
     public static final int SC_OPEN_MAX = 4;
-    /// _SC_GETPW_R_SIZE_MAX, for sysconf.
-    public static final int SC_GETPW_R_SIZE_MAX = 70;
 }

@@ -24,10 +24,6 @@ import org.posix4j.internal.UnistdH;
 /// Thread safety: an `Fd` may be shared between threads. Closing it while another thread is
 /// blocked reading or writing it does not interrupt that thread; that thread's next call fails.
 public final class Fd implements Closeable {
-    private static final Fd STDIN = new Fd(0, false);
-    private static final Fd STDOUT = new Fd(1, false);
-    private static final Fd STDERR = new Fd(2, false);
-
     private final int fd;
     private final boolean owned;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -45,31 +41,27 @@ public final class Fd implements Closeable {
         return new Fd(checkNumber(fd), true);
     }
 
-    /// A view of descriptor `fd` that is never closed by this object.
+    /// A view of descriptor `fd` that is never closed by this object. Each call answers a new
+    /// view, so closing one view never makes another unusable.
     ///
     /// @throws IllegalArgumentException if `fd` is negative
     public static Fd borrow(int fd) {
-        return switch (checkNumber(fd)) {
-            case 0 -> STDIN;
-            case 1 -> STDOUT;
-            case 2 -> STDERR;
-            default -> new Fd(fd, false);
-        };
+        return new Fd(checkNumber(fd), false);
     }
 
-    /// A borrowed view of standard input, descriptor 0.
+    /// A new borrowed view of standard input, descriptor 0.
     public static Fd stdin() {
-        return STDIN;
+        return new Fd(0, false);
     }
 
-    /// A borrowed view of standard output, descriptor 1.
+    /// A new borrowed view of standard output, descriptor 1.
     public static Fd stdout() {
-        return STDOUT;
+        return new Fd(1, false);
     }
 
-    /// A borrowed view of standard error, descriptor 2.
+    /// A new borrowed view of standard error, descriptor 2.
     public static Fd stderr() {
-        return STDERR;
+        return new Fd(2, false);
     }
 
     private static int checkNumber(int fd) {

@@ -24,6 +24,9 @@ final class FdInputStream extends InputStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
+        if (!fd.isOpen()) {
+            throw new IOException("stream closed: " + fd);
+        }
         if (len == 0) {
             return 0;
         }

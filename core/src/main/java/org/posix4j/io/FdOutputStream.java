@@ -24,6 +24,9 @@ final class FdOutputStream extends OutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
+        if (!fd.isOpen()) {
+            throw new IOException("stream closed: " + fd);
+        }
         buffer.lock.lock();
         try {
             MemorySegment seg = buffer.segment();
