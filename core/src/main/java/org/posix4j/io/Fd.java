@@ -71,7 +71,8 @@ public final class Fd implements Closeable {
         return fd;
     }
 
-    /// Opens `path` with open(2) `flags` (always adding O_CLOEXEC) and `mode` for created files.
+    /// Opens `path` with open(2) `flags` ([OpenFlags], always adding O_CLOEXEC) and `mode` for
+    /// created files.
     ///
     /// @throws PosixException with the errno of open(2), such as ENOENT or EACCES
     public static Fd open(String path, int flags, int mode) throws PosixException {
