@@ -1,0 +1,74 @@
+package org.posix4j.cli;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import org.posix4j.PosixException;
+import org.posix4j.cli.command.RootCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/// Entry point of the `posix4j` command.
+///
+/// Exit codes: 0 success, 1 a failed system call or an invalid argument (the reason on stderr,
+/// no stack trace), 2 a usage error (the usage on stderr), 70 an internal error (with the stack
+/// trace, since it is a bug).
+public final class Main {
+    /// A system call failed or an argument was invalid.
+    public static final int EXIT_FAILURE = 1;
+    /// The command line could not be parsed; picocli's own code for it.
+    public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
+    /// A bug: EX_SOFTWARE from sysexits.h.
+    public static final int EXIT_INTERNAL = 70;
+
+    private Main() {}
+
+    /// Runs the command line `args` and exits the JVM with its exit code.
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /// Runs the command line `args` on standard output and error, without exiting the JVM.
+    ///
+    /// Output is UTF-8 whatever the locale: JSON must be, and with a C locale the JDK would
+    /// otherwise turn every non-ASCII character of a path or host name into '?'.
+    ///
+    /// @return the exit code, as listed in the class description
+    public static int run(String... args) {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        try {
+            return execute(new RootCommand(), out, err, args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /// Parses `args` against `command`, runs it and answers the exit code. Separate from
+    /// [#run(String...)] so that tests can drive the error handling with commands of their own.
+    static int execute(Object command, PrintWriter out, PrintWriter err, String... args) {
+        return new CommandLine(command)
+                .setOut(out)
+                .setErr(err)
+                .setExecutionExceptionHandler(Main::failed)
+                .execute(args);
+    }
+
+    /// Reports what a command threw. Failures the user can act on (a system call refused, an
+    /// invalid value, a feature this kernel lacks) are one line; anything else is a bug and
+    /// keeps its stack trace for the report.
+    private static int failed(Exception e, CommandLine command, ParseResult parsed) {
+        PrintWriter err = command.getErr();
+        String name = command.getCommandSpec().qualifiedName();
+        if (e instanceof PosixException || e instanceof IllegalArgumentException
+                || e instanceof UnsupportedOperationException) {
+            err.println(name + ": " + Objects.requireNonNullElse(e.getMessage(), e.getClass().getName()));
+            return EXIT_FAILURE;
+        }
+        err.println(name + ": internal error, please report it with this trace:");
+        e.printStackTrace(err);
+        return EXIT_INTERNAL;
+    }
+}

@@ -1,0 +1,139 @@
+package org.posix4j.cli.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/// A child process of the test (usually a JVM running the command), with its stdout and stderr
+/// collected, so that whatever the command changes or prints stays out of the test JVM.
+public final class ChildProcess implements AutoCloseable {
+    private static final long TIMEOUT_SECONDS = 60;
+
+    private final Process process;
+    private final InputStream stdout;
+    private final ByteArrayOutputStream stdoutSoFar = new ByteArrayOutputStream();
+    private final CompletableFuture<String> stderr;
+
+    private ChildProcess(Process process) {
+        this.process = process;
+        this.stdout = process.getInputStream();
+        // A thread of its own: the common pool may have a single thread, which one child that
+        // stays alive would hold, starving the stderr reader of the next child.
+        this.stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()),
+                task -> Thread.ofPlatform().daemon().name("stderr of " + process.pid()).start(task));
+    }
+
+    /// The command line that runs `main` with `args` in a fresh JVM of the test's JDK, on the
+    /// test class path, with native access granted as the launcher grants it to the module.
+    public static List<String> java(Class<?> main, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-Xshare:auto");
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(main.getName());
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /// Starts `builder`'s command with stdout and stderr as pipes.
+    public static ChildProcess start(ProcessBuilder builder) throws IOException {
+        return new ChildProcess(builder.redirectOutput(ProcessBuilder.Redirect.PIPE)
+                .redirectError(ProcessBuilder.Redirect.PIPE).start());
+    }
+
+    /// Runs `command` to its end with stdin empty.
+    public static Result run(List<String> command) throws IOException, InterruptedException {
+        try (ChildProcess child = start(new ProcessBuilder(command))) {
+            return child.finish();
+        }
+    }
+
+    /// Runs `command` to its end and answers its stdout, asserting success and an empty stderr:
+    /// for the independent tools (`id`, `uname`...) whose answers the tests compare against.
+    public static String output(String... command) throws IOException, InterruptedException {
+        Result r = run(List.of(command));
+        if (r.exitCode() != 0 || !r.stderr().isEmpty()) {
+            throw new AssertionError(String.join(" ", command) + " failed: " + r);
+        }
+        return r.stdout().strip();
+    }
+
+    /// Whether `program` is an executable file in a directory of PATH.
+    public static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// The child's pid.
+    public long pid() {
+        return process.pid();
+    }
+
+    /// Reads stdout until a line starting with `marker` and answers everything before that line
+    /// and the rest of the marker line, while the child keeps running.
+    ///
+    /// @throws AssertionError if stdout ends first
+    public String[] readUntil(String marker) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b; (b = stdout.read()) != -1; ) {
+            if (b != '\n') {
+                line.write(b);
+                continue;
+            }
+            String text = line.toString(StandardCharsets.UTF_8);
+            line.reset();
+            if (text.startsWith(marker)) {
+                return new String[] {stdoutSoFar.toString(StandardCharsets.UTF_8), text.substring(marker.length())};
+            }
+            stdoutSoFar.writeBytes((text + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        throw new AssertionError("the child ended without printing " + marker + "; stdout: " + stdoutSoFar
+                + "; stderr: " + stderr.join());
+    }
+
+    /// Closes the child's stdin, waits for its end and answers what it did.
+    public Result finish() throws IOException, InterruptedException {
+        process.getOutputStream().close();
+        String out = stdoutSoFar.toString(StandardCharsets.UTF_8) + readAll(stdout);
+        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the child did not end within " + TIMEOUT_SECONDS + " s; stdout: " + out);
+        }
+        return new Result(process.exitValue(), out, stderr.join());
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+
+    private static String readAll(InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /// What a child process did.
+    ///
+    /// @param exitCode its exit code
+    /// @param stdout everything it printed on stdout, as UTF-8
+    /// @param stderr everything it printed on stderr, as UTF-8
+    public record Result(int exitCode, String stdout, String stderr) {}
+}

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Smoke test of the ./posix4j launcher, run after the test suite: the command works through the
+# launcher as a user runs it, prints nothing on stderr, passes exit codes through, finds a JDK 25
+# when JAVA_HOME names an older one, and says what to install when there is none.
+#
+# Prints one PASS, FAIL or SKIP line per check; exits non-zero if any check failed.
+#
+# Environment:
+#   JDK17             an older JDK for the JAVA_HOME checks (default
+#                     /usr/lib/jvm/java-17-openjdk-amd64); a fake one stands in if it is missing.
+#   POSIX4J_JVM_DIR   read by scripts/jdk.sh: the directory searched for JDKs instead of
+#                     /usr/lib/jvm. This script sets it to a missing directory, and puts an old
+#                     JDK first on PATH and in JAVA_HOME, to simulate a machine without JDK 25.
+set -uo pipefail
+
+repo=$(dirname -- "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")")
+launcher=$repo/posix4j
+jdk17=${JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}
+work=$(mktemp -d)
+trap 'rm -rf -- "$work"' EXIT
+failures=0
+rc=0
+
+pass() { echo "PASS: $*"; }
+fail() {
+    echo "FAIL: $*"
+    failures=$((failures + 1))
+}
+
+# Runs a command with stdout and stderr in $work/out and $work/err, its exit code in $rc.
+run() {
+    "$@" >"$work/out" 2>"$work/err"
+    rc=$?
+}
+
+# Checks the last run: exit code $1 (or "nonzero"), then an empty stderr unless told otherwise.
+expect() {
+    local name=$1 want=$2 stderr=${3:-empty}
+    if [[ $want == nonzero && $rc == 0 ]] || [[ $want != nonzero && $rc != "$want" ]]; then
+        fail "$name: exit code $rc, expected $want; stderr: $(head -c 2000 "$work/err")"
+        return 1
+    fi
+    if [[ $stderr == empty && -s $work/err ]]; then
+        fail "$name: stderr is not empty: $(head -c 2000 "$work/err")"
+        return 1
+    fi
+    return 0
+}
+
+# The value at a path of keys in the JSON of $work/out, such as: json ids uid
+json() {
+    python3 -c 'import json, sys
+value = json.load(open(sys.argv[1]))
+for key in sys.argv[2:]:
+    value = value[key]
+print(value)' "$work/out" "$@"
+}
+
+run "$launcher" info
+if expect "posix4j info" 0; then
+    if grep -q '^System$' "$work/out" && grep -q '^Resource limits$' "$work/out" \
+        && grep -q '^  release  *'"$(uname -r)"'$' "$work/out"; then
+        pass "posix4j info prints the sections, with uname -r as release"
+    else
+        fail "posix4j info: sections or release missing: $(head -c 2000 "$work/out")"
+    fi
+fi
+
+run "$launcher" info --json
+if expect "posix4j info --json" 0; then
+    if ! python3 -m json.tool "$work/out" >/dev/null 2>"$work/json-err"; then
+        fail "posix4j info --json is not JSON: $(cat "$work/json-err")"
+    elif [[ $(json ids uid) != "$(id -u)" ]]; then
+        fail "posix4j info --json: ids.uid is $(json ids uid), id -u says $(id -u)"
+    elif [[ $(json ids gid) != "$(id -g)" ]]; then
+        fail "posix4j info --json: ids.gid is $(json ids gid), id -g says $(id -g)"
+    elif [[ $(json uname release) != "$(uname -r)" ]]; then
+        fail "posix4j info --json: uname.release is $(json uname release), uname -r says $(uname -r)"
+    elif [[ $(json uname machine) != "$(uname -m)" ]]; then
+        fail "posix4j info --json: uname.machine is $(json uname machine), uname -m says $(uname -m)"
+    else
+        pass "posix4j info --json is valid JSON agreeing with id and uname"
+    fi
+fi
+
+run "$launcher" --help
+if expect "posix4j --help" 0; then
+    if grep -q '^Usage: posix4j' "$work/out" && grep -q '^  info ' "$work/out"; then
+        pass "posix4j --help shows the usage and the info command"
+    else
+        fail "posix4j --help: no usage: $(head -c 2000 "$work/out")"
+    fi
+fi
+
+run "$launcher" info --bogus
+if expect "posix4j info --bogus" 2 nonempty; then
+    if grep -q "^Unknown option: '--bogus'" "$work/err" && [[ ! -s $work/out ]]; then
+        pass "posix4j info --bogus is a usage error with exit code 2"
+    else
+        fail "posix4j info --bogus: unexpected output: $(head -c 2000 "$work/err")"
+    fi
+fi
+
+ln -s "$launcher" "$work/posix4j-link"
+run sh -c 'cd "$1" && exec ./posix4j-link info --json' sh "$work"
+if expect "posix4j through a symlink from another directory" 0; then
+    if python3 -m json.tool "$work/out" >/dev/null 2>&1; then
+        pass "posix4j works through a symlink from another directory"
+    else
+        fail "posix4j through a symlink: output is not JSON"
+    fi
+fi
+
+# A stand-in for an old JDK where none is installed: the launcher reads its release file.
+if [[ ! -x $jdk17/bin/javac ]]; then
+    echo "SKIP: no JDK 17 at $jdk17; a fake JDK 17 stands in for the checks below"
+    jdk17=$work/fake-jdk-17
+    mkdir -p "$jdk17/bin"
+    printf '#!/bin/sh\necho "fake JDK 17" >&2\nexit 1\n' >"$jdk17/bin/java"
+    cp "$jdk17/bin/java" "$jdk17/bin/javac"
+    chmod +x "$jdk17/bin/java" "$jdk17/bin/javac"
+    echo 'JAVA_VERSION="17.0.1"' >"$jdk17/release"
+fi
+
+run env JAVA_HOME="$jdk17" "$launcher" --version
+if expect "posix4j with JAVA_HOME at JDK 17" 0; then
+    runtime=$(sed -n 2p "$work/out")
+    if [[ $runtime =~ ^Java\ (2[5-9]|[3-9][0-9]) ]]; then
+        pass "with JAVA_HOME=$jdk17 the launcher still runs on a JDK 25+ ($runtime)"
+    else
+        fail "with JAVA_HOME=$jdk17 the command ran on: $runtime"
+    fi
+fi
+
+run env JAVA_HOME="$jdk17" "$launcher" info --json
+if expect "posix4j info --json with JAVA_HOME at JDK 17" 0; then
+    if python3 -m json.tool "$work/out" >/dev/null 2>&1; then
+        pass "with JAVA_HOME=$jdk17, posix4j info --json works"
+    else
+        fail "with JAVA_HOME=$jdk17, posix4j info --json is not JSON"
+    fi
+fi
+
+run env POSIX4J_JVM_DIR=/nonexistent JAVA_HOME="$jdk17" PATH="$jdk17/bin:$PATH" "$launcher" info
+if expect "posix4j without any JDK 25" nonzero nonempty; then
+    if grep -q '^posix4j needs a JDK 25 or newer' "$work/err" \
+        && grep -q 'apt-get install temurin-25-jdk' "$work/err" && grep -q 'JAVA_HOME=/path/to/jdk' "$work/err" \
+        && [[ ! -s $work/out ]]; then
+        pass "without a JDK 25 the launcher says what to install and exits with $rc"
+    else
+        fail "without a JDK 25: unexpected message: $(head -c 2000 "$work/err")"
+    fi
+fi
+
+run env -u JAVA_HOME POSIX4J_JVM_DIR=/nonexistent PATH="$jdk17/bin:$PATH" "$launcher" info
+if expect "posix4j without JAVA_HOME or any JDK 25" nonzero nonempty; then
+    if grep -q '^posix4j needs a JDK 25 or newer' "$work/err" && grep -q 'JAVA_HOME is not set' "$work/err"; then
+        pass "without JAVA_HOME or a JDK 25 the launcher says what to install and exits with $rc"
+    else
+        fail "without JAVA_HOME or a JDK 25: unexpected message: $(head -c 2000 "$work/err")"
+    fi
+fi
+
+if ((failures > 0)); then
+    echo "smoke-launcher: $failures check(s) failed"
+    exit 1
+fi
+echo "smoke-launcher: all checks passed"
