@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
 import org.posix4j.testing.ChildJvm;
+import org.posix4j.testing.Report;
 import org.posix4j.testing.Proc;
 
 class SessionsTest {
@@ -51,21 +52,11 @@ class SessionsTest {
             System.out.println("sid=" + Sessions.newSession());
             System.out.println("ready");
             System.in.read();
-            report("setsid", Sessions::newSession);
-            report("setpgrp", Sessions::newProcessGroup);
+            Report.value("setsid", Sessions::newSession);
+            Report.value("setpgrp", Sessions::newProcessGroup);
         }
 
-        interface Call {
-            int run() throws PosixException;
-        }
 
-        static void report(String name, Call call) {
-            try {
-                System.out.println(name + "=ok " + call.run());
-            } catch (PosixException e) {
-                System.out.println(name + "=" + e.errno().orElseThrow());
-            }
-        }
     }
 
     @Test

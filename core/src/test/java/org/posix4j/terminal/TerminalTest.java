@@ -24,6 +24,7 @@ import org.posix4j.io.OpenFlags;
 import org.posix4j.io.Pipe;
 import org.posix4j.process.Sessions;
 import org.posix4j.testing.ChildJvm;
+import org.posix4j.testing.Report;
 import org.posix4j.testing.Proc;
 
 class TerminalTest {
@@ -183,36 +184,24 @@ class TerminalTest {
     /// Leads a new session and takes a pseudo-terminal as controlling terminal; args[0] is a
     /// process group of another session.
     public static final class ControllingTerminal {
-        interface Call {
-            Object run() throws Exception;
-        }
 
-        static void report(String key, Call call) {
-            try {
-                System.out.println(key + "=" + call.run());
-            } catch (PosixException e) {
-                System.out.println(key + "=" + e.errno().map(Enum::name).orElse("errno " + e.errnoValue()));
-            } catch (Exception e) {
-                System.out.println(key + "=" + e);
-            }
-        }
 
         public static void main(String[] args) throws Exception {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
             int otherGroup = Integer.parseInt(args[0]);
             System.out.println("sid=" + Sessions.newSession());
-            report("devtty.none", () -> Fd.open("/dev/tty", OpenFlags.READ_WRITE, 0));
+            Report.value("devtty.none", () -> Fd.open("/dev/tty", OpenFlags.READ_WRITE, 0));
             PseudoTerminal pty = PseudoTerminal.open();
             System.out.println("slave=" + pty.slavePath());
             Fd noCtty = pty.openSlave(false);
-            report("fg.none", () -> Terminal.foregroundProcessGroup(noCtty));
+            Report.value("fg.none", () -> Terminal.foregroundProcessGroup(noCtty));
             System.out.println("step=nocontrol");
             in.readLine();
 
             Fd slave = pty.openSlave(true);
             System.out.println("pgid=" + Sessions.processGroup());
-            report("fg", () -> Terminal.foregroundProcessGroup(slave));
-            report("devtty", () -> {
+            Report.value("fg", () -> Terminal.foregroundProcessGroup(slave));
+            Report.value("devtty", () -> {
                 try (Fd tty = Fd.open("/dev/tty", OpenFlags.READ_WRITE, 0)) {
                     tty.outputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
                     byte[] got = pty.master().inputStream().readNBytes(6);
@@ -223,19 +212,10 @@ class TerminalTest {
             System.out.println("step=controlling");
             in.readLine();
 
-            report("setfg.own", () -> {
-                Terminal.setForegroundProcessGroup(slave, Sessions.processGroup());
-                return "ok";
-            });
-            report("setfg.otherSession", () -> {
-                Terminal.setForegroundProcessGroup(slave, otherGroup);
-                return "ok";
-            });
-            report("setfg.missing", () -> {
-                Terminal.setForegroundProcessGroup(slave, NO_SUCH_PGID);
-                return "ok";
-            });
-            report("fg.after", () -> Terminal.foregroundProcessGroup(slave));
+            Report.done("setfg.own", () -> Terminal.setForegroundProcessGroup(slave, Sessions.processGroup()));
+            Report.done("setfg.otherSession", () -> Terminal.setForegroundProcessGroup(slave, otherGroup));
+            Report.done("setfg.missing", () -> Terminal.setForegroundProcessGroup(slave, NO_SUCH_PGID));
+            Report.value("fg.after", () -> Terminal.foregroundProcessGroup(slave));
             System.out.println("step=set");
             in.readLine();
         }
