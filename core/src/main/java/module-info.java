@@ -12,4 +12,5 @@ module org.posix4j {
     exports org.posix4j.system;
     exports org.posix4j.fs;
     exports org.posix4j.terminal;
+    exports org.posix4j.signal;
 }
