@@ -6,6 +6,7 @@
 /// say `Enable-Native-Access: ALL-UNNAMED` in its manifest instead). Without the flag the JDK
 /// prints a warning on first use.
 module org.posix4j {
+    requires jdk.unsupported; // sun.misc.Signal: SignalChannel's delivery through the JVM's handler
     exports org.posix4j;
     exports org.posix4j.io;
     exports org.posix4j.process;

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /// The standard Linux signals (1 to 31) with their numbers (x86_64 and aarch64 share them) and
 /// glibc's `strsignal(3)` descriptions. Real-time signals (SIGRTMIN to SIGRTMAX) are numbers, not
-/// constants: see [#realTime(int)].
+/// constants: see [#realTime(int)]; [#nameOf(int)] and [#numberOf(String)] name every signal.
 public enum Signal {
     /// SIGHUP: Hangup.
     HUP(1, "Hangup"),
@@ -70,6 +70,12 @@ public enum Signal {
     /// SIGSYS: Bad system call.
     SYS(31, "Bad system call");
 
+    /// The lowest real-time signal number glibc leaves to applications (it keeps 32 and 33 for
+    /// thread cancellation and set*id broadcasts).
+    public static final int SIGRTMIN = 34;
+    /// The highest signal number on Linux.
+    public static final int SIGRTMAX = 64;
+
     private static final Signal[] BY_NUMBER = new Signal[32];
 
     static {
@@ -118,6 +124,61 @@ public enum Signal {
         }
     }
 
+    /// The name of signal `number` as the shell's `kill -l` prints it, with the "SIG" prefix:
+    /// "SIGHUP" for 1 to 31, "SIGRTMIN", "SIGRTMIN+1" ... "SIGRTMIN+15" for 34 to 49, then
+    /// "SIGRTMAX-14" ... "SIGRTMAX" for 50 to 64. [#numberOf(String)] reads every such name back.
+    ///
+    /// @throws IllegalArgumentException naming the argument if `number` is not 1..31 or 34..64
+    public static String nameOf(int number) {
+        if (number > 0 && number < BY_NUMBER.length) {
+            return BY_NUMBER[number].cName();
+        }
+        if (number >= SIGRTMIN && number <= SIGRTMAX) {
+            int fromMin = number - SIGRTMIN;
+            int fromMax = SIGRTMAX - number;
+            if (fromMin == 0) {
+                return "SIGRTMIN";
+            }
+            if (fromMax == 0) {
+                return "SIGRTMAX";
+            }
+            return fromMin <= 15 ? "SIGRTMIN+" + fromMin : "SIGRTMAX-" + fromMax;
+        }
+        throw new IllegalArgumentException("number must be a signal within 1..31 or "
+                + SIGRTMIN + ".." + SIGRTMAX + " (32 and 33 belong to glibc): " + number);
+    }
+
+    /// The number of the signal called `name`: a standard name as [#byName(String)] reads it
+    /// ("SIGHUP", "HUP", "hup"), or a real-time one ("SIGRTMIN", "SIGRTMIN+3", "RTMAX-2", any
+    /// case). The inverse of [#nameOf(int)].
+    ///
+    /// @throws IllegalArgumentException naming the argument for anything else, including real-time
+    ///     names outside SIGRTMIN..SIGRTMAX
+    public static int numberOf(String name) {
+        String n = name.toUpperCase(Locale.ROOT);
+        String bare = n.startsWith("SIG") ? n.substring(3) : n;
+        if (!bare.startsWith("RTMIN") && !bare.startsWith("RTMAX")) {
+            return byName(name).number();
+        }
+        String rest = bare.substring(5);
+        int base = bare.startsWith("RTMIN") ? SIGRTMIN : SIGRTMAX;
+        int number;
+        if (rest.isEmpty()) {
+            number = base;
+        } else if (rest.length() > 1 && rest.length() <= 3 && (rest.charAt(0) == '+' || rest.charAt(0) == '-')
+                && rest.chars().skip(1).allMatch(c -> c >= '0' && c <= '9')) {
+            int offset = Integer.parseInt(rest.substring(1));
+            number = rest.charAt(0) == '+' ? base + offset : base - offset;
+        } else {
+            throw new IllegalArgumentException("name: no signal is called " + name);
+        }
+        if (number < SIGRTMIN || number > SIGRTMAX) {
+            throw new IllegalArgumentException("name: " + name + " is outside SIGRTMIN..SIGRTMAX ("
+                    + SIGRTMIN + ".." + SIGRTMAX + ")");
+        }
+        return number;
+    }
+
     /// The number of real-time signal SIGRTMIN+`offset` as glibc numbers them for applications
     /// (glibc reserves 32 and 33 for itself, so SIGRTMIN is 34 and SIGRTMAX 64).
     ///
@@ -126,6 +187,6 @@ public enum Signal {
         if (offset < 0 || offset > 30) {
             throw new IllegalArgumentException("offset must be within 0..30 (SIGRTMIN..SIGRTMAX): " + offset);
         }
-        return 34 + offset;
+        return SIGRTMIN + offset;
     }
 }

@@ -5,9 +5,11 @@ import java.lang.foreign.MemorySegment;
 import org.posix4j.PosixException;
 import org.posix4j.internal.CStrings;
 import org.posix4j.internal.Libc;
+import org.posix4j.internal.SignalH;
 import org.posix4j.internal.StdlibH;
 import org.posix4j.internal.UnistdH;
 import org.posix4j.io.Fd;
+import org.posix4j.signal.Signal;
 
 /// Terminal queries and the foreground process group.
 ///
@@ -70,19 +72,37 @@ public final class Terminal {
     }
 
     /// Makes `pgid` the foreground process group of the controlling terminal `fd`:
-    /// tcsetpgrp(3). A caller in a background group gets SIGTTOU unless it blocks or ignores it.
-    /// Equivalent to `Netsys_posix.tcsetpgrp`.
+    /// tcsetpgrp(3). Equivalent to `Netsys_posix.tcsetpgrp`.
+    ///
+    /// A process in a background group that calls tcsetpgrp is sent SIGTTOU, which would stop
+    /// the whole JVM; as shells do, SIGTTOU is blocked in the calling thread for the duration of
+    /// the call (pthread_sigmask), so a program can take the terminal back after a foreground
+    /// child ends.
     ///
     /// @throws PosixException ENOTTY if `fd` is not the caller's controlling terminal, EPERM if
     ///     `pgid` is not a group of the caller's session
+    /// @throws IllegalArgumentException if `pgid` is not positive
     public static void setForegroundProcessGroup(Fd fd, int pgid) throws PosixException {
         if (pgid <= 0) {
             throw new IllegalArgumentException("pgid must be positive: " + pgid);
         }
         int n = fd.intValue();
         MemorySegment errno = Libc.errnoSlot();
-        try {
-            Libc.check((int) UnistdH.TCSETPGRP.invokeExact(errno, n, pgid), errno, "tcsetpgrp", "fd " + n + ", " + pgid);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment block = arena.allocate(SignalH.SIGSET);
+            MemorySegment previous = arena.allocate(SignalH.SIGSET);
+            SignalH.fill(block, 1L << (Signal.TTOU.number() - 1));
+            Libc.checkReturned((int) SignalH.PTHREAD_SIGMASK.invokeExact(SignalH.SIG_BLOCK, block, previous),
+                    "pthread_sigmask", "SIG_BLOCK, SIGTTOU");
+            int r;
+            try {
+                r = (int) UnistdH.TCSETPGRP.invokeExact(errno, n, pgid);
+            } finally {
+                // Restoring a mask read a moment ago cannot fail: pthread_sigmask only rejects a bad `how`.
+                int restored = (int) SignalH.PTHREAD_SIGMASK.invokeExact(SignalH.SIG_SETMASK, previous, MemorySegment.NULL);
+                assert restored == 0;
+            }
+            Libc.check(r, errno, "tcsetpgrp", "fd " + n + ", " + pgid);
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
