@@ -14,4 +14,5 @@ module org.posix4j {
     exports org.posix4j.fs;
     exports org.posix4j.terminal;
     exports org.posix4j.signal;
+    exports org.posix4j.event;
 }

@@ -1,0 +1,205 @@
+package org.posix4j.event;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.Objects;
+import org.posix4j.PosixException;
+import org.posix4j.internal.Libc;
+import org.posix4j.internal.TimerfdH;
+import org.posix4j.internal.UnistdH;
+import org.posix4j.io.Fd;
+
+/// A timerfd_create(2) timer: a descriptor that becomes readable when the timer expires, so a
+/// poll loop or an [EpollSelector] can time itself without a thread per timer.
+///
+/// [#arm(Duration)] sets a one-shot timer, [#arm(Duration, Duration)] a periodic one,
+/// [#disarm()] stops it; [#read()] answers how many times it expired since the last read. The
+/// descriptor is owned and close-on-exec.
+///
+/// Thread safety: every method may be called from any thread at any time; the kernel serialises
+/// the timer. No method allocates except [#remaining()], which answers a `Duration`.
+public final class TimerFd implements AutoCloseable {
+    /// The clock a timer measures time on.
+    public enum Clock {
+        /// CLOCK_REALTIME: wall-clock time, which jumps when the system time is set.
+        REALTIME(TimerfdH.CLOCK_REALTIME),
+        /// CLOCK_MONOTONIC: steady time since boot, not counting suspend.
+        MONOTONIC(TimerfdH.CLOCK_MONOTONIC),
+        /// CLOCK_BOOTTIME: like MONOTONIC, counting time spent suspended.
+        BOOTTIME(TimerfdH.CLOCK_BOOTTIME);
+
+        final int id;
+
+        Clock(int id) {
+            this.id = id;
+        }
+    }
+
+    /// TFD_NONBLOCK: [#read()] of a timer that has not expired fails with EAGAIN instead of
+    /// blocking.
+    public static final int NON_BLOCKING = TimerfdH.TFD_NONBLOCK;
+
+    private final Fd fd;
+
+    private TimerFd(Fd fd) {
+        this.fd = fd;
+    }
+
+    /// A disarmed, blocking timer on `clock`.
+    ///
+    /// @throws PosixException as [#open(Clock, int)]
+    public static TimerFd open(Clock clock) throws PosixException {
+        return open(clock, 0);
+    }
+
+    /// A disarmed timer on `clock`, with `flags` 0 or [#NON_BLOCKING]: timerfd_create(2), always
+    /// with TFD_CLOEXEC.
+    ///
+    /// @throws NullPointerException if `clock` is null
+    /// @throws IllegalArgumentException if `flags` has other bits
+    /// @throws PosixException EMFILE or ENFILE when descriptors run out
+    public static TimerFd open(Clock clock, int flags) throws PosixException {
+        Objects.requireNonNull(clock, "clock");
+        if ((flags & ~NON_BLOCKING) != 0) {
+            throw new IllegalArgumentException("flags must be 0 or NON_BLOCKING: 0x" + Integer.toHexString(flags));
+        }
+        MemorySegment errno = Libc.errnoSlot();
+        int r;
+        try {
+            r = (int) TimerfdH.TIMERFD_CREATE.invokeExact(errno, clock.id, flags | TimerfdH.TFD_CLOEXEC);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        return new TimerFd(Fd.adopt(Libc.check(r, errno, "timerfd_create", clock.name())));
+    }
+
+    /// Arms a one-shot timer that expires once, `delay` from now: timerfd_settime(2). Replaces
+    /// any earlier setting and clears the expirations not yet read.
+    ///
+    /// @throws IllegalArgumentException if `delay` is not positive (a zero delay would disarm)
+    /// @throws IllegalStateException if this was closed
+    /// @throws PosixException with timerfd_settime(2)'s errno (none is expected)
+    public void arm(Duration delay) throws PosixException {
+        settime(positive("delay", delay), Duration.ZERO);
+    }
+
+    /// Arms a periodic timer that first expires `delay` from now, then every `period`:
+    /// timerfd_settime(2). Replaces any earlier setting.
+    ///
+    /// @throws IllegalArgumentException if `delay` or `period` is not positive
+    /// @throws IllegalStateException if this was closed
+    /// @throws PosixException with timerfd_settime(2)'s errno (none is expected)
+    public void arm(Duration delay, Duration period) throws PosixException {
+        settime(positive("delay", delay), positive("period", period));
+    }
+
+    /// Stops the timer: timerfd_settime(2) with a zero value. Expirations not yet read are kept.
+    ///
+    /// @throws IllegalStateException if this was closed
+    /// @throws PosixException with timerfd_settime(2)'s errno (none is expected)
+    public void disarm() throws PosixException {
+        settime(Duration.ZERO, Duration.ZERO);
+    }
+
+    private static Duration positive(String argument, Duration d) {
+        Objects.requireNonNull(d, argument);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(argument + " must be positive: " + d);
+        }
+        return d;
+    }
+
+    private void settime(Duration value, Duration interval) throws PosixException {
+        int number = fd.intValue();
+        MemorySegment errno = Libc.errnoSlot();
+        MemorySegment spec = Scratch.get();
+        TimerfdH.VALUE_SEC.set(spec, 0L, value.getSeconds());
+        TimerfdH.VALUE_NSEC.set(spec, 0L, (long) value.getNano());
+        TimerfdH.INTERVAL_SEC.set(spec, 0L, interval.getSeconds());
+        TimerfdH.INTERVAL_NSEC.set(spec, 0L, (long) interval.getNano());
+        int r;
+        try {
+            r = (int) TimerfdH.TIMERFD_SETTIME.invokeExact(errno, number, 0, spec, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        Libc.check(r, errno, "timerfd_settime", "fd " + number);
+    }
+
+    /// The time until the next expiration, zero when disarmed: timerfd_gettime(2).
+    ///
+    /// @throws IllegalStateException if this was closed
+    /// @throws PosixException with timerfd_gettime(2)'s errno (none is expected)
+    public Duration remaining() throws PosixException {
+        int number = fd.intValue();
+        MemorySegment errno = Libc.errnoSlot();
+        MemorySegment spec = Scratch.get();
+        int r;
+        try {
+            r = (int) TimerfdH.TIMERFD_GETTIME.invokeExact(errno, number, spec);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        Libc.check(r, errno, "timerfd_gettime", "fd " + number);
+        return Duration.ofSeconds((long) TimerfdH.VALUE_SEC.get(spec, 0L), (long) TimerfdH.VALUE_NSEC.get(spec, 0L));
+    }
+
+    /// The number of expirations since the last read (or since arming), resetting it to zero:
+    /// an 8-byte read(2). Blocks until the timer expires, unless [#NON_BLOCKING]. Retried on
+    /// EINTR, where nothing was taken.
+    ///
+    /// @return the number of expirations, at least 1
+    /// @throws PosixException EAGAIN when a non-blocking timer has not expired
+    /// @throws IllegalStateException if this was closed
+    public long read() throws PosixException {
+        int number = fd.intValue();
+        MemorySegment errno = Libc.errnoSlot();
+        MemorySegment count = Scratch.get();
+        try {
+            long r;
+            do {
+                r = (long) UnistdH.READ.invokeExact(errno, number, count, 8L);
+            } while (r < 0 && Libc.interrupted(errno));
+            if (r < 0) {
+                throw new PosixException("read", Libc.errno(errno), "timerfd " + number);
+            }
+            return count.get(JAVA_LONG, 0);
+        } catch (Throwable t) {
+            throw Libc.propagate(t);
+        }
+    }
+
+    /// A borrowed view of the descriptor, for polling it; closing the view does not close this.
+    ///
+    /// @throws IllegalStateException if this was closed
+    public Fd fd() {
+        return Fd.borrow(fd.intValue());
+    }
+
+    /// The descriptor number, for a [PollCell] or an [EpollSelector] registration.
+    ///
+    /// @throws IllegalStateException if this was closed
+    public int intValue() {
+        return fd.intValue();
+    }
+
+    /// Whether [#close()] has not been called yet.
+    public boolean isOpen() {
+        return fd.isOpen();
+    }
+
+    /// Closes the descriptor exactly once, which also stops the timer; later calls do nothing.
+    ///
+    /// @throws PosixException if close(2) reports an error
+    @Override
+    public void close() throws PosixException {
+        fd.close();
+    }
+
+    @Override
+    public String toString() {
+        return "TimerFd[" + fd + "]";
+    }
+}
