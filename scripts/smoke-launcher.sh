@@ -161,6 +161,51 @@ if expect "posix4j without JAVA_HOME or any JDK 25" nonzero nonempty; then
     fi
 fi
 
+# posix4j run, through the launcher (module path): exit codes pass through, nothing else is
+# printed, and a signal sent to posix4j reaches the program, which needs the JVM's signal API
+# (module jdk.unsupported) to be in the module graph.
+run "$launcher" run -- true
+if expect "posix4j run -- true" 0; then
+    if [[ ! -s $work/out ]]; then
+        pass "posix4j run -- true exits with 0 and prints nothing"
+    else
+        fail "posix4j run -- true printed: $(head -c 2000 "$work/out")"
+    fi
+fi
+
+run "$launcher" run -- sh -c 'echo out; exit 7'
+if expect "posix4j run -- sh -c 'exit 7'" 7; then
+    if [[ $(cat "$work/out") == out ]]; then
+        pass "posix4j run passes the program's output and exit code 7 through"
+    else
+        fail "posix4j run -- sh -c 'echo out; exit 7': stdout is $(head -c 2000 "$work/out")"
+    fi
+fi
+
+run "$launcher" run -- posix4j-no-such-program
+if expect "posix4j run of a missing program" 127 nonempty; then
+    if [[ $(cat "$work/err") == 'posix4j run: posix4j-no-such-program: No such file or directory' ]]; then
+        pass "posix4j run of a missing program exits with 127 and says why"
+    else
+        fail "posix4j run of a missing program: stderr is $(head -c 2000 "$work/err")"
+    fi
+fi
+
+run "$launcher" run --timeout 0.2 -- sleep 10
+expect "posix4j run --timeout 0.2 -- sleep 10" 124 && pass "posix4j run --timeout exits with 124 as timeout(1) does"
+
+"$launcher" run --pgroup new -- sh -c 'trap "exit 9" TERM; echo ready; sleep 30 & wait' \
+    >"$work/out" 2>"$work/err" &
+posix4j_pid=$!
+for _ in $(seq 100); do
+    [[ -s $work/out ]] && break
+    sleep 0.1
+done
+kill -TERM "$posix4j_pid"
+wait "$posix4j_pid"
+rc=$?
+expect "posix4j run given SIGTERM" 9 && pass "SIGTERM sent to posix4j run reaches the program, whose exit code 9 it returns"
+
 if ((failures > 0)); then
     echo "smoke-launcher: $failures check(s) failed"
     exit 1

@@ -14,5 +14,6 @@ module org.posix4j {
     exports org.posix4j.fs;
     exports org.posix4j.terminal;
     exports org.posix4j.signal;
+    exports org.posix4j.spawn;
     exports org.posix4j.event;
 }

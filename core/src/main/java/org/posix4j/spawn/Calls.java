@@ -1,0 +1,205 @@
+package org.posix4j.spawn;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
+import org.posix4j.PosixException;
+import org.posix4j.internal.FcntlH;
+import org.posix4j.internal.Libc;
+import org.posix4j.internal.SpawnH;
+import org.posix4j.internal.SyscallH;
+import org.posix4j.internal.Syscalls;
+import org.posix4j.internal.UnistdH;
+import org.posix4j.internal.WaitH;
+
+/// The system calls behind [Spawn], [Child] and the watcher, each with its error handling.
+final class Calls {
+    private Calls() {}
+
+    /// pidfd_open(2).
+    static int pidfdOpen(int pid) throws PosixException {
+        MemorySegment errno = Libc.errnoSlot();
+        try {
+            long r = (long) SyscallH.SYSCALL2.invokeExact(errno, Syscalls.CURRENT.pidfdOpen(), (long) pid, 0L);
+            return (int) Libc.check(r, errno, "pidfd_open", Integer.toString(pid));
+        } catch (Throwable t) {
+            throw Libc.propagate(t);
+        }
+    }
+
+    /// pidfd_send_signal(2) with no siginfo and no flags.
+    static void pidfdSendSignal(int pidfd, int signal, int pid) throws PosixException {
+        MemorySegment errno = Libc.errnoSlot();
+        try {
+            long r = (long) SyscallH.SYSCALL4.invokeExact(errno, Syscalls.CURRENT.pidfdSendSignal(),
+                    (long) pidfd, (long) signal, 0L, 0L);
+            Libc.check(r, errno, "pidfd_send_signal", pid + ", " + signal);
+        } catch (Throwable t) {
+            throw Libc.propagate(t);
+        }
+    }
+
+    /// killpg(3).
+    static void killpg(int pgid, int signal) throws PosixException {
+        MemorySegment errno = Libc.errnoSlot();
+        try {
+            Libc.check((int) SpawnH.KILLPG.invokeExact(errno, pgid, signal), errno, "killpg", pgid + ", " + signal);
+        } catch (Throwable t) {
+            throw Libc.propagate(t);
+        }
+    }
+
+    /// Kills and reaps a child this process started but cannot track: it is still our unreaped
+    /// child, so its pid cannot have been reused and kill(2) and waitid(P_PID) are safe.
+    static void killAndReap(int pid, MemorySegment siginfo) {
+        MemorySegment errno = Libc.errnoSlot();
+        try {
+            int killed = (int) SpawnH.KILL.invokeExact(errno, pid, 9);
+            int r;
+            do {
+                r = (int) WaitH.WAITID.invokeExact(errno, WaitH.P_PID, pid, siginfo, WaitH.WEXITED);
+            } while (r < 0 && Libc.interrupted(errno));
+            if (killed < 0 || r < 0) {
+                throw new IllegalStateException(new PosixException(killed < 0 ? "kill" : "waitid",
+                        Libc.errno(errno), Integer.toString(pid)));
+            }
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    /// A close-on-exec duplicate of `fd` numbered 3 or above: fcntl F_DUPFD_CLOEXEC.
+    static int dupAbove2(int fd) throws PosixException {
+        MemorySegment errno = Libc.errnoSlot();
+        try {
+            return Libc.check((int) FcntlH.FCNTL_INT.invokeExact(errno, fd, FcntlH.F_DUPFD_CLOEXEC, 3),
+                    errno, "fcntl", "fd " + fd);
+        } catch (Throwable t) {
+            throw Libc.propagate(t);
+        }
+    }
+
+    /// Whether `fd` is open in this process: fcntl F_GETFD succeeds.
+    static boolean isOpen(int fd) {
+        try {
+            return (int) FcntlH.FCNTL_INT.invokeExact(Libc.errnoSlot(), fd, FcntlH.F_GETFD, 0) >= 0;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    /// close(2), for descriptors only posix4j knows: a failure would mean a bug, and close is
+    /// never retried.
+    static void close(int fd) {
+        try {
+            int ignored = (int) UnistdH.CLOSE.invokeExact(Libc.errnoSlot(), fd);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    /// epoll_create1(EPOLL_CLOEXEC).
+    static int epollCreate() throws PosixException {
+        MemorySegment errno = Libc.errnoSlot();
+        try {
+            return Libc.check((int) WaitH.EPOLL_CREATE1.invokeExact(errno, WaitH.EPOLL_CLOEXEC), errno,
+                    "epoll_create1", "EPOLL_CLOEXEC");
+        } catch (Throwable t) {
+            throw Libc.propagate(t);
+        }
+    }
+
+    /// epoll_ctl(EPOLL_CTL_ADD) for input readiness, with `key` as the event's data.
+    static void epollAdd(int epfd, int fd, long key, MemorySegment event) throws PosixException {
+        epollCtl(epfd, WaitH.EPOLL_CTL_ADD, fd, WaitH.EPOLLIN, key, event);
+    }
+
+    /// epoll_ctl(EPOLL_CTL_MOD) to `events` (0: report nothing but hang-up and error). MOD
+    /// allocates nothing, so it fails only on a descriptor that is not registered: a bug.
+    static void epollModify(int epfd, int fd, int events, long key, MemorySegment event) {
+        try {
+            epollCtl(epfd, WaitH.EPOLL_CTL_MOD, fd, events, key, event);
+        } catch (PosixException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void epollCtl(int epfd, int op, int fd, int events, long key, MemorySegment event)
+            throws PosixException {
+        event.set(JAVA_INT, WaitH.EPOLL_EVENTS, events);
+        event.set(JAVA_LONG_UNALIGNED, WaitH.EPOLL_DATA, key);
+        MemorySegment errno = Libc.errnoSlot();
+        try {
+            Libc.check((int) WaitH.EPOLL_CTL.invokeExact(errno, epfd, op, fd, event), errno,
+                    "epoll_ctl", "op " + op + ", fd " + fd);
+        } catch (Throwable t) {
+            throw Libc.propagate(t);
+        }
+    }
+
+    /// eventfd(0, EFD_CLOEXEC).
+    static int eventfd() throws PosixException {
+        MemorySegment errno = Libc.errnoSlot();
+        try {
+            return Libc.check((int) WaitH.EVENTFD.invokeExact(errno, 0, WaitH.EFD_CLOEXEC), errno, "eventfd",
+                    "EFD_CLOEXEC");
+        } catch (Throwable t) {
+            throw Libc.propagate(t);
+        }
+    }
+
+    /// Adds 1 to an eventfd's counter, making it readable. Never fails for a counter this far
+    /// from its maximum.
+    static void signalEventfd(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            long ignored = (long) UnistdH.WRITE.invokeExact(Libc.errnoSlot(), fd, arena.allocateFrom(JAVA_LONG, 1L),
+                    JAVA_LONG.byteSize());
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    /// poll(2) for input on `first` and `second` for at most `timeoutMillis` (-1: no limit),
+    /// retried on EINTR with the time left; answers whether `first` is readable.
+    static boolean pollFirst(int first, int second, long timeoutMillis, MemorySegment pollfds) {
+        pollfds.set(JAVA_INT, WaitH.POLLFD_FD, first);
+        pollfds.set(JAVA_SHORT, WaitH.POLLFD_EVENTS, (short) WaitH.EPOLLIN);
+        pollfds.set(JAVA_INT, WaitH.POLLFD.byteSize() + WaitH.POLLFD_FD, second);
+        pollfds.set(JAVA_SHORT, WaitH.POLLFD.byteSize() + WaitH.POLLFD_EVENTS, (short) WaitH.EPOLLIN);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        MemorySegment errno = Libc.errnoSlot();
+        try {
+            for (long left = timeoutMillis; ; ) {
+                pollfds.set(JAVA_SHORT, WaitH.POLLFD_REVENTS, (short) 0);
+                int r = (int) WaitH.POLL.invokeExact(errno, pollfds, 2L, (int) Math.min(left, Integer.MAX_VALUE));
+                if (r >= 0 || !Libc.interrupted(errno)) {
+                    if (r < 0) {
+                        throw new IllegalStateException(new PosixException("poll", Libc.errno(errno), "fd " + first));
+                    }
+                    return (pollfds.get(JAVA_SHORT, WaitH.POLLFD_REVENTS) & WaitH.EPOLLIN) != 0;
+                }
+                if (timeoutMillis >= 0) {
+                    left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                }
+            }
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    /// epoll_ctl(EPOLL_CTL_DEL). Done before closing a pidfd: a duplicate of it elsewhere would
+    /// otherwise keep the registration alive.
+    static void epollDel(int epfd, int fd) {
+        try {
+            int ignored = (int) WaitH.EPOLL_CTL.invokeExact(Libc.errnoSlot(), epfd, WaitH.EPOLL_CTL_DEL, fd,
+                    MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+}

@@ -1,0 +1,458 @@
+package org.posix4j.spawn;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.posix4j.Errno;
+import org.posix4j.Features;
+import org.posix4j.PosixException;
+import org.posix4j.internal.Libc;
+import org.posix4j.internal.WaitH;
+
+/// The one thread that notices every end of a process posix4j follows, for any number of them:
+/// an epoll set of pidfds, and waitid(P_PIDFD) to reap. A pidfd names one process for good, so
+/// neither the wait nor a signal can reach a process that reused the pid.
+///
+/// Why nobody else reaps our children before we call pidfd_open right after posix_spawn: a
+/// child stays a zombie, keeping its pid, until its parent waits for it, and in this JVM only
+/// this class waits for children posix4j started (on its thread, or on a thread in
+/// [Child#waitFor()]). The JDK's process reaper waits only for the
+/// pids it started itself (`ProcessHandle.onExit` of another pid uses WNOWAIT), and nothing
+/// here ever calls wait(2) or waitpid(-1). Native code that does, or a SIGCHLD disposition of
+/// SIG_IGN (which makes the kernel reap children itself), breaks this; the child's future then
+/// fails with waitid's ECHILD instead of a status.
+final class Watcher {
+    private static final int BATCH = 64;
+    /// How often, in milliseconds, the thread looks for unreachable [Child] objects while some
+    /// exist that were not closed.
+    private static final int SWEEP_MILLIS = 1000;
+    private static volatile Watcher instance;
+
+    /// Guards every pidfd's use and closing, reaping, and the watch list; see [Tracked].
+    final ReentrantLock lock = new ReentrantLock();
+    private final int epfd;
+    private final Map<Long, Tracked> byKey = new ConcurrentHashMap<>();
+    private final Map<Integer, Tracked> children = new ConcurrentHashMap<>();
+    private final AtomicLong keys = new AtomicLong();
+    /// Guarded by [#lock].
+    private final Set<Watched> watched = new LinkedHashSet<>();
+    private final ReferenceQueue<Child> unreachable = new ReferenceQueue<>();
+    private final Set<ChildReference> references = ConcurrentHashMap.newKeySet();
+
+    private Watcher(int epfd) {
+        this.epfd = epfd;
+    }
+
+    /// The watcher, started on first use.
+    ///
+    /// @throws UnsupportedOperationException when the kernel has no pidfds
+    /// @throws PosixException when epoll_create1 fails
+    static Watcher get() throws PosixException {
+        Watcher w = instance;
+        if (w != null) {
+            return w;
+        }
+        synchronized (Watcher.class) {
+            if (instance == null) {
+                Features.pidfd().ensureAvailable();
+                Watcher started = new Watcher(Calls.epollCreate());
+                Thread.ofPlatform().daemon().name("posix4j-subprocess-watcher").start(started::run);
+                instance = started;
+            }
+            return instance;
+        }
+    }
+
+    /// Starts following a process through `pidfd`, which the watcher owns from now on.
+    ///
+    /// @throws PosixException when epoll_ctl fails (ENOMEM, ENOSPC); the caller still owns the pidfd
+    Tracked track(int pid, int pidfd, boolean ours, MemorySegment event) throws PosixException {
+        Tracked t = new Tracked(pid, pidfd, ours, keys.incrementAndGet());
+        byKey.put(t.key, t);
+        if (ours) {
+            children.put(pid, t);
+        }
+        try {
+            Calls.epollAdd(epfd, pidfd, t.key, event);
+        } catch (PosixException e) {
+            byKey.remove(t.key);
+            children.remove(pid, t);
+            throw e;
+        }
+        return t;
+    }
+
+    /// Our not yet reaped child with this pid, if any.
+    Tracked child(int pid) {
+        return children.get(pid);
+    }
+
+    /// Arranges for `t`'s pidfd to be released once `child` becomes unreachable without having
+    /// been closed: a safety net, not the way to release it.
+    Reference<Child> guard(Child child, Tracked t) {
+        ChildReference r = new ChildReference(child, t, unreachable);
+        references.add(r);
+        return r;
+    }
+
+    /// The owner of `t` no longer needs its pidfd; `guard` is the reference from [#guard].
+    void release(Tracked t, Reference<Child> guard) {
+        references.remove(guard);
+        lock.lock();
+        try {
+            t.released = true;
+            if (t.ended) {
+                closeIfDone(t);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /// Stops following a process we do not reap (forget_subprocess); its future is cancelled.
+    void cancel(Tracked t) {
+        lock.lock();
+        try {
+            if (t.ended) {
+                return;
+            }
+            t.ended = true;
+            byKey.remove(t.key);
+            Calls.epollDel(epfd, t.pidfd);
+            closePidfd(t);
+            watched.removeIf(w -> w.tracked == t);
+        } finally {
+            lock.unlock();
+        }
+        t.exit.cancel(false);
+    }
+
+    /// pidfd_send_signal(2) to `t`.
+    ///
+    /// @throws PosixException ESRCH once the process has ended (from the kernel, or, once the
+    ///     pidfd has been closed, from here), EPERM without the right to signal it
+    void signal(Tracked t, int signal) throws PosixException {
+        lock.lock();
+        try {
+            if (t.pidfd < 0) {
+                throw new PosixException("pidfd_send_signal", Errno.ESRCH, t.pid + ", " + signal);
+            }
+            Calls.pidfdSendSignal(t.pidfd, signal, t.pid);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /// killpg(3) under the lock, so that no member we reap can leave the group meanwhile: while
+    /// one of our children in group `pgid` is unreaped, the group id cannot name another group.
+    void signalGroup(int pgid, int signal) throws PosixException {
+        lock.lock();
+        try {
+            Calls.killpg(pgid, signal);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /// Adds `w` to the watch list unless its process has already ended.
+    void addWatched(Watched w) {
+        lock.lock();
+        try {
+            if (!w.tracked.ended) {
+                watched.add(w);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /// Removes `w` from the watch list.
+    void removeWatched(Watched w) {
+        lock.lock();
+        try {
+            watched.remove(w);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /// kill_all_subprocesses: see [Subprocesses#killAll].
+    void killAll(int signal, boolean override, boolean noGroup) {
+        lock.lock();
+        try {
+            Map<Tracked, Boolean> targets = new IdentityHashMap<>();
+            for (Watched w : watched) {
+                if ((!noGroup || w.processGroup == 0) && (w.killFlag || override)) {
+                    targets.put(w.tracked, Boolean.TRUE);
+                }
+            }
+            for (Tracked t : targets.keySet()) {
+                signalQuietly(t, signal);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /// killpg_all_subprocesses: see [Subprocesses#killGroupAll].
+    void killGroupAll(int signal, boolean override) {
+        lock.lock();
+        try {
+            Map<Integer, Boolean> groups = new HashMap<>();
+            for (Watched w : watched) {
+                if (w.processGroup > 0) {
+                    groups.merge(w.processGroup, w.killFlag || override, Boolean::logicalOr);
+                }
+            }
+            for (Map.Entry<Integer, Boolean> g : groups.entrySet()) {
+                if (g.getValue()) {
+                    killpgQuietly(g.getKey(), signal);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /// killpg_subprocess: signals `w`'s group if a watched process of that group still runs.
+    void killGroupOf(Watched w, int signal) {
+        lock.lock();
+        try {
+            if (w.processGroup > 0 && watched.stream().anyMatch(o -> o.processGroup == w.processGroup)) {
+                killpgQuietly(w.processGroup, signal);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /// kill_subprocess: signals `t` if it still exists; never throws.
+    void signalQuietly(Tracked t, int signal) {
+        lock.lock();
+        try {
+            if (!t.ended && t.pidfd >= 0) {
+                Calls.pidfdSendSignal(t.pidfd, signal, t.pid);
+            }
+        } catch (PosixException e) {
+            // The seed's kill functions never fail: a process that is exiting right now (ESRCH)
+            // or one we may not signal (EPERM) is simply not signalled.
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void killpgQuietly(int pgid, int signal) {
+        try {
+            Calls.killpg(pgid, signal);
+        } catch (PosixException e) {
+            // As in signalQuietly: the group may be gone already; the seed never reports it.
+        }
+    }
+
+    private void run() {
+        try (Arena arena = Arena.ofConfined()) {
+            long size = WaitH.EPOLL_EVENT.byteSize();
+            MemorySegment events = arena.allocate(size * BATCH, 8);
+            MemorySegment siginfo = arena.allocate(WaitH.SIGINFO);
+            MemorySegment errno = Libc.errnoSlot();
+            for (;;) {
+                int timeout = references.isEmpty() ? -1 : SWEEP_MILLIS;
+                int n = (int) WaitH.EPOLL_WAIT.invokeExact(errno, epfd, events, BATCH, timeout);
+                if (n < 0 && !Libc.interrupted(errno)) {
+                    throw new PosixException("epoll_wait", Libc.errno(errno), "fd " + epfd);
+                }
+                for (int i = 0; i < n; i++) {
+                    Tracked t = byKey.get(events.get(JAVA_LONG_UNALIGNED, i * size + WaitH.EPOLL_DATA));
+                    if (t != null) {
+                        reap(t, siginfo, errno);
+                    }
+                }
+                for (Reference<? extends Child> r; (r = unreachable.poll()) != null; ) {
+                    ChildReference c = (ChildReference) r;
+                    release(c.tracked, c);
+                }
+            }
+        } catch (Throwable t) {
+            // Only a bug can end the loop (epoll_wait fails only on a bad descriptor or buffer);
+            // say so loudly, since no process would be reaped from now on.
+            throw new IllegalStateException("posix4j subprocess watcher failed", t);
+        }
+    }
+
+    private void reap(Tracked t, MemorySegment siginfo, MemorySegment errno) throws Throwable {
+        Outcome outcome;
+        lock.lock();
+        try {
+            if (t.ended) {
+                return;
+            }
+            siginfo.fill((byte) 0);
+            int options = WaitH.WEXITED | WaitH.WNOHANG | (t.ours ? 0 : WaitH.WNOWAIT);
+            int r = waitid(t, siginfo, options, errno);
+            if (r == 0 && siginfo.get(JAVA_INT, WaitH.SI_PID) == 0) {
+                return;
+            }
+            Calls.epollDel(epfd, t.pidfd);
+            outcome = ended(t, r, siginfo, errno);
+        } finally {
+            lock.unlock();
+        }
+        outcome.complete(t);
+    }
+
+    /// Waits for our child `t` on the calling platform thread and reaps it there, so that the
+    /// thread is woken by the kernel itself rather than by the watcher thread: a synchronous
+    /// spawn-and-wait costs one wake-up, like a C program's waitpid. Meanwhile the pidfd's
+    /// epoll registration reports nothing (EPOLL_CTL_MOD to no events, which cannot fail), and
+    /// it reports again if the wait ends without the child having ended.
+    ///
+    /// @param timeoutMillis how long to wait, -1 for no limit
+    /// @return whether the child ended (and was reaped, by this thread or the watcher)
+    /// @throws InterruptedException if the thread is interrupted while waiting
+    /// @throws PosixException EMFILE when no descriptor is left for the wait's eventfd; the
+    ///     caller then waits on the future instead
+    boolean awaitDirectly(Tracked t, long timeoutMillis) throws InterruptedException, PosixException {
+        InterruptibleWait wait = new InterruptibleWait();
+        boolean readable = false;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment event = arena.allocate(WaitH.EPOLL_EVENT);
+            int pidfd;
+            lock.lock();
+            try {
+                if (t.ended) {
+                    return true;
+                }
+                if (t.directWaiters++ == 0) {
+                    Calls.epollModify(epfd, t.pidfd, 0, t.key, event);
+                }
+                pidfd = t.pidfd;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                readable = wait.await(pidfd, timeoutMillis, arena.allocate(WaitH.POLLFD, 2));
+            } finally {
+                afterDirectWait(t, readable, event, arena.allocate(WaitH.SIGINFO));
+            }
+            return readable;
+        } finally {
+            wait.release();
+        }
+    }
+
+    private void afterDirectWait(Tracked t, boolean readable, MemorySegment event, MemorySegment siginfo) {
+        Outcome outcome = null;
+        MemorySegment errno = Libc.errnoSlot();
+        lock.lock();
+        try {
+            t.directWaiters--;
+            if (t.ended) {
+                closeIfDone(t);
+            } else if (readable) {
+                // Unregistered before the reap: the reap wakes pidfd pollers with EPOLLHUP, which
+                // even a registration for no events reports, and would wake the watcher for nothing.
+                Calls.epollDel(epfd, t.pidfd);
+                outcome = ended(t, waitid(t, siginfo, WaitH.WEXITED, errno), siginfo, errno);
+            } else if (t.directWaiters == 0) {
+                Calls.epollModify(epfd, t.pidfd, WaitH.EPOLLIN, t.key, event);
+            }
+        } catch (Throwable e) {
+            throw Libc.unexpected(e);
+        } finally {
+            lock.unlock();
+        }
+        if (outcome != null) {
+            outcome.complete(t);
+        }
+    }
+
+    /// waitid(P_PIDFD) on `t`, retried on EINTR; the caller holds the lock.
+    private static int waitid(Tracked t, MemorySegment siginfo, int options, MemorySegment errno) throws Throwable {
+        int r;
+        do {
+            r = (int) WaitH.WAITID.invokeExact(errno, WaitH.P_PIDFD, t.pidfd, siginfo, options);
+        } while (r < 0 && Libc.interrupted(errno));
+        return r;
+    }
+
+    /// Records that `t` ended, after waitid answered `r` (and its epoll registration is gone);
+    /// the caller holds the lock and completes the returned outcome once it has released it.
+    private Outcome ended(Tracked t, int r, MemorySegment siginfo, MemorySegment errno) {
+        Outcome outcome;
+        if (r == 0) {
+            outcome = new Outcome(decode(siginfo), null);
+        } else if (t.ours) {
+            outcome = new Outcome(null, new PosixException("waitid", Libc.errno(errno), "P_PIDFD, pid " + t.pid
+                    + ": someone else reaped this child"));
+        } else {
+            outcome = new Outcome(null, null);
+        }
+        t.ended = true;
+        byKey.remove(t.key);
+        children.remove(t.pid, t);
+        closeIfDone(t);
+        watched.removeIf(w -> w.tracked == t);
+        return outcome;
+    }
+
+    /// Closes an ended process's pidfd once nobody needs it: its owner released it (or it was only
+    /// watched), and no thread is polling it.
+    private static void closeIfDone(Tracked t) {
+        if ((t.released || !t.ours) && t.directWaiters == 0) {
+            closePidfd(t);
+        }
+    }
+
+    /// How a process's future is to be completed: with a status (null when unknown), or with a
+    /// failure.
+    private record Outcome(ExitStatus status, PosixException failure) {
+        void complete(Tracked t) {
+            if (failure != null) {
+                t.exit.completeExceptionally(failure);
+            } else {
+                t.exit.complete(status);
+            }
+        }
+    }
+
+    private static ExitStatus decode(MemorySegment siginfo) {
+        int code = siginfo.get(JAVA_INT, WaitH.SI_CODE);
+        int status = siginfo.get(JAVA_INT, WaitH.SI_STATUS);
+        return switch (code) {
+            case WaitH.CLD_EXITED -> new ExitStatus.Exited(status & 0xff);
+            case WaitH.CLD_KILLED -> new ExitStatus.Signaled(status, false);
+            case WaitH.CLD_DUMPED -> new ExitStatus.Signaled(status, true);
+            default -> throw new IllegalStateException("waitid(WEXITED) reported si_code " + code);
+        };
+    }
+
+    private static void closePidfd(Tracked t) {
+        if (t.pidfd >= 0) {
+            Calls.close(t.pidfd);
+            t.pidfd = -1;
+        }
+    }
+
+    /// Tells the watcher which pidfd to release when a [Child] was dropped without close().
+    private static final class ChildReference extends PhantomReference<Child> {
+        final Tracked tracked;
+
+        ChildReference(Child child, Tracked tracked, ReferenceQueue<Child> queue) {
+            super(child, queue);
+            this.tracked = tracked;
+        }
+    }
+}
