@@ -36,8 +36,8 @@ public final class EpollH {
     /// data (as a u64) of element `index` of an epoll_event array: coordinates (segment, 0L, index).
     public static final VarHandle DATA = EPOLL_EVENT.arrayElementVarHandle(PathElement.groupElement("data"));
 
-    /// EPOLL_CLOEXEC, for epoll_create1.
-    public static final int EPOLL_CLOEXEC = 02000000;
+    /// EPOLL_CLOEXEC, for epoll_create1: the kernel defines it as O_CLOEXEC.
+    public static final int EPOLL_CLOEXEC = FcntlH.O_CLOEXEC;
     /// EPOLL_CTL_ADD
     public static final int EPOLL_CTL_ADD = 1;
     /// EPOLL_CTL_DEL

@@ -24,8 +24,8 @@ public final class EventfdH {
 
     /// EFD_SEMAPHORE
     public static final int EFD_SEMAPHORE = 1;
-    /// EFD_NONBLOCK
-    public static final int EFD_NONBLOCK = 04000;
-    /// EFD_CLOEXEC
-    public static final int EFD_CLOEXEC = 02000000;
+    /// EFD_NONBLOCK: the kernel defines it as O_NONBLOCK.
+    public static final int EFD_NONBLOCK = FcntlH.O_NONBLOCK;
+    /// EFD_CLOEXEC: the kernel defines it as O_CLOEXEC.
+    public static final int EFD_CLOEXEC = FcntlH.O_CLOEXEC;
 }

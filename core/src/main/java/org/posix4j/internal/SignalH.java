@@ -123,8 +123,12 @@ public final class SignalH {
     public static final int SI_MESGQ = -3;
     /// si_code SI_TKILL: tkill(2) or tgkill(2).
     public static final int SI_TKILL = -6;
-    /// CLD_EXITED, the first si_code of SIGCHLD.
+    /// CLD_EXITED, the first si_code of SIGCHLD: the child called _exit(2).
     public static final int CLD_EXITED = 1;
+    /// CLD_KILLED: a signal killed the child.
+    public static final int CLD_KILLED = 2;
+    /// CLD_DUMPED: a signal killed the child and it dumped core.
+    public static final int CLD_DUMPED = 3;
     /// CLD_CONTINUED, the last si_code of SIGCHLD.
     public static final int CLD_CONTINUED = 6;
 

@@ -9,13 +9,11 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SequenceLayout;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 
-/// Raw bindings for <spawn.h>, the parts of <signal.h> spawning needs (sigaction, killpg), and
-/// the `environ` variable. No policy here.
+/// Raw bindings for <spawn.h> and the `environ` variable. No policy here. The sigset_t and
+/// sigaction bindings spawning also needs are in [SignalH].
 ///
 /// Every `posix_spawn*` function returns an error number instead of setting errno: check with
 /// [Libc#checkReturned], never with [Libc#check]. The `_np` file actions are glibc extensions
@@ -87,31 +85,10 @@ public final class SpawnH {
     public static final Optional<MethodHandle> FA_ADDTCSETPGRP_NP =
             optional("posix_spawn_file_actions_addtcsetpgrp_np", INT_PTR_INT);
 
-    /// int sigaction(int signum, const struct sigaction *act, struct sigaction *oldact);   sigaction(2)
-    public static final MethodHandle SIGACTION = Libc.errnoSetting("sigaction",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    /// int kill(pid_t pid, int sig);   kill(2)
-    public static final MethodHandle KILL = Libc.errnoSetting("kill",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    /// int killpg(int pgrp, int sig);   killpg(3)
-    public static final MethodHandle KILLPG = Libc.errnoSetting("killpg",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-
     /// posix_spawnattr_t, opaque: only its size and alignment matter.
     public static final MemoryLayout POSIX_SPAWNATTR = MemoryLayout.sequenceLayout(42, JAVA_LONG);
     /// posix_spawn_file_actions_t, opaque.
     public static final MemoryLayout POSIX_SPAWN_FILE_ACTIONS = MemoryLayout.sequenceLayout(10, JAVA_LONG);
-    /// sigset_t: 1024 bits; signal N is bit (N - 1) of the 64-bit word (N - 1) / 64.
-    public static final SequenceLayout SIGSET = MemoryLayout.sequenceLayout(16, JAVA_LONG);
-    /// struct sigaction as glibc declares it.
-    public static final StructLayout SIGACTION_T = MemoryLayout.structLayout(
-            ADDRESS.withName("sa_handler"),
-            SIGSET.withName("sa_mask"),
-            JAVA_INT.withName("sa_flags"),
-            MemoryLayout.paddingLayout(4),
-            ADDRESS.withName("sa_restorer"));
-    /// Offset of sa_handler.
-    public static final long SA_HANDLER = SIGACTION_T.byteOffset(MemoryLayout.PathElement.groupElement("sa_handler"));
 
     /// POSIX_SPAWN_SETPGROUP
     public static final short POSIX_SPAWN_SETPGROUP = 0x02;
@@ -121,10 +98,6 @@ public final class SpawnH {
     public static final short POSIX_SPAWN_SETSIGMASK = 0x08;
     /// POSIX_SPAWN_SETSID (glibc 2.26+)
     public static final short POSIX_SPAWN_SETSID = 0x80;
-    /// SIG_DFL as a handler value.
-    public static final long SIG_DFL = 0;
-    /// SIG_IGN as a handler value.
-    public static final long SIG_IGN = 1;
 
     private static final MemorySegment ENVIRON_SYMBOL =
             Linker.nativeLinker().defaultLookup().findOrThrow("environ");
@@ -143,7 +116,5 @@ public final class SpawnH {
     static {
         Abi.check("posix_spawnattr_t", POSIX_SPAWNATTR, 336);
         Abi.check("posix_spawn_file_actions_t", POSIX_SPAWN_FILE_ACTIONS, 80);
-        Abi.check("sigset_t", SIGSET, 128);
-        Abi.check("struct sigaction", SIGACTION_T, 152);
     }
 }

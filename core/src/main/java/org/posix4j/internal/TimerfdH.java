@@ -50,9 +50,9 @@ public final class TimerfdH {
     /// CLOCK_BOOTTIME
     public static final int CLOCK_BOOTTIME = 7;
     /// TFD_NONBLOCK
-    public static final int TFD_NONBLOCK = 04000;
+    public static final int TFD_NONBLOCK = FcntlH.O_NONBLOCK;
     /// TFD_CLOEXEC
-    public static final int TFD_CLOEXEC = 02000000;
+    public static final int TFD_CLOEXEC = FcntlH.O_CLOEXEC;
 
     private static VarHandle field(String timespec, String member) {
         return ITIMERSPEC.varHandle(PathElement.groupElement(timespec), PathElement.groupElement(member));

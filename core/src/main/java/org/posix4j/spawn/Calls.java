@@ -1,17 +1,17 @@
 package org.posix4j.spawn;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 import org.posix4j.PosixException;
+import org.posix4j.internal.EpollH;
+import org.posix4j.internal.EventfdH;
 import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.Libc;
-import org.posix4j.internal.SpawnH;
+import org.posix4j.internal.PollH;
+import org.posix4j.internal.SignalH;
 import org.posix4j.internal.SyscallH;
 import org.posix4j.internal.Syscalls;
 import org.posix4j.internal.UnistdH;
@@ -48,7 +48,7 @@ final class Calls {
     static void killpg(int pgid, int signal) throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            Libc.check((int) SpawnH.KILLPG.invokeExact(errno, pgid, signal), errno, "killpg", pgid + ", " + signal);
+            Libc.check((int) SignalH.KILLPG.invokeExact(errno, pgid, signal), errno, "killpg", pgid + ", " + signal);
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -59,7 +59,7 @@ final class Calls {
     static void killAndReap(int pid, MemorySegment siginfo) {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            int killed = (int) SpawnH.KILL.invokeExact(errno, pid, 9);
+            int killed = (int) SignalH.KILL.invokeExact(errno, pid, 9);
             int r;
             do {
                 r = (int) WaitH.WAITID.invokeExact(errno, WaitH.P_PID, pid, siginfo, WaitH.WEXITED);
@@ -107,7 +107,7 @@ final class Calls {
     static int epollCreate() throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            return Libc.check((int) WaitH.EPOLL_CREATE1.invokeExact(errno, WaitH.EPOLL_CLOEXEC), errno,
+            return Libc.check((int) EpollH.EPOLL_CREATE1.invokeExact(errno, EpollH.EPOLL_CLOEXEC), errno,
                     "epoll_create1", "EPOLL_CLOEXEC");
         } catch (Throwable t) {
             throw Libc.propagate(t);
@@ -116,14 +116,14 @@ final class Calls {
 
     /// epoll_ctl(EPOLL_CTL_ADD) for input readiness, with `key` as the event's data.
     static void epollAdd(int epfd, int fd, long key, MemorySegment event) throws PosixException {
-        epollCtl(epfd, WaitH.EPOLL_CTL_ADD, fd, WaitH.EPOLLIN, key, event);
+        epollCtl(epfd, EpollH.EPOLL_CTL_ADD, fd, EpollH.EPOLLIN, key, event);
     }
 
     /// epoll_ctl(EPOLL_CTL_MOD) to `events` (0: report nothing but hang-up and error). MOD
     /// allocates nothing, so it fails only on a descriptor that is not registered: a bug.
     static void epollModify(int epfd, int fd, int events, long key, MemorySegment event) {
         try {
-            epollCtl(epfd, WaitH.EPOLL_CTL_MOD, fd, events, key, event);
+            epollCtl(epfd, EpollH.EPOLL_CTL_MOD, fd, events, key, event);
         } catch (PosixException e) {
             throw new IllegalStateException(e);
         }
@@ -131,11 +131,11 @@ final class Calls {
 
     private static void epollCtl(int epfd, int op, int fd, int events, long key, MemorySegment event)
             throws PosixException {
-        event.set(JAVA_INT, WaitH.EPOLL_EVENTS, events);
-        event.set(JAVA_LONG_UNALIGNED, WaitH.EPOLL_DATA, key);
+        EpollH.EVENTS.set(event, 0L, 0L, events);
+        EpollH.DATA.set(event, 0L, 0L, key);
         MemorySegment errno = Libc.errnoSlot();
         try {
-            Libc.check((int) WaitH.EPOLL_CTL.invokeExact(errno, epfd, op, fd, event), errno,
+            Libc.check((int) EpollH.EPOLL_CTL.invokeExact(errno, epfd, op, fd, event), errno,
                     "epoll_ctl", "op " + op + ", fd " + fd);
         } catch (Throwable t) {
             throw Libc.propagate(t);
@@ -146,7 +146,7 @@ final class Calls {
     static int eventfd() throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            return Libc.check((int) WaitH.EVENTFD.invokeExact(errno, 0, WaitH.EFD_CLOEXEC), errno, "eventfd",
+            return Libc.check((int) EventfdH.EVENTFD.invokeExact(errno, 0, EventfdH.EFD_CLOEXEC), errno, "eventfd",
                     "EFD_CLOEXEC");
         } catch (Throwable t) {
             throw Libc.propagate(t);
@@ -167,21 +167,21 @@ final class Calls {
     /// poll(2) for input on `first` and `second` for at most `timeoutMillis` (-1: no limit),
     /// retried on EINTR with the time left; answers whether `first` is readable.
     static boolean pollFirst(int first, int second, long timeoutMillis, MemorySegment pollfds) {
-        pollfds.set(JAVA_INT, WaitH.POLLFD_FD, first);
-        pollfds.set(JAVA_SHORT, WaitH.POLLFD_EVENTS, (short) WaitH.EPOLLIN);
-        pollfds.set(JAVA_INT, WaitH.POLLFD.byteSize() + WaitH.POLLFD_FD, second);
-        pollfds.set(JAVA_SHORT, WaitH.POLLFD.byteSize() + WaitH.POLLFD_EVENTS, (short) WaitH.EPOLLIN);
+        PollH.FD.set(pollfds, 0L, 0L, first);
+        PollH.EVENTS.set(pollfds, 0L, 0L, (short) PollH.POLLIN);
+        PollH.FD.set(pollfds, 0L, 1L, second);
+        PollH.EVENTS.set(pollfds, 0L, 1L, (short) PollH.POLLIN);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         MemorySegment errno = Libc.errnoSlot();
         try {
             for (long left = timeoutMillis; ; ) {
-                pollfds.set(JAVA_SHORT, WaitH.POLLFD_REVENTS, (short) 0);
-                int r = (int) WaitH.POLL.invokeExact(errno, pollfds, 2L, (int) Math.min(left, Integer.MAX_VALUE));
+                PollH.REVENTS.set(pollfds, 0L, 0L, (short) 0);
+                int r = (int) PollH.POLL.invokeExact(errno, pollfds, 2L, (int) Math.min(left, Integer.MAX_VALUE));
                 if (r >= 0 || !Libc.interrupted(errno)) {
                     if (r < 0) {
                         throw new IllegalStateException(new PosixException("poll", Libc.errno(errno), "fd " + first));
                     }
-                    return (pollfds.get(JAVA_SHORT, WaitH.POLLFD_REVENTS) & WaitH.EPOLLIN) != 0;
+                    return ((short) PollH.REVENTS.get(pollfds, 0L, 0L) & PollH.POLLIN) != 0;
                 }
                 if (timeoutMillis >= 0) {
                     left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
@@ -196,7 +196,7 @@ final class Calls {
     /// otherwise keep the registration alive.
     static void epollDel(int epfd, int fd) {
         try {
-            int ignored = (int) WaitH.EPOLL_CTL.invokeExact(Libc.errnoSlot(), epfd, WaitH.EPOLL_CTL_DEL, fd,
+            int ignored = (int) EpollH.EPOLL_CTL.invokeExact(Libc.errnoSlot(), epfd, EpollH.EPOLL_CTL_DEL, fd,
                     MemorySegment.NULL);
         } catch (Throwable t) {
             throw Libc.unexpected(t);

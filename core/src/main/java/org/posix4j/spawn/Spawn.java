@@ -23,8 +23,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
 import org.posix4j.internal.CStrings;
+import org.posix4j.internal.EpollH;
 import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.Libc;
+import org.posix4j.internal.SignalH;
 import org.posix4j.internal.SpawnH;
 import org.posix4j.internal.WaitH;
 import org.posix4j.io.Fd;
@@ -501,7 +503,7 @@ public final class Spawn {
     }
 
     private static MemorySegment sigset(Arena arena, Set<Signal> signals) {
-        MemorySegment set = arena.allocate(SpawnH.SIGSET);
+        MemorySegment set = arena.allocate(SignalH.SIGSET);
         for (Signal s : signals) {
             int bit = s.number() - 1;
             long index = (bit / 64) * JAVA_LONG.byteSize();
@@ -763,7 +765,7 @@ public final class Spawn {
             if (ignore.length == 0) {
                 rc = (int) call.invokeExact(pidOut, path, fa, attr, argv, envp);
             } else {
-                MemorySegment saved = arena.allocate(SpawnH.SIGACTION_T, ignore.length);
+                MemorySegment saved = arena.allocate(SignalH.SIGACTION_T, ignore.length);
                 ignoreInThisProcess(arena, ignore, saved);
                 try {
                     rc = (int) call.invokeExact(pidOut, path, fa, attr, argv, envp);
@@ -780,12 +782,12 @@ public final class Spawn {
     /// Sets SIG_IGN for `signals`, saving each previous action in `saved`; a failure part-way
     /// restores those already changed before it throws.
     private static void ignoreInThisProcess(Arena arena, Signal[] signals, MemorySegment saved) throws Throwable {
-        MemorySegment ignore = arena.allocate(SpawnH.SIGACTION_T);
-        ignore.set(JAVA_LONG, SpawnH.SA_HANDLER, SpawnH.SIG_IGN);
+        MemorySegment ignore = arena.allocate(SignalH.SIGACTION_T);
+        SignalH.SA_HANDLER.set(ignore, 0L, MemorySegment.ofAddress(SignalH.SIG_IGN));
         MemorySegment errno = Libc.errnoSlot();
         for (int i = 0; i < signals.length; i++) {
-            int r = (int) SpawnH.SIGACTION.invokeExact(errno, signals[i].number(), ignore,
-                    saved.asSlice(i * SpawnH.SIGACTION_T.byteSize(), SpawnH.SIGACTION_T));
+            int r = (int) SignalH.SIGACTION.invokeExact(errno, signals[i].number(), ignore,
+                    saved.asSlice(i * SignalH.SIGACTION_T.byteSize(), SignalH.SIGACTION_T));
             if (r < 0) {
                 restore(signals, saved, i);
                 Libc.check(r, errno, "sigaction", signals[i].cName());
@@ -796,8 +798,8 @@ public final class Spawn {
     private static void restore(Signal[] signals, MemorySegment saved, int count) throws Throwable {
         MemorySegment errno = Libc.errnoSlot();
         for (int i = 0; i < count; i++) {
-            int ignored = (int) SpawnH.SIGACTION.invokeExact(errno, signals[i].number(),
-                    saved.asSlice(i * SpawnH.SIGACTION_T.byteSize(), SpawnH.SIGACTION_T), MemorySegment.NULL);
+            int ignored = (int) SignalH.SIGACTION.invokeExact(errno, signals[i].number(),
+                    saved.asSlice(i * SignalH.SIGACTION_T.byteSize(), SignalH.SIGACTION_T), MemorySegment.NULL);
         }
     }
 
@@ -813,7 +815,7 @@ public final class Spawn {
             throw e;
         }
         try {
-            return watcher.track(pid, pidfd, true, arena.allocate(WaitH.EPOLL_EVENT));
+            return watcher.track(pid, pidfd, true, arena.allocate(EpollH.EPOLL_EVENT));
         } catch (PosixException e) {
             Calls.close(pidfd);
             Calls.killAndReap(pid, arena.allocate(WaitH.SIGINFO));

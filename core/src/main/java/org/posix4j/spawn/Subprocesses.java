@@ -2,7 +2,7 @@ package org.posix4j.spawn;
 
 import java.lang.foreign.Arena;
 import org.posix4j.PosixException;
-import org.posix4j.internal.WaitH;
+import org.posix4j.internal.EpollH;
 import org.posix4j.signal.Signal;
 
 /// The watch list: Ocamlnet's subprocess watching (`Netsys_posix.watch_subprocess` and friends),
@@ -52,7 +52,7 @@ public final class Subprocesses {
         int pidfd = Calls.pidfdOpen(pid);
         Tracked t;
         try (Arena arena = Arena.ofConfined()) {
-            t = watcher.track(pid, pidfd, false, arena.allocate(WaitH.EPOLL_EVENT));
+            t = watcher.track(pid, pidfd, false, arena.allocate(EpollH.EPOLL_EVENT));
         } catch (PosixException e) {
             Calls.close(pidfd);
             throw e;

@@ -1,7 +1,6 @@
 package org.posix4j.spawn;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,7 +18,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.posix4j.Errno;
 import org.posix4j.Features;
 import org.posix4j.PosixException;
+import org.posix4j.internal.EpollH;
 import org.posix4j.internal.Libc;
+import org.posix4j.internal.PollH;
+import org.posix4j.internal.SignalH;
 import org.posix4j.internal.WaitH;
 
 /// The one thread that notices every end of a process posix4j follows, for any number of them:
@@ -264,18 +266,17 @@ final class Watcher {
 
     private void run() {
         try (Arena arena = Arena.ofConfined()) {
-            long size = WaitH.EPOLL_EVENT.byteSize();
-            MemorySegment events = arena.allocate(size * BATCH, 8);
+            MemorySegment events = arena.allocate(EpollH.EPOLL_EVENT, BATCH);
             MemorySegment siginfo = arena.allocate(WaitH.SIGINFO);
             MemorySegment errno = Libc.errnoSlot();
             for (;;) {
                 int timeout = references.isEmpty() ? -1 : SWEEP_MILLIS;
-                int n = (int) WaitH.EPOLL_WAIT.invokeExact(errno, epfd, events, BATCH, timeout);
+                int n = (int) EpollH.EPOLL_WAIT.invokeExact(errno, epfd, events, BATCH, timeout);
                 if (n < 0 && !Libc.interrupted(errno)) {
                     throw new PosixException("epoll_wait", Libc.errno(errno), "fd " + epfd);
                 }
                 for (int i = 0; i < n; i++) {
-                    Tracked t = byKey.get(events.get(JAVA_LONG_UNALIGNED, i * size + WaitH.EPOLL_DATA));
+                    Tracked t = byKey.get((long) EpollH.DATA.get(events, 0L, (long) i));
                     if (t != null) {
                         reap(t, siginfo, errno);
                     }
@@ -328,7 +329,7 @@ final class Watcher {
         InterruptibleWait wait = new InterruptibleWait();
         boolean readable = false;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment event = arena.allocate(WaitH.EPOLL_EVENT);
+            MemorySegment event = arena.allocate(EpollH.EPOLL_EVENT);
             int pidfd;
             lock.lock();
             try {
@@ -343,7 +344,7 @@ final class Watcher {
                 lock.unlock();
             }
             try {
-                readable = wait.await(pidfd, timeoutMillis, arena.allocate(WaitH.POLLFD, 2));
+                readable = wait.await(pidfd, timeoutMillis, arena.allocate(PollH.POLLFD, 2));
             } finally {
                 afterDirectWait(t, readable, event, arena.allocate(WaitH.SIGINFO));
             }
@@ -367,7 +368,7 @@ final class Watcher {
                 Calls.epollDel(epfd, t.pidfd);
                 outcome = ended(t, waitid(t, siginfo, WaitH.WEXITED, errno), siginfo, errno);
             } else if (t.directWaiters == 0) {
-                Calls.epollModify(epfd, t.pidfd, WaitH.EPOLLIN, t.key, event);
+                Calls.epollModify(epfd, t.pidfd, EpollH.EPOLLIN, t.key, event);
             }
         } catch (Throwable e) {
             throw Libc.unexpected(e);
@@ -432,9 +433,9 @@ final class Watcher {
         int code = siginfo.get(JAVA_INT, WaitH.SI_CODE);
         int status = siginfo.get(JAVA_INT, WaitH.SI_STATUS);
         return switch (code) {
-            case WaitH.CLD_EXITED -> new ExitStatus.Exited(status & 0xff);
-            case WaitH.CLD_KILLED -> new ExitStatus.Signaled(status, false);
-            case WaitH.CLD_DUMPED -> new ExitStatus.Signaled(status, true);
+            case SignalH.CLD_EXITED -> new ExitStatus.Exited(status & 0xff);
+            case SignalH.CLD_KILLED -> new ExitStatus.Signaled(status, false);
+            case SignalH.CLD_DUMPED -> new ExitStatus.Signaled(status, true);
             default -> throw new IllegalStateException("waitid(WEXITED) reported si_code " + code);
         };
     }
