@@ -20,6 +20,7 @@ import org.posix4j.cli.command.RunArguments.Variable;
 import org.posix4j.cli.command.RunArguments.VariableConverter;
 import org.posix4j.io.Fd;
 import org.posix4j.io.OpenFlags;
+import org.posix4j.process.Sessions;
 import org.posix4j.signal.Signal;
 import org.posix4j.spawn.Child;
 import org.posix4j.spawn.ExitStatus;
@@ -72,8 +73,9 @@ import picocli.CommandLine.Spec;
                     + " terminal's Ctrl-C reaches it directly.",
             "Unlike timeout(1), posix4j stays in the caller's process group and gives only the program a new one:"
                     + " a program that reads the terminal under --timeout should also get --foreground.",
-            "After --foreground the terminal stays with the program's group when it ends; an interactive shell"
-                    + " takes it back, as after any job."
+            "When a --foreground program ends, posix4j gives the terminal back to its own process group if that"
+                    + " group was the foreground group when posix4j started, as a shell does after a job: a script"
+                    + " that ran posix4j goes on in the foreground."
         })
 final class RunCommand implements Callable<Integer> {
     /// timeout(1)'s code for a command that timed out.
@@ -108,7 +110,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--foreground",
             description = "Run the program in a new process group that becomes the foreground group of the"
-                    + " terminal on standard input, which must be posix4j's controlling terminal.")
+                    + " terminal on standard input, which must be posix4j's controlling terminal; posix4j takes the"
+                    + " terminal back when the program ends if it had it at the start.")
     private boolean foreground;
 
     @Option(names = "--keep-fd", paramLabel = "N", converter = DescriptorConverter.class,
@@ -220,10 +223,19 @@ final class RunCommand implements Callable<Integer> {
             spawn.clearEnvironment();
         }
         env.forEach(v -> spawn.setEnv(v.name(), v.value()));
+        // The group to give the terminal back to once a --foreground program ends: posix4j's own,
+        // when it had the terminal at the start; none otherwise, so that a posix4j run from a
+        // background job does not take the terminal from the job in the foreground.
+        int returnTo = 0;
         if (setsid) {
             spawn.newSession();
         } else if (foreground) {
-            spawn.processGroup(ProcessGroup.newForeground(controllingTerminal()));
+            Fd tty = terminalOnStdin();
+            int own = Sessions.processGroup();
+            if (foregroundGroup(tty) == own) {
+                returnTo = own;
+            }
+            spawn.processGroup(ProcessGroup.newForeground(tty));
         } else if (pgroup != null) {
             spawn.processGroup(pgroup.isNew() ? ProcessGroup.NEW_BACKGROUND : ProcessGroup.join(pgroup.existing().getAsInt()));
         } else if (hasTimeLimit()) {
@@ -242,6 +254,24 @@ final class RunCommand implements Callable<Integer> {
         try (SignalRelay relay = openRelay(); Child child = start(spawn)) {
             relay.forwardTo(child, ownGroup());
             return await(child);
+        } finally {
+            if (returnTo != 0) {
+                takeTerminalBack(returnTo);
+            }
+        }
+    }
+
+    /// Makes `pgid`, posix4j's group, the foreground group of the terminal on stdin again, as a
+    /// shell does when a job ends; otherwise a calling script would be left in the background,
+    /// where reading the terminal or changing its settings stops it (or fails with EIO when its
+    /// group is orphaned). A failure (the terminal hung up, say) is reported, but the program's
+    /// status still decides the exit code.
+    private void takeTerminalBack(int pgid) {
+        try {
+            Terminal.setForegroundProcessGroup(Fd.stdin(), pgid);
+        } catch (PosixException e) {
+            spec.commandLine().getErr().println(spec.qualifiedName()
+                    + ": --foreground: cannot take the terminal back: " + e.getMessage());
         }
     }
 
@@ -332,19 +362,24 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /// Standard input, checked to be a terminal and this process's controlling terminal.
-    private static Fd controllingTerminal() throws RunFailure {
+    /// Standard input, checked to be a terminal.
+    private static Fd terminalOnStdin() throws RunFailure {
         Fd stdin = Fd.stdin();
         if (!Terminal.isTerminal(stdin)) {
             throw new RunFailure("--foreground: standard input is not a terminal", EXIT_RUN_FAILED);
         }
+        return stdin;
+    }
+
+    /// The foreground group of terminal `tty`, checking that it is posix4j's controlling terminal:
+    /// tcgetpgrp answers for no other.
+    private static int foregroundGroup(Fd tty) throws RunFailure {
         try {
-            Terminal.foregroundProcessGroup(stdin);
+            return Terminal.foregroundProcessGroup(tty);
         } catch (PosixException e) {
             throw new RunFailure("--foreground: standard input is not posix4j's controlling terminal ("
                     + e.getMessage() + ")", EXIT_RUN_FAILED);
         }
-        return stdin;
     }
 
     /// A failure reported as one line on stderr, with its exit code.

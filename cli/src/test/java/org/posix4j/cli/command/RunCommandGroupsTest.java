@@ -103,7 +103,8 @@ class RunCommandGroupsTest {
     }
 
     /// `--foreground` makes the program's new group the foreground group of posix4j's
-    /// controlling terminal: a pseudo-terminal that `setsid -c` made posix4j's.
+    /// controlling terminal: a pseudo-terminal that `setsid -c` made posix4j's; once the program
+    /// ended, the terminal's foreground group is posix4j's again.
     @Test
     void foregroundGivesTheProgramTheTerminal() throws Exception {
         Requires.programs("setsid", "python3");
@@ -119,7 +120,53 @@ class RunCommandGroupsTest {
             assertEquals(posix4j, Proc.stat(posix4j, 6), "setsid -c made posix4j a session leader");
             assertEquals("pgrp=self sid=" + posix4j + " tty=" + Proc.stat(posix4j, 7) + " tpgid=self", layout);
             assertNotEquals(0, Proc.stat(posix4j, 7), "posix4j has the pty as controlling terminal");
+            assertEquals(posix4j, Proc.stat(posix4j, 8), "posix4j took the terminal back");
         }
+    }
+
+    /// A non-interactive script that runs `posix4j run --foreground` (in the script's group, the
+    /// terminal's foreground group) has the terminal again afterwards, as after a shell's job: it
+    /// can change the terminal's settings, which a background group cannot (stty fails with EIO,
+    /// the group being orphaned). A posix4j started in a background group leaves the terminal to
+    /// the program's group: it was not posix4j's to take back.
+    @Test
+    void foregroundGivesTheTerminalBackToTheCallingScript() throws Exception {
+        Requires.programs("setsid", "sh", "stty", "ps", "python3");
+        String script = """
+                "$@"; echo "posix4j=$?"
+                stty -echo && echo "stty=ok"
+                echo "pgid,tpgid=$(ps -o pgid=,tpgid= -p $$ | xargs | tr ' ' ,)"
+                """;
+        List<String> command = posix4j("--foreground", "--", "sh", "-c", "echo program=$$");
+        try (PseudoTerminal pty = PseudoTerminal.open()) {
+            Result foreground = RunCommandTest.finish(new ProcessBuilder(
+                    concat(List.of("setsid", "-c", "sh", "-c", script, "sh"), command))
+                    .redirectInput(new File(pty.slavePath())));
+            assertEquals(0, foreground.exitCode(), foreground::toString);
+            assertEquals("", foreground.stderr());
+            String program = lineValue(foreground.stdout(), "program=");
+            String launcher = lineValue(foreground.stdout(), "pgid,tpgid=").split(",")[0];
+            assertNotEquals(program, launcher);
+            assertEquals("posix4j=0\nstty=ok\npgid,tpgid=" + launcher + "," + launcher + "\n",
+                    foreground.stdout().substring(foreground.stdout().indexOf("posix4j=")), foreground::toString);
+
+            List<String> inBackground = concat(List.of("python3", "-c",
+                    "import os, sys; os.setpgid(0, 0); os.execvp(sys.argv[1], sys.argv[1:])"), command);
+            Result background = RunCommandTest.finish(new ProcessBuilder(
+                    concat(List.of("setsid", "-c", "sh", "-c", script, "sh"), inBackground))
+                    .redirectInput(new File(pty.slavePath())));
+            String stranger = lineValue(background.stdout(), "program=");
+            String caller = lineValue(background.stdout(), "pgid,tpgid=").split(",")[0];
+            assertEquals("posix4j=0\npgid,tpgid=" + caller + "," + stranger + "\n",
+                    background.stdout().substring(background.stdout().indexOf("posix4j=")), background::toString);
+            assertTrue(background.stderr().contains("Input/output error"), background::stderr);
+        }
+    }
+
+    /// The rest of the line of `output` that starts with `prefix`.
+    private static String lineValue(String output, String prefix) {
+        return output.lines().filter(l -> l.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + prefix + " in " + output)).substring(prefix.length());
     }
 
     /// `--foreground` needs a terminal on stdin that is posix4j's controlling terminal; else it is
