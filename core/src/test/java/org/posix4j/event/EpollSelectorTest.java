@@ -15,19 +15,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
 import org.posix4j.io.Fd;
+import org.posix4j.testing.NoFdLeaks;
 import org.posix4j.io.OpenFds;
 import org.posix4j.io.OpenFlags;
 import org.posix4j.io.Pipe;
 import org.posix4j.testing.Proc;
 import org.posix4j.testing.Requires;
 
+@ExtendWith(NoFdLeaks.class)
 class EpollSelectorTest {
     private static final int EPOLLERR_HUP = 0x18;
     private static final int O_CLOEXEC = 02000000;
@@ -35,17 +36,6 @@ class EpollSelectorTest {
     @TempDir
     Path dir;
 
-    private Set<String> before;
-
-    @BeforeEach
-    void snapshot() {
-        before = OpenFds.snapshot();
-    }
-
-    @AfterEach
-    void noLeak() {
-        OpenFds.assertNoneOpenedSince(before);
-    }
 
     /// The tokens of the ready set, sorted.
     private static Set<Long> tokens(EpollSelector selector) {

@@ -5,32 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
+import org.posix4j.testing.NoFdLeaks;
 import org.posix4j.io.OpenFds;
 import org.posix4j.testing.Proc;
 
+@ExtendWith(NoFdLeaks.class)
 class EventFdTest {
     private static final int O_CLOEXEC = 02000000;
     private static final int O_NONBLOCK = 04000;
 
-    private Set<String> before;
-
-    @BeforeEach
-    void snapshot() {
-        before = OpenFds.snapshot();
-    }
-
-    @AfterEach
-    void noLeak() {
-        OpenFds.assertNoneOpenedSince(before);
-    }
 
     /// The counter as the kernel shows it in /proc/self/fdinfo (hexadecimal there).
     private static long count(EventFd e) {

@@ -8,34 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
 import org.posix4j.io.Fd;
+import org.posix4j.testing.NoFdLeaks;
 import org.posix4j.io.OpenFds;
 import org.posix4j.io.Pipe;
 import org.posix4j.testing.Proc;
 
+@ExtendWith(NoFdLeaks.class)
 class PollArrayTest {
     private static final Duration NO_WAIT = Duration.ZERO;
     private static final RequestedEvents READ = RequestedEvents.of(true, false, false);
     private static final RequestedEvents WRITE = RequestedEvents.of(false, true, false);
 
-    private Set<String> before;
-
-    @BeforeEach
-    void snapshot() {
-        before = OpenFds.snapshot();
-    }
-
-    @AfterEach
-    void noLeak() {
-        OpenFds.assertNoneOpenedSince(before);
-    }
 
     static void write(Fd fd, int bytes) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {

@@ -6,30 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
+import org.posix4j.testing.NoFdLeaks;
 import org.posix4j.io.OpenFds;
 
+@ExtendWith(NoFdLeaks.class)
 class TimerFdTest {
     private static final int O_CLOEXEC = 02000000;
     private static final int O_NONBLOCK = 04000;
 
-    private Set<String> before;
-
-    @BeforeEach
-    void snapshot() {
-        before = OpenFds.snapshot();
-    }
-
-    @AfterEach
-    void noLeak() {
-        OpenFds.assertNoneOpenedSince(before);
-    }
 
     /// `it_value` or `it_interval` from /proc/self/fdinfo as nanoseconds ("(sec, nsec)" there).
     private static long fdinfoNanos(TimerFd t, String key) {
