@@ -16,5 +16,6 @@ module org.posix4j {
     exports org.posix4j.signal;
     exports org.posix4j.spawn;
     exports org.posix4j.event;
+    exports org.posix4j.systemd;
     exports org.posix4j.daemon;
 }

@@ -1,0 +1,90 @@
+package org.posix4j.internal;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemoryLayout.PathElement;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/// Raw bindings for <sys/socket.h> and <sys/un.h>. No policy here.
+public final class SocketH {
+    private SocketH() {}
+
+    /// int socket(int domain, int type, int protocol);   socket(2)
+    public static final MethodHandle SOCKET = Libc.errnoSetting("socket",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    /// int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen);   bind(2)
+    public static final MethodHandle BIND = Libc.errnoSetting("bind",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    /// ssize_t sendto(int sockfd, const void *buf, size_t len, int flags,
+    ///                const struct sockaddr *dest_addr, socklen_t addrlen);   sendto(2)
+    public static final MethodHandle SENDTO = Libc.errnoSetting("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    /// int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);   accept(2)
+    public static final MethodHandle ACCEPT4 = Libc.errnoSetting("accept4",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    /// int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen);   getsockopt(2)
+    public static final MethodHandle GETSOCKOPT = Libc.errnoSetting("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    /// int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen);   getsockname(2)
+    public static final MethodHandle GETSOCKNAME = Libc.errnoSetting("getsockname",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+
+    /// AF_UNIX
+    public static final int AF_UNIX = 1;
+    /// AF_INET
+    public static final int AF_INET = 2;
+    /// AF_INET6
+    public static final int AF_INET6 = 10;
+    /// SOCK_STREAM
+    public static final int SOCK_STREAM = 1;
+    /// SOCK_DGRAM
+    public static final int SOCK_DGRAM = 2;
+    /// SOCK_SEQPACKET
+    public static final int SOCK_SEQPACKET = 5;
+    /// SOCK_CLOEXEC, or-ed into the type of socket(2) and the flags of accept4(2)
+    public static final int SOCK_CLOEXEC = 02000000;
+    /// MSG_NOSIGNAL: EPIPE instead of SIGPIPE
+    public static final int MSG_NOSIGNAL = 0x4000;
+    /// SOL_SOCKET
+    public static final int SOL_SOCKET = 1;
+    /// SO_TYPE
+    public static final int SO_TYPE = 3;
+    /// SO_ACCEPTCONN
+    public static final int SO_ACCEPTCONN = 30;
+    /// SO_DOMAIN
+    public static final int SO_DOMAIN = 39;
+
+    /// struct sockaddr_un { sa_family_t sun_family; char sun_path[108]; }
+    public static final StructLayout SOCKADDR_UN = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("sun_family"),
+            MemoryLayout.sequenceLayout(108, JAVA_BYTE).withName("sun_path")).withName("sockaddr_un");
+    /// sockaddr_un.sun_family
+    public static final VarHandle SUN_FAMILY = SOCKADDR_UN.varHandle(PathElement.groupElement("sun_family"));
+    /// offsetof(struct sockaddr_un, sun_path)
+    public static final long SUN_PATH_OFFSET = SOCKADDR_UN.byteOffset(PathElement.groupElement("sun_path"));
+    /// sizeof(sockaddr_un.sun_path)
+    public static final int SUN_PATH_SIZE = 108;
+
+    /// struct sockaddr_storage, large enough for any address getsockname(2) answers.
+    public static final long SOCKADDR_STORAGE_SIZE = 128;
+    /// offsetof(struct sockaddr_in, sin_port), also of sin6_port: big-endian port
+    public static final long SIN_PORT_OFFSET = 2;
+    /// offsetof(struct sockaddr_in, sin_addr): 4 address bytes
+    public static final long SIN_ADDR_OFFSET = 4;
+    /// offsetof(struct sockaddr_in6, sin6_addr): 16 address bytes
+    public static final long SIN6_ADDR_OFFSET = 8;
+    /// offsetof(struct sockaddr_in6, sin6_scope_id)
+    public static final long SIN6_SCOPE_ID_OFFSET = 24;
+
+    static {
+        Abi.check("sockaddr_un", SOCKADDR_UN, 110);
+    }
+}
