@@ -6,6 +6,7 @@
 /// say `Enable-Native-Access: ALL-UNNAMED` in its manifest instead). Without the flag the JDK
 /// prints a warning on first use.
 module org.posix4j {
+    requires transitive java.logging; // org.posix4j.syslog.SyslogHandler is a java.util.logging.Handler
     requires jdk.unsupported; // sun.misc.Signal: SignalChannel's delivery through the JVM's handler
     exports org.posix4j;
     exports org.posix4j.io;
@@ -18,4 +19,6 @@ module org.posix4j {
     exports org.posix4j.event;
     exports org.posix4j.systemd;
     exports org.posix4j.daemon;
+    exports org.posix4j.syslog;
+    provides System.LoggerFinder with org.posix4j.syslog.SyslogLoggerFinder; // inert unless -Dposix4j.syslog is set
 }

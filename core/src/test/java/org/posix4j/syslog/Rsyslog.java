@@ -1,0 +1,245 @@
+package org.posix4j.syslog;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.posix4j.testing.Requires;
+
+/// A real rsyslogd owning /dev/log for the tests, with a configuration of its own that writes
+/// facility, severity, program name, tag, pid and message of every line it receives to a file.
+/// Started once per test JVM (before the first test class extended with it) and stopped
+/// when the run ends. Test JVMs on one machine take turns through a lock file, since there is
+/// only one /dev/log. Where /dev/log belongs to another live daemon the tests skip (fail on CI).
+final class Rsyslog implements BeforeAllCallback, ParameterResolver, AutoCloseable {
+    private static final Path DEV_LOG = Path.of("/dev/log");
+    private static final Path LOCK = Path.of("/tmp/posix4j-test-rsyslog.lock");
+
+    private final Process daemon;
+    private final Path dir;
+    private final Path out;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    /// Used by JUnit as an extension; the daemon itself is made by [#start].
+    public Rsyslog() {
+        this.daemon = null;
+        this.dir = null;
+        this.out = null;
+        this.lockChannel = null;
+        this.lock = null;
+    }
+
+    private Rsyslog(Process daemon, Path dir, FileChannel lockChannel, FileLock lock) {
+        this.daemon = daemon;
+        this.dir = dir;
+        this.out = dir.resolve("messages");
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /// One line as rsyslog received it.
+    ///
+    /// @param facility the facility number
+    /// @param severity the severity number
+    /// @param program the program name rsyslog took from the tag
+    /// @param tag the whole tag (`ident[pid]:`)
+    /// @param pid the pid from the tag, or `-`
+    /// @param message the message, with control characters escaped by rsyslog as `#ooo`
+    public record Entry(int facility, int severity, String program, String tag, String pid, String message) {
+        static Entry parse(String line) {
+            String[] f = line.split("\\|", 6);
+            // The template puts exactly one space before the message.
+            return new Entry(Integer.parseInt(f[0]), Integer.parseInt(f[1]), f[2], f[3], f[4], f[5].substring(1));
+        }
+    }
+
+    /// Starts the daemon before the first test class that uses it, where a skip skips the class.
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        shared(context);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == Rsyslog.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return shared(context);
+    }
+
+    private static Rsyslog shared(ExtensionContext context) {
+        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(Rsyslog.class, k -> start(), Rsyslog.class);
+    }
+
+    /// Starts rsyslogd on /dev/log, or skips (fails under CI) when that cannot be done.
+    static Rsyslog start() {
+        Requires.root();
+        Requires.that(Files.isExecutable(Path.of("/usr/sbin/rsyslogd")),
+                "rsyslogd is not installed (apt-get install rsyslog)");
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while ((lock = channel.tryLock()) == null && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            if (lock == null) {
+                fail("another test JVM held " + LOCK + " for 60 s");
+            }
+            Requires.that(!listening(), "/dev/log belongs to a running syslog daemon");
+            Path dir = Files.createTempDirectory("posix4j-rsyslog");
+            Path conf = dir.resolve("rsyslog.conf");
+            Files.writeString(conf, String.join("\n",
+                    "global(workDirectory=\"" + dir + "\")",
+                    // No rate limit: the tests send hundreds of messages within a second.
+                    "module(load=\"imuxsock\" SysSock.Name=\"/dev/log\" SysSock.Unlink=\"on\""
+                            + " SysSock.RateLimit.Interval=\"0\")",
+                    "template(name=\"fields\" type=\"string\" string=\"%syslogfacility%|%syslogseverity%"
+                            + "|%programname%|%syslogtag%|%procid%|%msg:::sp-if-no-1st-sp%%msg%\\n\")",
+                    "*.* action(type=\"omfile\" file=\"" + dir.resolve("messages") + "\" template=\"fields\")",
+                    ""));
+            Process p = new ProcessBuilder("/usr/sbin/rsyslogd", "-n", "-f", conf.toString(),
+                    "-i", dir.resolve("pid").toString())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("rsyslogd.out").toFile()).start();
+            Rsyslog r = new Rsyslog(p, dir, channel, lock);
+            // Ready once its own start message is written: the socket is bound by then.
+            r.await(e -> e.program().equals("rsyslogd") && e.message().contains(" start"));
+            return r;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new IllegalStateException("cannot start rsyslogd", e);
+        } catch (InterruptedException e) {
+            closeQuietly(channel);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (RuntimeException | Error e) {
+            // A skip (or a failure) must not keep the other test JVMs waiting for the lock.
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // Closing also releases the lock; nothing else to undo.
+        }
+    }
+
+    /// Whether /dev/log is someone else's: a symlink, or a socket some process has bound (from
+    /// /proc/net/unix).
+    private static boolean listening() throws IOException {
+        if (Files.isSymbolicLink(DEV_LOG)) {
+            // systemd points /dev/log at journald's socket: not ours to replace.
+            return true;
+        }
+        try (Stream<String> lines = Files.lines(Path.of("/proc/net/unix"))) {
+            return lines.anyMatch(l -> l.endsWith(" " + DEV_LOG));
+        }
+    }
+
+    /// Every line received so far.
+    public List<Entry> entries() {
+        List<Entry> list = new ArrayList<>();
+        try {
+            if (Files.exists(out)) {
+                for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+                    list.add(Entry.parse(line));
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return list;
+    }
+
+    /// The lines whose program name is `program`.
+    public List<Entry> from(String program) {
+        return entries().stream().filter(e -> e.program().equals(program)).toList();
+    }
+
+    /// Waits (10 s at most) for a line matching `wanted` and answers it.
+    public Entry await(Predicate<Entry> wanted) {
+        return poll(list -> list.stream().filter(wanted).findFirst().orElse(null));
+    }
+
+    /// Waits (10 s at most) for `count` lines from `program` and answers them.
+    public List<Entry> awaitFrom(String program, int count) {
+        return poll(list -> {
+            List<Entry> mine = list.stream().filter(e -> e.program().equals(program)).toList();
+            return mine.size() >= count ? mine : null;
+        });
+    }
+
+    private <T> T poll(Function<List<Entry>, T> answer) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        do {
+            T t = answer.apply(entries());
+            if (t != null) {
+                return t;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ex);
+            }
+        } while (System.nanoTime() < deadline && daemon.isAlive());
+        throw new AssertionError("rsyslog did not receive the expected lines within 10 s; it has " + entries()
+                + (daemon.isAlive() ? "" : "; rsyslogd exited " + daemon.exitValue() + ": " + rsyslogdOutput()));
+    }
+
+    private String rsyslogdOutput() {
+        try {
+            return Files.readString(dir.resolve("rsyslogd.out"));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /// Stops rsyslogd, removes its files and lets the next test JVM have /dev/log.
+    @Override
+    public void close() throws IOException {
+        daemon.destroy();
+        try {
+            if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
+                daemon.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            daemon.destroyForcibly();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        lock.release();
+        lockChannel.close();
+    }
+}
