@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.PrctlH;
@@ -17,59 +18,103 @@ import org.posix4j.internal.SyscallH;
 import org.posix4j.internal.Syscalls;
 import org.posix4j.internal.UnistdH;
 
-/// Probes for the optional kernel and libc features posix4j uses, each computed once, on first
-/// use, by trying the feature for real (not by comparing version numbers).
+/// Probes for the optional kernel and libc features posix4j uses, each computed on first use by
+/// trying the feature for real (not by comparing version numbers), and kept.
 ///
 /// A missing feature disables what needs it, with the reason in [Feature#reason()]; the rest of
 /// the library is unaffected.
 ///
-/// Thread safety: safe from any thread; each probe runs at most once.
+/// Thread safety: safe from any thread. A probe runs once, unless it failed for want of a
+/// descriptor or of memory: then it runs again the next time the feature is asked for.
 public final class Features {
     private Features() {}
 
-    private static final class Probed {
-        static final Feature PIDFD = probePidfd();
-        static final Feature CLOSE_RANGE = probeCloseRange();
-        static final Feature OPENAT2 = probeOpenat2();
-        static final Feature IOPRIO = probeIoprio();
-        static final Feature SECCOMP_USER_NOTIF = probeSeccompUserNotif();
-        static final Feature[] LISTENER = probeListenerFlags();
+    private static final Memo PIDFD = new Memo(Features::probePidfd);
+    private static final Memo CLOSE_RANGE = new Memo(Features::probeCloseRange);
+    private static final Memo OPENAT2 = new Memo(Features::probeOpenat2);
+    private static final Memo IOPRIO = new Memo(Features::probeIoprio);
+    private static final Memo SECCOMP_USER_NOTIF = new Memo(Features::probeSeccompUserNotif);
+    private static final Memo LISTENER = new Memo(Features::probeListenerFlags);
+
+    /// What a probe found, and whether that is final. A failure for want of a descriptor or of
+    /// memory (EMFILE, ENFILE, ENOMEM, EAGAIN, EINTR) says nothing about the kernel, so the probe
+    /// runs again the next time the feature is asked for instead of disabling it for good.
+    private record Outcome(Feature[] features, boolean settled) {
+        static Outcome of(Feature... features) {
+            return new Outcome(features, true);
+        }
+
+        static Outcome failed(String name, String what, int errno) {
+            boolean passing = errno == 24 || errno == 23 || errno == 12 || errno == 11 || errno == 4;
+            return new Outcome(new Feature[] {Feature.no(name, what + ": " + errnoText(errno))}, !passing);
+        }
+    }
+
+    /// One probe's settled answer, computed at most once; unsettled answers are not kept.
+    private static final class Memo {
+        private final Supplier<Outcome> probe;
+        private volatile Feature[] settled;
+
+        Memo(Supplier<Outcome> probe) {
+            this.probe = probe;
+        }
+
+        boolean isSettled() {
+            return settled != null;
+        }
+
+        Feature[] get() {
+            Feature[] known = settled;
+            if (known != null) {
+                return known;
+            }
+            synchronized (this) {
+                if (settled != null) {
+                    return settled;
+                }
+                Outcome outcome = probe.get();
+                if (outcome.settled()) {
+                    settled = outcome.features();
+                }
+                return outcome.features();
+            }
+        }
     }
 
     /// pidfd_open(2) and friends (Linux 5.3+): race-free process handles.
     public static Feature pidfd() {
-        return Probed.PIDFD;
+        return PIDFD.get()[0];
     }
 
     /// close_range(2) (Linux 5.9+): closing every descriptor above a number in one call.
     public static Feature closeRange() {
-        return Probed.CLOSE_RANGE;
+        return CLOSE_RANGE.get()[0];
     }
 
     /// openat2(2) (Linux 5.6+): path resolution with RESOLVE_* containment.
     public static Feature openat2() {
-        return Probed.OPENAT2;
+        return OPENAT2.get()[0];
     }
 
     /// ioprio_get(2)/ioprio_set(2) (Linux 2.6.13+ on most architectures).
     public static Feature ioprio() {
-        return Probed.IOPRIO;
+        return IOPRIO.get()[0];
     }
 
     /// Seccomp user notification, SECCOMP_RET_USER_NOTIF (Linux 5.0+): the broker's slave end.
     public static Feature seccompUserNotification() {
-        return Probed.SECCOMP_USER_NOTIF;
+        return SECCOMP_USER_NOTIF.get()[0];
     }
 
     /// SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (Linux 6.6+): the fast notification round trip.
     public static Feature seccompSyncWakeUp() {
-        return Probed.LISTENER[0];
+        return LISTENER.get()[0];
     }
 
     /// SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (Linux 5.19+): notified calls are not replayed
     /// when a signal arrives.
     public static Feature seccompWaitKillableRecv() {
-        return Probed.LISTENER[1];
+        return LISTENER.get()[1];
     }
 
     /// posix_fadvise(2) in libc. `Netsys_posix.have_fadvise`.
@@ -129,34 +174,34 @@ public final class Features {
         }
     }
 
-    private static Feature probePidfd() {
+    private static Outcome probePidfd() {
         String name = "pidfd";
         if (!Syscalls.CURRENT.known()) {
-            return Feature.no(name, unknownArch());
+            return Outcome.of(Feature.no(name, unknownArch()));
         }
         long fd = syscall(Syscalls.CURRENT.pidfdOpen(), ProcessHandle.current().pid(), 0, 0, 0);
         if (fd < 0) {
-            return Feature.no(name, "pidfd_open failed: " + errnoText((int) -fd));
+            return Outcome.failed(name, "pidfd_open failed", (int) -fd);
         }
         close(fd);
-        return Feature.yes(name, "pidfd_open works");
+        return Outcome.of(Feature.yes(name, "pidfd_open works"));
     }
 
-    private static Feature probeCloseRange() {
+    private static Outcome probeCloseRange() {
         String name = "close_range";
         if (!Syscalls.CURRENT.known()) {
-            return Feature.no(name, unknownArch());
+            return Outcome.of(Feature.no(name, unknownArch()));
         }
         long r = syscall(Syscalls.CURRENT.closeRange(), 0xffff_ffffL, 0xffff_ffffL, 0, 0);
         return r == 0
-                ? Feature.yes(name, "close_range works")
-                : Feature.no(name, "close_range failed: " + errnoText((int) -r));
+                ? Outcome.of(Feature.yes(name, "close_range works"))
+                : Outcome.failed(name, "close_range failed", (int) -r);
     }
 
-    private static Feature probeOpenat2() {
+    private static Outcome probeOpenat2() {
         String name = "openat2";
         if (!Syscalls.CURRENT.known()) {
-            return Feature.no(name, unknownArch());
+            return Outcome.of(Feature.no(name, unknownArch()));
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment how = arena.allocate(JAVA_LONG, 3);
@@ -164,49 +209,51 @@ public final class Features {
             MemorySegment root = arena.allocateFrom("/");
             long fd = syscall(Syscalls.CURRENT.openat2(), FcntlH.AT_FDCWD, root.address(), how.address(), how.byteSize());
             if (fd < 0) {
-                return Feature.no(name, "openat2 failed: " + errnoText((int) -fd));
+                return Outcome.failed(name, "openat2 failed", (int) -fd);
             }
             close(fd);
-            return Feature.yes(name, "openat2 works");
+            return Outcome.of(Feature.yes(name, "openat2 works"));
         }
     }
 
-    private static Feature probeIoprio() {
+    private static Outcome probeIoprio() {
         String name = "ioprio";
         if (!Syscalls.CURRENT.known()) {
-            return Feature.no(name, unknownArch());
+            return Outcome.of(Feature.no(name, unknownArch()));
         }
         long r = syscall(Syscalls.CURRENT.ioprioGet(), 1, 0, 0, 0);
         return r >= 0
-                ? Feature.yes(name, "ioprio_get works")
-                : Feature.no(name, "ioprio_get failed: " + errnoText((int) -r));
+                ? Outcome.of(Feature.yes(name, "ioprio_get works"))
+                : Outcome.failed(name, "ioprio_get failed", (int) -r);
     }
 
-    private static Feature probeSeccompUserNotif() {
+    private static Outcome probeSeccompUserNotif() {
         String name = "seccomp_user_notif";
         if (!Syscalls.CURRENT.known()) {
-            return Feature.no(name, unknownArch());
+            return Outcome.of(Feature.no(name, unknownArch()));
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment action = arena.allocateFrom(JAVA_INT, PrctlH.SECCOMP_RET_USER_NOTIF);
             long r = syscall(Syscalls.CURRENT.seccomp(), PrctlH.SECCOMP_GET_ACTION_AVAIL, 0, action.address(), 0);
             return r == 0
-                    ? Feature.yes(name, "SECCOMP_RET_USER_NOTIF is available")
-                    : Feature.no(name, "SECCOMP_GET_ACTION_AVAIL refused SECCOMP_RET_USER_NOTIF: " + errnoText((int) -r));
+                    ? Outcome.of(Feature.yes(name, "SECCOMP_RET_USER_NOTIF is available"))
+                    : Outcome.failed(name, "SECCOMP_GET_ACTION_AVAIL refused SECCOMP_RET_USER_NOTIF", (int) -r);
         }
     }
 
     /// Installs an allow-everything filter with a listener on a short-lived thread of its own (the
     /// filter dies with that thread; no other thread is touched), then asks the listener for the
     /// flags. Answers [sync wake-up, wait-killable-recv].
-    private static Feature[] probeListenerFlags() {
+    private static Outcome probeListenerFlags() {
         String sync = "seccomp_sync_wake_up";
         String killable = "seccomp_wait_killable_recv";
-        if (!Probed.SECCOMP_USER_NOTIF.available()) {
-            String why = "needs seccomp user notification: " + Probed.SECCOMP_USER_NOTIF.reason();
-            return new Feature[] {Feature.no(sync, why), Feature.no(killable, why)};
+        Feature notif = seccompUserNotification();
+        if (!notif.available()) {
+            String why = "needs seccomp user notification: " + notif.reason();
+            return new Outcome(new Feature[] {Feature.no(sync, why), Feature.no(killable, why)},
+                    SECCOMP_USER_NOTIF.isSettled());
         }
-        AtomicReference<Feature[]> result = new AtomicReference<>();
+        AtomicReference<Outcome> result = new AtomicReference<>();
         Thread probe = Thread.ofPlatform().name("posix4j-seccomp-probe").unstarted(
                 () -> result.set(listenerFlagsOnThisThread(sync, killable)));
         probe.start();
@@ -215,18 +262,18 @@ public final class Features {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             String why = "probe interrupted";
-            return new Feature[] {Feature.no(sync, why), Feature.no(killable, why)};
+            return new Outcome(new Feature[] {Feature.no(sync, why), Feature.no(killable, why)}, false);
         }
         return result.get();
     }
 
-    private static Feature[] listenerFlagsOnThisThread(String sync, String killable) {
+    private static Outcome listenerFlagsOnThisThread(String sync, String killable) {
         MemorySegment errno = Libc.errnoSlot();
         try (Arena arena = Arena.ofConfined()) {
             int r = (int) PrctlH.PRCTL.invokeExact(errno, PrctlH.PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
             if (r < 0) {
                 String why = "PR_SET_NO_NEW_PRIVS failed: " + errnoText(Libc.errno(errno));
-                return new Feature[] {Feature.no(sync, why), Feature.no(killable, why)};
+                return Outcome.of(Feature.no(sync, why), Feature.no(killable, why));
             }
             MemorySegment insn = arena.allocate(PrctlH.SOCK_FILTER);
             insn.set(JAVA_SHORT, 0, PrctlH.BPF_RET_K);
@@ -247,8 +294,8 @@ public final class Features {
                         PrctlH.SECCOMP_FILTER_FLAG_NEW_LISTENER, prog.address(), 0);
             }
             if (listener < 0) {
-                String why = "installing a filter with a listener failed: " + errnoText((int) -listener);
-                return new Feature[] {Feature.no(sync, why), waitKillable};
+                Outcome failed = Outcome.failed(sync, "installing a filter with a listener failed", (int) -listener);
+                return new Outcome(new Feature[] {failed.features()[0], waitKillable}, failed.settled());
             }
             int set = (int) FcntlH.IOCTL_LONG.invokeExact(errno, (int) listener,
                     PrctlH.SECCOMP_IOCTL_NOTIF_SET_FLAGS, PrctlH.SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
@@ -256,7 +303,7 @@ public final class Features {
                     ? Feature.yes(sync, "the listener accepts SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP")
                     : Feature.no(sync, "SECCOMP_IOCTL_NOTIF_SET_FLAGS failed: " + errnoText(Libc.errno(errno)));
             close(listener);
-            return new Feature[] {syncWake, waitKillable};
+            return Outcome.of(syncWake, waitKillable);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }

@@ -220,4 +220,44 @@ class FeaturesTest {
             assertTrue(t.endsWith("=0"), "a test JVM thread has no_new_privs: " + t);
         }
     }
+
+    /// Uses up every descriptor, asks for the features that need one, frees them and asks again.
+    public static final class Exhausted {
+        public static void main(String[] args) throws Exception {
+            java.util.List<org.posix4j.io.Fd> held = new java.util.ArrayList<>();
+            // Loading a class takes a descriptor: load the failure paths' classes while there are
+            // some, with probes of features that need none.
+            org.posix4j.io.Fd.open("/dev/null", org.posix4j.io.OpenFlags.READ_ONLY, 0).close();
+            System.out.println("preload=" + Errno.of(24).orElseThrow() + new PosixException("preload", 24, "").getMessage()
+                    + Features.closeRange().available() + Features.ioprio().available());
+            try {
+                while (true) {
+                    held.add(org.posix4j.io.Fd.open("/dev/null", org.posix4j.io.OpenFlags.READ_ONLY, 0));
+                }
+            } catch (PosixException full) {
+                System.out.println("full=" + full.errno().orElseThrow());
+            }
+            System.out.println("pidfd.full=" + Features.pidfd().available() + " " + Features.pidfd().reason());
+            System.out.println("openat2.full=" + Features.openat2().available());
+            for (org.posix4j.io.Fd fd : held) {
+                fd.close();
+            }
+            System.out.println("pidfd.freed=" + Features.pidfd().available());
+            System.out.println("openat2.freed=" + Features.openat2().available());
+        }
+    }
+
+    @Test
+    void aProbeThatRanOutOfDescriptorsRunsAgain() throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("prlimit", "--nofile=64:64", "--"));
+        cmd.addAll(ChildJvm.command(java.util.List.of("-XX:-MaxFDLimit"), Exhausted.class));
+        try (ChildJvm child = ChildJvm.start(new ProcessBuilder(cmd))) {
+            assertEquals("EMFILE", child.expect("full="));
+            assertEquals("false pidfd_open failed: EMFILE (Too many open files)", child.expect("pidfd.full="));
+            assertEquals("false", child.expect("openat2.full="));
+            assertEquals("true", child.expect("pidfd.freed="), "EMFILE says nothing about the kernel");
+            assertEquals("true", child.expect("openat2.freed="));
+            child.finish().assertSuccess();
+        }
+    }
 }
