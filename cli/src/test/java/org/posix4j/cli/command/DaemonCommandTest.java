@@ -1,0 +1,185 @@
+package org.posix4j.cli.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.posix4j.cli.Main;
+import org.posix4j.cli.testing.ChildProcess;
+import org.posix4j.cli.testing.ChildProcess.Result;
+import org.posix4j.cli.testing.Proc;
+import org.posix4j.cli.testing.Requires;
+
+/// `posix4j daemon` in child JVMs: the launcher's exit code, the supervisor and program read back
+/// from /proc and ps, and start-stop-daemon(8) stopping it through the pid file.
+@Timeout(120)
+class DaemonCommandTest {
+    private static Result posix4j(String... args) throws IOException, InterruptedException {
+        return ChildProcess.run(ChildProcess.java(Main.class, args));
+    }
+
+    /// The pids of `parent`'s children, as ps(1) lists them.
+    private static List<Long> children(long parent) throws IOException, InterruptedException {
+        Result r = ChildProcess.run(List.of("ps", "-o", "pid=", "--ppid", Long.toString(parent)));
+        List<Long> pids = new ArrayList<>();
+        for (String line : r.stdout().strip().split("\n")) {
+            if (!line.isBlank()) {
+                pids.add(Long.parseLong(line.strip()));
+            }
+        }
+        return pids;
+    }
+
+    private static boolean alive(long pid) throws IOException {
+        Path stat = Path.of("/proc/" + pid + "/stat");
+        // A zombie left to a parent that does not reap is gone as far as a daemon goes.
+        return Files.exists(stat) && !Files.readString(stat).contains(") Z ");
+    }
+
+    private static void awaitGone(long pid) throws IOException, InterruptedException {
+        for (int i = 0; i < 200 && alive(pid); i++) {
+            Thread.sleep(50);
+        }
+        assertFalse(alive(pid), "pid " + pid + " still runs");
+    }
+
+    @Test
+    void startsDetachedAndStartStopDaemonStopsIt(@TempDir Path tmp) throws Exception {
+        Requires.programs("start-stop-daemon", "ps", "sh", "sleep");
+        Path pidFile = tmp.resolve("d.pid");
+        Path out = tmp.resolve("out.log");
+        Result start = posix4j("daemon", "--pidfile", pidFile.toString(), "--output", out.toString(), "--chdir",
+                tmp.toString(), "--", "sh", "-c", "echo started in $(pwd); echo oops >&2; exec sleep 60");
+        assertEquals(0, start.exitCode(), start.toString());
+        long supervisor = Long.parseLong(Files.readString(pidFile).strip());
+        try {
+            assertTrue(alive(supervisor));
+            // A new session that it does not lead, so it can never get a terminal, and no terminal.
+            long sid = Proc.stat(supervisor, 6);
+            assertNotEquals(supervisor, sid);
+            assertNotEquals(ProcessHandle.current().pid(), Proc.stat(supervisor, 4));
+            assertEquals(0, Proc.stat(supervisor, 7));
+            assertEquals("/", Files.readSymbolicLink(Path.of("/proc/" + supervisor + "/cwd")).toString());
+
+            List<Long> kids = children(supervisor);
+            assertEquals(1, kids.size(), kids.toString());
+            long program = kids.getFirst();
+            assertTrue(Files.readString(Path.of("/proc/" + program + "/cmdline")).startsWith("sleep\0"));
+            assertEquals(sid, Proc.stat(program, 6));
+            assertEquals(0, Proc.stat(program, 7));
+            assertEquals(program, Proc.stat(program, 5), "the program leads a process group of its own");
+            assertEquals(tmp.toRealPath(), Files.readSymbolicLink(Path.of("/proc/" + program + "/cwd")));
+            assertEquals("/dev/null", Files.readSymbolicLink(Path.of("/proc/" + program + "/fd/0")).toString());
+            assertEquals("0022", Proc.status(program, "Umask"));
+            assertEquals("started in " + tmp.toRealPath() + "\noops\n", Files.readString(out));
+
+            assertEquals(0, posix4j("daemon", "--status", "--pidfile", pidFile.toString()).exitCode());
+            Result second = posix4j("daemon", "--pidfile", pidFile.toString(), "--", "sleep", "60");
+            assertEquals(1, second.exitCode());
+            assertTrue(second.stderr().contains("already running as pid " + supervisor), second.stderr());
+
+            Result stop = ChildProcess.run(List.of("start-stop-daemon", "--stop", "--pidfile", pidFile.toString(),
+                    "--retry", "5"));
+            assertEquals(0, stop.exitCode(), stop.toString());
+            awaitGone(supervisor);
+            awaitGone(program);
+            assertFalse(Files.exists(pidFile));
+            assertEquals(DaemonCommand.EXIT_NOT_RUNNING,
+                    posix4j("daemon", "--status", "--pidfile", pidFile.toString()).exitCode());
+        } finally {
+            if (alive(supervisor)) {
+                ProcessHandle.of(supervisor).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    @Test
+    void stopOptionEndsSupervisorAndProgram(@TempDir Path tmp) throws Exception {
+        Requires.programs("ps", "sleep");
+        Path pidFile = tmp.resolve("d.pid");
+        assertEquals(0, posix4j("daemon", "--pidfile", pidFile.toString(), "--", "sleep", "60").exitCode());
+        long supervisor = Long.parseLong(Files.readString(pidFile).strip());
+        long program = children(supervisor).getFirst();
+        Result stop = posix4j("daemon", "--stop", "--pidfile", pidFile.toString());
+        assertEquals(0, stop.exitCode(), stop.toString());
+        assertFalse(Files.exists(pidFile));
+        awaitGone(supervisor);
+        awaitGone(program);
+        Result again = posix4j("daemon", "--stop", "--pidfile", pidFile.toString());
+        assertEquals(1, again.exitCode());
+        assertTrue(again.stderr().contains("not running"), again.stderr());
+    }
+
+    @Test
+    void execFailureMakesTheLauncherFailWithTheReason(@TempDir Path tmp) throws Exception {
+        Path pidFile = tmp.resolve("d.pid");
+        Path missing = tmp.resolve("no-such-program");
+        Result r = posix4j("daemon", "--pidfile", pidFile.toString(), "--", missing.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.stderr().contains("posix4j daemon: " + missing + ": No such file or directory"), r.stderr());
+        assertFalse(Files.exists(pidFile), "the failed supervisor removed its pid file");
+    }
+
+    @Test
+    void relativePidFileIsAUsageError() throws Exception {
+        Result r = posix4j("daemon", "--pidfile", "d.pid", "--", "true");
+        assertEquals(Main.EXIT_USAGE, r.exitCode());
+        assertTrue(r.stderr().contains("--pidfile needs an absolute path"), r.stderr());
+    }
+
+    @Test
+    void respawnRestartsAFailingProgramThenGivesUp(@TempDir Path tmp) throws Exception {
+        Requires.programs("sh");
+        Path pidFile = tmp.resolve("d.pid");
+        Path runs = tmp.resolve("runs");
+        Path out = tmp.resolve("out.log");
+        Result start = posix4j("daemon", "--respawn", "--pidfile", pidFile.toString(), "--output", out.toString(),
+                "--", "sh", "-c", "echo run >> " + runs + "; exit 1");
+        assertEquals(0, start.exitCode(), start.toString());
+        long supervisor = Long.parseLong(Files.readString(pidFile).strip());
+        // Back-off 1 + 2 + 4 + 8 s between the 5 runs.
+        for (int i = 0; i < 600 && alive(supervisor); i++) {
+            Thread.sleep(50);
+        }
+        assertFalse(alive(supervisor));
+        assertEquals(5, Files.readAllLines(runs).size());
+        assertTrue(Files.readString(out).contains("giving up: sh failed 5 times"), Files.readString(out));
+        assertFalse(Files.exists(pidFile));
+    }
+
+    @Test
+    void userDropsPrivilegesOfTheProgram(@TempDir Path tmp) throws Exception {
+        Requires.that(ChildProcess.output("id", "-u").equals("0"), "needs root to change user (CI runs as root)");
+        Requires.programs("ps", "sleep");
+        Path pidFile = tmp.resolve("d.pid");
+        Result start = posix4j("daemon", "--user", "nobody", "--pidfile", pidFile.toString(), "--", "sleep", "60");
+        assertEquals(0, start.exitCode(), start.toString());
+        long supervisor = Long.parseLong(Files.readString(pidFile).strip());
+        try {
+            long program = children(supervisor).getFirst();
+            String nobody = ChildProcess.output("id", "-u", "nobody");
+            String group = ChildProcess.output("id", "-g", "nobody");
+            for (long pid : List.of(supervisor, program)) {
+                assertEquals(List.of(nobody, nobody, nobody, nobody),
+                        List.of(Proc.status(pid, "Uid").split("\\s+")));
+                assertEquals(List.of(group, group, group, group), List.of(Proc.status(pid, "Gid").split("\\s+")));
+            }
+            assertEquals(0, posix4j("daemon", "--stop", "--pidfile", pidFile.toString()).exitCode());
+            awaitGone(supervisor);
+            awaitGone(program);
+        } finally {
+            if (alive(supervisor)) {
+                ProcessHandle.of(supervisor).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+}
