@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.posix4j.PosixException;
 import org.posix4j.io.Fd;
@@ -34,7 +35,8 @@ import org.posix4j.spawn.Spawn;
 /// In the launching process `daemonize` does not return: it waits until the daemon calls
 /// [#ready()] and then exits with status 0, or, when the daemon throws an uncaught exception or
 /// exits before it is ready, prints the daemon's error on its own standard error and exits with
-/// status 1. In the daemon `daemonize` sets the umask and returns the daemon's pid.
+/// status 1; [#fail(String)] has it print a message of the daemon's own instead. In the daemon
+/// `daemonize` sets the umask and returns the daemon's pid.
 ///
 /// ```java
 /// public static void main(String[] args) throws Exception {
@@ -48,7 +50,8 @@ import org.posix4j.spawn.Spawn;
 /// Call it first thing in `main`, before starting threads or opening files: everything done
 /// before the call is done twice, once in the launcher and once in the daemon.
 ///
-/// Thread safety: [#daemonize(int)] and [#ready()] may be called from any thread, each once.
+/// Thread safety: [#daemonize(int)], [#ready()] and [#fail(String)] may be called from any
+/// thread, each once.
 public final class Daemon {
     /// The environment variable that tells a re-launched program it is the daemon, and which
     /// descriptor reports readiness.
@@ -103,6 +106,34 @@ public final class Daemon {
     /// @throws IOException if the launcher's pipe cannot be written (EPIPE: the launcher was killed)
     public static void ready() throws IOException {
         report(READY);
+    }
+
+    /// Ends a starting daemon with a start-up error of its own wording: the launcher prints
+    /// `message` and a line end on its standard error, as they are (no exception class, no stack
+    /// trace), and exits with status 1; then this process exits with status 1 through
+    /// [System#exit(int)], so shutdown hooks run. For failures the daemon diagnosed itself, such as
+    /// "cannot bind port 25: Address already in use"; an uncaught exception is reported as a
+    /// stack trace instead. Writes to the launcher's pipe (write(2)); no seed function.
+    ///
+    /// When the launcher is already gone (killed), the message is lost and the daemon still exits.
+    ///
+    /// Thread safety: may be called from any thread, once, instead of [#ready()].
+    ///
+    /// @param message the error to print, without its line end
+    /// @throws IllegalStateException if this process is not a daemon started by
+    ///     [#daemonize(int)] that has not yet called [#ready()]
+    /// @throws NullPointerException if `message` is null
+    public static void fail(String message) {
+        Objects.requireNonNull(message, "message");
+        synchronized (LOCK) {
+            // Checked and reported under the lock, so that a concurrent ready() cannot slip in between.
+            if (readiness == null) {
+                throw new IllegalStateException("Daemon.fail is for a starting daemon, and this process is not one"
+                        + " (not started by daemonize, or already ready)");
+            }
+            failed(message + "\n");
+        }
+        System.exit(1);
     }
 
     private static void report(String text) throws IOException {

@@ -3,9 +3,12 @@ package org.posix4j.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,13 +20,18 @@ import org.posix4j.testing.Proc;
 class DaemonTest {
 
     /// Daemonizes, then, as told by args[1]: writes its pid to args[0], reports ready and runs
-    /// until killed ("ok"); throws before it is ready ("fail"); or halts without a word ("die").
+    /// until killed ("ok"); throws before it is ready ("fail"); halts without a word ("die"); or
+    /// writes its pid to args[0] and reports an error of its own with Daemon.fail ("report").
     public static final class Program {
         public static void main(String[] args) throws Exception {
             int pid = Daemon.daemonize(027);
             switch (args[1]) {
                 case "fail" -> throw new IllegalStateException("cannot bind port 25");
                 case "die" -> Runtime.getRuntime().halt(3);
+                case "report" -> {
+                    Files.writeString(Path.of(args[0]), Integer.toString(pid));
+                    Daemon.fail("cannot bind port 25: Address already in use");
+                }
                 default -> {
                     Files.writeString(Path.of(args[0]), Integer.toString(pid));
                     Daemon.ready();
@@ -73,6 +81,34 @@ class DaemonTest {
         assertEquals(1, launcher.exitCode(), launcher::toString);
         assertTrue(launcher.stderr().contains("java.lang.IllegalStateException: cannot bind port 25"), launcher.stderr());
         assertFalse(Files.exists(dir.resolve("pid")));
+    }
+
+    @Test
+    void failPrintsTheDaemonsMessageAloneAndEndsIt(@TempDir Path dir) throws Exception {
+        Path pidFile = dir.resolve("pid");
+        ChildJvm.Result launcher = ChildJvm.run(Program.class, pidFile.toString(), "report");
+        assertEquals(1, launcher.exitCode(), launcher::toString);
+        assertEquals("cannot bind port 25: Address already in use\n", launcher.stderr());
+        long pid = Long.parseLong(Files.readString(pidFile));
+        for (int i = 0; i < 200 && running(pid); i++) {
+            Thread.sleep(50);
+        }
+        assertFalse(running(pid), "the daemon still runs after Daemon.fail");
+    }
+
+    /// Whether `pid` runs: a zombie awaiting its reaper (init, once reparented) does not.
+    private static boolean running(long pid) throws IOException {
+        try {
+            return !Files.readString(Path.of("/proc/" + pid + "/stat")).contains(") Z ");
+        } catch (NoSuchFileException gone) {
+            return false;
+        }
+    }
+
+    @Test
+    void failOutsideAStartingDaemonIsRefused() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Daemon.fail("x"));
+        assertTrue(e.getMessage().contains("starting daemon"), e.getMessage());
     }
 
     @Test

@@ -39,7 +39,7 @@ import org.posix4j.syslog.Syslog;
 /// standard error, which is the `--output` file or /dev/null.
 ///
 /// Thread safety: [#run()] is called once, by the command's thread; one virtual thread per relayed
-/// signal and per `--syslog` stream works alongside, sharing state under `lock`.
+/// signal and one platform thread per `--syslog` stream work alongside, sharing state under `lock`.
 final class DaemonSupervisor {
     private static final List<Signal> RELAYED = List.of(Signal.TERM, Signal.INT, Signal.HUP);
     private static final int MAX_RAPID_FAILURES = 5;
@@ -119,30 +119,12 @@ final class DaemonSupervisor {
         }
     }
 
-    /// Reports a start-up failure to the launcher through [Daemon]'s handler of uncaught
-    /// exceptions, which prints it and exits this JVM with status 1.
+    /// Reports a start-up failure to the launcher, which prints it as the one line
+    /// `posix4j daemon: REASON` and exits 1; [Daemon#fail(String)] then exits this JVM with
+    /// status 1, its shutdown hook removing the pid file.
     private int startFailed(String reason) {
-        StartFailure failure = new StartFailure(name + ": " + reason);
-        Thread.UncaughtExceptionHandler handler = Thread.getDefaultUncaughtExceptionHandler();
-        if (handler != null) {
-            handler.uncaughtException(Thread.currentThread(), failure);
-        }
-        return Main.EXIT_FAILURE;
-    }
-
-    /// A start-up failure printed as its message alone: the launcher shows the daemon's error as
-    /// a stack trace would print it.
-    private static final class StartFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        StartFailure(String message) {
-            super(message, null, false, false);
-        }
-
-        @Override
-        public String toString() {
-            return getMessage();
-        }
+        Daemon.fail(name + ": " + reason);
+        throw new AssertionError("Daemon.fail exits the JVM");
     }
 
     /// The program started, with its start time for `--respawn` and the threads relaying its output.
@@ -254,7 +236,9 @@ final class DaemonSupervisor {
 
     /// Sends each line read from `fd` to syslog at `level`, until end of file.
     private static Thread relayLines(Fd fd, Level level) {
-        return Thread.ofVirtual().name("posix4j daemon: syslog " + level).start(() -> {
+        // A platform thread: read(2) through FFM holds a virtual thread's carrier while it blocks,
+        // and two such readers would take every carrier of a 2-CPU machine from the signal relays.
+        return Thread.ofPlatform().daemon().name("posix4j daemon: syslog " + level).start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(fd.inputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
                     Syslog.log(Facility.DAEMON, level, line);

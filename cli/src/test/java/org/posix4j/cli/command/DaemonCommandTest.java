@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,9 +19,11 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Proc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.Rsyslog;
 
 /// `posix4j daemon` in child JVMs: the launcher's exit code, the supervisor and program read back
-/// from /proc and ps, and start-stop-daemon(8) stopping it through the pid file.
+/// from /proc and ps, start-stop-daemon(8) stopping it through the pid file, its `--syslog` lines
+/// read back from a real rsyslogd, and libslack's daemon(1) detaching the same program alike.
 @Timeout(120)
 class DaemonCommandTest {
     private static Result posix4j(String... args) throws IOException, InterruptedException {
@@ -125,8 +128,122 @@ class DaemonCommandTest {
         Path missing = tmp.resolve("no-such-program");
         Result r = posix4j("daemon", "--pidfile", pidFile.toString(), "--", missing.toString());
         assertEquals(1, r.exitCode());
-        assertTrue(r.stderr().contains("posix4j daemon: " + missing + ": No such file or directory"), r.stderr());
+        assertEquals("posix4j daemon: " + missing + ": No such file or directory\n", r.stderr());
         assertFalse(Files.exists(pidFile), "the failed supervisor removed its pid file");
+    }
+
+    @Test
+    void syslogSendsStdoutAtInfoAndStderrAtErr(@TempDir Path tmp) throws Exception {
+        Requires.programs("sh", "sleep");
+        String tag = "p4jdaemon" + ProcessHandle.current().pid();
+        Path pidFile = tmp.resolve("d.pid");
+        try (Rsyslog rsyslog = Rsyslog.start()) {
+            Result start = posix4j("daemon", "--syslog", tag, "--pidfile", pidFile.toString(), "--", "sh", "-c",
+                    "echo to stdout; echo to stderr >&2; exec sleep 60");
+            assertEquals(0, start.exitCode(), start.toString());
+            long supervisor = Long.parseLong(Files.readString(pidFile).strip());
+            try {
+                List<Rsyslog.Entry> got = rsyslog.await(2, e -> e.program().equals(tag));
+                // 3 is daemon; 6 info, 3 err. The supervisor sends them, so its pid is in the tag.
+                assertEquals(List.of(
+                                new Rsyslog.Entry(3, 6, tag, tag + "[" + supervisor + "]:", Long.toString(supervisor),
+                                        "to stdout"),
+                                new Rsyslog.Entry(3, 3, tag, tag + "[" + supervisor + "]:", Long.toString(supervisor),
+                                        "to stderr")),
+                        got.stream().sorted(Comparator.comparing(Rsyslog.Entry::message).reversed()).toList());
+                assertEquals(0, posix4j("daemon", "--stop", "--pidfile", pidFile.toString()).exitCode());
+                awaitGone(supervisor);
+            } finally {
+                if (alive(supervisor)) {
+                    ProcessHandle.of(supervisor).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+        }
+    }
+
+    /// What the program under test writes to `dir`: the target of its fd 0, its /proc stat line,
+    /// its cwd, then what it read on stdin (to its end), and last "done".
+    private static List<String> reporter(Path dir) {
+        return List.of("sh", "-c", "readlink /proc/$$/fd/0 > " + dir + "/fd0; cat /proc/$$/stat > " + dir
+                + "/stat; pwd -P > " + dir + "/cwd; cat > " + dir + "/stdin; echo done > " + dir
+                + "/done; exec sleep 60");
+    }
+
+    private static void awaitFile(Path file) throws InterruptedException {
+        for (int i = 0; i < 200 && !Files.exists(file); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(file), file + " never appeared");
+    }
+
+    /// Checks what the reporter in `dir`, run by the supervisor `supervisor`, found, and answers
+    /// its pid: both in the supervisor's session, which neither leads, without a terminal, in "/",
+    /// with stdin at its end from the start; the supervisor's stdio on /dev/null.
+    private static long checkDaemonized(String who, long supervisor, Path dir) throws IOException, InterruptedException {
+        awaitFile(dir.resolve("done"));
+        String line = Files.readString(dir.resolve("stat"));
+        long program = Long.parseLong(line.substring(0, line.indexOf(' ')));
+        // The fields after "(comm) ": state, ppid, pgrp, session, tty_nr...
+        String[] stat = line.substring(line.lastIndexOf(')') + 2).split(" ");
+        long sid = Long.parseLong(stat[3]);
+        assertNotEquals(program, sid, who + ": the program leads no session");
+        assertEquals("0", stat[4], who + ": the program has no controlling terminal");
+        assertEquals("/\n", Files.readString(dir.resolve("cwd")), who);
+        assertEquals("", Files.readString(dir.resolve("stdin")), who + ": stdin at its end");
+        assertEquals(sid, Proc.stat(supervisor, 6), who + ": the program is in the supervisor's session");
+        assertNotEquals(supervisor, sid, who + ": the supervisor leads no session");
+        assertEquals(0, Proc.stat(supervisor, 7), who);
+        assertEquals("/", Files.readSymbolicLink(Path.of("/proc/" + supervisor + "/cwd")).toString(), who);
+        for (int fd = 0; fd <= 2; fd++) {
+            assertEquals("/dev/null", Files.readSymbolicLink(Path.of("/proc/" + supervisor + "/fd/" + fd)).toString(),
+                    who + ": supervisor's fd " + fd);
+        }
+        assertEquals(List.of(program), children(supervisor), who);
+        return program;
+    }
+
+    @Test
+    void detachesLikeLibslackDaemon(@TempDir Path tmp) throws Exception {
+        Requires.programs("daemon", "sh", "sleep", "cat", "readlink", "ps");
+        Path theirs = Files.createDirectory(tmp.resolve("theirs"));
+        Path ours = Files.createDirectory(tmp.resolve("ours"));
+        String name = "p4jtest" + ProcessHandle.current().pid();
+        List<String> daemon = List.of("daemon", "--noconfig", "--name=" + name, "--pidfiles=" + theirs);
+        List<String> start = new ArrayList<>(daemon);
+        start.add("--");
+        start.addAll(reporter(theirs));
+        Result r = ChildProcess.run(start);
+        assertEquals(0, r.exitCode(), r.toString());
+        Path pidFile = ours.resolve("d.pid");
+        List<String> args = new ArrayList<>(List.of("daemon", "--pidfile", pidFile.toString(), "--"));
+        args.addAll(reporter(ours));
+        Result p = posix4j(args.toArray(String[]::new));
+        assertEquals(0, p.exitCode(), p.toString());
+        Path theirPidFile = theirs.resolve(name + ".pid");
+        awaitFile(theirPidFile);
+        long theirSupervisor = Long.parseLong(Files.readString(theirPidFile).strip());
+        long ourSupervisor = Long.parseLong(Files.readString(pidFile).strip());
+        try {
+            long theirProgram = checkDaemonized("daemon(1)", theirSupervisor, theirs);
+            long ourProgram = checkDaemonized("posix4j daemon", ourSupervisor, ours);
+            // daemon(1) hands its program an empty pipe as stdin; posix4j daemon, /dev/null.
+            assertEquals("/dev/null\n", Files.readString(ours.resolve("fd0")));
+
+            List<String> stop = new ArrayList<>(daemon);
+            stop.add("--stop");
+            Result stopped = ChildProcess.run(stop);
+            assertEquals(0, stopped.exitCode(), stopped.toString());
+            assertEquals(0, posix4j("daemon", "--stop", "--pidfile", pidFile.toString()).exitCode());
+            for (long pid : List.of(theirSupervisor, theirProgram, ourSupervisor, ourProgram)) {
+                awaitGone(pid);
+            }
+        } finally {
+            for (long pid : List.of(theirSupervisor, ourSupervisor)) {
+                if (alive(pid)) {
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+        }
     }
 
     @Test

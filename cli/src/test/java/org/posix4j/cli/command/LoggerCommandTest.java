@@ -3,20 +3,11 @@ package org.posix4j.cli.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,117 +15,33 @@ import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.Main;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.Rsyslog;
+import org.posix4j.cli.testing.Rsyslog.Entry;
 
 /// `posix4j logger` side by side with util-linux logger(1): both write to /dev/log, owned here by
 /// a real rsyslogd with a configuration of its own that writes facility, severity, program, tag,
 /// pid and message of every line to a file, and the lines each produced must agree.
 class LoggerCommandTest {
-    /// Shared with core's syslog tests: one /dev/log per machine, so test JVMs take turns.
-    private static final Path LOCK = Path.of("/tmp/posix4j-test-rsyslog.lock");
-    private static final Path RSYSLOGD = Path.of("/usr/sbin/rsyslogd");
-
-    private static FileChannel lockChannel;
-    private static FileLock lock;
-    private static Process daemon;
-    private static Path dir;
+    private static Rsyslog rsyslog;
     private static int runs;
 
-    /// One line as rsyslog received it; `pid` is `-` when the tag had none.
-    record Entry(int facility, int severity, String program, String tag, String pid, String message) {
-        static Entry parse(String line) {
-            String[] f = line.split("\\|", 6);
-            return new Entry(Integer.parseInt(f[0]), Integer.parseInt(f[1]), f[2], f[3], f[4], f[5].substring(1));
-        }
-
-        /// What logger(1) and posix4j logger must agree on: everything but the pid's value.
-        String comparable() {
-            return facility + "|" + severity + "|" + program + "|" + tag.replaceAll("\\[\\d+]", "[PID]") + "|"
-                    + (pid.equals("-") ? "-" : "PID") + "|" + message;
-        }
+    /// What logger(1) and posix4j logger must agree on: everything but the pid's value.
+    private static String comparable(Entry e) {
+        return e.facility() + "|" + e.severity() + "|" + e.program() + "|" + e.tag().replaceAll("\\[\\d+]", "[PID]")
+                + "|" + (e.pid().equals("-") ? "-" : "PID") + "|" + e.message();
     }
 
     @BeforeAll
     static void startRsyslog() throws Exception {
-        Requires.that(ChildProcess.output("id", "-u").equals("0"), "needs root to own /dev/log (CI runs as root)");
-        Requires.that(Files.isExecutable(RSYSLOGD), "rsyslogd is not installed (apt-get install rsyslog)");
         Requires.programs("logger");
-        lockChannel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while ((lock = lockChannel.tryLock()) == null && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        if (lock == null) {
-            lockChannel.close();
-            fail("another test JVM held " + LOCK + " for 60 s");
-        }
-        // A symlink is systemd pointing /dev/log at journald: not ours to replace either.
-        boolean taken = Files.isSymbolicLink(Path.of("/dev/log"));
-        try (Stream<String> unix = Files.lines(Path.of("/proc/net/unix"))) {
-            taken |= unix.anyMatch(l -> l.endsWith(" /dev/log"));
-        }
-        if (taken) {
-            lockChannel.close();
-            Requires.that(false, "/dev/log belongs to a running syslog daemon");
-        }
-        dir = Files.createTempDirectory("posix4j-logger-rsyslog");
-        Path conf = dir.resolve("rsyslog.conf");
-        Files.writeString(conf, String.join("\n",
-                "global(workDirectory=\"" + dir + "\")",
-                "module(load=\"imuxsock\" SysSock.Name=\"/dev/log\" SysSock.Unlink=\"on\""
-                        + " SysSock.RateLimit.Interval=\"0\")",
-                "template(name=\"fields\" type=\"string\" string=\"%syslogfacility%|%syslogseverity%"
-                        + "|%programname%|%syslogtag%|%procid%|%msg:::sp-if-no-1st-sp%%msg%\\n\")",
-                "*.* action(type=\"omfile\" file=\"" + dir.resolve("messages") + "\" template=\"fields\")",
-                ""));
-        daemon = new ProcessBuilder(RSYSLOGD.toString(), "-n", "-f", conf.toString(),
-                "-i", dir.resolve("pid").toString())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("rsyslogd.out").toFile()).start();
-        // Its own start message is written once the socket is bound.
-        await(1, e -> e.program().equals("rsyslogd"));
+        rsyslog = Rsyslog.start();
     }
 
     @AfterAll
     static void stopRsyslog() throws Exception {
-        if (daemon != null) {
-            daemon.destroy();
-            if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
-                daemon.destroyForcibly().waitFor();
-            }
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(f);
-                }
-            }
+        if (rsyslog != null) {
+            rsyslog.close();
         }
-        if (lockChannel != null && lockChannel.isOpen()) {
-            lockChannel.close();
-        }
-    }
-
-    private static List<Entry> entries() throws IOException {
-        Path out = dir.resolve("messages");
-        List<Entry> list = new ArrayList<>();
-        if (Files.exists(out)) {
-            for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-                list.add(Entry.parse(line));
-            }
-        }
-        return list;
-    }
-
-    /// Waits (10 s at most) until `count` lines match `which`, and answers them.
-    private static List<Entry> await(int count, java.util.function.Predicate<Entry> which) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        List<Entry> got;
-        do {
-            got = entries().stream().filter(which).toList();
-            if (got.size() >= count) {
-                return got;
-            }
-            Thread.sleep(20);
-        } while (System.nanoTime() < deadline && daemon.isAlive());
-        throw new AssertionError("expected " + count + " lines, rsyslog has " + entries());
     }
 
     /// Runs logger(1) then `posix4j logger` with `args` (the tag, unless given, replaced by a
@@ -157,7 +64,7 @@ class LoggerCommandTest {
                 ChildProcess.Result r = child.finish();
                 assertEquals(0, r.exitCode(), () -> cmd + ": " + r);
                 assertEquals("", r.stderr(), () -> cmd + ": " + r);
-                List<Entry> all = await(before + lines, e -> e.program().equals(marker));
+                List<Entry> all = rsyslog.await(before + lines, e -> e.program().equals(marker));
                 List<Entry> mine = all.subList(before, all.size());
                 if (List.of(args).contains("-i")) {
                     mine.forEach(e -> assertEquals(Long.toString(child.pid()), e.pid(), e::toString));
@@ -169,8 +76,8 @@ class LoggerCommandTest {
     }
 
     private static void assertSame(List<List<Entry>> both) {
-        assertEquals(both.get(0).stream().map(Entry::comparable).toList(),
-                both.get(1).stream().map(Entry::comparable).toList());
+        assertEquals(both.get(0).stream().map(LoggerCommandTest::comparable).toList(),
+                both.get(1).stream().map(LoggerCommandTest::comparable).toList());
     }
 
     @Test
@@ -210,8 +117,8 @@ class LoggerCommandTest {
         for (List<String> cmd : List.of(List.of("logger", marker), ChildProcess.java(Main.class, "logger", marker))) {
             assertEquals(0, ChildProcess.run(cmd).exitCode());
         }
-        List<Entry> got = await(2, e -> e.message().equals(marker));
-        assertEquals(got.get(0).comparable(), got.get(1).comparable());
+        List<Entry> got = rsyslog.await(2, e -> e.message().equals(marker));
+        assertEquals(comparable(got.get(0)), comparable(got.get(1)));
         assertEquals(ChildProcess.output("id", "-un"), got.get(1).program());
     }
 
