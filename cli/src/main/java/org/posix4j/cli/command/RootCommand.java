@@ -18,7 +18,10 @@ import picocli.CommandLine.IVersionProvider;
         versionProvider = RootCommand.Version.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "POSIX facilities the JDK lacks, from the shell.",
-        subcommands = {InfoCommand.class, RunCommand.class, LoggerCommand.class, DaemonCommand.class, HelpCommand.class})
+        subcommands = {
+            InfoCommand.class, RunCommand.class, LoggerCommand.class, DaemonCommand.class, IpcCommand.class,
+            HelpCommand.class
+        })
 public final class RootCommand {
     /// Creates the command; picocli fills in its options when it parses.
     public RootCommand() {}
