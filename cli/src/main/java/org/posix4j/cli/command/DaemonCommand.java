@@ -42,9 +42,10 @@ import picocli.CommandLine.TypeConversionException;
             "posix4j daemon --status --pidfile FILE"
         },
         description = {
-            "Starts PROGRAM with ARGs as a daemon under a supervisor process, which passes SIGTERM, SIGINT and"
-                    + " SIGHUP on to the program's process group, removes the pid file when the program ends and"
-                    + " exits with its status. Returns once both run, or fails with the reason.",
+            "Starts PROGRAM with ARGs as a daemon under a supervisor process, which passes SIGTERM and SIGHUP on"
+                    + " to the program's process group (SIGINT is ignored by daemons, which a shell starts in the"
+                    + " background), removes the pid file when the program ends and exits with its status. Returns"
+                    + " once both run, or fails with the reason.",
             "The program gets standard input from /dev/null, standard output and error on /dev/null, --output"
                     + " or --syslog, and the supervisor's umask.",
             ""
