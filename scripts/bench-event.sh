@@ -15,20 +15,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-source scripts/jdk.sh
-posix4j_find_jdk
-java="$JAVA_HOME/bin/java"
-
-# Other work on the machine moves the numbers; the report shows the load around the run.
-load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-
-for tool in python3 gcc; do
-    command -v "$tool" >/dev/null || { echo "bench-event.sh: $tool is needed" >&2; exit 1; }
-done
-
-echo "Building benchmarks/target/benchmarks.jar..."
-# Maven 3.8 prints colour-reset codes even in batch mode; only its warnings and errors matter.
-mvn -q -B -pl benchmarks -am package -DskipTests 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g'
+source scripts/bench-common.sh
+bench_prepare bench-event.sh python3 gcc
 
 work=benchmarks/target/event
 mkdir -p "$work" benchmarks/results
@@ -66,11 +54,9 @@ PKG = "org.posix4j.benchmarks."
 # under 1 B/op is the profiler's and JMH's own allocation spread over the calls.
 NO_ALLOCATION = 1.0
 
-
 def number(v):
     v = float(v)
     return 0.0 if v != v else v
-
 
 jmh = {}
 for run in json.load(open(os.path.join(work, "jmh.json"), encoding="utf-8")):
@@ -90,7 +76,6 @@ for run in json.load(open(os.path.join(work, "jmh.json"), encoding="utf-8")):
             number(v) for fork in norm["rawData"] for v in fork),
     }
 
-
 def c_result(file):
     text = open(os.path.join(work, file), encoding="utf-8").read()
     rounds = [float(x) for x in re.findall(r"round \d+: ([\d.]+) ns/call", text)]
@@ -98,10 +83,8 @@ def c_result(file):
     return {"score": mean, "error": max(abs(r - mean) for r in rounds),
             "median": statistics.median(rounds), "best": min(rounds)}
 
-
 c = {"poll": c_result("c-poll-1000.txt"), "poll threaded": c_result("c-poll-1000-threaded.txt"),
      "epoll 10": c_result("c-epoll-10.txt"), "epoll 10000": c_result("c-epoll-10000.txt")}
-
 
 def ratio(a, b):
     """The ratio of the means, the lowest and highest the error bars allow, and the ratios of the
@@ -111,7 +94,6 @@ def ratio(a, b):
     high = (a["score"] + a["error"]) / (b["score"] - b["error"]) if b["score"] > b["error"] else float("inf")
     return a["score"] / b["score"], low, high, a["median"] / b["median"], a["best"] / b["best"]
 
-
 def verdict(value, low, high, limit):
     if limit is None:
         return "-"
@@ -120,7 +102,6 @@ def verdict(value, low, high, limit):
     if low > limit:
         return "NOT MET"
     return "MET (within noise)" if value <= limit else "NOT MET (within noise)"
-
 
 poll = jmh["PollBenchmark.posix4j"]
 bare = jmh["PollBenchmark.bareFfm"]
@@ -170,12 +151,10 @@ w("")
 w("| benchmark | ns/call | ± error | median | best | B/op median | B/op mean |")
 w("|---|---:|---:|---:|---:|---:|---:|")
 
-
 def row(label, r):
     med = "-" if r.get("norm_median") is None else f"{r['norm_median']:.3f}"
     mean = "-" if r.get("norm") is None else f"{r['norm']:.3f}"
     w(f"| {label} | {r['score']:,.1f} | {r['error']:,.1f} | {r['median']:,.1f} | {r['best']:,.1f} | {med} | {mean} |")
-
 
 row("posix4j `PollArray.poll`, 1,000 fds", poll)
 row("bare FFM poll, 1,000 fds", bare)

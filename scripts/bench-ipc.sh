@@ -22,26 +22,14 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-source scripts/jdk.sh
-posix4j_find_jdk
-java="$JAVA_HOME/bin/java"
-
 rounds=${ROUNDS:-5}
 trips=${TRIPS:-50000}
 warmup_trips=${WARMUP_TRIPS:-20000}
 mib=${MIB:-256}
 passes=${PASSES:-4}
 
-# Other work on the machine moves the numbers; the report shows the load around the run.
-load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-
-for tool in python3 gcc taskset; do
-    command -v "$tool" >/dev/null || { echo "bench-ipc.sh: $tool is needed" >&2; exit 1; }
-done
-
-echo "Building benchmarks/target/benchmarks.jar..."
-# Maven 3.8 prints colour-reset codes even in batch mode; only its warnings and errors matter.
-mvn -q -B -pl benchmarks -am package -DskipTests 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g'
+source scripts/bench-common.sh
+bench_prepare bench-ipc.sh python3 gcc taskset
 
 work=benchmarks/target/ipc
 mkdir -p "$work" benchmarks/results
@@ -95,21 +83,17 @@ for line in open(results, encoding="utf-8"):
 rounds = sorted(by_round)
 env = os.environ
 
-
 def values(v):
     return [by_round[r][v] for r in rounds]
-
 
 def ratio(a, b):
     """Median over the rounds of value(a) / value(b), with the lowest and highest."""
     r = [by_round[n][a] / by_round[n][b] for n in rounds]
     return statistics.median(r), min(r), max(r)
 
-
 def cell(v, fmt):
     x = values(v)
     return f"{statistics.median(x):{fmt}} ({min(x):{fmt}}-{max(x):{fmt}})"
-
 
 lines = ["# Shared memory and semaphore benchmarks", ""]
 lines += [f"Command: `{env['BENCH_COMMAND']}`", ""]

@@ -22,26 +22,14 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-source scripts/jdk.sh
-posix4j_find_jdk
-java="$JAVA_HOME/bin/java"
-
 rounds=${ROUNDS:-5}
 warmup=${WARMUP:-6}
 measure=${MEASURE:-2}
 watch=${WATCH:-1000}
 program=/bin/true
 
-# Other work on the machine moves the numbers; the report shows the load around the run.
-load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-
-for tool in python3 gcc; do
-    command -v "$tool" >/dev/null || { echo "bench-spawn.sh: $tool is needed" >&2; exit 1; }
-done
-
-echo "Building benchmarks/target/benchmarks.jar..."
-# Maven 3.8 prints colour-reset codes even in batch mode; only its warnings and errors matter.
-mvn -q -B -pl benchmarks -am package -DskipTests 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g'
+source scripts/bench-common.sh
+bench_prepare bench-spawn.sh python3 gcc
 
 work=benchmarks/target/spawn
 mkdir -p "$work" benchmarks/results
@@ -127,16 +115,13 @@ labels = {
     "processbuilder-1g": "ProcessBuilder start + waitFor, 1 GiB pre-touched heap",
 }
 
-
 def median_rate(v):
     return statistics.median(by_round[r][v] for r in rounds)
-
 
 def ratio(a, b):
     """Median over the rounds of rate(a) / rate(b), with the lowest and highest."""
     values = [by_round[r][a] / by_round[r][b] for r in rounds]
     return statistics.median(values), min(values), max(values)
-
 
 def watch(mode):
     values = {}
@@ -144,7 +129,6 @@ def watch(mode):
         key, _, value = line.strip().partition("=")
         values[key] = int(value)
     return values
-
 
 lines = ["# Spawn and subprocess-watching benchmarks", ""]
 lines += [f"Command: `{os.environ['BENCH_COMMAND']}`", ""]
@@ -186,10 +170,8 @@ lines.append("")
 p, b = watch("posix4j"), watch("processbuilder")
 n = os.environ["BENCH_COMMAND"].split("WATCH=")[1].split()[0]
 
-
 def added(v, key):
     return v[f"{key}.after"] - v[f"{key}.before"]
-
 
 lines += [f"## Watching {n} live children", "",
           "Each mode in a fresh JVM with a 256 MiB pre-touched heap, measured after 20 warm-up "

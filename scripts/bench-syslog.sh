@@ -13,22 +13,13 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-source scripts/jdk.sh
-posix4j_find_jdk
-java="$JAVA_HOME/bin/java"
-
-for tool in python3 gcc /usr/sbin/rsyslogd; do
-    command -v "$tool" >/dev/null || { echo "bench-syslog.sh: $tool is needed" >&2; exit 1; }
-done
 if [ -L /dev/log ] || grep -q ' /dev/log$' /proc/net/unix; then
     echo "bench-syslog.sh: /dev/log belongs to a running syslog daemon; stop it first" >&2
     exit 1
 fi
 
-load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-
-echo "Building benchmarks/target/benchmarks.jar..."
-mvn -q -B -pl benchmarks -am package -DskipTests 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g'
+source scripts/bench-common.sh
+bench_prepare bench-syslog.sh python3 gcc /usr/sbin/rsyslogd
 
 work=benchmarks/target/syslog
 rm -rf "$work"

@@ -10,15 +10,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-source scripts/jdk.sh
-posix4j_find_jdk
-java="$JAVA_HOME/bin/java"
-
-command -v python3 >/dev/null || { echo "bench.sh: python3 is needed to compute the ratios" >&2; exit 1; }
-
-echo "Building benchmarks/target/benchmarks.jar..."
-# Maven 3.8 prints colour-reset codes even in batch mode; only its warnings and errors matter.
-mvn -q -B -pl benchmarks -am package -DskipTests 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g'
+source scripts/bench-common.sh
+bench_prepare bench.sh python3
 
 results=benchmarks/results
 mkdir -p "$results"
