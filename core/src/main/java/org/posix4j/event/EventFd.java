@@ -16,7 +16,7 @@ import org.posix4j.io.Fd;
 ///
 /// Thread safety: every method may be called from any thread at any time; the kernel serialises
 /// the counter. Neither signal nor read allocates.
-public final class EventFd implements AutoCloseable {
+public final class EventFd extends OwnedDescriptor {
     /// EFD_SEMAPHORE: [#read()] answers 1 and decrements the counter, instead of answering the
     /// whole counter and resetting it.
     public static final int SEMAPHORE = EventfdH.EFD_SEMAPHORE;
@@ -26,10 +26,8 @@ public final class EventFd implements AutoCloseable {
 
     private static final long MAX_INITIAL = 0xFFFF_FFFFL;
 
-    private final Fd fd;
-
     private EventFd(Fd fd) {
-        this.fd = fd;
+        super(fd);
     }
 
     /// A blocking counter starting at zero.
@@ -120,37 +118,5 @@ public final class EventFd implements AutoCloseable {
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
-    }
-
-    /// A borrowed view of the descriptor, for polling it; closing the view does not close this.
-    ///
-    /// @throws IllegalStateException if this was closed
-    public Fd fd() {
-        return Fd.borrow(fd.intValue());
-    }
-
-    /// The descriptor number, for a [PollCell] or an [EpollSelector] registration.
-    ///
-    /// @throws IllegalStateException if this was closed
-    public int intValue() {
-        return fd.intValue();
-    }
-
-    /// Whether [#close()] has not been called yet.
-    public boolean isOpen() {
-        return fd.isOpen();
-    }
-
-    /// Closes the descriptor exactly once; later calls do nothing.
-    ///
-    /// @throws PosixException if close(2) reports an error
-    @Override
-    public void close() throws PosixException {
-        fd.close();
-    }
-
-    @Override
-    public String toString() {
-        return "EventFd[" + fd + "]";
     }
 }

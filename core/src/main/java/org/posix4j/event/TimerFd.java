@@ -8,7 +8,6 @@ import java.util.Objects;
 import org.posix4j.PosixException;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.TimerfdH;
-import org.posix4j.internal.UnistdH;
 import org.posix4j.io.Fd;
 
 /// A timerfd_create(2) timer: a descriptor that becomes readable when the timer expires, so a
@@ -20,7 +19,7 @@ import org.posix4j.io.Fd;
 ///
 /// Thread safety: every method may be called from any thread at any time; the kernel serialises
 /// the timer. No method allocates except [#remaining()], which answers a `Duration`.
-public final class TimerFd implements AutoCloseable {
+public final class TimerFd extends OwnedDescriptor {
     /// The clock a timer measures time on.
     public enum Clock {
         /// CLOCK_REALTIME: wall-clock time, which jumps when the system time is set.
@@ -41,10 +40,8 @@ public final class TimerFd implements AutoCloseable {
     /// blocking.
     public static final int NON_BLOCKING = TimerfdH.TFD_NONBLOCK;
 
-    private final Fd fd;
-
     private TimerFd(Fd fd) {
-        this.fd = fd;
+        super(fd);
     }
 
     /// A disarmed, blocking timer on `clock`.
@@ -154,52 +151,8 @@ public final class TimerFd implements AutoCloseable {
     /// @throws PosixException EAGAIN when a non-blocking timer has not expired
     /// @throws IllegalStateException if this was closed
     public long read() throws PosixException {
-        int number = fd.intValue();
-        MemorySegment errno = Libc.errnoSlot();
-        MemorySegment count = Scratch.get();
-        try {
-            long r;
-            do {
-                r = (long) UnistdH.READ.invokeExact(errno, number, count, 8L);
-            } while (r < 0 && Libc.interrupted(errno));
-            if (r < 0) {
-                throw new PosixException("read", Libc.errno(errno), "timerfd " + number);
-            }
-            return count.get(JAVA_LONG, 0);
-        } catch (Throwable t) {
-            throw Libc.propagate(t);
-        }
-    }
-
-    /// A borrowed view of the descriptor, for polling it; closing the view does not close this.
-    ///
-    /// @throws IllegalStateException if this was closed
-    public Fd fd() {
-        return Fd.borrow(fd.intValue());
-    }
-
-    /// The descriptor number, for a [PollCell] or an [EpollSelector] registration.
-    ///
-    /// @throws IllegalStateException if this was closed
-    public int intValue() {
-        return fd.intValue();
-    }
-
-    /// Whether [#close()] has not been called yet.
-    public boolean isOpen() {
-        return fd.isOpen();
-    }
-
-    /// Closes the descriptor exactly once, which also stops the timer; later calls do nothing.
-    ///
-    /// @throws PosixException if close(2) reports an error
-    @Override
-    public void close() throws PosixException {
-        fd.close();
-    }
-
-    @Override
-    public String toString() {
-        return "TimerFd[" + fd + "]";
+        MemorySegment count = Scratch.get().asSlice(0, JAVA_LONG.byteSize());
+        fd.read(count);
+        return count.get(JAVA_LONG, 0);
     }
 }

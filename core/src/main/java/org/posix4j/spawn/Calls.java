@@ -1,13 +1,9 @@
 package org.posix4j.spawn;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 import org.posix4j.PosixException;
 import org.posix4j.internal.EpollH;
-import org.posix4j.internal.EventfdH;
 import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.PollH;
@@ -139,28 +135,6 @@ final class Calls {
                     "epoll_ctl", "op " + op + ", fd " + fd);
         } catch (Throwable t) {
             throw Libc.propagate(t);
-        }
-    }
-
-    /// eventfd(0, EFD_CLOEXEC).
-    static int eventfd() throws PosixException {
-        MemorySegment errno = Libc.errnoSlot();
-        try {
-            return Libc.check((int) EventfdH.EVENTFD.invokeExact(errno, 0, EventfdH.EFD_CLOEXEC), errno, "eventfd",
-                    "EFD_CLOEXEC");
-        } catch (Throwable t) {
-            throw Libc.propagate(t);
-        }
-    }
-
-    /// Adds 1 to an eventfd's counter, making it readable. Never fails for a counter this far
-    /// from its maximum.
-    static void signalEventfd(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
-            long ignored = (long) UnistdH.WRITE.invokeExact(Libc.errnoSlot(), fd, arena.allocateFrom(JAVA_LONG, 1L),
-                    JAVA_LONG.byteSize());
-        } catch (Throwable t) {
-            throw Libc.unexpected(t);
         }
     }
 

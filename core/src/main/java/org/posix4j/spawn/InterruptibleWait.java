@@ -4,16 +4,17 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.spi.AbstractInterruptibleChannel;
 import org.posix4j.PosixException;
+import org.posix4j.event.EventFd;
 
 /// A poll(2) on a pidfd that `Thread.interrupt()` can end, as the JDK's own blocking channel
 /// operations can: between `begin()` and `end()` an interrupt closes this channel, and closing
 /// it makes an eventfd, polled along with the pidfd, readable. One per wait.
 final class InterruptibleWait extends AbstractInterruptibleChannel {
-    private final int eventfd;
+    private final EventFd wake;
 
     /// @throws PosixException EMFILE when no descriptor is left for the eventfd
     InterruptibleWait() throws PosixException {
-        this.eventfd = Calls.eventfd();
+        this.wake = EventFd.open();
     }
 
     /// Waits until `pidfd` is readable (the process ended) or `timeoutMillis` passed (-1: no
@@ -25,7 +26,7 @@ final class InterruptibleWait extends AbstractInterruptibleChannel {
         boolean readable = false;
         try {
             begin();
-            readable = Calls.pollFirst(pidfd, eventfd, timeoutMillis, pollfds);
+            readable = Calls.pollFirst(pidfd, wake.intValue(), timeoutMillis, pollfds);
         } finally {
             try {
                 end(true);
@@ -41,12 +42,14 @@ final class InterruptibleWait extends AbstractInterruptibleChannel {
 
     /// Called by `close()`, and by the JDK when the waiting thread is interrupted.
     @Override
-    protected void implCloseChannel() {
-        Calls.signalEventfd(eventfd);
+    protected void implCloseChannel() throws PosixException {
+        wake.signal();
     }
 
     /// Closes the eventfd; the wait must be over.
-    void release() {
-        Calls.close(eventfd);
+    ///
+    /// @throws PosixException if close(2) fails
+    void release() throws PosixException {
+        wake.close();
     }
 }
