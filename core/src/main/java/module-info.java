@@ -21,5 +21,6 @@ module org.posix4j {
     exports org.posix4j.daemon;
     exports org.posix4j.syslog;
     exports org.posix4j.ipc;
+    exports org.posix4j.broker;
     provides System.LoggerFinder with org.posix4j.syslog.SyslogLoggerFinder; // inert unless -Dposix4j.syslog is set
 }

@@ -55,6 +55,47 @@ public final class PrctlH {
     /// BPF_RET | BPF_K
     public static final short BPF_RET_K = 0x06;
 
+    // The broker's filter (BrokerFilter): classic BPF opcodes, struct seccomp_data offsets,
+    // audit architectures and the values its guards compare.
+    /// BPF_LD | BPF_W | BPF_ABS: load the 32-bit word at offset k of struct seccomp_data
+    public static final short BPF_LD_W_ABS = 0x20;
+    /// BPF_JMP | BPF_JA: jump k instructions forward (32-bit offset)
+    public static final short BPF_JMP_JA = 0x05;
+    /// BPF_JMP | BPF_JEQ | BPF_K: A == k (unsigned)
+    public static final short BPF_JMP_JEQ_K = 0x15;
+    /// BPF_JMP | BPF_JGE | BPF_K: A >= k (unsigned)
+    public static final short BPF_JMP_JGE_K = 0x35;
+    /// BPF_JMP | BPF_JSET | BPF_K: (A & k) != 0
+    public static final short BPF_JMP_JSET_K = 0x45;
+    /// BPF_MAXINSNS, the longest program the kernel accepts
+    public static final int BPF_MAXINSNS = 4096;
+    /// offsetof(struct seccomp_data, nr)
+    public static final int SECCOMP_DATA_NR = 0;
+    /// offsetof(struct seccomp_data, arch)
+    public static final int SECCOMP_DATA_ARCH = 4;
+    /// offsetof(struct seccomp_data, args): six __u64, low half first on little-endian
+    public static final int SECCOMP_DATA_ARGS = 16;
+    /// AUDIT_ARCH_X86_64 (EM_X86_64 | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE)
+    public static final int AUDIT_ARCH_X86_64 = 0xc000003e;
+    /// AUDIT_ARCH_AARCH64 (EM_AARCH64 | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE)
+    public static final int AUDIT_ARCH_AARCH64 = 0xc00000b7;
+    /// __X32_SYSCALL_BIT, set in the number of x32 syscalls on x86_64
+    public static final int X32_SYSCALL_BIT = 0x40000000;
+    /// SECCOMP_RET_KILL_PROCESS
+    public static final int SECCOMP_RET_KILL_PROCESS = 0x80000000;
+    /// SECCOMP_RET_ERRNO, or'ed with the errno in its low 16 bits (SECCOMP_RET_DATA)
+    public static final int SECCOMP_RET_ERRNO = 0x00050000;
+    /// SECCOMP_RET_DATA, the errno part of SECCOMP_RET_ERRNO
+    public static final int SECCOMP_RET_DATA = 0x0000ffff;
+    /// TIOCSTI, ioctl pushing a byte into a terminal's input queue
+    public static final int TIOCSTI = 0x5412;
+    /// TIOCLINUX, ioctl of the Linux console (selection paste injects input)
+    public static final int TIOCLINUX = 0x541c;
+    /// IOPRIO_WHO_PROCESS, ioprio_set(2)'s `which` for one process or thread
+    public static final int IOPRIO_WHO_PROCESS = 1;
+    /// PRIO_PROCESS, setpriority(2)'s `which` for one process
+    public static final int PRIO_PROCESS = 0;
+
     static {
         Abi.check("struct sock_filter", SOCK_FILTER, 8);
         Abi.check("struct sock_fprog", SOCK_FPROG, 16);

@@ -15,4 +15,23 @@ public final class SysStatH {
     /// int mkdir(const char *pathname, mode_t mode);   mkdir(2)
     public static final MethodHandle MKDIR = Libc.errnoSetting("mkdir",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    /// int mkdirat(int dirfd, const char *pathname, mode_t mode);   mkdirat(2)
+    public static final MethodHandle MKDIRAT = Libc.errnoSetting("mkdirat",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    /// int statx(int dirfd, const char *pathname, int flags, unsigned int mask, struct statx *statxbuf);   statx(2)
+    public static final MethodHandle STATX = Libc.errnoSetting("statx",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+
+    /// sizeof(struct statx)
+    public static final long STATX_SIZE = 256;
+    /// STATX_BASIC_STATS: type, mode, nlink, uid, gid, atime, mtime, ctime, ino, size, blocks.
+    public static final int STATX_BASIC_STATS = 0x7ff;
+    /// AT_EMPTY_PATH
+    public static final int AT_EMPTY_PATH = 0x1000;
+    /// AT_SYMLINK_NOFOLLOW
+    public static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    /// AT_REMOVEDIR
+    public static final int AT_REMOVEDIR = 0x200;
+    /// AT_EACCESS
+    public static final int AT_EACCESS = 0x200;
 }

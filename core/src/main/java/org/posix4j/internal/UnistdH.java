@@ -81,4 +81,13 @@ public final class UnistdH {
 
     /// _SC_OPEN_MAX, for sysconf.
     public static final int SC_OPEN_MAX = 4;
+    /// ssize_t readlinkat(int dirfd, const char *pathname, char *buf, size_t bufsiz);   readlinkat(2)
+    public static final MethodHandle READLINKAT = Libc.errnoSetting("readlinkat",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+    /// int unlinkat(int dirfd, const char *pathname, int flags);   unlinkat(2)
+    public static final MethodHandle UNLINKAT = Libc.errnoSetting("unlinkat",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    /// int faccessat(int dirfd, const char *pathname, int mode, int flags);   faccessat(2)
+    public static final MethodHandle FACCESSAT = Libc.errnoSetting("faccessat",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
 }

@@ -27,6 +27,8 @@ public final class OpenFlags {
     public static final int SYNC = 04010000;
     /// O_DIRECTORY: fail with ENOTDIR unless the path is a directory.
     public static final int DIRECTORY = 0200000;
+    /// O_PATH: a descriptor that names the file without opening its contents.
+    public static final int PATH = 010000000;
     /// O_NOFOLLOW: fail with ELOOP if the last path component is a symbolic link.
     public static final int NO_FOLLOW = 0400000;
 }

@@ -27,6 +27,7 @@ import org.posix4j.internal.EpollH;
 import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.SignalH;
+import org.posix4j.internal.SpawnAccess;
 import org.posix4j.internal.SpawnH;
 import org.posix4j.internal.WaitH;
 import org.posix4j.io.Fd;
@@ -118,6 +119,28 @@ public final class Spawn {
     private final EnumSet<Signal> ignored = EnumSet.noneOf(Signal.class);
     private final EnumSet<Signal> mask = EnumSet.noneOf(Signal.class);
     private final Redirect[] stdio = {Redirect.INHERIT, Redirect.INHERIT, Redirect.INHERIT};
+    /// Where the posix_spawn call is made: here, or on the broker's filtered thread, in which
+    /// case the child opens no file itself (its opens would be brokered before the broker runs).
+    private SpawnAccess.Runner runner;
+
+    static {
+        SpawnAccess.starter((spawn, runner) -> {
+            ProcessGroup before = spawn.group;
+            if (before instanceof ProcessGroup.Join(int pgid) && pgid == Sessions.processGroup()) {
+                throw new IllegalStateException("a sandboxed program cannot join the supervisor's process group");
+            }
+            if (before instanceof ProcessGroup.Keep && !spawn.newSession) {
+                spawn.group = ProcessGroup.NEW_BACKGROUND;
+            }
+            spawn.runner = runner;
+            try {
+                return spawn.start();
+            } finally {
+                spawn.runner = null;
+                spawn.group = before;
+            }
+        });
+    }
 
     private Spawn(String program) {
         this.program = program;
@@ -415,7 +438,7 @@ public final class Spawn {
         Fd[] parentEnds = new Fd[3];
         List<Fd> temporary = new ArrayList<>();
         boolean started = false;
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = runner == null ? Arena.ofConfined() : Arena.ofShared()) {
             MemorySegment pidOut = arena.allocate(JAVA_INT);
             MemorySegment attr = arena.allocate(SpawnH.POSIX_SPAWNATTR);
             MemorySegment fileActions = arena.allocate(SpawnH.POSIX_SPAWN_FILE_ACTIONS);
@@ -550,6 +573,13 @@ public final class Spawn {
                     inherited.add(to);
                     known.opened(to);
                 }
+                case Open(int fd, String path, int flags, int mode) when runner != null -> {
+                    Fd opened = Fd.open(path, flags, mode);
+                    temporary.add(opened);
+                    dup2(fa, opened.intValue(), fd);
+                    inherited.add(fd);
+                    known.opened(fd);
+                }
                 case Open(int fd, String path, int flags, int mode) -> {
                     Libc.checkReturned((int) SpawnH.FA_ADDOPEN.invokeExact(fa, fd, CStrings.of(arena, "path", path),
                             flags, mode), "posix_spawn_file_actions_addopen", fd + ", " + path);
@@ -675,6 +705,11 @@ public final class Spawn {
             case Redirect.Inherit() -> {
                 return false;
             }
+            case Redirect.Null() when runner != null -> {
+                Fd devNull = Fd.open("/dev/null", target == 0 ? FcntlH.O_RDONLY : FcntlH.O_WRONLY, 0);
+                temporary.add(devNull);
+                dup2(fa, source(devNull, target, temporary), target);
+            }
             case Redirect.Null() -> Libc.checkReturned((int) SpawnH.FA_ADDOPEN.invokeExact(fa, target,
                     arena.allocateFrom("/dev/null"), target == 0 ? FcntlH.O_RDONLY : FcntlH.O_WRONLY, 0),
                     "posix_spawn_file_actions_addopen", target + ", /dev/null");
@@ -762,7 +797,9 @@ public final class Spawn {
         int rc;
         lock.lock();
         try {
-            if (ignore.length == 0) {
+            if (runner != null) {
+                rc = runner.run(() -> (int) call.invokeExact(pidOut, path, fa, attr, argv, envp));
+            } else if (ignore.length == 0) {
                 rc = (int) call.invokeExact(pidOut, path, fa, attr, argv, envp);
             } else {
                 MemorySegment saved = arena.allocate(SignalH.SIGACTION_T, ignore.length);

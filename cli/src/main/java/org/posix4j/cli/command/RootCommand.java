@@ -19,7 +19,7 @@ import picocli.CommandLine.IVersionProvider;
         synopsisSubcommandLabel = "COMMAND",
         description = "POSIX facilities the JDK lacks, from the shell.",
         subcommands = {
-            InfoCommand.class, RunCommand.class, LoggerCommand.class, DaemonCommand.class, IpcCommand.class,
+            InfoCommand.class, RunCommand.class, LoggerCommand.class, DaemonCommand.class, IpcCommand.class, SandboxCommand.class,
             HelpCommand.class
         })
 public final class RootCommand {

@@ -1,0 +1,198 @@
+package org.posix4j.cli.command;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.posix4j.Errno;
+import org.posix4j.PosixException;
+import org.posix4j.broker.AuditSink;
+import org.posix4j.broker.Policy;
+import org.posix4j.broker.Sandbox;
+import org.posix4j.spawn.Spawn;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/// `posix4j sandbox [OPTIONS] -- PROGRAM [ARG...]`: runs a program whose file calls posix4j
+/// arbitrates, as Emilua's `libc_service.master` does for its slave, under an allow-list.
+@Command(
+        name = "sandbox",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        modelTransformer = RunCommand.ProgramArguments.class,
+        customSynopsis = "posix4j sandbox [OPTIONS] [--] PROGRAM [ARG...]",
+        description = {
+            "Runs PROGRAM with ARGs under posix4j's broker: every call of the program (and of its threads, children"
+                    + " and the programs they run) that opens, stats, creates, removes or renames a file, reads a"
+                    + " link, or connects or binds a socket stops in the kernel and is performed by posix4j itself,"
+                    + " if the allowances below permit it. Denied calls fail in the program with EACCES. Network"
+                    + " calls are refused.",
+            "Paths are decided after the kernel resolved them (symbolic links, '..', the program's working"
+                    + " directory), never by their spelling. The program runs in a process group of its own and"
+                    + " inherits standard input, output and error and the environment.",
+            ""
+        },
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0-255:the program's own exit code",
+            "128+N:the program was killed by signal N",
+            "125:posix4j sandbox failed before starting the program",
+            "126:PROGRAM was found but could not be executed",
+            "127:PROGRAM was not found",
+            "2:the command line is wrong"
+        },
+        footerHeading = "%nDefaults:%n",
+        footer = {
+            "Unless --no-defaults: read-only the loader, the libraries, locale and time zone data and the files"
+                    + " a dynamically linked program reads to start (" + SandboxCommand.DEFAULT_READ_TEXT + "),"
+                    + " read-write /dev/null, /dev/zero, /dev/full and /dev/tty.",
+            "The parent directories of every allowed path may be stat'ed (not listed)."
+        })
+final class SandboxCommand implements Callable<Integer> {
+    static final String DEFAULT_READ_TEXT = "/lib, /lib64, /usr/lib, /usr/lib64, /etc/ld.so.cache,"
+            + " /etc/nsswitch.conf, /etc/passwd, /etc/group, /etc/localtime, /usr/share/locale,"
+            + " /usr/share/zoneinfo, /dev/urandom, /dev/random";
+    private static final List<String> DEFAULT_READ = List.of("/lib", "/lib64", "/usr/lib", "/usr/lib64",
+            "/etc/ld.so.cache", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group", "/etc/localtime",
+            "/usr/share/locale", "/usr/share/zoneinfo", "/dev/urandom", "/dev/random");
+    private static final List<String> DEFAULT_READ_WRITE = List.of("/dev/null", "/dev/zero", "/dev/full", "/dev/tty");
+
+    @Option(names = "--allow-read", paramLabel = "PATH",
+            description = "Let the program read below PATH: open for reading, stat, access, readlink, list"
+                    + " (repeatable).")
+    private List<Path> allowRead = new ArrayList<>();
+
+    @Option(names = "--allow-write", paramLabel = "PATH",
+            description = "Let the program read, write, create and delete below PATH (repeatable).")
+    private List<Path> allowWrite = new ArrayList<>();
+
+    @Option(names = "--deny", paramLabel = "PATH",
+            description = "Deny everything at and below PATH, whatever an allowance says (repeatable).")
+    private List<Path> deny = new ArrayList<>();
+
+    @Option(names = "--no-defaults", description = "Do not allow the defaults listed below.")
+    private boolean noDefaults;
+
+    @Option(names = "--audit", paramLabel = "FILE",
+            description = "Write one JSON line per arbitrated call to FILE ('-': standard error).")
+    private String audit;
+
+    @Option(names = "--dry-run",
+            description = "Allow every call, and record in the audit the calls the allowances would deny.")
+    private boolean dryRun;
+
+    @Option(names = "--chdir", paramLabel = "DIR", description = "Run the program in DIR.")
+    private Path chdir;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "4",
+            description = "Serve the program's calls with N threads (default: ${DEFAULT-VALUE}).")
+    private int threads;
+
+    @Parameters(index = "0", paramLabel = "PROGRAM", description = "The program: a path, or a name looked up in PATH.")
+    private String program;
+
+    @Parameters(index = "1..*", paramLabel = "ARG", description = "Its arguments, passed as they are.")
+    private List<String> args = new ArrayList<>();
+
+    @Spec
+    private CommandSpec spec;
+
+    /// Creates the command; picocli fills in its options when it parses.
+    SandboxCommand() {}
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (threads < 1 || threads > 64) {
+            err.println(spec.qualifiedName() + ": --threads must be 1..64");
+            return 2;
+        }
+        if (program.isEmpty()) {
+            err.println(spec.qualifiedName() + ": : " + Errno.ENOENT.description());
+            return RunCommand.EXIT_NOT_FOUND;
+        }
+        Policy policy;
+        try {
+            policy = policy();
+        } catch (IllegalArgumentException | PosixException e) {
+            err.println(spec.qualifiedName() + ": " + e.getMessage());
+            return RunCommand.EXIT_RUN_FAILED;
+        }
+        try (policy; OutputStream auditOut = auditStream()) {
+            Spawn spawn = Spawn.program(program).args(args);
+            if (chdir != null) {
+                if (!Files.isDirectory(chdir)) {
+                    err.println(spec.qualifiedName() + ": --chdir " + chdir + ": not a directory");
+                    return RunCommand.EXIT_RUN_FAILED;
+                }
+                spawn.chdir(chdir);
+            }
+            AuditSink sink = auditOut == null ? null : AuditSink.jsonLines(auditOut);
+            Sandbox sandbox;
+            try {
+                sandbox = Sandbox.start(spawn);
+            } catch (PosixException e) {
+                if (e.function().equals("posix_spawn") || e.function().equals("posix_spawnp")) {
+                    err.println(spec.qualifiedName() + ": " + program + ": " + e.errno().map(Errno::description)
+                            .orElse("error " + e.errnoValue()));
+                    return e.is(Errno.ENOENT) ? RunCommand.EXIT_NOT_FOUND : RunCommand.EXIT_CANNOT_EXECUTE;
+                }
+                err.println(spec.qualifiedName() + ": " + e.getMessage());
+                return RunCommand.EXIT_RUN_FAILED;
+            } catch (UnsupportedOperationException e) {
+                err.println(spec.qualifiedName() + ": " + e.getMessage());
+                return RunCommand.EXIT_RUN_FAILED;
+            }
+            try (SignalRelay relay = SignalRelay.open(); sandbox) {
+                relay.forwardTo(sandbox.child(), true);
+                return sandbox.serve(policy, sink, threads).shellCode();
+            }
+        } catch (IOException e) {
+            err.println(spec.qualifiedName() + ": " + e.getMessage());
+            return RunCommand.EXIT_RUN_FAILED;
+        }
+    }
+
+    private Policy policy() throws PosixException {
+        Policy.Builder b = Policy.builder().dryRun(dryRun);
+        if (!noDefaults) {
+            for (String p : DEFAULT_READ) {
+                if (Files.exists(Path.of(p))) {
+                    b.allowRead(Path.of(p));
+                }
+            }
+            for (String p : DEFAULT_READ_WRITE) {
+                if (Files.exists(Path.of(p))) {
+                    b.allowReadWrite(Path.of(p));
+                }
+            }
+        }
+        allowRead.forEach(b::allowRead);
+        allowWrite.forEach(b::allowCreate);
+        deny.forEach(b::deny);
+        return b.build();
+    }
+
+    private OutputStream auditStream() throws IOException {
+        if (audit == null) {
+            return null;
+        }
+        if (audit.equals("-")) {
+            return new FileOutputStream(java.io.FileDescriptor.err) {
+                @Override
+                public void close() {
+                    // Standard error stays open for the command's own messages.
+                }
+            };
+        }
+        return new FileOutputStream(audit);
+    }
+}

@@ -1,0 +1,53 @@
+package org.posix4j.broker;
+
+import java.util.OptionalInt;
+import java.util.Set;
+
+/// The arguments of an arbitrated call, as the seed lists them for each function (Emilua's
+/// `libc_service.master:arguments()`). Paths are exactly the strings the program passed;
+/// [Call#directory()] says what a relative one is relative to.
+public sealed interface Arguments {
+
+    /// `open` and `openat`: the path, the seed's flags, and the mode, present only when the
+    /// flags have `create` or `temporary`.
+    ///
+    /// @param path the path as passed
+    /// @param flags the seed's open flags (openat's include its `resolve_*` flags)
+    /// @param mode the creation mode, only with `create` or `temporary`
+    record Open(String path, Set<OpenFlag> flags, OptionalInt mode) implements Arguments {
+        /// Copies `flags`.
+        public Open {
+            flags = Set.copyOf(flags);
+        }
+    }
+
+    /// `unlink`, `rmdir`, `stat`, `lstat` and `readlink`: one path.
+    ///
+    /// @param path the path as passed
+    record Path(String path) implements Arguments {}
+
+    /// `rename`: the seed's path1 (the old name) and path2 (the new name).
+    ///
+    /// @param path1 the old name as passed
+    /// @param path2 the new name as passed
+    /// @param noReplace renameat2's RENAME_NOREPLACE (beyond the seed)
+    /// @param exchange renameat2's RENAME_EXCHANGE (beyond the seed)
+    record Rename(String path1, String path2, boolean noReplace, boolean exchange) implements Arguments {}
+
+    /// `access` and `eaccess`: the path and the seed's amode; an empty set is the seed's `"f"`.
+    ///
+    /// @param path the path as passed
+    /// @param amode the permissions asked for, empty for existence only
+    record Access(String path, Set<AccessMode> amode) implements Arguments {
+        /// Copies `amode`.
+        public Access {
+            amode = Set.copyOf(amode);
+        }
+    }
+
+    /// `mkdir`: the path and the mode bits.
+    ///
+    /// @param path the path as passed
+    /// @param mode the mode bits as passed
+    record Mkdir(String path, int mode) implements Arguments {}
+}

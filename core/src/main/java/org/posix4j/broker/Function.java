@@ -1,0 +1,65 @@
+package org.posix4j.broker;
+
+/// The libc call a sandboxed program attempted, by the seed's name (Emilua's
+/// `libc_service.master` property `function_`), plus `readlink`, which posix4j brokers too.
+///
+/// Several syscalls arrive as one function: `open` is open(2), creat(2) and openat(2) on
+/// `AT_FDCWD` (glibc's open() is the last); `openat` is openat(2) on a directory descriptor and
+/// openat2(2); `stat`/`lstat` include newfstatat(2) and statx(2) with or without
+/// `AT_SYMLINK_NOFOLLOW`; `eaccess` is faccessat2(2) with `AT_EACCESS`; `rmdir` includes
+/// unlinkat(2) with `AT_REMOVEDIR`. The network functions and `getaddrinfo` are decoded by part
+/// two of the broker; until then a sandboxed program's connect and bind are refused with EACCES.
+public enum Function {
+    /// open(path, flags, mode)
+    OPEN("open"),
+    /// openat(path, flags, mode), relative to a directory descriptor, with the `resolve_*` flags
+    OPENAT("openat"),
+    /// unlink(path)
+    UNLINK("unlink"),
+    /// rename(path1, path2)
+    RENAME("rename"),
+    /// stat(path)
+    STAT("stat"),
+    /// lstat(path)
+    LSTAT("lstat"),
+    /// access(path, amode), checked with the real ids
+    ACCESS("access"),
+    /// eaccess(path, amode), checked with the effective ids
+    EACCESS("eaccess"),
+    /// mkdir(path, mode)
+    MKDIR("mkdir"),
+    /// rmdir(path)
+    RMDIR("rmdir"),
+    /// connect_unix(path)
+    CONNECT_UNIX("connect_unix"),
+    /// connect_inet(ipv4_addr, port)
+    CONNECT_INET("connect_inet"),
+    /// connect_inet6(ipv6_addr, port)
+    CONNECT_INET6("connect_inet6"),
+    /// bind_unix(path)
+    BIND_UNIX("bind_unix"),
+    /// bind_inet(ipv4_addr, port)
+    BIND_INET("bind_inet"),
+    /// bind_inet6(ipv6_addr, port)
+    BIND_INET6("bind_inet6"),
+    /// getaddrinfo(node, service, protocol)
+    GETADDRINFO("getaddrinfo"),
+    /// readlink(path): not one of the seed's functions, brokered because it names a path.
+    READLINK("readlink");
+
+    private final String seedName;
+
+    Function(String seedName) {
+        this.seedName = seedName;
+    }
+
+    /// The seed's name: `open`, `openat`, `connect_inet6`...
+    public String seedName() {
+        return seedName;
+    }
+
+    @Override
+    public String toString() {
+        return seedName;
+    }
+}

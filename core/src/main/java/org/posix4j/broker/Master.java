@@ -1,0 +1,711 @@
+package org.posix4j.broker;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.posix4j.Errno;
+import org.posix4j.PosixException;
+import org.posix4j.event.EventFd;
+import org.posix4j.internal.BrokerSyscalls;
+import org.posix4j.internal.PollH;
+import org.posix4j.internal.SeccompH;
+import org.posix4j.internal.SysStatH;
+import org.posix4j.internal.Syscalls;
+import org.posix4j.io.Fd;
+import org.posix4j.process.CurrentProcess;
+
+/// The master end of the libc service: receives the calls a sandboxed program makes that need
+/// ambient authority, and answers them. Equivalent to Emilua's `libc_service.master`:
+/// [#receive()] is its `receive`, [#send(long, int)] its `send`, [#sendWithFds(long, List, int)]
+/// its `send_with_fds`, and [Call#arguments()] its `arguments`.
+///
+/// The slave end is a seccomp user-notification filter ([Sandbox] installs it): the program's
+/// brokered syscalls stop in the kernel until the master answers, and the master never lets one
+/// continue: whatever the program gets (a descriptor, a stat result, an error) comes from an
+/// operation the master performed itself. Arguments are copied out of the program's memory
+/// once, and the notification is checked to be still alive after the copy.
+///
+/// Some calls are answered here without being returned by [#receive()], because they need no
+/// decision or cannot be allowed: a stat of a descriptor the program already holds (glibc's
+/// fstat is `newfstatat(fd, "", AT_EMPTY_PATH)`), a signal to a process (allowed to processes of
+/// the sandbox, refused with EPERM otherwise), network calls (refused with EACCES until part two
+/// of the broker decodes them), unreadable arguments (EFAULT, ENAMETOOLONG, EBADF).
+///
+/// Thread safety: several threads may call [#receive()] at once (one at a time reads the
+/// listener; the rest of the work runs in parallel); each thread answers the call it received.
+/// As in the seed, a single thread looping receive/send serves the calls one by one.
+public final class Master implements AutoCloseable {
+    private static final int AT_FDCWD = -100;
+    private static final int ENOENT = 2;
+    private static final int EINTR = 4;
+    private static final int EBADF = 9;
+    private static final int EACCES = 13;
+    private static final int EPERM = 1;
+    private static final int EFAULT = 14;
+    private static final int ENOTDIR = 20;
+    private static final int EINVAL = 22;
+    private static final int ENAMETOOLONG = 36;
+    private static final int ENOSYS = 38;
+    private static final int RENAME_NOREPLACE = 1;
+    private static final int RENAME_EXCHANGE = 2;
+
+    private final Fd listener;
+    private final int listenerFd;
+    private final EventFd wakeup;
+    private final ReentrantLock receiving = new ReentrantLock();
+    private final ThreadLocal<Call> current = new ThreadLocal<>();
+    private final String arch = Syscalls.CURRENT.arch();
+    private final int self = CurrentProcess.pid();
+    private final Map<Integer, Integer> groups = new ConcurrentHashMap<>();
+    private volatile int root;
+    private volatile boolean closed;
+    private volatile AuditSink audit;
+
+    Master(Fd listener) throws PosixException {
+        this.listener = listener;
+        this.listenerFd = listener.intValue();
+        this.wakeup = EventFd.open(0, EventFd.NON_BLOCKING);
+    }
+
+    /// The process whose descendants the sandbox holds; signals to others are refused.
+    void root(int pid) {
+        this.root = pid;
+    }
+
+    /// Where the calls answered here (not returned by receive) are recorded.
+    void audit(AuditSink sink) {
+        this.audit = sink;
+    }
+
+    /// Blocks until the sandboxed program makes a brokered call, and returns it. Equivalent to
+    /// the seed's `receive`. The caller must answer it with one of the `send` methods before
+    /// this thread receives again.
+    ///
+    /// @return the call, or `null` once no process of the sandbox is left (or the master was
+    ///     closed)
+    /// @throws IllegalStateException if the call this thread received before is not answered
+    /// @throws PosixException if the kernel refuses to deliver notifications
+    public Call receive() throws PosixException {
+        Call pending = current.get();
+        if (pending != null && !pending.isAnswered()) {
+            throw new IllegalStateException("the call this thread received before is not answered yet: " + pending);
+        }
+        current.remove();
+        Scratch s = Scratch.get();
+        for (;;) {
+            int r;
+            receiving.lock();
+            try {
+                if (closed || !waitForCall(s)) {
+                    return null;
+                }
+                s.notif.fill((byte) 0);
+                r = Kernel.recv(listenerFd, s.notif);
+            } finally {
+                receiving.unlock();
+            }
+            if (r == -ENOENT || r == -EINTR) {
+                continue;
+            }
+            if (r < 0) {
+                throw new PosixException("ioctl(SECCOMP_IOCTL_NOTIF_RECV)", -r, "seccomp listener");
+            }
+            Call call = decode(s);
+            if (call != null) {
+                current.set(call);
+                return call;
+            }
+        }
+    }
+
+    /// Whether a notification is waiting: false once every process under the filter is gone
+    /// (the listener reports POLLHUP) or [#close()] woke us.
+    private boolean waitForCall(Scratch s) {
+        MemorySegment fds = s.pollfds;
+        for (;;) {
+            fds.set(JAVA_INT, 0, listenerFd);
+            fds.set(JAVA_SHORT, 4, (short) PollH.POLLIN);
+            fds.set(JAVA_SHORT, 6, (short) 0);
+            fds.set(JAVA_INT, 8, wakeup.intValue());
+            fds.set(JAVA_SHORT, 12, (short) PollH.POLLIN);
+            fds.set(JAVA_SHORT, 14, (short) 0);
+            int r = Kernel.poll(fds, 2, -1);
+            if (r == -EINTR) {
+                continue;
+            }
+            if (r < 0 || closed || fds.get(JAVA_SHORT, 14) != 0) {
+                return false;
+            }
+            short revents = fds.get(JAVA_SHORT, 6);
+            if ((revents & PollH.POLLIN) != 0) {
+                return true;
+            }
+            if ((revents & (PollH.POLLHUP | PollH.POLLERR | PollH.POLLNVAL)) != 0) {
+                return false;
+            }
+        }
+    }
+
+    /// Answers this thread's call with `result` and no error. Equivalent to the seed's
+    /// `send(result)`.
+    ///
+    /// @throws IllegalStateException if this thread has no call to answer
+    public void send(long result) {
+        send(result, 0);
+    }
+
+    /// Answers this thread's call: with `errno` when it is not 0 (the program's call then
+    /// returns -1 with that errno), else with `result`. Equivalent to the seed's
+    /// `send(result, errno)`. An `open` is answered with a descriptor only through
+    /// [#sendWithFds(long, List, int)].
+    ///
+    /// @throws IllegalStateException if this thread has no call to answer
+    /// @throws IllegalArgumentException if `errno` is negative, or `errno` is 0 for a call whose
+    ///     success needs more than an integer (open, stat, readlink)
+    public void send(long result, int errno) {
+        if (errno < 0) {
+            throw new IllegalArgumentException("errno must be 0 or a positive error number: " + errno);
+        }
+        Call call = current();
+        if (errno == 0 && call.function() != null && needsMore(call)) {
+            throw new IllegalArgumentException(call.function() + " succeeds with "
+                    + (call.statFormat != Call.StatFormat.NONE ? "send(StatResult)"
+                    : call.function() == Function.READLINK ? "sendLink(String)" : "sendWithFds") + ", not an integer");
+        }
+        answer(call);
+        reply(Scratch.get(), call.id, result, errno);
+    }
+
+    /// [#send(long, int)] with an [Errno], `null` for none.
+    public void send(long result, Errno errno) {
+        send(result, errno == null ? 0 : errno.number());
+    }
+
+    /// Answers this thread's `stat` or `lstat` with `stat`, written into the program's struct
+    /// stat or struct statx (whichever its syscall takes). Equivalent to the seed's
+    /// `send(stat_table)`.
+    ///
+    /// @throws IllegalStateException if this thread has no call to answer, or it is not a stat
+    public void send(StatResult stat) {
+        Call call = current();
+        if (call.statFormat == Call.StatFormat.NONE) {
+            throw new IllegalStateException(call.function() + " is not answered with a stat result");
+        }
+        answer(call);
+        writeStatResult(Scratch.get(), call.id, call.tid(), call.buffer, call.statFormat, stat);
+    }
+
+    /// Answers this thread's `readlink` with the link's target, written into the program's
+    /// buffer (truncated to its size, without a NUL, as readlink(2) does).
+    ///
+    /// @throws IllegalStateException if this thread has no call to answer, or it is no readlink
+    public void sendLink(String target) {
+        Call call = current();
+        if (call.function() != Function.READLINK) {
+            throw new IllegalStateException(call.function() + " is not answered with a link target");
+        }
+        answer(call);
+        writeLinkResult(Scratch.get(), call, Paths.raw(target));
+    }
+
+    /// Answers this thread's call with descriptors. Equivalent to the seed's `send_with_fds`.
+    /// For `open` and `openat` with `errno` 0, `fds` holds exactly the one descriptor to give the
+    /// program: the kernel installs a copy in the program (close-on-exec when its flags asked
+    /// for it) and its call returns that copy's number, in one step, so an interrupted program
+    /// never receives a descriptor it does not know of (`result` is not used). With `errno` not
+    /// 0, `fds` must be empty and this is [#send(long, int)]. The caller still owns and closes
+    /// `fds`.
+    ///
+    /// @throws IllegalStateException if this thread has no call to answer
+    /// @throws IllegalArgumentException if `fds` does not fit the call as described
+    public void sendWithFds(long result, List<Fd> fds, int errno) {
+        Call call = current();
+        if (errno != 0 || fds.isEmpty()) {
+            if (!fds.isEmpty()) {
+                throw new IllegalArgumentException("fds must be empty when errno is set");
+            }
+            send(result, errno);
+            return;
+        }
+        if (call.function() != Function.OPEN && call.function() != Function.OPENAT) {
+            throw new IllegalArgumentException(call.function() + " takes no descriptors");
+        }
+        if (fds.size() != 1) {
+            throw new IllegalArgumentException("open returns one descriptor, not " + fds.size());
+        }
+        answer(call);
+        int r = injectFdResult(Scratch.get(), call.id, fds.getFirst().intValue(), call.rawFlags);
+        if (r < 0 && r != -ENOENT) {
+            reply(Scratch.get(), call.id, 0, -r);
+        }
+    }
+
+    /// [#sendWithFds(long, List, int)] with an [Errno], `null` for none.
+    public void sendWithFds(long result, List<Fd> fds, Errno errno) {
+        sendWithFds(result, fds, errno == null ? 0 : errno.number());
+    }
+
+    /// The call this thread received and has not answered.
+    Call current() {
+        Call call = current.get();
+        if (call == null || call.isAnswered()) {
+            throw new IllegalStateException("this thread has no call to answer: receive() first");
+        }
+        return call;
+    }
+
+    private static void answer(Call call) {
+        if (!call.markAnswered()) {
+            throw new IllegalStateException("the call is already answered: " + call);
+        }
+    }
+
+    private static boolean needsMore(Call call) {
+        return call.function() == Function.OPEN || call.function() == Function.OPENAT
+                || call.statFormat != Call.StatFormat.NONE || call.function() == Function.READLINK;
+    }
+
+    /// Stops every [#receive()] (they return `null`) and closes the listener. The sandboxed
+    /// processes' brokered calls fail with ENOSYS from then on: they are never let through.
+    @Override
+    public void close() throws PosixException {
+        closed = true;
+        try {
+            wakeup.signal();
+        } finally {
+            receiving.lock();
+            try {
+                try {
+                    listener.close();
+                } finally {
+                    wakeup.close();
+                }
+            } finally {
+                receiving.unlock();
+            }
+        }
+    }
+
+    int threadGroupOf(int tid) {
+        Integer known = groups.get(tid);
+        if (known != null) {
+            return known;
+        }
+        int tgid = tid;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(tid), "status"), ISO_8859_1)) {
+                if (line.startsWith("Tgid:")) {
+                    tgid = Integer.parseInt(line.substring(5).strip());
+                    break;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return tid;
+        }
+        if (groups.size() > 65_536) {
+            groups.clear();
+        }
+        groups.put(tid, tgid);
+        return tgid;
+    }
+
+    // ---- decoding ----
+
+    /// An argument the program passed is unusable: the call is answered with `errno`.
+    private static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int errno;
+
+        Refused(int errno) {
+            super(null, null, false, false);
+            this.errno = errno;
+        }
+    }
+
+    private Call decode(Scratch s) {
+        long id = s.notif.get(JAVA_LONG, 0);
+        int tid = s.notif.get(JAVA_INT, 8);
+        int nr = s.notif.get(JAVA_INT, SeccompH.NOTIF_NR);
+        long[] a = new long[6];
+        for (int i = 0; i < 6; i++) {
+            a[i] = s.notif.get(JAVA_LONG, SeccompH.NOTIF_ARGS + 8L * i);
+        }
+        String name = BrokerSyscalls.nameOf(arch, nr);
+        String syscall = name == null ? "syscall " + nr : name;
+        try {
+            return switch (syscall) {
+                case "open" -> open(s, id, tid, syscall, AT_FDCWD, a[0], (int) a[1], (int) a[2], 0);
+                case "creat" -> open(s, id, tid, syscall, AT_FDCWD, a[0],
+                        OpenFlag.O_CREAT | OpenFlag.O_WRONLY | OpenFlag.O_TRUNC, (int) a[1], 0);
+                case "openat" -> open(s, id, tid, syscall, (int) a[0], a[1], (int) a[2], (int) a[3], 0);
+                case "openat2" -> openat2(s, id, tid, (int) a[0], a[1], a[2], a[3]);
+                case "stat" -> stat(s, id, tid, syscall, AT_FDCWD, a[0], 0, a[1], Call.StatFormat.STAT);
+                case "lstat" -> stat(s, id, tid, syscall, AT_FDCWD, a[0], SysStatH.AT_SYMLINK_NOFOLLOW, a[1],
+                        Call.StatFormat.STAT);
+                case "newfstatat" -> stat(s, id, tid, syscall, (int) a[0], a[1], (int) a[3], a[2], Call.StatFormat.STAT);
+                case "statx" -> stat(s, id, tid, syscall, (int) a[0], a[1], (int) a[2], a[4], Call.StatFormat.STATX);
+                case "access" -> access(s, id, tid, syscall, AT_FDCWD, a[0], (int) a[1], 0);
+                case "faccessat" -> access(s, id, tid, syscall, (int) a[0], a[1], (int) a[2], 0);
+                case "faccessat2" -> access(s, id, tid, syscall, (int) a[0], a[1], (int) a[2], (int) a[3]);
+                case "mkdir" -> mkdir(s, id, tid, syscall, AT_FDCWD, a[0], (int) a[1]);
+                case "mkdirat" -> mkdir(s, id, tid, syscall, (int) a[0], a[1], (int) a[2]);
+                case "rmdir" -> onePath(s, id, tid, syscall, Function.RMDIR, AT_FDCWD, a[0]);
+                case "unlink" -> onePath(s, id, tid, syscall, Function.UNLINK, AT_FDCWD, a[0]);
+                case "unlinkat" -> unlinkat(s, id, tid, (int) a[0], a[1], (int) a[2]);
+                case "rename" -> rename(s, id, tid, syscall, AT_FDCWD, a[0], AT_FDCWD, a[1], 0);
+                case "renameat" -> rename(s, id, tid, syscall, (int) a[0], a[1], (int) a[2], a[3], 0);
+                case "renameat2" -> rename(s, id, tid, syscall, (int) a[0], a[1], (int) a[2], a[3], (int) a[4]);
+                case "readlink" -> readlink(s, id, tid, syscall, AT_FDCWD, a[0], a[1], a[2]);
+                case "readlinkat" -> readlink(s, id, tid, syscall, (int) a[0], a[1], a[2], a[3]);
+                case "kill" -> kill(s, id, tid, (int) a[0], (int) a[1]);
+                case "connect", "bind", "sendto", "sendmsg", "sendmmsg" -> throw new Refused(EACCES);
+                default -> throw new Refused(ENOSYS);
+            };
+        } catch (Refused r) {
+            reply(s, id, 0, r.errno);
+            automatic(tid, syscall, syscall, Map.of(), Decision.DENY, -1, r.errno);
+            return null;
+        }
+    }
+
+    private void automatic(int tid, String syscall, String function, Map<String, Object> arguments,
+            Decision decision, long result, int errno) {
+        AuditSink sink = audit;
+        if (sink != null) {
+            sink.record(new AuditEvent(Instant.now(), threadGroupOf(tid), tid, syscall, function, arguments, List.of(),
+                    decision, result, errno));
+        }
+    }
+
+    /// `call` if its notification is still waiting for an answer after its arguments were read,
+    /// else `null`: the thread was killed (or its call interrupted) while we read its memory,
+    /// and what we read may belong to another process by now.
+    private Call stillValid(Scratch s, Call call) {
+        return stillWaiting(s, call.id) ? call : null;
+    }
+
+    private String readPath(Scratch s, int tid, long address) throws Refused {
+        if (address == 0) {
+            throw new Refused(EFAULT);
+        }
+        long got = 0;
+        while (got < Scratch.PATH_MAX) {
+            long at = address + got;
+            long want = Math.min(4096 - (at & 4095), Scratch.PATH_MAX - got);
+            long r = Kernel.readMemory(tid, s.iovecs, s.remote.asSlice(got, want), at, want);
+            if (r <= 0) {
+                throw new Refused(EFAULT);
+            }
+            for (long i = got; i < got + r; i++) {
+                if (s.remote.get(JAVA_BYTE, i) == 0) {
+                    return new String(s.remote.asSlice(0, i).toArray(JAVA_BYTE), ISO_8859_1);
+                }
+            }
+            got += r;
+            if (r < want) {
+                throw new Refused(EFAULT);
+            }
+        }
+        throw new Refused(ENAMETOOLONG);
+    }
+
+    /// The directory the program's relative paths start from: its working directory or what
+    /// `dirfd` refers to, as the kernel names it.
+    private String base(Scratch s, int tid, int dirfd) throws Refused {
+        if (dirfd != AT_FDCWD && dirfd < 0) {
+            throw new Refused(EBADF);
+        }
+        String proc = dirfd == AT_FDCWD ? "/proc/" + tid + "/cwd" : "/proc/" + tid + "/fd/" + dirfd;
+        String target = readlink(s, proc);
+        if (target == null) {
+            throw new Refused(dirfd == AT_FDCWD ? ENOENT : EBADF);
+        }
+        if (!target.startsWith("/")) {
+            throw new Refused(ENOTDIR);
+        }
+        if (target.endsWith(" (deleted)")) {
+            throw new Refused(ENOENT);
+        }
+        return target;
+    }
+
+    /// readlink(2) of one of the master's own paths (raw), `null` when it fails.
+    static String readlink(Scratch s, String rawPath) {
+        s.path2.setString(0, rawPath, ISO_8859_1);
+        long n = Kernel.readlinkat(AT_FDCWD, s.path2, s.link);
+        if (n < 0 || n > Scratch.PATH_MAX) {
+            return null;
+        }
+        return new String(s.link.asSlice(0, n).toArray(JAVA_BYTE), ISO_8859_1);
+    }
+
+    private Call open(Scratch s, long id, int tid, String syscall, int dirfd, long pathAddress, int flags, int mode,
+            long resolve) throws Refused {
+        String raw = readPath(s, tid, pathAddress);
+        if (raw.isEmpty()) {
+            throw new Refused(ENOENT);
+        }
+        String base = raw.startsWith("/") && resolve == 0 ? null : base(s, tid, dirfd);
+        boolean creating = (flags & OpenFlag.O_CREAT) != 0 || (flags & OpenFlag.O_TMPFILE) == OpenFlag.O_TMPFILE;
+        Function function = dirfd == AT_FDCWD && syscall.equals("openat2") == false ? Function.OPEN : Function.OPENAT;
+        Arguments args = new Arguments.Open(Paths.display(raw), OpenFlag.decode(flags, resolve),
+                creating ? OptionalInt.of(mode & 07777) : OptionalInt.empty());
+        return stillValid(s, new Call(this, id, tid, syscall, function, args, raw, base == null ? raw : Paths.join(base, raw),
+                null, base, flags, resolve, mode, 0, 0, Call.StatFormat.NONE, 0));
+    }
+
+    private Call openat2(Scratch s, long id, int tid, int dirfd, long pathAddress, long howAddress, long size)
+            throws Refused {
+        if (size < 24 || size > 4096) {
+            throw new Refused(size < 24 ? EINVAL : 7);
+        }
+        long r = Kernel.readMemory(tid, s.iovecs, s.remote, howAddress, size);
+        if (r != size) {
+            throw new Refused(EFAULT);
+        }
+        for (long i = 24; i < size; i++) {
+            if (s.remote.get(JAVA_BYTE, i) != 0) {
+                throw new Refused(7);
+            }
+        }
+        long flags = s.remote.get(JAVA_LONG, 0);
+        long mode = s.remote.get(JAVA_LONG, 8);
+        long resolve = s.remote.get(JAVA_LONG, 16);
+        if ((flags >>> 32) != 0 || (mode & ~07777L) != 0 || (resolve & ~0x3fL) != 0) {
+            throw new Refused(EINVAL);
+        }
+        return open(s, id, tid, "openat2", dirfd, pathAddress, (int) flags, (int) mode, resolve);
+    }
+
+    private Call stat(Scratch s, long id, int tid, String syscall, int dirfd, long pathAddress, int flags, long buffer,
+            Call.StatFormat format) throws Refused {
+        String raw = readPath(s, tid, pathAddress);
+        if (raw.isEmpty()) {
+            if ((flags & SysStatH.AT_EMPTY_PATH) == 0) {
+                throw new Refused(ENOENT);
+            }
+            fstat(s, id, tid, syscall, dirfd, buffer, format);
+            return null;
+        }
+        boolean noFollow = (flags & SysStatH.AT_SYMLINK_NOFOLLOW) != 0;
+        return stillValid(s, new Call(this, id, tid, syscall, noFollow ? Function.LSTAT : Function.STAT,
+                new Arguments.Path(Paths.display(raw)), raw, absolute(s, tid, dirfd, raw), null, null, 0, 0, 0, buffer, 0,
+                format, flags));
+    }
+
+    private String absolute(Scratch s, int tid, int dirfd, String raw) throws Refused {
+        return raw.startsWith("/") ? raw : Paths.join(base(s, tid, dirfd), raw);
+    }
+
+    /// A stat of a descriptor the program holds: the master stats the same open file through
+    /// `/proc/TID/fd/N`, which needs no policy (the program has the descriptor already).
+    private void fstat(Scratch s, long id, int tid, String syscall, int fd, long buffer, Call.StatFormat format) {
+        String proc = fd == AT_FDCWD ? "/proc/" + tid + "/cwd" : "/proc/" + tid + "/fd/" + fd;
+        s.path2.setString(0, proc, ISO_8859_1);
+        int r = fd != AT_FDCWD && fd < 0 ? -EBADF : Kernel.statx(AT_FDCWD, s.path2, 0, s.statx);
+        Map<String, Object> args = Map.of("fd", fd);
+        if (r < 0) {
+            int errno = r == -ENOENT ? EBADF : -r;
+            reply(s, id, 0, errno);
+            automatic(tid, syscall, "fstat", args, Decision.ALLOW, -1, errno);
+            return;
+        }
+        writeStatResult(s, id, tid, buffer, format, StatWriter.fromStatx(s.statx));
+        automatic(tid, syscall, "fstat", args, Decision.ALLOW, 0, 0);
+    }
+
+    private Call access(Scratch s, long id, int tid, String syscall, int dirfd, long pathAddress, int mode, int flags)
+            throws Refused {
+        if ((mode & ~7) != 0 || (flags & ~(SysStatH.AT_EACCESS | SysStatH.AT_SYMLINK_NOFOLLOW | SysStatH.AT_EMPTY_PATH)) != 0) {
+            throw new Refused(EINVAL);
+        }
+        String raw = readPath(s, tid, pathAddress);
+        String absolute;
+        if (raw.isEmpty()) {
+            if ((flags & SysStatH.AT_EMPTY_PATH) == 0) {
+                throw new Refused(ENOENT);
+            }
+            absolute = base(s, tid, dirfd);
+        } else {
+            absolute = absolute(s, tid, dirfd, raw);
+        }
+        Function function = (flags & SysStatH.AT_EACCESS) != 0 ? Function.EACCESS : Function.ACCESS;
+        return stillValid(s, new Call(this, id, tid, syscall, function,
+                new Arguments.Access(Paths.display(raw), AccessMode.decode(mode)), raw, absolute, null, null, 0, 0, mode, 0,
+                0, Call.StatFormat.NONE, flags));
+    }
+
+    private Call mkdir(Scratch s, long id, int tid, String syscall, int dirfd, long pathAddress, int mode)
+            throws Refused {
+        String raw = readPath(s, tid, pathAddress);
+        if (raw.isEmpty()) {
+            throw new Refused(ENOENT);
+        }
+        return stillValid(s, new Call(this, id, tid, syscall, Function.MKDIR,
+                new Arguments.Mkdir(Paths.display(raw), mode & 07777), raw, absolute(s, tid, dirfd, raw), null, null, 0, 0,
+                mode & 07777, 0, 0, Call.StatFormat.NONE, 0));
+    }
+
+    private Call onePath(Scratch s, long id, int tid, String syscall, Function function, int dirfd, long pathAddress)
+            throws Refused {
+        String raw = readPath(s, tid, pathAddress);
+        if (raw.isEmpty()) {
+            throw new Refused(ENOENT);
+        }
+        return stillValid(s, new Call(this, id, tid, syscall, function, new Arguments.Path(Paths.display(raw)),
+                raw, absolute(s, tid, dirfd, raw), null, null, 0, 0, 0, 0, 0, Call.StatFormat.NONE, 0));
+    }
+
+    private Call unlinkat(Scratch s, long id, int tid, int dirfd, long pathAddress, int flags) throws Refused {
+        if ((flags & ~SysStatH.AT_REMOVEDIR) != 0) {
+            throw new Refused(EINVAL);
+        }
+        Function function = flags == SysStatH.AT_REMOVEDIR ? Function.RMDIR : Function.UNLINK;
+        return onePath(s, id, tid, "unlinkat", function, dirfd, pathAddress);
+    }
+
+    private Call rename(Scratch s, long id, int tid, String syscall, int olddirfd, long oldAddress, int newdirfd,
+            long newAddress, int flags) throws Refused {
+        if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) != 0) {
+            throw new Refused((flags & ~7) != 0 ? EINVAL : EPERM);
+        }
+        if (flags == (RENAME_NOREPLACE | RENAME_EXCHANGE)) {
+            throw new Refused(EINVAL);
+        }
+        String raw1 = readPath(s, tid, oldAddress);
+        String raw2 = readPath(s, tid, newAddress);
+        if (raw1.isEmpty() || raw2.isEmpty()) {
+            throw new Refused(ENOENT);
+        }
+        return stillValid(s, new Call(this, id, tid, syscall, Function.RENAME,
+                new Arguments.Rename(Paths.display(raw1), Paths.display(raw2), (flags & RENAME_NOREPLACE) != 0,
+                        (flags & RENAME_EXCHANGE) != 0),
+                raw1, absolute(s, tid, olddirfd, raw1), absolute(s, tid, newdirfd, raw2), null, 0, 0, 0, 0, 0,
+                Call.StatFormat.NONE, flags));
+    }
+
+    private Call readlink(Scratch s, long id, int tid, String syscall, int dirfd, long pathAddress, long buffer,
+            long size) throws Refused {
+        if (size <= 0 || size > Integer.MAX_VALUE) {
+            throw new Refused(EINVAL);
+        }
+        String raw = readPath(s, tid, pathAddress);
+        if (raw.isEmpty()) {
+            throw new Refused(ENOENT);
+        }
+        return stillValid(s, new Call(this, id, tid, syscall, Function.READLINK, new Arguments.Path(Paths.display(raw)),
+                raw, absolute(s, tid, dirfd, raw), null, null, 0, 0, 0, buffer, size, Call.StatFormat.NONE, 0));
+    }
+
+    /// kill(2) of a positive pid: the filter cannot tell the JVM's threads from other processes,
+    /// so the master does. Allowed when `pid` descends from the sandboxed program, refused
+    /// (EPERM) otherwise; performed by the master, never continued.
+    private Call kill(Scratch s, long id, int tid, int pid, int signal) throws Refused {
+        Map<String, Object> args = Map.of("pid", pid, "signal", signal);
+        if (signal < 0 || signal > 64) {
+            throw new Refused(EINVAL);
+        }
+        if (!inSandbox(pid)) {
+            reply(s, id, 0, EPERM);
+            automatic(tid, "kill", "kill", args, Decision.DENY, -1, EPERM);
+            return null;
+        }
+        int r = Kernel.kill(pid, signal);
+        reply(s, id, r < 0 ? -1 : 0, r < 0 ? -r : 0);
+        automatic(tid, "kill", "kill", args, Decision.ALLOW, r < 0 ? -1 : 0, r < 0 ? -r : 0);
+        return null;
+    }
+
+    private boolean inSandbox(int pid) {
+        if (pid == self || Files.exists(Path.of("/proc/self/task", Integer.toString(pid)))) {
+            return false;
+        }
+        int p = pid;
+        for (int depth = 0; depth < 256 && p > 1; depth++) {
+            if (p == root) {
+                return true;
+            }
+            if (p == self) {
+                return false;
+            }
+            p = parentOf(p);
+        }
+        return false;
+    }
+
+    private static int parentOf(int pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"), ISO_8859_1);
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Integer.parseInt(fields[1]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    // ---- answering ----
+
+    private boolean stillWaiting(Scratch s, long id) {
+        s.id.set(JAVA_LONG, 0, id);
+        return Kernel.idValid(listenerFd, s.id) == 0;
+    }
+
+    /// Installs `fd` in the program with ADDFD|SEND: answers the call with the new number.
+    /// Returns that number, or -errno (ENOENT: the call is gone).
+    int injectFdResult(Scratch s, long id, int fd, int openFlags) {
+        s.addfd.set(JAVA_LONG, 0, id);
+        s.addfd.set(JAVA_INT, 8, SeccompH.ADDFD_FLAG_SEND);
+        s.addfd.set(JAVA_INT, 12, fd);
+        s.addfd.set(JAVA_INT, 16, 0);
+        s.addfd.set(JAVA_INT, 20, openFlags & OpenFlag.O_CLOEXEC);
+        return Kernel.ioctl(listenerFd, SeccompH.IOCTL_NOTIF_ADDFD, s.addfd);
+    }
+
+    /// Writes `stat` into the program and answers the call; returns the errno it got (0).
+    int writeStatResult(Scratch s, long id, int tid, long address, Call.StatFormat format, StatResult stat) {
+        long size = StatWriter.write(s.stat, format, stat);
+        if (!stillWaiting(s, id)) {
+            return ENOENT;
+        }
+        long w = Kernel.writeMemory(tid, s.iovecs, s.stat, address, size);
+        int errno = w == size ? 0 : EFAULT;
+        reply(s, id, 0, errno);
+        return errno;
+    }
+
+    /// Writes a link target into the program and answers the call; returns {result, errno}.
+    int[] writeLinkResult(Scratch s, Call call, String rawTarget) {
+        byte[] bytes = rawTarget.getBytes(ISO_8859_1);
+        int n = (int) Math.min(bytes.length, Math.min(call.bufferSize, Scratch.PATH_MAX));
+        MemorySegment.copy(bytes, 0, s.link, JAVA_BYTE, 0, n);
+        if (!stillWaiting(s, call.id)) {
+            return new int[] {-1, ENOENT};
+        }
+        long w = n == 0 ? 0 : Kernel.writeMemory(call.tid(), s.iovecs, s.link, call.buffer, n);
+        int errno = w == n ? 0 : EFAULT;
+        reply(s, call.id, n, errno);
+        return new int[] {errno == 0 ? n : -1, errno};
+    }
+
+    /// Answers notification `id` on this master's listener.
+    void reply(Scratch s, long id, long value, int errno) {
+        s.resp.set(JAVA_LONG, 0, id);
+        s.resp.set(JAVA_LONG, 8, errno == 0 ? value : 0);
+        s.resp.set(JAVA_INT, 16, -errno);
+        s.resp.set(JAVA_INT, 20, 0);
+        Kernel.ioctl(listenerFd, SeccompH.IOCTL_NOTIF_SEND, s.resp);
+    }
+}

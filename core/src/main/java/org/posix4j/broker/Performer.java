@@ -1,0 +1,657 @@
+package org.posix4j.broker;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import org.posix4j.internal.SysStatH;
+
+/// Decides a [Call] under a [Policy] and performs it: the master's own operation, contained
+/// below a descriptor on the allowed tree, whose result is what the program gets.
+final class Performer {
+    private static final int AT_FDCWD = -100;
+    private static final int ENOENT = 2;
+    private static final int EACCES = 13;
+    private static final int EBUSY = 16;
+    private static final int ENXIO = 6;
+    private static final int ENOTDIR = 20;
+    private static final int EXDEV = 18;
+    private static final int ELOOP = 40;
+    private static final int F_SETFL = 4;
+    private static final long CONTAINED = OpenFlag.R_BENEATH | OpenFlag.R_NO_SYMLINKS
+            | OpenFlag.R_NO_MAGICLINKS;
+    private static final int STATUS_FLAGS = OpenFlag.O_APPEND | OpenFlag.O_NONBLOCK | 040000 | 01000000 | 020000;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFIFO = 0010000;
+
+    /// What the program needs the path for.
+    private enum Need { STAT, READ, WRITE, CREATE, TEMPORARY }
+
+    /// Where a decided path is operated on: `anchor` and the path below it.
+    private record Place(String canonical, int anchor, String relative, Decision decision) {}
+
+    private final Master master;
+    private final Policy policy;
+    private final AuditSink audit;
+    private final Policy.Rule rootRule;
+    private final String selfProc;
+    private final Semaphore blockingOpens = new Semaphore(64);
+
+    Performer(Master master, Policy policy, AuditSink audit, int self) {
+        this.master = master;
+        this.policy = policy;
+        this.audit = audit;
+        this.rootRule = new Policy.Rule("/", Policy.Level.CREATE, "/", policy.root(), null);
+        this.selfProc = "/proc/" + self;
+    }
+
+    void handle(Call call) {
+        Scratch s = Scratch.get();
+        switch (call.function()) {
+            case OPEN, OPENAT -> open(s, call);
+            case STAT, LSTAT -> stat(s, call);
+            case ACCESS, EACCESS -> access(s, call);
+            case READLINK -> readlink(s, call);
+            case MKDIR, UNLINK, RMDIR -> entry(s, call);
+            case RENAME -> rename(s, call);
+            default -> finish(s, call, List.of(), Decision.DENY, -1, policy.denial().number());
+        }
+    }
+
+    // ---- the calls ----
+
+    private void open(Scratch s, Call call) {
+        int flags = call.rawFlags;
+        boolean temporary = (flags & OpenFlag.O_TMPFILE) == OpenFlag.O_TMPFILE;
+        boolean create = (flags & OpenFlag.O_CREAT) != 0;
+        boolean pathOnly = (flags & OpenFlag.O_PATH) != 0;
+        boolean writes = (flags & OpenFlag.O_ACCMODE) != 0 || (flags & OpenFlag.O_TRUNC) != 0;
+        Need need = temporary ? Need.TEMPORARY : create ? Need.CREATE : writes ? Need.WRITE
+                : pathOnly ? Need.STAT : Need.READ;
+        boolean follow = (flags & OpenFlag.O_NOFOLLOW) == 0 && !(create && (flags & OpenFlag.O_EXCL) != 0);
+        String path = call.absolutePathRaw();
+        if (call.resolve != 0) {
+            openResolving(s, call, need);
+            return;
+        }
+        boolean trailingSlash = path.endsWith("/");
+        int extra = trailingSlash && !create ? OpenFlag.O_DIRECTORY : 0;
+        Place place = place(s, call, path, need, follow, create || temporary, false);
+        if (place.anchor < 0) {
+            finish(s, call, place, -1, -place.anchor);
+            return;
+        }
+        int fd = openAt(s, call, place, flags | extra);
+        if (fd == -ELOOP && place.decision != null) {
+            Place slow = slowPlace(s, call, path, need, follow, create || temporary, false);
+            if (slow.anchor < 0) {
+                finish(s, call, slow, -1, -slow.anchor);
+                return;
+            }
+            place = slow;
+            fd = openAt(s, call, place, flags | extra);
+        }
+        if (fd == -ENXIO && (flags & OpenFlag.O_NONBLOCK) == 0 && !pathOnly) {
+            openBlocking(call, place, flags | extra);
+            return;
+        }
+        if (fd < 0) {
+            finish(s, call, place, -1, -fd);
+            return;
+        }
+        if (!pathOnly && (flags & OpenFlag.O_NONBLOCK) == 0 && needsBlockingReopen(s, fd, flags)) {
+            Kernel.close(fd);
+            openBlocking(call, place, flags | extra);
+            return;
+        }
+        deliver(s, call, place, fd);
+    }
+
+    /// Gives `fd` to the program (ADDFD with SEND) and closes the master's copy.
+    private void deliver(Scratch s, Call call, Place place, int fd) {
+        try {
+            if (!call.markAnswered()) {
+                return;
+            }
+            int r = master.injectFdResult(s, call.id, fd, call.rawFlags);
+            record(call, place, r < 0 ? -1 : r, r < 0 ? -r : 0);
+        } finally {
+            Kernel.close(fd);
+        }
+    }
+
+    /// The descriptor is opened with O_NONBLOCK, so that a FIFO without a peer cannot hold a
+    /// serving thread; unless the program asked for O_NONBLOCK it is cleared again, and a FIFO
+    /// opened for reading, which the program expects to wait for a writer, is opened again,
+    /// blocking, off the serving threads.
+    private static boolean needsBlockingReopen(Scratch s, int fd, int flags) {
+        s.path2.set(JAVA_BYTE, 0, (byte) 0);
+        int r = Kernel.statx(fd, s.path2, SysStatH.AT_EMPTY_PATH, s.statx);
+        if (r == 0 && (Short.toUnsignedInt(s.statx.get(JAVA_SHORT, 28)) & S_IFMT) == S_IFIFO) {
+            return true;
+        }
+        Kernel.fcntl(fd, F_SETFL, flags & STATUS_FLAGS & ~OpenFlag.O_NONBLOCK);
+        return false;
+    }
+
+    private void openBlocking(Call call, Place place, int flags) {
+        if (!blockingOpens.tryAcquire()) {
+            finish(Scratch.get(), call, place, -1, ENXIO);
+            return;
+        }
+        Thread.ofPlatform().daemon().name("posix4j-broker-blocking-open").start(() -> {
+            try {
+                Scratch s = Scratch.get();
+                int fd = openAt(s, call, place, flags | Integer.MIN_VALUE);
+                if (fd < 0) {
+                    finish(s, call, place, -1, -fd);
+                } else {
+                    deliver(s, call, place, fd);
+                }
+            } finally {
+                blockingOpens.release();
+            }
+        });
+    }
+
+    /// openat2 below the place's anchor. A `flags` with the sign bit set asks for a blocking open.
+    private int openAt(Scratch s, Call call, Place place, int flags) {
+        boolean blocking = flags < 0;
+        int f = flags & Integer.MAX_VALUE;
+        boolean creating = (f & OpenFlag.O_CREAT) != 0 || (f & OpenFlag.O_TMPFILE) == OpenFlag.O_TMPFILE;
+        int mode = creating ? call.mode & 0777 & ~umaskOf(call.tid()) : 0;
+        int open = (f & ~OpenFlag.O_CLOEXEC) | OpenFlag.O_CLOEXEC;
+        if ((f & OpenFlag.O_PATH) == 0 && !blocking) {
+            open |= OpenFlag.O_NONBLOCK;
+        }
+        s.how.set(JAVA_LONG, 0, Integer.toUnsignedLong(open));
+        s.how.set(JAVA_LONG, 8, mode);
+        s.how.set(JAVA_LONG, 16, CONTAINED);
+        s.path1.setString(0, place.relative, ISO_8859_1);
+        int fd = Kernel.openat2(place.anchor, s.path1, s.how);
+        return fd == -EXDEV ? -EACCES : fd;
+    }
+
+    /// openat with the seed's `resolve_*` flags: resolved by the kernel below the program's
+    /// directory exactly as it asked, then decided and opened as any other open.
+    private void openResolving(Scratch s, Call call, Need need) {
+        int dir = resolveToFd(s, call.rawBase, OpenFlag.O_DIRECTORY, 0, AT_FDCWD);
+        if (dir < 0) {
+            finish(s, call, List.of(), Decision.DENY, -1, denialOr(-dir, call.absolutePathRaw(), need));
+            return;
+        }
+        String canonical;
+        try {
+            int fd = resolveToFd(s, call.rawPath(), (call.rawFlags & OpenFlag.O_NOFOLLOW) != 0 ? OpenFlag.O_NOFOLLOW : 0,
+                    call.resolve | OpenFlag.R_NO_MAGICLINKS, dir);
+            if (fd < 0) {
+                finish(s, call, List.of(), Decision.DENY, -1, denialOr(-fd, call.absolutePathRaw(), need));
+                return;
+            }
+            canonical = pathOf(s, fd);
+            Kernel.close(fd);
+        } finally {
+            Kernel.close(dir);
+        }
+        Place place = decided(call, canonical, need, false);
+        if (place.anchor < 0) {
+            finish(s, call, place, -1, -place.anchor);
+            return;
+        }
+        int fd = openAt(s, call, place, call.rawFlags);
+        if (fd < 0) {
+            finish(s, call, place, -1, -fd);
+        } else {
+            deliver(s, call, place, fd);
+        }
+    }
+
+    private void stat(Scratch s, Call call) {
+        boolean follow = call.function() == Function.STAT;
+        int flags = OpenFlag.O_PATH | (follow ? 0 : OpenFlag.O_NOFOLLOW)
+                | (call.absolutePathRaw().endsWith("/") ? OpenFlag.O_DIRECTORY : 0);
+        Place place = placeAndOpen(s, call, call.absolutePathRaw(), Need.STAT, follow, flags);
+        if (place == null) {
+            return;
+        }
+        int fd = s.lastFd;
+        s.path2.set(JAVA_BYTE, 0, (byte) 0);
+        int r = Kernel.statx(fd, s.path2, SysStatH.AT_EMPTY_PATH | SysStatH.AT_SYMLINK_NOFOLLOW, s.statx);
+        Kernel.close(fd);
+        if (r < 0) {
+            finish(s, call, place, -1, -r);
+            return;
+        }
+        if (call.markAnswered()) {
+            int errno = master.writeStatResult(s, call.id, call.tid(), call.buffer, call.statFormat,
+                    StatWriter.fromStatx(s.statx));
+            record(call, place, errno == 0 ? 0 : -1, errno);
+        }
+    }
+
+    private void access(Scratch s, Call call) {
+        boolean follow = (call.extraFlags & SysStatH.AT_SYMLINK_NOFOLLOW) == 0;
+        int amode = call.mode;
+        Need need = (amode & 2) != 0 ? Need.WRITE : (amode & 4) != 0 ? Need.READ : Need.STAT;
+        Place place = placeAndOpen(s, call, call.absolutePathRaw(), need, follow,
+                OpenFlag.O_PATH | (follow ? 0 : OpenFlag.O_NOFOLLOW));
+        if (place == null) {
+            return;
+        }
+        int fd = s.lastFd;
+        s.path2.set(JAVA_BYTE, 0, (byte) 0);
+        int flags = SysStatH.AT_EMPTY_PATH | (call.function() == Function.EACCESS ? SysStatH.AT_EACCESS : 0);
+        int r = Kernel.faccessat(fd, s.path2, amode, flags);
+        Kernel.close(fd);
+        finish(s, call, place, r < 0 ? -1 : 0, r < 0 ? -r : 0);
+    }
+
+    private void readlink(Scratch s, Call call) {
+        Place place = placeAndOpen(s, call, call.absolutePathRaw(), Need.READ, false,
+                OpenFlag.O_PATH | OpenFlag.O_NOFOLLOW);
+        if (place == null) {
+            return;
+        }
+        int fd = s.lastFd;
+        s.path2.set(JAVA_BYTE, 0, (byte) 0);
+        long n = Kernel.readlinkat(fd, s.path2, s.link);
+        Kernel.close(fd);
+        if (n < 0) {
+            finish(s, call, place, -1, (int) -n);
+            return;
+        }
+        if (call.markAnswered()) {
+            String target = new String(s.link.asSlice(0, n).toArray(JAVA_BYTE), ISO_8859_1);
+            int[] out = master.writeLinkResult(s, call, target);
+            record(call, place, out[0], out[1]);
+        }
+    }
+
+    /// Resolves and decides `path`, then opens it `O_PATH` below its anchor into `s.lastFd`;
+    /// answers the place, or `null` when the call was answered with an error.
+    private Place placeAndOpen(Scratch s, Call call, String path, Need need, boolean follow, int flags) {
+        Place place = place(s, call, path, need, follow, false, false);
+        if (place.anchor < 0) {
+            finish(s, call, place, -1, -place.anchor);
+            return null;
+        }
+        int fd = pathFd(s, place, flags);
+        if (fd == -ELOOP && place.decision != null) {
+            place = slowPlace(s, call, path, need, follow, false, false);
+            if (place.anchor < 0) {
+                finish(s, call, place, -1, -place.anchor);
+                return null;
+            }
+            fd = pathFd(s, place, flags);
+        }
+        if (fd < 0) {
+            finish(s, call, place, -1, -fd);
+            return null;
+        }
+        s.lastFd = fd;
+        return place;
+    }
+
+    private static int pathFd(Scratch s, Place place, int flags) {
+        s.how.set(JAVA_LONG, 0, Integer.toUnsignedLong(flags | OpenFlag.O_CLOEXEC));
+        s.how.set(JAVA_LONG, 8, 0L);
+        s.how.set(JAVA_LONG, 16, CONTAINED);
+        s.path1.setString(0, place.relative, ISO_8859_1);
+        int fd = Kernel.openat2(place.anchor, s.path1, s.how);
+        return fd == -EXDEV ? -EACCES : fd;
+    }
+
+    private void entry(Scratch s, Call call) {
+        String path = call.absolutePathRaw();
+        Place place = entryPlace(s, call, path);
+        if (place.anchor < 0) {
+            finish(s, call, place, -1, -place.anchor);
+            return;
+        }
+        int r = withParent(s, place, (parent, name) -> switch (call.function()) {
+            case MKDIR -> Kernel.mkdirat(parent, name, call.mode & 01777 & ~umaskOf(call.tid()));
+            case RMDIR -> Kernel.unlinkat(parent, name, SysStatH.AT_REMOVEDIR);
+            default -> Kernel.unlinkat(parent, name, 0);
+        });
+        finish(s, call, place, r < 0 ? -1 : 0, r < 0 ? -r : 0);
+    }
+
+    private void rename(Scratch s, Call call) {
+        Place from = entryPlace(s, call, call.absolutePathRaw());
+        Place to = entryPlace(s, call, call.absolutePath2Raw());
+        List<String> resolved = new ArrayList<>();
+        resolved.add(from.canonical == null ? "" : from.canonical);
+        resolved.add(to.canonical == null ? "" : to.canonical);
+        Decision decision = from.decision == Decision.WOULD_DENY || to.decision == Decision.WOULD_DENY
+                ? Decision.WOULD_DENY : Decision.ALLOW;
+        if (from.anchor < 0 || to.anchor < 0) {
+            finish(s, call, resolved, Decision.DENY, -1, from.anchor < 0 ? -from.anchor : -to.anchor);
+            return;
+        }
+        int p1 = parentFd(s, from);
+        if (p1 < 0) {
+            finish(s, call, resolved, decision, -1, -p1);
+            return;
+        }
+        int p2 = parentFd(s, to);
+        if (p2 < 0) {
+            Kernel.close(p1);
+            finish(s, call, resolved, decision, -1, -p2);
+            return;
+        }
+        s.path1.setString(0, Paths.name(from.canonical), ISO_8859_1);
+        s.path2.setString(0, Paths.name(to.canonical), ISO_8859_1);
+        int r = Kernel.renameat2(p1, s.path1, p2, s.path2, call.extraFlags);
+        Kernel.close(p1);
+        Kernel.close(p2);
+        finish(s, call, resolved, decision, r < 0 ? -1 : 0, r < 0 ? -r : 0);
+    }
+
+    @FunctionalInterface
+    private interface EntryOp {
+        int apply(int parent, java.lang.foreign.MemorySegment name);
+    }
+
+    private static int withParent(Scratch s, Place place, EntryOp op) {
+        int parent = parentFd(s, place);
+        if (parent < 0) {
+            return parent;
+        }
+        s.path2.setString(0, Paths.name(place.canonical), ISO_8859_1);
+        int r = op.apply(parent, s.path2);
+        Kernel.close(parent);
+        return r;
+    }
+
+    /// The directory holding the place's last component, opened below its anchor.
+    private static int parentFd(Scratch s, Place place) {
+        String rel = place.relative;
+        int slash = rel.lastIndexOf('/');
+        String parentRel = slash < 0 ? "." : rel.substring(0, slash);
+        s.how.set(JAVA_LONG, 0, Integer.toUnsignedLong(OpenFlag.O_PATH | OpenFlag.O_DIRECTORY | OpenFlag.O_CLOEXEC));
+        s.how.set(JAVA_LONG, 8, 0L);
+        s.how.set(JAVA_LONG, 16, CONTAINED);
+        s.path1.setString(0, parentRel, ISO_8859_1);
+        int fd = Kernel.openat2(place.anchor, s.path1, s.how);
+        return fd == -EXDEV ? -EACCES : fd;
+    }
+
+    /// The place of a call that acts on a directory entry (mkdir, unlink, rmdir, rename): its
+    /// parent directory is resolved by the kernel, its last component is taken as it is.
+    private Place entryPlace(Scratch s, Call call, String path) {
+        Place fast = place(s, call, path, Need.CREATE, false, true, true);
+        if (fast.anchor < 0 || fast.decision == null) {
+            return fast;
+        }
+        int parent = parentFd(s, fast);
+        if (parent == -ELOOP) {
+            return slowPlace(s, call, path, Need.CREATE, false, true, true);
+        }
+        if (parent >= 0) {
+            Kernel.close(parent);
+        }
+        return fast;
+    }
+
+    // ---- resolution and decision ----
+
+    /// The place for `path` decided on its lexical form, when it has no `..`: the anchor is
+    /// then opened with RESOLVE_NO_SYMLINKS, so a symbolic link anywhere makes the open fail
+    /// with ELOOP and the caller falls back to [#slowPlace], the kernel's resolution. A place
+    /// whose decision is `null` came from the kernel's resolution already.
+    private Place place(Scratch s, Call call, String path, Need need, boolean follow, boolean mayBeMissing,
+            boolean entry) {
+        String rewritten = procSelf(call, path);
+        List<String> parts = Paths.lexical(rewritten);
+        if (parts == null) {
+            return slowPlace(s, call, path, need, follow, mayBeMissing, entry);
+        }
+        String candidate = dealias(Paths.of(parts));
+        Place p = decided(call, candidate, need, entry);
+        return p.anchor < 0 ? p : new Place(p.canonical, p.anchor, p.relative, p.decision);
+    }
+
+    private Place slowPlace(Scratch s, Call call, String path, Need need, boolean follow, boolean mayBeMissing,
+            boolean entry) {
+        String rewritten = procSelf(call, path);
+        String canonical = canonicalize(s, rewritten, follow && !entry, mayBeMissing || entry);
+        if (canonical.startsWith("-")) {
+            int errno = Integer.parseInt(canonical.substring(1));
+            return new Place(null, -denialOr(errno, rewritten, need), "", Decision.DENY);
+        }
+        Place p = decided(call, canonical, need, entry);
+        return new Place(p.canonical, p.anchor, p.relative, null);
+    }
+
+    private int denialOr(int errno, String path, Need need) {
+        String lexical = lexicallyNormal(path);
+        return lexical != null && allowFor(lexical, need, false) != null ? errno : policy.denial().number();
+    }
+
+    private Place decided(Call call, String canonical, Need need, boolean entry) {
+        Policy.Rule rule = allowFor(canonical, need, entry);
+        Decision decision = Decision.ALLOW;
+        if (rule == null) {
+            if (!policy.isDryRun() || ownProc(canonical)) {
+                return new Place(canonical, -policy.denial().number(), "", Decision.DENY);
+            }
+            rule = rootRule;
+            decision = Decision.WOULD_DENY;
+        }
+        if (entry && canonical.equals(rule.anchorPath())) {
+            return new Place(canonical, -EBUSY, "", decision);
+        }
+        String rel = canonical.equals(rule.anchorPath()) ? "."
+                : rule.anchorPath().equals("/") ? canonical.substring(1) : canonical.substring(rule.anchorPath().length() + 1);
+        return new Place(canonical, rule.anchor().intValue(), rel, decision);
+    }
+
+    private Policy.Rule allowFor(String canonical, Need need, boolean entry) {
+        if (ownProc(canonical)) {
+            return null;
+        }
+        for (String d : policy.denies()) {
+            if (Paths.isUnder(canonical, d) || (entry && Paths.isUnder(d, canonical))) {
+                return null;
+            }
+        }
+        for (Policy.Rule r : policy.allows()) {
+            if (Paths.isUnder(canonical, r.path()) && sufficient(r.level(), need)
+                    && !(entry && canonical.equals(r.path()))) {
+                return r;
+            }
+        }
+        if (need == Need.STAT && policy.statParents()) {
+            for (Policy.Rule r : policy.allows()) {
+                if (Paths.isUnder(r.path(), canonical)) {
+                    return rootRule;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean sufficient(Policy.Level level, Need need) {
+        return switch (need) {
+            case STAT, READ -> level.compareTo(Policy.Level.READ) >= 0;
+            case WRITE -> level.compareTo(Policy.Level.READ_WRITE) >= 0;
+            case CREATE -> level == Policy.Level.CREATE;
+            case TEMPORARY -> level == Policy.Level.CREATE || level == Policy.Level.TEMPORARY;
+        };
+    }
+
+    /// Whether `canonical` is in the master's own /proc directory: never, whatever the policy.
+    private boolean ownProc(String canonical) {
+        return Paths.isUnder(canonical, selfProc);
+    }
+
+    /// A lexical path through an allowed path's other spelling (`/lib` for `/usr/lib`) in its
+    /// real form.
+    private String dealias(String candidate) {
+        for (Policy.Rule r : policy.allows()) {
+            String alias = r.alias();
+            if (alias != null && Paths.isUnder(candidate, alias)) {
+                return r.path() + candidate.substring(alias.length());
+            }
+        }
+        return candidate;
+    }
+
+    /// The program's /proc/self and /proc/thread-self, which the master would otherwise read as
+    /// its own.
+    private String procSelf(Call call, String path) {
+        if (!path.startsWith("/proc/")) {
+            return path;
+        }
+        if (Paths.isUnder(path, "/proc/self")) {
+            return "/proc/" + call.pid() + path.substring("/proc/self".length());
+        }
+        if (Paths.isUnder(path, "/proc/thread-self")) {
+            return "/proc/" + call.pid() + "/task/" + call.tid() + path.substring("/proc/thread-self".length());
+        }
+        return path;
+    }
+
+    /// The kernel's name for `path`: resolved with the master's view of the file system (the
+    /// program's, since both share the mount namespace and root), without magic links. For a
+    /// call that does not follow its last component, only the parent is resolved. Answers `-N`
+    /// for errno N.
+    private String canonicalize(Scratch s, String path, boolean follow, boolean mayBeMissing) {
+        String trimmed = path.length() > 1 && path.endsWith("/") ? path.replaceAll("/+$", "") : path;
+        String name = Paths.name(trimmed);
+        boolean normalName = !name.isEmpty() && !name.equals(".") && !name.equals("..");
+        if (follow || !normalName) {
+            int fd = resolveToFd(s, trimmed, 0, OpenFlag.R_NO_MAGICLINKS, AT_FDCWD);
+            if (fd >= 0) {
+                String canonical = pathOf(s, fd);
+                Kernel.close(fd);
+                return canonical;
+            }
+            if (fd != -ENOENT || !mayBeMissing || !normalName) {
+                return "-" + -fd;
+            }
+        }
+        String parent = trimmed.substring(0, trimmed.length() - name.length());
+        int fd = resolveToFd(s, parent.isEmpty() ? "/" : parent, OpenFlag.O_DIRECTORY, OpenFlag.R_NO_MAGICLINKS,
+                AT_FDCWD);
+        if (fd < 0) {
+            return "-" + -fd;
+        }
+        String dir = pathOf(s, fd);
+        Kernel.close(fd);
+        return dir.equals("/") ? "/" + name : dir + "/" + name;
+    }
+
+    private static int resolveToFd(Scratch s, String path, int flags, long resolve, int dirfd) {
+        s.how.set(JAVA_LONG, 0, Integer.toUnsignedLong(OpenFlag.O_PATH | OpenFlag.O_CLOEXEC | flags));
+        s.how.set(JAVA_LONG, 8, 0L);
+        s.how.set(JAVA_LONG, 16, resolve);
+        s.path1.setString(0, path, ISO_8859_1);
+        return Kernel.openat2(dirfd, s.path1, s.how);
+    }
+
+    /// The path the kernel gives the master's descriptor `fd`; "-2" (ENOENT) for a file that no
+    /// longer has one.
+    private static String pathOf(Scratch s, int fd) {
+        String p = Master.readlink(s, "/proc/self/fd/" + fd);
+        if (p == null || !p.startsWith("/") || p.endsWith(" (deleted)")) {
+            return "-" + ENOENT;
+        }
+        return p;
+    }
+
+    private static String lexicallyNormal(String path) {
+        List<String> out = new ArrayList<>();
+        for (String part : path.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (!out.isEmpty()) {
+                    out.removeLast();
+                }
+            } else {
+                out.add(part);
+            }
+        }
+        return Paths.of(out);
+    }
+
+    private static int umaskOf(int tid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(tid), "status"), ISO_8859_1)) {
+                if (line.startsWith("Umask:")) {
+                    return Integer.parseInt(line.substring(6).strip(), 8);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0777;
+        }
+        return 0777;
+    }
+
+    // ---- answering and audit ----
+
+    private void finish(Scratch s, Call call, Place place, long result, int errno) {
+        finish(s, call, place.canonical == null ? List.of() : List.of(place.canonical),
+                place.anchor < 0 && place.decision == Decision.DENY ? Decision.DENY
+                        : place.decision == null ? Decision.ALLOW : place.decision, result, errno);
+    }
+
+    private void finish(Scratch s, Call call, List<String> resolved, Decision decision, long result, int errno) {
+        if (!call.markAnswered()) {
+            return;
+        }
+        master.reply(s, call.id, result, errno);
+        record(call, resolved, decision, result, errno);
+    }
+
+    private void record(Call call, Place place, long result, int errno) {
+        record(call, place.canonical == null ? List.of() : List.of(place.canonical),
+                place.decision == null ? Decision.ALLOW : place.decision, result, errno);
+    }
+
+    private void record(Call call, List<String> resolved, Decision decision, long result, int errno) {
+        if (audit == null) {
+            return;
+        }
+        List<String> shown = resolved.stream().map(Paths::display).toList();
+        audit.record(new AuditEvent(Instant.now(), call.pid(), call.tid(), call.syscall(), call.function().seedName(),
+                arguments(call.arguments()), shown, decision, result, errno));
+    }
+
+    static Map<String, Object> arguments(Arguments args) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        switch (args) {
+            case Arguments.Open(String path, var flags, var mode) -> {
+                m.put("path", path);
+                m.put("flags", flags.stream().sorted().map(OpenFlag::seedName).toList());
+                mode.ifPresent(v -> m.put("mode", v));
+            }
+            case Arguments.Path(String path) -> m.put("path", path);
+            case Arguments.Rename(String path1, String path2, boolean noReplace, boolean exchange) -> {
+                m.put("path1", path1);
+                m.put("path2", path2);
+            }
+            case Arguments.Access(String path, var amode) -> {
+                m.put("path", path);
+                m.put("amode", amode.isEmpty() ? "f" : amode.stream().sorted().map(AccessMode::seedName).toList());
+            }
+            case Arguments.Mkdir(String path, int mode) -> {
+                m.put("path", path);
+                m.put("mode", mode);
+            }
+        }
+        return m;
+    }
+}

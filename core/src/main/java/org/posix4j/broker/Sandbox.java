@@ -1,0 +1,197 @@
+package org.posix4j.broker;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.posix4j.Features;
+import org.posix4j.PosixException;
+import org.posix4j.internal.BrokerFilter;
+import org.posix4j.internal.FcntlH;
+import org.posix4j.internal.Libc;
+import org.posix4j.internal.PrctlH;
+import org.posix4j.internal.SpawnAccess;
+import org.posix4j.internal.SyscallH;
+import org.posix4j.internal.Syscalls;
+import org.posix4j.io.Fd;
+import org.posix4j.process.CurrentProcess;
+import org.posix4j.process.Sessions;
+import org.posix4j.spawn.Child;
+import org.posix4j.spawn.ExitStatus;
+import org.posix4j.spawn.Spawn;
+
+/// A program started under the broker: its brokered syscalls (the seed's file calls and their
+/// aliases, readlink, connect, bind...) go to this JVM's [Master] and are never let through.
+///
+/// How: a throwaway platform thread sets `PR_SET_NO_NEW_PRIVS`, installs the broker's seccomp
+/// filter with `SECCOMP_FILTER_FLAG_NEW_LISTENER` (and `WAIT_KILLABLE_RECV` where the kernel has
+/// it) on itself, makes the posix_spawn call, and ends; the program inherits the filter, as do
+/// its threads, children and whatever they exec, and no other thread of the JVM is ever filtered.
+/// The listener gets `SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP` where the kernel has it. The program
+/// runs in a process group of its own (a [Spawn] that keeps the JVM's group gets a new one), and
+/// the files its [Spawn] redirects to are opened by this JVM before the spawn.
+///
+/// [docs/broker-syscalls.md] lists every syscall and what the filter does with it.
+///
+/// Thread safety: [#master()] and [#child()] may be used from any thread; [#serve] once.
+public final class Sandbox implements AutoCloseable {
+    private final Master master;
+    private final Child child;
+
+    private Sandbox(Master master, Child child) {
+        this.master = master;
+        this.child = child;
+    }
+
+    /// Starts `spawn`'s program under the broker's filter. Its first calls (the dynamic loader's
+    /// opens) wait until something receives them: [#serve] or a loop over [#master()].
+    ///
+    /// @throws UnsupportedOperationException when the kernel lacks seccomp user notification,
+    ///     pidfds or openat2, or the architecture is unknown
+    /// @throws PosixException as [Spawn#start()] does, or when the filter cannot be installed
+    public static Sandbox start(Spawn spawn) throws PosixException {
+        Features.seccompUserNotification().ensureAvailable();
+        Features.pidfd().ensureAvailable();
+        Features.openat2().ensureAvailable();
+        AtomicReference<Fd> listener = new AtomicReference<>();
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment program = BrokerFilter.program(arena, Syscalls.CURRENT.arch(), CurrentProcess.pid(),
+                    Sessions.processGroup());
+            Child child = SpawnAccess.start(spawn, call -> spawnFiltered(program, call, listener));
+            Fd fd = listener.get();
+            if (Features.seccompSyncWakeUp().available()) {
+                syncWakeUp(fd);
+            }
+            Master master = new Master(fd);
+            master.root(child.pid());
+            return new Sandbox(master, child);
+        } catch (RuntimeException | PosixException e) {
+            Fd fd = listener.get();
+            if (fd != null) {
+                try {
+                    fd.close();
+                } catch (PosixException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /// Runs `call` (posix_spawn) on a new platform thread that carries the filter.
+    private static int spawnFiltered(MemorySegment program, SpawnAccess.NativeCall call, AtomicReference<Fd> listener)
+            throws Throwable {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        int[] rc = {0};
+        Thread thread = Thread.ofPlatform().name("posix4j-sandbox-spawn").unstarted(() -> {
+            try {
+                MemorySegment errno = Libc.errnoSlot();
+                int r = (int) PrctlH.PRCTL.invokeExact(errno, PrctlH.PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
+                Libc.check(r, errno, "prctl", "PR_SET_NO_NEW_PRIVS");
+                long flags = PrctlH.SECCOMP_FILTER_FLAG_NEW_LISTENER
+                        | (Features.seccompWaitKillableRecv().available() ? PrctlH.SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0);
+                long fd = (long) SyscallH.SYSCALL3.invokeExact(errno, Syscalls.CURRENT.seccomp(),
+                        (long) PrctlH.SECCOMP_SET_MODE_FILTER, flags, program.address());
+                Libc.check(fd, errno, "seccomp", "SECCOMP_SET_MODE_FILTER");
+                listener.set(Fd.adopt((int) fd));
+                rc[0] = call.call();
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        thread.start();
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return rc[0];
+    }
+
+    private static void syncWakeUp(Fd listener) throws PosixException {
+        MemorySegment errno = Libc.errnoSlot();
+        try {
+            int r = (int) FcntlH.IOCTL_LONG.invokeExact(errno, listener.intValue(),
+                    PrctlH.SECCOMP_IOCTL_NOTIF_SET_FLAGS, PrctlH.SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+            Libc.check(r, errno, "ioctl", "SECCOMP_IOCTL_NOTIF_SET_FLAGS");
+        } catch (Throwable t) {
+            throw Libc.propagate(t);
+        }
+    }
+
+    /// The master end: receive and answer the program's calls yourself, or use [#serve].
+    public Master master() {
+        return master;
+    }
+
+    /// The sandboxed program.
+    public Child child() {
+        return child;
+    }
+
+    /// Serves every call of the program and its descendants under `policy` with `threads`
+    /// threads, recording each decision in `audit` (may be `null`), until no process of the
+    /// sandbox is left; then answers the program's exit status.
+    ///
+    /// Each serving thread has its own working directory and umask (unshare(CLONE_FS)), so that
+    /// files are created with the program's umask, read from `/proc/TID/status`.
+    ///
+    /// @throws IllegalArgumentException if `threads` is not in 1..64
+    /// @throws PosixException if the listener fails; the program's calls then fail closed
+    /// @throws InterruptedException if interrupted while waiting; the program keeps running
+    public ExitStatus serve(Policy policy, AuditSink audit, int threads) throws PosixException, InterruptedException {
+        if (threads < 1 || threads > 64) {
+            throw new IllegalArgumentException("threads must be 1..64: " + threads);
+        }
+        master.audit(audit);
+        Performer performer = new Performer(master, policy, audit, CurrentProcess.pid());
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            workers.add(Thread.ofPlatform().daemon().name("posix4j-broker-" + i).start(() -> {
+                try {
+                    Kernel.unshareFs();
+                    Kernel.umask(0);
+                    for (Call call; (call = master.receive()) != null; ) {
+                        performer.handle(call);
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                    try {
+                        master.close();
+                    } catch (PosixException e) {
+                        t.addSuppressed(e);
+                    }
+                }
+            }));
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        Throwable t = failure.get();
+        if (t instanceof PosixException p) {
+            throw p;
+        }
+        if (t != null) {
+            throw Libc.unexpected(t);
+        }
+        return child.waitFor();
+    }
+
+    /// Closes the master: the program's brokered calls fail with ENOSYS from then on.
+    @Override
+    public void close() throws PosixException {
+        master.close();
+    }
+}

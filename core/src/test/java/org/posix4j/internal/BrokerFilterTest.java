@@ -1,0 +1,477 @@
+package org.posix4j.internal;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.posix4j.Errno;
+import org.posix4j.internal.BrokerFilter.Insn;
+import org.posix4j.internal.BrokerSyscalls.Rule;
+import org.posix4j.process.Resource;
+import org.posix4j.process.ResourceLimits;
+import org.posix4j.process.Rlimit;
+import org.posix4j.testing.ChildJvm;
+import org.posix4j.testing.Requires;
+
+/// The broker's seccomp filter: first its compiled program, run by a small classic BPF evaluator
+/// (every table row lands on its treatment, the search is balanced), then the real thing, installed
+/// by a child JVM on one thread, which makes raw syscalls and reports what the kernel answered.
+class BrokerFilterTest {
+    private static final int PID = 4242;
+    private static final int PGID = 4240;
+    private static final int ALLOW = 0x7fff0000;
+    private static final int NOTIF = 0x7fc00000;
+    private static final int KILL = 0x80000000;
+
+    private static int errno(Errno e) {
+        return 0x00050000 | e.number();
+    }
+
+    // --- the compiler, checked by evaluating its program ---
+
+    /// What one evaluation returned and how many instructions it executed.
+    private record Outcome(int ret, int steps) {}
+
+    /// Runs `prog` on a struct seccomp_data (nr, arch, instruction pointer 0, args) the way the
+    /// kernel's classic BPF interpreter does, for the opcodes the compiler may emit.
+    private static Outcome run(List<Insn> prog, int nr, int arch, long... args) {
+        long[] a = new long[6];
+        System.arraycopy(args, 0, a, 0, args.length);
+        int acc = 0;
+        int steps = 0;
+        for (int pc = 0; ; pc++) {
+            assertTrue(pc < prog.size(), "fell off the program at " + pc);
+            Insn insn = prog.get(pc);
+            steps++;
+            int jt = Byte.toUnsignedInt(insn.jt());
+            int jf = Byte.toUnsignedInt(insn.jf());
+            switch (insn.code()) {
+                case 0x20 -> acc = word(insn.k(), nr, arch, a);
+                case 0x05 -> pc += insn.k();
+                case 0x15 -> pc += acc == insn.k() ? jt : jf;
+                case 0x35 -> pc += Integer.compareUnsigned(acc, insn.k()) >= 0 ? jt : jf;
+                case 0x45 -> pc += (acc & insn.k()) != 0 ? jt : jf;
+                case 0x06 -> {
+                    return new Outcome(insn.k(), steps);
+                }
+                default -> fail("unexpected opcode " + insn.code() + " at " + pc);
+            }
+        }
+    }
+
+    private static int word(int offset, int nr, int arch, long[] args) {
+        return switch (offset) {
+            case 0 -> nr;
+            case 4 -> arch;
+            case 8, 12 -> 0;
+            default -> {
+                assertTrue(offset >= 16 && offset < 64 && offset % 4 == 0, "load at " + offset);
+                long arg = args[(offset - 16) / 8];
+                yield (offset % 8 == 0) ? (int) arg : (int) (arg >>> 32);
+            }
+        };
+    }
+
+    /// Arguments and the return each guard must give for them, per guard syscall.
+    private static Map<String, List<Object[]>> guardCases() {
+        int eperm = errno(Errno.EPERM);
+        int eacces = errno(Errno.EACCES);
+        long garbage = 0xdead_beef_0000_0000L;
+        Map<String, List<Object[]>> m = new LinkedHashMap<>();
+        m.put("kill", List.of(
+                new Object[] {eperm, new long[] {-1}},
+                new Object[] {eperm, new long[] {0xffff_ffffL}},
+                new Object[] {eperm, new long[] {PID}},
+                new Object[] {eperm, new long[] {garbage | PID}},
+                new Object[] {eperm, new long[] {-PGID}},
+                new Object[] {NOTIF, new long[] {PID + 1}},
+                new Object[] {NOTIF, new long[] {1}},
+                new Object[] {ALLOW, new long[] {0}},
+                new Object[] {ALLOW, new long[] {-PGID - 1}}));
+        for (String tgid : List.of("tgkill", "rt_tgsigqueueinfo")) {
+            m.put(tgid, List.of(
+                    new Object[] {eperm, new long[] {PID, PID + 3}},
+                    new Object[] {eperm, new long[] {garbage | PID, 1}},
+                    new Object[] {ALLOW, new long[] {PID + 1, PID + 1}}));
+        }
+        m.put("setpgid", List.of(
+                new Object[] {eperm, new long[] {0, PGID}},
+                new Object[] {ALLOW, new long[] {0, 0}},
+                new Object[] {ALLOW, new long[] {0, PGID + 1}}));
+        m.put("seccomp", List.of(
+                new Object[] {eperm, new long[] {1, 8}},
+                new Object[] {eperm, new long[] {1, 8 | 32}},
+                new Object[] {ALLOW, new long[] {1, 0}},
+                new Object[] {ALLOW, new long[] {2, 0}}));
+        m.put("ioctl", List.of(
+                new Object[] {eperm, new long[] {0, 0x5412}},
+                new Object[] {eperm, new long[] {0, garbage | 0x541c}},
+                new Object[] {ALLOW, new long[] {0, 0x541b}}));
+        m.put("sendto", List.of(
+                new Object[] {ALLOW, new long[] {3, 1, 1, 0, 0, 0}},
+                new Object[] {NOTIF, new long[] {3, 1, 1, 0, 0x7fff_1234_5000L, 16}},
+                new Object[] {NOTIF, new long[] {3, 1, 1, 0, 1L << 32, 16}},
+                new Object[] {NOTIF, new long[] {3, 1, 1, 0, 0x1000, 16}}));
+        m.put("utimensat", List.of(
+                new Object[] {ALLOW, new long[] {3, 0, 0, 0}},
+                new Object[] {eacces, new long[] {-100, 0x7fff_1234_5000L, 0, 0}},
+                new Object[] {eacces, new long[] {-100, 1L << 32, 0, 0}}));
+        for (String self : List.of("prlimit64", "sched_setaffinity", "sched_setparam", "sched_setscheduler",
+                "sched_setattr", "migrate_pages", "move_pages", "get_robust_list")) {
+            m.put(self, List.of(
+                    new Object[] {ALLOW, new long[] {0, 7}},
+                    new Object[] {ALLOW, new long[] {garbage, 7}},
+                    new Object[] {eperm, new long[] {PID, 7}},
+                    new Object[] {eperm, new long[] {PID + 1, 7}}));
+        }
+        m.put("setpriority", List.of(
+                new Object[] {ALLOW, new long[] {0, 0, 10}},
+                new Object[] {eperm, new long[] {0, PID, 10}},
+                new Object[] {eperm, new long[] {1, 0, 10}},
+                new Object[] {eperm, new long[] {2, 0, 10}}));
+        m.put("ioprio_set", List.of(
+                new Object[] {ALLOW, new long[] {1, 0, 0x6000}},
+                new Object[] {eperm, new long[] {1, PID, 0x6000}},
+                new Object[] {eperm, new long[] {2, 0, 0x6000}},
+                new Object[] {eperm, new long[] {3, 0, 0x6000}}));
+        return m;
+    }
+
+    @Test
+    void everyRowLandsOnItsTreatmentOverABalancedSearch() {
+        Map<String, List<Object[]>> guards = guardCases();
+        int longest = 0;
+        for (String arch : List.of("x86_64", "aarch64")) {
+            int audit = arch.equals("x86_64") ? 0xc000003e : 0xc00000b7;
+            List<Insn> prog = BrokerFilter.instructions(arch, PID, PGID);
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Rule r : BrokerSyscalls.all()) {
+                int nr = r.number(arch);
+                if (nr < 0) {
+                    continue;
+                }
+                switch (r.treatment()) {
+                    case ALLOW -> outcomes.add(expect(ALLOW, prog, nr, audit, r, 0x1234, 7));
+                    case BROKER -> outcomes.add(expect(NOTIF, prog, nr, audit, r, 0x1234, 7));
+                    case DENY -> outcomes.add(expect(0x00050000 | r.errno(), prog, nr, audit, r, 0x1234, 7));
+                    case GUARD -> {
+                        List<Object[]> cases = guards.get(r.name());
+                        assertTrue(cases != null, "no test cases for the guard of " + r.name());
+                        for (Object[] c : cases) {
+                            outcomes.add(expect((int) c[0], prog, nr, audit, r, (long[]) c[1]));
+                        }
+                    }
+                }
+            }
+            for (int nr = 0; nr < 1100; nr++) {
+                if (BrokerSyscalls.nameOf(arch, nr) == null) {
+                    outcomes.add(expect(errno(Errno.ENOSYS), prog, nr, audit, null));
+                }
+            }
+            for (int nr : new int[] {0x3fff_ffff, 1 << 20}) {
+                outcomes.add(expect(errno(Errno.ENOSYS), prog, nr, audit, null));
+            }
+            int other = arch.equals("x86_64") ? 0xc00000b7 : 0xc000003e;
+            assertEquals(KILL, run(prog, 0, other).ret(), arch + ": foreign architecture");
+            assertEquals(KILL, run(prog, 0, 0x40000003).ret(), arch + ": i386 entry");
+            int x32 = arch.equals("x86_64") ? KILL : errno(Errno.ENOSYS);
+            assertEquals(x32, run(prog, 0x4000_0000 | 39, audit).ret(), arch + ": x32 number");
+            assertEquals(x32, run(prog, -1, audit).ret(), arch + ": number -1");
+            int max = outcomes.stream().mapToInt(Outcome::steps).max().orElseThrow();
+            longest = Math.max(longest, max);
+            System.out.println("broker filter " + arch + ": " + prog.size() + " instructions, longest path " + max);
+        }
+        assertTrue(longest <= 30, "longest path " + longest + " instructions: the search is not balanced");
+        assertEquals(guards.keySet(), guardRows(), "guard test cases and GUARD rows differ");
+    }
+
+    private static Set<String> guardRows() {
+        Set<String> s = new LinkedHashSet<>();
+        for (Rule r : BrokerSyscalls.all()) {
+            if (r.treatment() == BrokerSyscalls.Treatment.GUARD) {
+                s.add(r.name());
+            }
+        }
+        return s;
+    }
+
+    private static Outcome expect(int ret, List<Insn> prog, int nr, int arch, Rule r, long... args) {
+        Outcome o = run(prog, nr, arch, args);
+        if (o.ret() != ret) {
+            fail(String.format("nr %d (%s) args %s: expected 0x%08x, got 0x%08x", nr,
+                    r == null ? "unknown" : r.name(), Arrays.toString(args), ret, o.ret()));
+        }
+        return o;
+    }
+
+    @Test
+    void subtreesBeyondAnEightBitOffsetAreReachedByJa() {
+        // The real table fits 8-bit offsets; one of 1500 alternating calls does not.
+        List<Rule> rules = new ArrayList<>();
+        for (int nr = 0; nr < 1500; nr++) {
+            rules.add(nr % 2 == 0
+                    ? new Rule("s" + nr, nr, nr, BrokerSyscalls.Treatment.ALLOW, 0, "even")
+                    : new Rule("s" + nr, nr, nr, BrokerSyscalls.Treatment.DENY, nr % 7 + 1, "odd"));
+        }
+        List<Insn> prog = BrokerFilter.instructions("aarch64", PID, PGID, rules);
+        assertTrue(prog.stream().anyMatch(i -> i.code() == 0x05), "no BPF_JA in " + prog.size() + " instructions");
+        int longest = 0;
+        for (Rule r : rules) {
+            int ret = r.treatment() == BrokerSyscalls.Treatment.ALLOW ? ALLOW : 0x00050000 | r.errno();
+            longest = Math.max(longest, expect(ret, prog, r.aarch64(), 0xc00000b7, r).steps());
+        }
+        assertEquals(errno(Errno.ENOSYS), run(prog, 1500, 0xc00000b7).ret());
+        // 1501 runs: 11 comparisons, at most 11 jumps, the two loads, the arch check and the return.
+        assertTrue(longest <= 26, "longest path " + longest);
+    }
+
+    @Test
+    void rejectsBadArguments() {
+        IllegalArgumentException arch = assertThrows(IllegalArgumentException.class,
+                () -> BrokerFilter.instructions("riscv64", PID, PGID));
+        assertTrue(arch.getMessage().startsWith("arch"), arch.getMessage());
+        IllegalArgumentException pid = assertThrows(IllegalArgumentException.class,
+                () -> BrokerFilter.instructions("x86_64", 0, PGID));
+        assertTrue(pid.getMessage().startsWith("supervisorPid"), pid.getMessage());
+        IllegalArgumentException pgid = assertThrows(IllegalArgumentException.class,
+                () -> BrokerFilter.instructions("x86_64", PID, -3));
+        assertTrue(pgid.getMessage().startsWith("supervisorPgid"), pgid.getMessage());
+        IllegalArgumentException name = assertThrows(IllegalArgumentException.class,
+                () -> BrokerSyscalls.rule("no_such_call"));
+        assertTrue(name.getMessage().startsWith("name"), name.getMessage());
+        assertEquals("openat", BrokerSyscalls.nameOf("x86_64", 257));
+        assertEquals("openat", BrokerSyscalls.nameOf("aarch64", 56));
+        assertEquals(null, BrokerSyscalls.nameOf("aarch64", 1000));
+    }
+
+    @Test
+    void programIsASockFprogOfTheInstructions() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment prog = BrokerFilter.program(arena, "x86_64", PID, PGID);
+            List<Insn> insns = BrokerFilter.instructions("x86_64", PID, PGID);
+            assertEquals(insns.size(), Short.toUnsignedInt(prog.get(JAVA_SHORT, 0)));
+            MemorySegment filter = Libc.unbounded(prog.get(ADDRESS, 8));
+            for (int i = 0; i < insns.size(); i++) {
+                Insn insn = insns.get(i);
+                assertEquals(insn.code(), filter.get(JAVA_SHORT, 8L * i));
+                assertEquals(insn.jt(), filter.get(JAVA_BYTE, 8L * i + 2));
+                assertEquals(insn.jf(), filter.get(JAVA_BYTE, 8L * i + 3));
+                assertEquals(insn.k(), filter.get(JAVA_INT, 8L * i + 4));
+            }
+        }
+    }
+
+    // --- the real kernel ---
+
+    @Test
+    void kernelAppliesTheFilterToTheThreadThatInstalledIt() throws Exception {
+        Requires.that(Syscalls.CURRENT.known(), "no syscall table for " + System.getProperty("os.arch"));
+        ChildJvm.Result r = ChildJvm.run(Child.class, "probe").assertSuccess();
+        assertEquals(r.value("pid="), r.value("getpid="), "getpid through the filter");
+        assertEquals("ok", r.value("installed="));
+        assertEquals("ENOSYS", r.value("openat="), "brokered; no listener");
+        assertEquals("ENOSYS", r.value("newfstatat="), "brokered; no listener");
+        assertEquals("EPERM", r.value("mount="));
+        assertEquals("EACCES", r.value("linkat="));
+        assertEquals("EOPNOTSUPP", r.value("getxattr="));
+        assertEquals("ENOSYS", r.value("io_uring_setup="));
+        assertEquals("ENOSYS", r.value("nr1000="));
+        assertEquals("EPERM", r.value("kill_self="));
+        assertEquals("ENOSYS", r.value("kill_parent="), "positive pid: brokered; no listener");
+        assertEquals("EPERM", r.value("kill_all="));
+        assertEquals("EPERM", r.value("kill_group="));
+        assertEquals("0", r.value("kill_zero="));
+        assertEquals("EPERM", r.value("seccomp_listener="));
+        assertEquals("0", r.value("seccomp_avail="));
+        assertEquals("EPERM", r.value("ioctl_tiocsti="));
+        assertEquals("0", r.value("ioctl_fionread="));
+        assertEquals("3", r.value("sendto_null="));
+        assertEquals("3", r.value("recvfrom="), "the peer received what sendto sent");
+        assertEquals("ENOSYS", r.value("sendto_dest="), "destination: brokered; no listener");
+        assertEquals("EPERM", r.value("tgkill_self="));
+        assertEquals("0", r.value("tgkill_parent="));
+        assertEquals("EPERM", r.value("setpgid_supervisor="));
+        assertEquals("0", r.value("prlimit_self="));
+        assertEquals("EPERM", r.value("prlimit_parent="));
+        assertEquals("0", r.value("utimensat_fd="));
+        assertEquals("EACCES", r.value("utimensat_path="));
+        // What the same calls give on an unfiltered thread of the same JVM: the kernel's own answers.
+        assertEquals("ENOENT", r.value("unfiltered_linkat="));
+        assertEquals("0", r.value("unfiltered_kill_self="));
+    }
+
+    @Test
+    void x32SyscallKillsTheProcess() throws Exception {
+        Requires.that(Syscalls.CURRENT.arch().equals("x86_64"), "x32 exists on x86_64 only");
+        ChildJvm.Result r = ChildJvm.run(Child.class, "x32");
+        assertEquals("ok", r.value("installed="), () -> r.toString());
+        assertEquals(128 + 31, r.exitCode(), () -> "not killed by SIGSYS: " + r);
+        assertTrue(r.stdout().stream().noneMatch(l -> l.startsWith("x32=")), () -> "the x32 call returned: " + r);
+    }
+
+    /// The child JVM: installs the filter (no listener) on one fresh platform thread and reports
+    /// what raw syscalls made from that thread returned. The supervisor is this JVM itself.
+    public static final class Child {
+        private Child() {}
+
+        private static final MethodHandle SYSCALL6 = Libc.errnoSetting("syscall",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+                        JAVA_LONG),
+                Linker.Option.firstVariadicArg(1));
+        private static final String ARCH = Syscalls.CURRENT.arch();
+        private static final Map<String, String> RESULTS = new LinkedHashMap<>();
+
+        public static void main(String[] args) throws Throwable {
+            int pid = (int) ProcessHandle.current().pid();
+            int ppid = (int) ProcessHandle.current().parent().orElseThrow().pid();
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            int pgid = Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2]);
+            System.out.println("pid=" + pid);
+            Arena arena = Arena.ofShared();
+            MemorySegment prog = BrokerFilter.program(arena, ARCH, pid, pgid);
+            if (args[0].equals("x32")) {
+                ResourceLimits.set(Resource.CORE, Rlimit.of(0, 0));
+                Thread t = Thread.ofPlatform().start(() -> {
+                    install(prog);
+                    System.out.println("installed=ok");
+                    System.out.flush();
+                    long r = sys(0x4000_0000L | 39);
+                    System.out.println("x32=" + r);
+                });
+                t.join();
+                return;
+            }
+            MemorySegment etc = arena.allocateFrom("/etc/hostname");
+            MemorySegment missing = arena.allocateFrom("/nonexistent-posix4j/x");
+            MemorySegment tmpfs = arena.allocateFrom("tmpfs");
+            MemorySegment attr = arena.allocateFrom("user.posix4j");
+            MemorySegment buf = arena.allocate(64);
+            MemorySegment sv = arena.allocate(JAVA_INT, 2);
+            MemorySegment action = arena.allocate(JAVA_INT);
+            action.set(JAVA_INT, 0, 0x7fff0000);
+            MemorySegment addr = arena.allocate(16);
+            addr.set(JAVA_SHORT, 0, (short) 1);
+            MemorySegment name = arena.allocateFrom("posix4j-broker");
+            check(sys(nr("socketpair"), 1, 1, 0, sv.address()) == 0, "socketpair");
+            long memfd = sys(nr("memfd_create"), name.address(), 1);
+            check(memfd >= 0, "memfd_create");
+            long s0 = sv.get(JAVA_INT, 0);
+            long s1 = sv.get(JAVA_INT, 4);
+
+            // The kernel's own answers, on this unfiltered thread, show the filter's differ.
+            RESULTS.put("unfiltered_linkat", result(sys(nr("linkat"), -100, etc.address(), -100, missing.address(), 0)));
+            RESULTS.put("unfiltered_kill_self", result(sys(nr("kill"), pid, 0)));
+            // Links every call shape used below while nothing is filtered yet: once it is, loading
+            // a class would open a file, which is brokered and fails.
+            sys(nr("getpid"));
+            sys(nr("getpid"), 0);
+            sys(nr("getpid"), 0, 0);
+            sys(nr("getpid"), 0, 0, 0);
+            sys(nr("getpid"), 0, 0, 0, 0, 0);
+            result(-1);
+            result(0);
+            Thread t = Thread.ofPlatform().start(() -> {
+                sys(nr("getpid"));
+                result(-1);
+                install(prog);
+                RESULTS.put("installed", "ok");
+                long tid = sys(nr("gettid"));
+                RESULTS.put("getpid", result(sys(nr("getpid"))));
+                RESULTS.put("openat", result(sys(nr("openat"), -100, etc.address(), 0)));
+                RESULTS.put("newfstatat", result(sys(nr("newfstatat"), -100, etc.address(), buf.address(), 0)));
+                RESULTS.put("mount", result(sys(nr("mount"), tmpfs.address(), missing.address(), tmpfs.address(), 0, 0)));
+                RESULTS.put("linkat", result(sys(nr("linkat"), -100, etc.address(), -100, missing.address(), 0)));
+                RESULTS.put("getxattr", result(sys(nr("getxattr"), etc.address(), attr.address(), buf.address(), 64)));
+                RESULTS.put("io_uring_setup", result(sys(nr("io_uring_setup"), 1, 0)));
+                RESULTS.put("nr1000", result(sys(1000)));
+                RESULTS.put("kill_self", result(sys(nr("kill"), pid, 0)));
+                RESULTS.put("kill_parent", result(sys(nr("kill"), ppid, 0)));
+                RESULTS.put("kill_all", result(sys(nr("kill"), -1, 0)));
+                RESULTS.put("kill_group", result(sys(nr("kill"), -pgid, 0)));
+                RESULTS.put("kill_zero", result(sys(nr("kill"), 0, 0)));
+                RESULTS.put("seccomp_listener", result(sys(nr("seccomp"), 1, 8, prog.address())));
+                RESULTS.put("seccomp_avail", result(sys(nr("seccomp"), 2, 0, action.address())));
+                RESULTS.put("ioctl_tiocsti", result(sys(nr("ioctl"), 0, 0x5412, buf.address())));
+                RESULTS.put("ioctl_fionread", result(sys(nr("ioctl"), s0, 0x541b, buf.address())));
+                RESULTS.put("sendto_null", result(sys(nr("sendto"), s0, name.address(), 3, 0, 0, 0)));
+                RESULTS.put("recvfrom", result(sys(nr("recvfrom"), s1, buf.address(), 64, 0x40, 0, 0)));
+                RESULTS.put("sendto_dest", result(sys(nr("sendto"), s0, name.address(), 3, 0, addr.address(), 16)));
+                RESULTS.put("tgkill_self", result(sys(nr("tgkill"), pid, tid, 0)));
+                RESULTS.put("tgkill_parent", result(sys(nr("tgkill"), ppid, ppid, 0)));
+                RESULTS.put("setpgid_supervisor", result(sys(nr("setpgid"), 0, pgid)));
+                RESULTS.put("prlimit_self", result(sys(nr("prlimit64"), 0, 7, 0, buf.address())));
+                RESULTS.put("prlimit_parent", result(sys(nr("prlimit64"), ppid, 7, 0, buf.address())));
+                RESULTS.put("utimensat_fd", result(sys(nr("utimensat"), memfd, 0, 0, 0)));
+                RESULTS.put("utimensat_path", result(sys(nr("utimensat"), -100, missing.address(), 0, 0)));
+            });
+            t.join();
+            RESULTS.forEach((k, v) -> System.out.println(k + "=" + v));
+        }
+
+        private static void install(MemorySegment prog) {
+            check(sys(nr("prctl"), PrctlH.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0, "prctl(PR_SET_NO_NEW_PRIVS)");
+            check(sys(nr("seccomp"), PrctlH.SECCOMP_SET_MODE_FILTER, 0, prog.address()) == 0, "seccomp");
+        }
+
+        private static void check(boolean ok, String what) {
+            if (!ok) {
+                throw new IllegalStateException(what + " failed: " + Libc.errno(Libc.errnoSlot()));
+            }
+        }
+
+        private static long nr(String name) {
+            return BrokerSyscalls.rule(name).number(ARCH);
+        }
+
+        /// The return value, or the errno's symbol when it failed; errno is read on this thread.
+        private static String result(long r) {
+            if (r >= 0) {
+                return Long.toString(r);
+            }
+            int e = Libc.errno(Libc.errnoSlot());
+            return Errno.of(e).map(Enum::name).orElse("errno " + e);
+        }
+
+        /// syscall(2) with up to six arguments: SyscallH's handles up to four, a six-argument one
+        /// beyond (sendto, mount and linkat take five or six).
+        private static long sys(long nr, long... a) {
+            MemorySegment slot = Libc.errnoSlot();
+            try {
+                return switch (a.length) {
+                    case 0 -> (long) SyscallH.SYSCALL1.invokeExact(slot, nr, 0L);
+                    case 1 -> (long) SyscallH.SYSCALL1.invokeExact(slot, nr, a[0]);
+                    case 2 -> (long) SyscallH.SYSCALL2.invokeExact(slot, nr, a[0], a[1]);
+                    case 3 -> (long) SyscallH.SYSCALL3.invokeExact(slot, nr, a[0], a[1], a[2]);
+                    case 4 -> (long) SyscallH.SYSCALL4.invokeExact(slot, nr, a[0], a[1], a[2], a[3]);
+                    default -> {
+                        long[] six = Arrays.copyOf(a, 6);
+                        yield (long) SYSCALL6.invokeExact(slot, nr, six[0], six[1], six[2], six[3], six[4], six[5]);
+                    }
+                };
+            } catch (Throwable t) {
+                throw Libc.unexpected(t);
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.posix4j.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.posix4j.Errno;
+import org.posix4j.internal.BrokerSyscalls.Rule;
+import org.posix4j.testing.Requires;
+
+/// docs/broker-syscalls.md shows, under "## Every syscall", exactly the table [BrokerSyscalls] holds, and that table knows
+/// every syscall of this machine's x86_64 kernel headers under its own number.
+class BrokerSyscallsDocTest {
+    private static final Path DOC = docs().resolve("broker-syscalls.md");
+    private static final String SECTION = "## Every syscall";
+    private static final Path UNISTD_64 = Path.of("/usr/include/x86_64-linux-gnu/asm/unistd_64.h");
+
+    /// The repository's docs directory, found from the module directory Maven runs tests in.
+    private static Path docs() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("docs")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
+                return dir.resolve("docs");
+            }
+        }
+        throw new IllegalStateException("no docs directory above " + Path.of("").toAbsolutePath());
+    }
+
+    /// The Markdown table of every rule, one row per syscall.
+    static String table() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| syscall | x86_64 | aarch64 | treatment | errno | note |\n");
+        sb.append("| --- | ---: | ---: | --- | --- | --- |\n");
+        for (Rule r : BrokerSyscalls.all()) {
+            sb.append("| `").append(r.name()).append("` | ")
+                    .append(number(r.x86_64())).append(" | ")
+                    .append(number(r.aarch64())).append(" | ")
+                    .append(r.treatment()).append(" | ")
+                    .append(r.errno() == 0 ? "" : Errno.of(r.errno()).orElseThrow().name()).append(" | ")
+                    .append(r.note()).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static String number(int nr) {
+        return nr < 0 ? "-" : Integer.toString(nr);
+    }
+
+    @Test
+    void docTableIsTheTable() throws IOException {
+        StringBuilder inDoc = new StringBuilder();
+        boolean inSection = false;
+        for (String line : Files.readAllLines(DOC)) {
+            if (line.startsWith("## ")) {
+                inSection = line.equals(SECTION);
+            } else if (inSection && line.startsWith("|")) {
+                inDoc.append(line).append('\n');
+            }
+        }
+        String expected = table();
+        assertEquals(expected, inDoc.toString(), () -> "docs/broker-syscalls.md is out of date; the table under \"" + SECTION + "\" must be:\n"
+                + expected);
+    }
+
+    @Test
+    void everyHeaderSyscallHasItsRow() throws IOException {
+        Requires.that(Files.isRegularFile(UNISTD_64), "needs the kernel headers' " + UNISTD_64);
+        Pattern define = Pattern.compile("#define __NR_(\\w+) (\\d+)");
+        List<String> wrong = new ArrayList<>();
+        int seen = 0;
+        for (String line : Files.readAllLines(UNISTD_64)) {
+            Matcher m = define.matcher(line);
+            if (m.matches()) {
+                seen++;
+                int nr = Integer.parseInt(m.group(2));
+                if (!m.group(1).equals(BrokerSyscalls.nameOf("x86_64", nr))) {
+                    wrong.add(m.group(1) + " " + nr + " -> " + BrokerSyscalls.nameOf("x86_64", nr));
+                }
+            }
+        }
+        assertTrue(seen > 300, "only " + seen + " syscalls in " + UNISTD_64);
+        assertEquals(List.of(), wrong, "header syscalls without their row");
+    }
+
+    @Test
+    void everyRowIsComplete() {
+        List<Rule> all = BrokerSyscalls.all();
+        for (int i = 1; i < all.size(); i++) {
+            assertTrue(all.get(i - 1).name().compareTo(all.get(i).name()) < 0, "not sorted at " + all.get(i).name());
+        }
+        for (Rule r : all) {
+            assertEquals(r, BrokerSyscalls.rule(r.name()));
+            assertTrue(!r.note().isBlank() && r.note().endsWith(".") && !r.note().contains("|"), "note of " + r.name());
+            switch (r.treatment()) {
+                case ALLOW, BROKER -> assertEquals(0, r.errno(), r.name());
+                case DENY -> assertTrue(r.errno() > 0, r.name());
+                case GUARD -> assertTrue(r.errno() >= 0, r.name());
+            }
+            if (r.x86_64() >= 0) {
+                assertEquals(r.name(), BrokerSyscalls.nameOf("x86_64", r.x86_64()));
+            }
+            if (r.aarch64() >= 0) {
+                assertEquals(r.name(), BrokerSyscalls.nameOf("aarch64", r.aarch64()));
+            }
+        }
+        // The seed's calls and their aliases are brokered, never allowed.
+        for (String brokered : List.of("open", "openat", "openat2", "creat", "stat", "lstat", "newfstatat", "statx",
+                "access", "faccessat", "faccessat2", "mkdir", "mkdirat", "rmdir", "unlink", "unlinkat", "rename",
+                "renameat", "renameat2", "readlink", "readlinkat", "connect", "bind", "sendmsg", "sendmmsg")) {
+            assertEquals(BrokerSyscalls.Treatment.BROKER, BrokerSyscalls.rule(brokered).treatment(), brokered);
+        }
+    }
+}
