@@ -45,6 +45,13 @@ public sealed interface Arguments {
         }
     }
 
+    /// `chmod` (beyond the seed): the path and the mode bits. For fchmod(2) the path is the one
+    /// the kernel gives the program's descriptor.
+    ///
+    /// @param path the path as passed
+    /// @param mode the mode bits as passed
+    record Chmod(String path, int mode) implements Arguments {}
+
     /// `mkdir`: the path and the mode bits.
     ///
     /// @param path the path as passed

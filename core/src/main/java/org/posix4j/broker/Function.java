@@ -45,7 +45,10 @@ public enum Function {
     /// getaddrinfo(node, service, protocol)
     GETADDRINFO("getaddrinfo"),
     /// readlink(path): not one of the seed's functions, brokered because it names a path.
-    READLINK("readlink");
+    READLINK("readlink"),
+    /// chmod(path, mode): not one of the seed's functions, brokered because programs that write
+    /// files (git, install, editors) set their modes; fchmod's path is the descriptor's.
+    CHMOD("chmod");
 
     private final String seedName;
 

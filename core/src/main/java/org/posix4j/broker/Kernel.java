@@ -113,6 +113,16 @@ final class Kernel {
         }
     }
 
+    static int fchmodat(int dirfd, MemorySegment path, int mode) {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            int r = (int) SysStatH.FCHMODAT.invokeExact(slot, dirfd, path, mode, 0);
+            return r < 0 ? fail(slot) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
     static int unlinkat(int dirfd, MemorySegment path, int flags) {
         MemorySegment slot = Libc.errnoSlot();
         try {

@@ -59,6 +59,7 @@ public final class Master implements AutoCloseable {
     private static final int EINVAL = 22;
     private static final int ENAMETOOLONG = 36;
     private static final int ENOSYS = 38;
+    private static final int EOPNOTSUPP = 95;
     private static final int RENAME_NOREPLACE = 1;
     private static final int RENAME_EXCHANGE = 2;
 
@@ -371,6 +372,10 @@ public final class Master implements AutoCloseable {
                 case "readlink" -> readlink(s, id, tid, syscall, AT_FDCWD, a[0], a[1], a[2]);
                 case "readlinkat" -> readlink(s, id, tid, syscall, (int) a[0], a[1], a[2], a[3]);
                 case "kill" -> kill(s, id, tid, (int) a[0], (int) a[1]);
+                case "chmod" -> chmod(s, id, tid, syscall, AT_FDCWD, a[0], (int) a[1], 0);
+                case "fchmodat" -> chmod(s, id, tid, syscall, (int) a[0], a[1], (int) a[2], 0);
+                case "fchmodat2" -> chmod(s, id, tid, syscall, (int) a[0], a[1], (int) a[2], (int) a[3]);
+                case "fchmod" -> fchmod(s, id, tid, (int) a[0], (int) a[1]);
                 case "connect", "bind", "sendto", "sendmsg", "sendmmsg" -> throw new Refused(EACCES);
                 default -> throw new Refused(ENOSYS);
             };
@@ -557,6 +562,43 @@ public final class Master implements AutoCloseable {
         return stillValid(s, new Call(this, id, tid, syscall, Function.MKDIR,
                 new Arguments.Mkdir(Paths.display(raw), mode & 07777), raw, absolute(s, tid, dirfd, raw), null, null, 0, 0,
                 mode & 07777, 0, 0, Call.StatFormat.NONE, 0));
+    }
+
+    private Call chmod(Scratch s, long id, int tid, String syscall, int dirfd, long pathAddress, int mode, int flags)
+            throws Refused {
+        if ((flags & ~(SysStatH.AT_SYMLINK_NOFOLLOW | SysStatH.AT_EMPTY_PATH)) != 0) {
+            throw new Refused(EINVAL);
+        }
+        if ((flags & SysStatH.AT_SYMLINK_NOFOLLOW) != 0) {
+            throw new Refused(EOPNOTSUPP);
+        }
+        String raw = readPath(s, tid, pathAddress);
+        String absolute;
+        if (raw.isEmpty()) {
+            if ((flags & SysStatH.AT_EMPTY_PATH) == 0) {
+                throw new Refused(ENOENT);
+            }
+            absolute = base(s, tid, dirfd);
+        } else {
+            absolute = absolute(s, tid, dirfd, raw);
+        }
+        return stillValid(s, new Call(this, id, tid, syscall, Function.CHMOD,
+                new Arguments.Chmod(Paths.display(raw), mode & 07777), raw, absolute, null, null, 0, 0, mode & 07777, 0,
+                0, Call.StatFormat.NONE, 0));
+    }
+
+    /// fchmod(2): decided on the path the kernel gives the descriptor; a descriptor without one
+    /// (a pipe, a socket, an unlinked file) cannot be checked and is refused.
+    private Call fchmod(Scratch s, long id, int tid, int fd, int mode) throws Refused {
+        String path;
+        try {
+            path = base(s, tid, fd);
+        } catch (Refused r) {
+            throw new Refused(r.errno == EBADF ? EBADF : EPERM);
+        }
+        return stillValid(s, new Call(this, id, tid, "fchmod", Function.CHMOD,
+                new Arguments.Chmod(Paths.display(path), mode & 07777), path, path, null, null, 0, 0, mode & 07777, 0, 0,
+                Call.StatFormat.NONE, 0));
     }
 
     private Call onePath(Scratch s, long id, int tid, String syscall, Function function, int dirfd, long pathAddress)

@@ -38,7 +38,15 @@ final class Performer {
     private enum Need { STAT, READ, WRITE, CREATE, TEMPORARY }
 
     /// Where a decided path is operated on: `anchor` and the path below it.
-    private record Place(String canonical, int anchor, String relative, Decision decision) {}
+    private record Place(String canonical, int anchor, String relative, Decision decision, boolean kernelResolved) {
+        Place(String canonical, int anchor, String relative, Decision decision) {
+            this(canonical, anchor, relative, decision, false);
+        }
+
+        Place resolvedByKernel() {
+            return new Place(canonical, anchor, relative, decision, true);
+        }
+    }
 
     private final Master master;
     private final Policy policy;
@@ -64,6 +72,7 @@ final class Performer {
             case READLINK -> readlink(s, call);
             case MKDIR, UNLINK, RMDIR -> entry(s, call);
             case RENAME -> rename(s, call);
+            case CHMOD -> chmod(s, call);
             default -> finish(s, call, List.of(), Decision.DENY, -1, policy.denial().number());
         }
     }
@@ -92,7 +101,7 @@ final class Performer {
             return;
         }
         int fd = openAt(s, call, place, flags | extra);
-        if (fd == -ELOOP && place.decision != null) {
+        if (fd == -ELOOP && !place.kernelResolved) {
             Place slow = slowPlace(s, call, path, need, follow, create || temporary, false);
             if (slow.anchor < 0) {
                 finish(s, call, slow, -1, -slow.anchor);
@@ -256,6 +265,21 @@ final class Performer {
         finish(s, call, place, r < 0 ? -1 : 0, r < 0 ? -r : 0);
     }
 
+    /// chmod through the contained O_PATH descriptor's /proc/self/fd link, which names exactly
+    /// the inode that was decided on. Setuid and setgid bits are dropped: the master may be
+    /// root, and the program must not make a file that runs with its owner's rights.
+    private void chmod(Scratch s, Call call) {
+        Place place = placeAndOpen(s, call, call.absolutePathRaw(), Need.WRITE, true, OpenFlag.O_PATH);
+        if (place == null) {
+            return;
+        }
+        int fd = s.lastFd;
+        s.path2.setString(0, "/proc/self/fd/" + fd, ISO_8859_1);
+        int r = Kernel.fchmodat(AT_FDCWD, s.path2, call.mode & 01777);
+        Kernel.close(fd);
+        finish(s, call, place, r < 0 ? -1 : 0, r < 0 ? -r : 0);
+    }
+
     private void readlink(Scratch s, Call call) {
         Place place = placeAndOpen(s, call, call.absolutePathRaw(), Need.READ, false,
                 OpenFlag.O_PATH | OpenFlag.O_NOFOLLOW);
@@ -286,7 +310,7 @@ final class Performer {
             return null;
         }
         int fd = pathFd(s, place, flags);
-        if (fd == -ELOOP && place.decision != null) {
+        if (fd == -ELOOP && !place.kernelResolved) {
             place = slowPlace(s, call, path, need, follow, false, false);
             if (place.anchor < 0) {
                 finish(s, call, place, -1, -place.anchor);
@@ -390,7 +414,7 @@ final class Performer {
     /// parent directory is resolved by the kernel, its last component is taken as it is.
     private Place entryPlace(Scratch s, Call call, String path) {
         Place fast = place(s, call, path, Need.CREATE, false, true, true);
-        if (fast.anchor < 0 || fast.decision == null) {
+        if (fast.anchor < 0 || fast.kernelResolved) {
             return fast;
         }
         int parent = parentFd(s, fast);
@@ -417,8 +441,21 @@ final class Performer {
             return slowPlace(s, call, path, need, follow, mayBeMissing, entry);
         }
         String candidate = dealias(Paths.of(parts));
-        Place p = decided(call, candidate, need, entry);
-        return p.anchor < 0 ? p : new Place(p.canonical, p.anchor, p.relative, p.decision);
+        return revealMissing(s, decided(call, candidate, need, entry), need, mayBeMissing || entry);
+    }
+
+    /// A denial of a path that does not exist becomes ENOENT unless the policy hides that.
+    private Place revealMissing(Scratch s, Place p, Need need, boolean creating) {
+        if (p.anchor != -policy.denial().number() || policy.hidesMissing() || creating || need == Need.CREATE
+                || p.canonical == null) {
+            return p;
+        }
+        int fd = resolveToFd(s, p.canonical, 0, OpenFlag.R_NO_MAGICLINKS, AT_FDCWD);
+        if (fd >= 0) {
+            Kernel.close(fd);
+            return p;
+        }
+        return fd == -ENOENT || fd == -ENOTDIR ? new Place(p.canonical, fd, "", Decision.DENY) : p;
     }
 
     private Place slowPlace(Scratch s, Call call, String path, Need need, boolean follow, boolean mayBeMissing,
@@ -427,13 +464,16 @@ final class Performer {
         String canonical = canonicalize(s, rewritten, follow && !entry, mayBeMissing || entry);
         if (canonical.startsWith("-")) {
             int errno = Integer.parseInt(canonical.substring(1));
-            return new Place(null, -denialOr(errno, rewritten, need), "", Decision.DENY);
+            return new Place(null, -denialOr(errno, rewritten, need), "", Decision.DENY, true);
         }
-        Place p = decided(call, canonical, need, entry);
-        return new Place(p.canonical, p.anchor, p.relative, null);
+        Place p = revealMissing(s, decided(call, canonical, need, entry), need, mayBeMissing || entry);
+        return p.resolvedByKernel();
     }
 
     private int denialOr(int errno, String path, Need need) {
+        if (!policy.hidesMissing() && (errno == ENOENT || errno == ENOTDIR)) {
+            return errno;
+        }
         String lexical = lexicallyNormal(path);
         return lexical != null && allowFor(lexical, need, false) != null ? errno : policy.denial().number();
     }
@@ -604,8 +644,7 @@ final class Performer {
 
     private void finish(Scratch s, Call call, Place place, long result, int errno) {
         finish(s, call, place.canonical == null ? List.of() : List.of(place.canonical),
-                place.anchor < 0 && place.decision == Decision.DENY ? Decision.DENY
-                        : place.decision == null ? Decision.ALLOW : place.decision, result, errno);
+                place.decision, result, errno);
     }
 
     private void finish(Scratch s, Call call, List<String> resolved, Decision decision, long result, int errno) {
@@ -617,8 +656,7 @@ final class Performer {
     }
 
     private void record(Call call, Place place, long result, int errno) {
-        record(call, place.canonical == null ? List.of() : List.of(place.canonical),
-                place.decision == null ? Decision.ALLOW : place.decision, result, errno);
+        record(call, place.canonical == null ? List.of() : List.of(place.canonical), place.decision, result, errno);
     }
 
     private void record(Call call, List<String> resolved, Decision decision, long result, int errno) {
@@ -646,6 +684,10 @@ final class Performer {
             case Arguments.Access(String path, var amode) -> {
                 m.put("path", path);
                 m.put("amode", amode.isEmpty() ? "f" : amode.stream().sorted().map(AccessMode::seedName).toList());
+            }
+            case Arguments.Chmod(String path, int mode) -> {
+                m.put("path", path);
+                m.put("mode", mode);
             }
             case Arguments.Mkdir(String path, int mode) -> {
                 m.put("path", path);

@@ -47,6 +47,7 @@ public final class Policy implements AutoCloseable {
     private final boolean statParents;
     private final Errno denial;
     private final boolean dryRun;
+    private final boolean hideMissing;
 
     private Policy(Builder b, Fd root, List<Rule> allows, List<String> denies) {
         this.root = root;
@@ -55,6 +56,7 @@ public final class Policy implements AutoCloseable {
         this.statParents = b.statParents;
         this.denial = b.denial;
         this.dryRun = b.dryRun;
+        this.hideMissing = b.hideMissing;
     }
 
     /// A builder with no rules: everything denied, parents of allowed paths stat-able, EACCES.
@@ -82,6 +84,11 @@ public final class Policy implements AutoCloseable {
     /// The errno a denied call gets.
     public Errno denial() {
         return denial;
+    }
+
+    /// Whether a denied path that does not exist gets the denial errno rather than ENOENT.
+    public boolean hidesMissing() {
+        return hideMissing;
     }
 
     /// Whether this policy only records what it would deny (everything is allowed).
@@ -119,6 +126,7 @@ public final class Policy implements AutoCloseable {
         private boolean statParents = true;
         private Errno denial = Errno.EACCES;
         private boolean dryRun;
+        private boolean hideMissing;
 
         private Builder() {}
 
@@ -166,6 +174,16 @@ public final class Policy implements AutoCloseable {
         /// The errno denied calls get; EACCES by default.
         public Builder denial(Errno errno) {
             this.denial = Objects.requireNonNull(errno, "errno");
+            return this;
+        }
+
+        /// Whether a program looking up a path outside every allowance that does not exist gets
+        /// the denial errno (on) or ENOENT (off, the default, as with Landlock or AppArmor).
+        /// Off lets programs that probe optional files (compilers' include paths, shells' PATH)
+        /// work, at the price of telling the program which denied paths exist; on tells it
+        /// nothing, and such programs may stop at the first missing optional file.
+        public Builder hideMissing(boolean on) {
+            this.hideMissing = on;
             return this;
         }
 

@@ -22,6 +22,10 @@ public final class SysStatH {
     public static final MethodHandle STATX = Libc.errnoSetting("statx",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
 
+    /// int fchmodat(int dirfd, const char *pathname, mode_t mode, int flags);   fchmodat(2)
+    public static final MethodHandle FCHMODAT = Libc.errnoSetting("fchmodat",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
     /// sizeof(struct statx)
     public static final long STATX_SIZE = 256;
     /// STATX_BASIC_STATS: type, mode, nlink, uid, gid, atime, mtime, ctime, ino, size, blocks.

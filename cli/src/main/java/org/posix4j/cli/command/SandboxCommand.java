@@ -53,14 +53,17 @@ import picocli.CommandLine.Spec;
         footer = {
             "Unless --no-defaults: read-only the loader, the libraries, locale and time zone data and the files"
                     + " a dynamically linked program reads to start (" + SandboxCommand.DEFAULT_READ_TEXT + "),"
-                    + " read-write /dev/null, /dev/zero, /dev/full and /dev/tty.",
+                    + " read-write /dev/null, /dev/zero, /dev/full and /dev/tty. Programs can be run from the"
+                    + " directories of PATH.",
             "The parent directories of every allowed path may be stat'ed (not listed)."
         })
 final class SandboxCommand implements Callable<Integer> {
-    static final String DEFAULT_READ_TEXT = "/lib, /lib64, /usr/lib, /usr/lib64, /etc/ld.so.cache,"
+    static final String DEFAULT_READ_TEXT = "/bin, /sbin, /usr/bin, /usr/sbin, /usr/libexec, /usr/local/bin,"
+            + " /lib, /lib64, /usr/lib, /usr/lib64, /usr/local/lib, /etc/ld.so.cache,"
             + " /etc/nsswitch.conf, /etc/passwd, /etc/group, /etc/localtime, /usr/share/locale,"
             + " /usr/share/zoneinfo, /dev/urandom, /dev/random";
-    private static final List<String> DEFAULT_READ = List.of("/lib", "/lib64", "/usr/lib", "/usr/lib64",
+    private static final List<String> DEFAULT_READ = List.of("/bin", "/sbin", "/usr/bin", "/usr/sbin",
+            "/usr/libexec", "/usr/local/bin", "/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib",
             "/etc/ld.so.cache", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group", "/etc/localtime",
             "/usr/share/locale", "/usr/share/zoneinfo", "/dev/urandom", "/dev/random");
     private static final List<String> DEFAULT_READ_WRITE = List.of("/dev/null", "/dev/zero", "/dev/full", "/dev/tty");
