@@ -79,25 +79,33 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /// Runs `call` (posix_spawn) on a new platform thread that carries the filter.
+    /// Runs `call` (posix_spawn) on a new platform thread that carries the filter. Once the
+    /// filter is on, that thread runs nothing but the native call: loading a class from a
+    /// directory, or anything else that opens a file, would wait for a master nobody runs yet.
     private static int spawnFiltered(MemorySegment program, SpawnAccess.NativeCall call, AtomicReference<Fd> listener)
             throws Throwable {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        int[] rc = {0};
+        Throwable[] failure = {null};
+        long[] results = {-1, 0, 0};
+        long flags = PrctlH.SECCOMP_FILTER_FLAG_NEW_LISTENER
+                | (Features.seccompWaitKillableRecv().available() ? PrctlH.SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0);
         Thread thread = Thread.ofPlatform().name("posix4j-sandbox-spawn").unstarted(() -> {
             try {
                 MemorySegment errno = Libc.errnoSlot();
                 int r = (int) PrctlH.PRCTL.invokeExact(errno, PrctlH.PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
-                Libc.check(r, errno, "prctl", "PR_SET_NO_NEW_PRIVS");
-                long flags = PrctlH.SECCOMP_FILTER_FLAG_NEW_LISTENER
-                        | (Features.seccompWaitKillableRecv().available() ? PrctlH.SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0);
+                if (r < 0) {
+                    results[1] = Libc.errno(errno);
+                    return;
+                }
                 long fd = (long) SyscallH.SYSCALL3.invokeExact(errno, Syscalls.CURRENT.seccomp(),
                         (long) PrctlH.SECCOMP_SET_MODE_FILTER, flags, program.address());
-                Libc.check(fd, errno, "seccomp", "SECCOMP_SET_MODE_FILTER");
-                listener.set(Fd.adopt((int) fd));
-                rc[0] = call.call();
+                if (fd < 0) {
+                    results[1] = -Libc.errno(errno);
+                    return;
+                }
+                results[0] = fd;
+                results[2] = call.call();
             } catch (Throwable t) {
-                failure.set(t);
+                failure[0] = t;
             }
         });
         thread.start();
@@ -113,10 +121,19 @@ public final class Sandbox implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (failure.get() != null) {
-            throw failure.get();
+        if (results[0] >= 0) {
+            listener.set(Fd.adopt((int) results[0]));
         }
-        return rc[0];
+        if (results[1] > 0) {
+            throw new PosixException("prctl", (int) results[1], "PR_SET_NO_NEW_PRIVS");
+        }
+        if (results[1] < 0) {
+            throw new PosixException("seccomp", (int) -results[1], "SECCOMP_SET_MODE_FILTER");
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return (int) results[2];
     }
 
     private static void syncWakeUp(Fd listener) throws PosixException {
@@ -189,9 +206,14 @@ public final class Sandbox implements AutoCloseable {
         return child.waitFor();
     }
 
-    /// Closes the master: the program's brokered calls fail with ENOSYS from then on.
+    /// Closes the master (the program's brokered calls fail with ENOSYS from then on) and the
+    /// [Child] (its pipes and pidfd; a running program is left running and still reaped).
     @Override
     public void close() throws PosixException {
-        master.close();
+        try {
+            master.close();
+        } finally {
+            child.close();
+        }
     }
 }
