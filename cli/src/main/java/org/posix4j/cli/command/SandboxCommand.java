@@ -60,11 +60,11 @@ import picocli.CommandLine.Spec;
 final class SandboxCommand implements Callable<Integer> {
     static final String DEFAULT_READ_TEXT = "/bin, /sbin, /usr/bin, /usr/sbin, /usr/libexec, /usr/local/bin,"
             + " /lib, /lib64, /usr/lib, /usr/lib64, /usr/local/lib, /etc/ld.so.cache,"
-            + " /etc/nsswitch.conf, /etc/passwd, /etc/group, /etc/localtime, /usr/share/locale,"
+            + " /etc/nsswitch.conf, /etc/passwd, /etc/group, /etc/localtime, /etc/locale.alias, /usr/share/locale,"
             + " /usr/share/zoneinfo, /dev/urandom, /dev/random";
     private static final List<String> DEFAULT_READ = List.of("/bin", "/sbin", "/usr/bin", "/usr/sbin",
             "/usr/libexec", "/usr/local/bin", "/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib",
-            "/etc/ld.so.cache", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group", "/etc/localtime",
+            "/etc/ld.so.cache", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group", "/etc/localtime", "/etc/locale.alias",
             "/usr/share/locale", "/usr/share/zoneinfo", "/dev/urandom", "/dev/random");
     private static final List<String> DEFAULT_READ_WRITE = List.of("/dev/null", "/dev/zero", "/dev/full", "/dev/tty");
 
