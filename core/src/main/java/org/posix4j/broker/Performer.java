@@ -530,9 +530,20 @@ final class Performer {
         };
     }
 
-    /// Whether `canonical` is in the master's own /proc directory: never, whatever the policy.
+    /// Whether `canonical` is in the /proc directory of the master or of one of its threads
+    /// (each thread id has a /proc entry of its own, not listed but reachable): never, whatever
+    /// the policy, since those give the JVM's memory, environment and descriptors.
     private boolean ownProc(String canonical) {
-        return Paths.isUnder(canonical, selfProc);
+        if (!canonical.startsWith("/proc/")) {
+            return false;
+        }
+        if (Paths.isUnder(canonical, selfProc)) {
+            return true;
+        }
+        int end = canonical.indexOf('/', 6);
+        String id = canonical.substring(6, end < 0 ? canonical.length() : end);
+        return !id.isEmpty() && id.chars().allMatch(Character::isDigit) && id.length() < 10
+                && Files.exists(Path.of(selfProc, "task", id));
     }
 
     /// A lexical path through an allowed path's other spelling (`/lib` for `/usr/lib`) in its
