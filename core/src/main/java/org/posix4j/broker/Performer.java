@@ -24,6 +24,7 @@ final class Performer {
     private static final int EACCES = 13;
     private static final int EBUSY = 16;
     private static final int ENXIO = 6;
+    private static final int EINVAL = 22;
     private static final int ENOTDIR = 20;
     private static final int EXDEV = 18;
     private static final int ELOOP = 40;
@@ -281,7 +282,7 @@ final class Performer {
     }
 
     private void readlink(Scratch s, Call call) {
-        Place place = placeAndOpen(s, call, call.absolutePathRaw(), Need.READ, false,
+        Place place = placeAndOpen(s, call, call.absolutePathRaw(), Need.STAT, false,
                 OpenFlag.O_PATH | OpenFlag.O_NOFOLLOW);
         if (place == null) {
             return;
@@ -289,6 +290,9 @@ final class Performer {
         int fd = s.lastFd;
         s.path2.set(JAVA_BYTE, 0, (byte) 0);
         long n = Kernel.readlinkat(fd, s.path2, s.link);
+        if (n == -ENOENT && Kernel.statx(fd, s.path2, SysStatH.AT_EMPTY_PATH | SysStatH.AT_SYMLINK_NOFOLLOW, s.statx) == 0) {
+            n = -EINVAL;
+        }
         Kernel.close(fd);
         if (n < 0) {
             finish(s, call, place, -1, (int) -n);
@@ -463,11 +467,21 @@ final class Performer {
         String rewritten = procSelf(call, path);
         String canonical = canonicalize(s, rewritten, follow && !entry, mayBeMissing || entry);
         if (canonical.startsWith("-")) {
-            int errno = Integer.parseInt(canonical.substring(1));
-            return new Place(null, -denialOr(errno, rewritten, need), "", Decision.DENY, true);
+            return unresolvable(Integer.parseInt(canonical.substring(1)), rewritten, need);
         }
         Place p = revealMissing(s, decided(call, canonical, need, entry), need, mayBeMissing || entry);
         return p.resolvedByKernel();
+    }
+
+    /// The place of a path the kernel could not resolve: the call fails with the kernel's errno
+    /// when the path (taken lexically) is allowed, or in a dry run; else with the policy's
+    /// denial, or ENOENT/ENOTDIR unless the policy hides missing paths.
+    private Place unresolvable(int errno, String path, Need need) {
+        String lexical = lexicallyNormal(path);
+        boolean allowed = allowFor(lexical, need, false) != null;
+        Decision decision = allowed ? Decision.ALLOW : policy.isDryRun() ? Decision.WOULD_DENY : Decision.DENY;
+        int answer = allowed || policy.isDryRun() ? errno : denialOr(errno, path, need);
+        return new Place(lexical, -answer, "", decision, true);
     }
 
     private int denialOr(int errno, String path, Need need) {
