@@ -197,7 +197,7 @@ final class Performer {
     private void openResolving(Scratch s, Call call, Need need) {
         int dir = resolveToFd(s, call.rawBase, OpenFlag.O_DIRECTORY, 0, AT_FDCWD);
         if (dir < 0) {
-            finish(s, call, List.of(), Decision.DENY, -1, denialOr(-dir, call.absolutePathRaw(), need));
+            finish(s, call, List.of(), Decision.DENY, -1, denialOr(call, -dir, call.absolutePathRaw(), need));
             return;
         }
         String canonical;
@@ -205,7 +205,7 @@ final class Performer {
             int fd = resolveToFd(s, call.rawPath(), (call.rawFlags & OpenFlag.O_NOFOLLOW) != 0 ? OpenFlag.O_NOFOLLOW : 0,
                     call.resolve | OpenFlag.R_NO_MAGICLINKS, dir);
             if (fd < 0) {
-                finish(s, call, List.of(), Decision.DENY, -1, denialOr(-fd, call.absolutePathRaw(), need));
+                finish(s, call, List.of(), Decision.DENY, -1, denialOr(call, -fd, call.absolutePathRaw(), need));
                 return;
             }
             canonical = pathOf(s, fd);
@@ -467,7 +467,7 @@ final class Performer {
         String rewritten = procSelf(call, path);
         String canonical = canonicalize(s, rewritten, follow && !entry, mayBeMissing || entry);
         if (canonical.startsWith("-")) {
-            return unresolvable(Integer.parseInt(canonical.substring(1)), rewritten, need);
+            return unresolvable(call, Integer.parseInt(canonical.substring(1)), rewritten, need);
         }
         Place p = revealMissing(s, decided(call, canonical, need, entry), need, mayBeMissing || entry);
         return p.resolvedByKernel();
@@ -476,24 +476,24 @@ final class Performer {
     /// The place of a path the kernel could not resolve: the call fails with the kernel's errno
     /// when the path (taken lexically) is allowed, or in a dry run; else with the policy's
     /// denial, or ENOENT/ENOTDIR unless the policy hides missing paths.
-    private Place unresolvable(int errno, String path, Need need) {
+    private Place unresolvable(Call call, int errno, String path, Need need) {
         String lexical = lexicallyNormal(path);
-        boolean allowed = allowFor(lexical, need, false) != null;
+        boolean allowed = allowFor(call, lexical, need, false) != null;
         Decision decision = allowed ? Decision.ALLOW : policy.isDryRun() ? Decision.WOULD_DENY : Decision.DENY;
-        int answer = allowed || policy.isDryRun() ? errno : denialOr(errno, path, need);
+        int answer = allowed || policy.isDryRun() ? errno : denialOr(call, errno, path, need);
         return new Place(lexical, -answer, "", decision, true);
     }
 
-    private int denialOr(int errno, String path, Need need) {
+    private int denialOr(Call call, int errno, String path, Need need) {
         if (!policy.hidesMissing() && (errno == ENOENT || errno == ENOTDIR)) {
             return errno;
         }
         String lexical = lexicallyNormal(path);
-        return lexical != null && allowFor(lexical, need, false) != null ? errno : policy.denial().number();
+        return lexical != null && allowFor(call, lexical, need, false) != null ? errno : policy.denial().number();
     }
 
     private Place decided(Call call, String canonical, Need need, boolean entry) {
-        Policy.Rule rule = allowFor(canonical, need, entry);
+        Policy.Rule rule = allowFor(call, canonical, need, entry);
         Decision decision = Decision.ALLOW;
         if (rule == null) {
             if (!policy.isDryRun() || ownProc(canonical)) {
@@ -510,7 +510,7 @@ final class Performer {
         return new Place(canonical, rule.anchor().intValue(), rel, decision);
     }
 
-    private Policy.Rule allowFor(String canonical, Need need, boolean entry) {
+    private Policy.Rule allowFor(Call call, String canonical, Need need, boolean entry) {
         if (ownProc(canonical)) {
             return null;
         }
@@ -524,6 +524,9 @@ final class Performer {
                     && !(entry && canonical.equals(r.path()))) {
                 return r;
             }
+        }
+        if ((need == Need.STAT || need == Need.READ) && policy.ownProc() && Paths.isUnder(canonical, "/proc/" + call.pid())) {
+            return rootRule;
         }
         if (need == Need.STAT && policy.statParents()) {
             for (Policy.Rule r : policy.allows()) {

@@ -48,6 +48,7 @@ public final class Policy implements AutoCloseable {
     private final Errno denial;
     private final boolean dryRun;
     private final boolean hideMissing;
+    private final boolean ownProc;
 
     private Policy(Builder b, Fd root, List<Rule> allows, List<String> denies) {
         this.root = root;
@@ -57,6 +58,7 @@ public final class Policy implements AutoCloseable {
         this.denial = b.denial;
         this.dryRun = b.dryRun;
         this.hideMissing = b.hideMissing;
+        this.ownProc = b.ownProc;
     }
 
     /// A builder with no rules: everything denied, parents of allowed paths stat-able, EACCES.
@@ -89,6 +91,11 @@ public final class Policy implements AutoCloseable {
     /// Whether a denied path that does not exist gets the denial errno rather than ENOENT.
     public boolean hidesMissing() {
         return hideMissing;
+    }
+
+    /// Whether a program may read its own /proc/PID entries.
+    public boolean ownProc() {
+        return ownProc;
     }
 
     /// Whether this policy only records what it would deny (everything is allowed).
@@ -127,6 +134,7 @@ public final class Policy implements AutoCloseable {
         private Errno denial = Errno.EACCES;
         private boolean dryRun;
         private boolean hideMissing;
+        private boolean ownProc = true;
 
         private Builder() {}
 
@@ -184,6 +192,15 @@ public final class Policy implements AutoCloseable {
         /// nothing, and such programs may stop at the first missing optional file.
         public Builder hideMissing(boolean on) {
             this.hideMissing = on;
+            return this;
+        }
+
+        /// Whether each process may read its own /proc/PID (and /proc/self, which the master
+        /// rewrites to it): on by default, since the loader reads /proc/self/exe and runtimes read
+        /// their maps, status and limits there. Magic links under it (fd/N, cwd, root, exe when
+        /// opened) are never followed, whatever this says.
+        public Builder ownProc(boolean on) {
+            this.ownProc = on;
             return this;
         }
 

@@ -61,11 +61,14 @@ final class SandboxCommand implements Callable<Integer> {
     static final String DEFAULT_READ_TEXT = "/bin, /sbin, /usr/bin, /usr/sbin, /usr/libexec, /usr/local/bin,"
             + " /lib, /lib64, /usr/lib, /usr/lib64, /usr/local/lib, /etc/ld.so.cache,"
             + " /etc/nsswitch.conf, /etc/passwd, /etc/group, /etc/localtime, /etc/locale.alias, /usr/share/locale,"
-            + " /usr/share/zoneinfo, /dev/urandom, /dev/random";
+            + " /usr/share/zoneinfo, /dev/urandom, /dev/random, /proc/cpuinfo, /proc/meminfo,"
+            + " /sys/devices/system/cpu, and each process's own /proc/PID";
     private static final List<String> DEFAULT_READ = List.of("/bin", "/sbin", "/usr/bin", "/usr/sbin",
             "/usr/libexec", "/usr/local/bin", "/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib",
-            "/etc/ld.so.cache", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group", "/etc/localtime", "/etc/locale.alias",
-            "/usr/share/locale", "/usr/share/zoneinfo", "/dev/urandom", "/dev/random");
+            "/etc/ld.so.cache", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group", "/etc/localtime",
+            "/etc/locale.alias",
+            "/usr/share/locale", "/usr/share/zoneinfo", "/dev/urandom", "/dev/random", "/proc/cpuinfo", "/proc/meminfo",
+            "/sys/devices/system/cpu");
     private static final List<String> DEFAULT_READ_WRITE = List.of("/dev/null", "/dev/zero", "/dev/full", "/dev/tty");
 
     @Option(names = "--allow-read", paramLabel = "PATH",
@@ -165,7 +168,7 @@ final class SandboxCommand implements Callable<Integer> {
     }
 
     private Policy policy() throws PosixException {
-        Policy.Builder b = Policy.builder().dryRun(dryRun);
+        Policy.Builder b = Policy.builder().dryRun(dryRun).ownProc(!noDefaults);
         if (!noDefaults) {
             for (String p : DEFAULT_READ) {
                 if (Files.exists(Path.of(p))) {
