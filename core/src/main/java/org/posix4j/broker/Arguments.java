@@ -1,5 +1,6 @@
 package org.posix4j.broker;
 
+import java.net.InetAddress;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -57,4 +58,25 @@ public sealed interface Arguments {
     /// @param path the path as passed
     /// @param mode the mode bits as passed
     record Mkdir(String path, int mode) implements Arguments {}
+
+    /// `connect_unix` and `bind_unix`: the socket path as passed; an abstract name is `@name`,
+    /// an unnamed address (bind's autobind) is "".
+    ///
+    /// @param path the path, `@name`, or ""
+    record Unix(String path) implements Arguments {}
+
+    /// `connect_inet`, `connect_inet6`, `bind_inet` and `bind_inet6`: the seed's ipv4_addr or
+    /// ipv6_addr, and port. sendto(2) and sendmsg(2) with a destination arrive as the
+    /// `connect_*` function of that destination.
+    ///
+    /// @param address the address
+    /// @param port the port
+    record Inet(InetAddress address, int port) implements Arguments {}
+
+    /// `getaddrinfo`: the seed's node, service and protocol ("tcp", "udp" or `null`).
+    ///
+    /// @param node the host name
+    /// @param service the service, or `null`
+    /// @param protocol "tcp", "udp", or `null`
+    record GetAddrInfo(String node, String service, String protocol) implements Arguments {}
 }

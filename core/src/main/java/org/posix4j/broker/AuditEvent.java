@@ -1,6 +1,9 @@
 package org.posix4j.broker;
 
+import java.net.InetAddress;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,19 +24,20 @@ import org.posix4j.Errno;
 /// @param resolved the absolute paths the decision was made on, empty when none could be resolved
 /// @param decision the decision
 /// @param result what the call returned to the program (-1 on error)
-/// @param errno the error number the program got, 0 for none
+/// @param errno the error number the program got, 0 for none; for getaddrinfo a negative
+///     [AddrInfoError] code
 public record AuditEvent(Instant time, int pid, int tid, String syscall, String function,
         Map<String, Object> arguments, List<String> resolved, Decision decision, long result, int errno) {
 
     /// Copies the collections.
     public AuditEvent {
-        arguments = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(arguments));
+        arguments = Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
         resolved = List.copyOf(resolved);
     }
 
     /// The error as an [Errno], empty for success or an errno Linux does not name.
     public Optional<Errno> errnoName() {
-        return errno == 0 ? Optional.empty() : Errno.of(errno);
+        return errno <= 0 ? Optional.empty() : Errno.of(errno);
     }
 
     /// The event as one line of JSON, without the line end: time, pid, tid, syscall, function,
@@ -72,7 +76,8 @@ public record AuditEvent(Instant time, int pid, int tid, String syscall, String 
         if (errno == 0) {
             b.append("null");
         } else {
-            string(b, errnoName().map(Errno::name).orElse(Integer.toString(errno)));
+            string(b, errno < 0 ? AddrInfoError.of(errno).map(Enum::name).orElse(Integer.toString(errno))
+                    : errnoName().map(Errno::name).orElse(Integer.toString(errno)));
         }
         return b.append('}').toString();
     }
@@ -81,6 +86,7 @@ public record AuditEvent(Instant time, int pid, int tid, String syscall, String 
         switch (v) {
             case null -> b.append("null");
             case Number n -> b.append(n);
+            case InetAddress a -> string(b, a.getHostAddress());
             case Boolean bool -> b.append(bool);
             case List<?> list -> {
                 b.append('[');

@@ -34,6 +34,15 @@ public final class Call {
     final String rawBase;
     private final Master master;
     private final AtomicBoolean answered = new AtomicBoolean();
+    /// For socket calls: the program's descriptor, what it named, and which call it was.
+    int socketFd = -1;
+    Endpoint endpoint;
+    NetOp netOp;
+    /// For sends: what to send (a Sockets.Message, or a sendmmsg batch).
+    Object payload;
+
+    /// The socket call a network [Call] came from.
+    enum NetOp { CONNECT, BIND, SENDTO, SENDMSG, SENDMMSG }
 
     Call(Master master, long id, int tid, String syscall, Function function, Arguments arguments,
             String rawGiven, String rawPath, String rawPath2, String rawBase, int rawFlags, long resolve, int mode, long buffer, long bufferSize,

@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -259,6 +260,69 @@ public final class Master implements AutoCloseable {
         sendWithFds(result, fds, errno == null ? 0 : errno.number());
     }
 
+    /// Performs this thread's socket call (connect, bind, or a send with a destination) exactly
+    /// as the program asked, on the program's own socket, and answers it with the kernel's
+    /// result: the raw loop's way to allow a network call. A relative unix path is taken from
+    /// the program's working directory; nothing is contained (use [Sandbox#serve] with a
+    /// [Policy] for that).
+    ///
+    /// @throws IllegalStateException if this thread has no call, or it is no socket call
+    public void performAsAsked() {
+        Call call = current();
+        if (call.netOp == null) {
+            throw new IllegalStateException(call.function() + " is not a socket call");
+        }
+        answer(call);
+        Scratch s = Scratch.get();
+        byte[] address = call.endpoint.raw();
+        if (call.endpoint.isUnixPath()) {
+            address = Sockets.unixAddress(call.absolutePathRaw());
+        }
+        List<byte[]> destinations = null;
+        if (call.netOp == Call.NetOp.SENDMMSG) {
+            destinations = new java.util.ArrayList<>();
+            for (Object[] m : batchOf(call)) {
+                destinations.add(m.length > 3 ? (byte[]) m[3] : null);
+            }
+        }
+        long[] r = address == null ? new long[] {-1, ENAMETOOLONG}
+                : NetworkCalls.perform(this, s, call, address, destinations, null);
+        if (r != null) {
+            reply(s, call.id, r[0], (int) r[1]);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object[]> batchOf(Call call) {
+        return (List<Object[]>) ((Object[]) call.payload)[1];
+    }
+
+    /// Answers this thread's `getaddrinfo` with its addresses (possibly none: the seed's
+    /// successful reply of zero elements).
+    ///
+    /// @throws IllegalStateException if this thread has no call, or it is no getaddrinfo
+    public void sendAddresses(List<InetSocketAddress> addresses) {
+        Call call = current();
+        if (call.function() != Function.GETADDRINFO) {
+            throw new IllegalStateException(call.function() + " is not answered with addresses");
+        }
+        answer(call);
+        writeLinkResult(Scratch.get(), call, BrokerResolverProvider.encodeAnswer(addresses));
+    }
+
+    /// Answers this thread's `getaddrinfo` with an error. Equivalent to the seed's string
+    /// results of a failed getaddrinfo.
+    ///
+    /// @throws IllegalStateException if this thread has no call, or it is no getaddrinfo
+    public void sendAddrInfoError(AddrInfoError error) {
+        Call call = current();
+        if (call.function() != Function.GETADDRINFO) {
+            throw new IllegalStateException(call.function() + " is not answered with an EAI error");
+        }
+        answer(call);
+        writeLinkResult(Scratch.get(), call, error.name());
+    }
+
     /// The call this thread received and has not answered.
     Call current() {
         Call call = current.get();
@@ -376,7 +440,11 @@ public final class Master implements AutoCloseable {
                 case "fchmodat" -> chmod(s, id, tid, syscall, (int) a[0], a[1], (int) a[2], 0);
                 case "fchmodat2" -> chmod(s, id, tid, syscall, (int) a[0], a[1], (int) a[2], (int) a[3]);
                 case "fchmod" -> fchmod(s, id, tid, (int) a[0], (int) a[1]);
-                case "connect", "bind", "sendto", "sendmsg", "sendmmsg" -> throw new Refused(EACCES);
+                case "connect" -> socketCall(s, id, tid, syscall, (int) a[0], a[1], a[2], Call.NetOp.CONNECT, null);
+                case "bind" -> socketCall(s, id, tid, syscall, (int) a[0], a[1], a[2], Call.NetOp.BIND, null);
+                case "sendto" -> sendto(s, id, tid, (int) a[0], a[1], a[2], (int) a[3], a[4], a[5]);
+                case "sendmsg" -> sendmsg(s, id, tid, (int) a[0], a[1], (int) a[2]);
+                case "sendmmsg" -> sendmmsg(s, id, tid, (int) a[0], a[1], (int) a[2], (int) a[3]);
                 default -> throw new Refused(ENOSYS);
             };
         } catch (Refused r) {
@@ -601,6 +669,172 @@ public final class Master implements AutoCloseable {
                 Call.StatFormat.NONE, 0));
     }
 
+    private Call socketCall(Scratch s, long id, int tid, String syscall, int fd, long address, long length,
+            Call.NetOp op, Object payload) throws Refused {
+        if (length < 0 || length > Endpoint.MAX) {
+            throw new Refused(EINVAL);
+        }
+        byte[] raw = length == 0 ? new byte[0] : Sockets.readData(s, tid, address, length);
+        if (raw == null) {
+            throw new Refused(EFAULT);
+        }
+        int[] errno = {0};
+        Endpoint endpoint = Endpoint.decode(raw, errno);
+        if (endpoint == null) {
+            throw new Refused(errno[0]);
+        }
+        if (endpoint.family() == Endpoint.AF_UNSPEC && op == Call.NetOp.CONNECT) {
+            int copy = Sockets.copy(threadGroupOf(tid), fd);
+            int r = copy < 0 ? copy : Sockets.connect(copy, raw);
+            if (copy >= 0) {
+                Kernel.close(copy);
+            }
+            reply(s, id, r < 0 ? -1 : 0, r < 0 ? -r : 0);
+            automatic(tid, syscall, "connect", Map.of("fd", fd, "family", "unspec"), Decision.ALLOW, r < 0 ? -1 : 0,
+                    r < 0 ? -r : 0);
+            return null;
+        }
+        Function function = endpoint.function(op == Call.NetOp.BIND);
+        if (function == null) {
+            throw new Refused(EACCES);
+        }
+        Arguments args;
+        String absolute = null;
+        if (endpoint.family() == Endpoint.AF_UNIX) {
+            args = new Arguments.Unix(Paths.display(endpoint.unixPath()));
+            if (endpoint.isUnixPath()) {
+                absolute = absolute(s, tid, AT_FDCWD, endpoint.unixPath());
+            }
+        } else {
+            args = new Arguments.Inet(endpoint.address(), endpoint.port());
+        }
+        Call call = new Call(this, id, tid, syscall, function, args, endpoint.unixPath(), absolute, null, null, 0, 0,
+                0, 0, 0, Call.StatFormat.NONE, 0);
+        call.socketFd = fd;
+        call.endpoint = endpoint;
+        call.netOp = op;
+        call.payload = payload;
+        return stillValid(s, call);
+    }
+
+    private Call sendto(Scratch s, long id, int tid, int fd, long buffer, long length, int flags, long address,
+            long addressLength) throws Refused {
+        byte[] data = Sockets.readData(s, tid, buffer, length);
+        if (data == null) {
+            throw new Refused(EFAULT);
+        }
+        Sockets.Message message = new Sockets.Message(data, new byte[0], List.of(), flags);
+        if (address == 0) {
+            sendNow(s, id, tid, "sendto", fd, message, flags);
+            return null;
+        }
+        return socketCall(s, id, tid, "sendto", fd, address, addressLength, Call.NetOp.SENDTO, message);
+    }
+
+    private Call sendmsg(Scratch s, long id, int tid, int fd, long msghdr, int flags) throws Refused {
+        int[] errno = {0};
+        Object[] read = Sockets.readMsghdr(s, tid, threadGroupOf(tid), msghdr, errno);
+        if (read == null) {
+            throw new Refused(errno[0]);
+        }
+        Sockets.Message read2 = (Sockets.Message) read[2];
+        Sockets.Message message = new Sockets.Message(read2.data(), read2.control(), read2.fds(), flags);
+        long name = (long) read[0];
+        if (name == 0) {
+            sendNow(s, id, tid, "sendmsg", fd, message, flags);
+            return null;
+        }
+        try {
+            return socketCall(s, id, tid, "sendmsg", fd, name, (int) read[1], Call.NetOp.SENDMSG, message);
+        } catch (Refused r) {
+            message.fds().forEach(Kernel::close);
+            throw r;
+        }
+    }
+
+    /// sendmmsg(2): messages without a destination are sent here; when one has a destination,
+    /// the call goes to the policy as that destination's `connect_*` and is sent whole or not at
+    /// all (every destination must be allowed).
+    private Call sendmmsg(Scratch s, long id, int tid, int fd, long vector, int count, int flags) throws Refused {
+        if (count < 0) {
+            throw new Refused(EINVAL);
+        }
+        int n = Math.min(count, 1024);
+        List<Object[]> messages = new java.util.ArrayList<>();
+        int named = -1;
+        for (int i = 0; i < n; i++) {
+            int[] errno = {0};
+            Object[] read = Sockets.readMsghdr(s, tid, threadGroupOf(tid), vector + (long) i * Sockets.mmsgSize(), errno);
+            if (read == null) {
+                messages.forEach(m -> ((Sockets.Message) m[2]).fds().forEach(Kernel::close));
+                throw new Refused(errno[0]);
+            }
+            if ((long) read[0] != 0) {
+                int length = (int) read[1];
+                byte[] name = length < 0 || length > Endpoint.MAX ? null : Sockets.readData(s, tid, (long) read[0], length);
+                if (name == null) {
+                    ((Sockets.Message) read[2]).fds().forEach(Kernel::close);
+                    messages.forEach(m -> ((Sockets.Message) m[2]).fds().forEach(Kernel::close));
+                    throw new Refused(name == null && length >= 0 && length <= Endpoint.MAX ? EFAULT : EINVAL);
+                }
+                read = new Object[] {read[0], read[1], read[2], name};
+                named = named < 0 ? i : named;
+            }
+            messages.add(read);
+        }
+        Object[] batch = {vector, messages, flags};
+        if (named < 0) {
+            long[] r = sendBatch(s, threadGroupOf(tid), tid, fd, vector, messages, flags, null);
+            reply(s, id, r[0], (int) r[1]);
+            automatic(tid, "sendmmsg", "send", Map.of("fd", fd), Decision.ALLOW, r[0], (int) r[1]);
+            return null;
+        }
+        Object[] first = messages.get(named);
+        try {
+            return socketCall(s, id, tid, "sendmmsg", fd, (long) first[0], (int) first[1], Call.NetOp.SENDMMSG, batch);
+        } catch (Refused r) {
+            messages.forEach(m -> ((Sockets.Message) m[2]).fds().forEach(Kernel::close));
+            throw r;
+        }
+    }
+
+    /// Sends `message` (no destination: nothing to decide) on the program's socket `fd`.
+    private void sendNow(Scratch s, long id, int tid, String syscall, int fd, Sockets.Message message, int flags) {
+        int copy = Sockets.copy(threadGroupOf(tid), fd);
+        long r = copy < 0 ? copy : Sockets.send(copy, message, null, flags);
+        if (copy >= 0) {
+            Kernel.close(copy);
+        }
+        message.fds().forEach(Kernel::close);
+        reply(s, id, r < 0 ? -1 : r, r < 0 ? (int) -r : 0);
+        automatic(tid, syscall, "send", Map.of("fd", fd), Decision.ALLOW, r < 0 ? -1 : r, r < 0 ? (int) -r : 0);
+    }
+
+    /// Sends a sendmmsg batch, each message to its own destination (`destinations.get(i)`, or
+    /// none), writes each msg_len back; answers {result, errno} (the number sent, or -1).
+    static long[] sendBatch(Scratch s, int pid, int tid, int fd, long vector, List<Object[]> messages, int flags,
+            List<byte[]> destinations) {
+        int copy = Sockets.copy(pid, fd);
+        long sent = 0;
+        int errno = copy < 0 ? -copy : 0;
+        if (copy >= 0) {
+            for (int i = 0; i < messages.size(); i++) {
+                Sockets.Message m = (Sockets.Message) messages.get(i)[2];
+                long r = Sockets.send(copy, m, destinations == null ? null : destinations.get(i), flags);
+                if (r < 0) {
+                    errno = (int) -r;
+                    break;
+                }
+                s.stat.set(JAVA_INT, 0, (int) r);
+                Kernel.writeMemory(tid, s.iovecs, s.stat, vector + (long) i * Sockets.mmsgSize() + 56, 4);
+                sent++;
+            }
+            Kernel.close(copy);
+        }
+        messages.forEach(m -> ((Sockets.Message) m[2]).fds().forEach(Kernel::close));
+        return sent > 0 ? new long[] {sent, 0} : new long[] {-1, errno};
+    }
+
     private Call onePath(Scratch s, long id, int tid, String syscall, Function function, int dirfd, long pathAddress)
             throws Refused {
         String raw = readPath(s, tid, pathAddress);
@@ -647,6 +881,14 @@ public final class Master implements AutoCloseable {
         String raw = readPath(s, tid, pathAddress);
         if (raw.isEmpty()) {
             throw new Refused(ENOENT);
+        }
+        if (raw.startsWith(BrokerResolverProvider.PREFIX)) {
+            Arguments.GetAddrInfo lookup = BrokerResolverProvider.decode(raw);
+            if (lookup == null) {
+                throw new Refused(EINVAL);
+            }
+            return stillValid(s, new Call(this, id, tid, syscall, Function.GETADDRINFO, lookup, raw, raw, null, null, 0,
+                    0, 0, buffer, size, Call.StatFormat.NONE, 0));
         }
         return stillValid(s, new Call(this, id, tid, syscall, Function.READLINK, new Arguments.Path(Paths.display(raw)),
                 raw, absolute(s, tid, dirfd, raw), null, null, 0, 0, 0, buffer, size, Call.StatFormat.NONE, 0));

@@ -24,6 +24,7 @@ final class Performer {
     private static final int EACCES = 13;
     private static final int EBUSY = 16;
     private static final int ENXIO = 6;
+    private static final int ENAMETOOLONG = 36;
     private static final int EINVAL = 22;
     private static final int ENOTDIR = 20;
     private static final int EXDEV = 18;
@@ -74,6 +75,8 @@ final class Performer {
             case MKDIR, UNLINK, RMDIR -> entry(s, call);
             case RENAME -> rename(s, call);
             case CHMOD -> chmod(s, call);
+            case CONNECT_UNIX, CONNECT_INET, CONNECT_INET6, BIND_UNIX, BIND_INET, BIND_INET6 -> network(s, call);
+            case GETADDRINFO -> getaddrinfo(s, call);
             default -> finish(s, call, List.of(), Decision.DENY, -1, policy.denial().number());
         }
     }
@@ -264,6 +267,156 @@ final class Performer {
         int r = Kernel.faccessat(fd, s.path2, amode, flags);
         Kernel.close(fd);
         finish(s, call, place, r < 0 ? -1 : 0, r < 0 ? -r : 0);
+    }
+
+    // ---- network ----
+
+    /// A socket call: decided on what the program named (a unix path after the kernel's
+    /// resolution), performed on the program's own socket.
+    private void network(Scratch s, Call call) {
+        Endpoint e = call.endpoint;
+        boolean bind = call.netOp == Call.NetOp.BIND;
+        byte[] address = e.raw();
+        List<String> resolved = new ArrayList<>();
+        Decision decision;
+        List<Integer> helpers = new ArrayList<>();
+        if (e.isUnixPath()) {
+            String canonical = canonicalize(s, procSelf(call, call.absolutePathRaw()), !bind, bind);
+            if (canonical.startsWith("-")) {
+                int errno = Integer.parseInt(canonical.substring(1));
+                boolean allowed = policy.unixRule(lexicallyNormal(call.absolutePathRaw()), bind) != null;
+                denyNetwork(s, call, List.of(call.absolutePathRaw()),
+                        allowed || policy.isDryRun() || (errno == ENOENT && !policy.hidesMissing()) ? errno
+                                : EACCES);
+                return;
+            }
+            resolved.add(canonical);
+            Policy.Rule rule = policy.unixRule(canonical, bind);
+            decision = Decision.ALLOW;
+            if (rule == null || ownProc(canonical)) {
+                if (!policy.isDryRun() || ownProc(canonical)) {
+                    denyNetwork(s, call, resolved, EACCES);
+                    return;
+                }
+                rule = rootRule;
+                decision = Decision.WOULD_DENY;
+            }
+            String rel = canonical.equals(rule.anchorPath()) ? "."
+                    : rule.anchorPath().equals("/") ? canonical.substring(1)
+                    : canonical.substring(rule.anchorPath().length() + 1);
+            Place place = new Place(canonical, rule.anchor().intValue(), rel, decision);
+            int fd = bind ? parentFd(s, place) : pathFd(s, place, OpenFlag.O_PATH);
+            if (fd < 0) {
+                finish(s, call, resolved, decision, -1, -fd);
+                return;
+            }
+            helpers.add(fd);
+            address = Sockets.unixAddress(bind ? "/proc/self/fd/" + fd + "/" + Paths.name(canonical)
+                    : "/proc/self/fd/" + fd);
+            if (address == null) {
+                helpers.forEach(Kernel::close);
+                finish(s, call, resolved, decision, -1, ENAMETOOLONG);
+                return;
+            }
+        } else {
+            boolean allowed = switch (e.family()) {
+                case Endpoint.AF_UNIX -> e.unixPath().isEmpty()
+                        ? !bind || policy.allowsUnnamed()
+                        : policy.allowsAbstract(e.unixPath().substring(1), bind);
+                default -> policy.allowsInet(e.decidedAddress(), e.port(), bind);
+            };
+            decision = allowed ? Decision.ALLOW : Decision.WOULD_DENY;
+            if (!allowed && !policy.isDryRun()) {
+                denyNetwork(s, call, resolved, EACCES);
+                return;
+            }
+        }
+        List<byte[]> destinations = null;
+        if (call.netOp == Call.NetOp.SENDMMSG) {
+            destinations = new ArrayList<>();
+            for (Object[] m : batch(call)) {
+                if (m.length < 4) {
+                    destinations.add(null);
+                    continue;
+                }
+                int[] errno = {0};
+                Endpoint d = Endpoint.decode((byte[]) m[3], errno);
+                boolean ok = d != null && (d.family() == Endpoint.AF_INET || d.family() == Endpoint.AF_INET6)
+                        && policy.allowsInet(d.decidedAddress(), d.port(), false);
+                if (!ok && !policy.isDryRun()) {
+                    helpers.forEach(Kernel::close);
+                    denyNetwork(s, call, resolved, d == null ? errno[0] : EACCES);
+                    return;
+                }
+                destinations.add((byte[]) m[3]);
+            }
+        }
+        Decision decided = decision;
+        long[] r = NetworkCalls.perform(master, s, call, address, destinations,
+                done -> record(call, resolved, decided, done[0], (int) done[1]), () -> helpers.forEach(Kernel::close));
+        if (r != null && call.markAnswered()) {
+            master.reply(s, call.id, r[0], (int) r[1]);
+            record(call, resolved, decision, r[0], (int) r[1]);
+        } else if (r == null) {
+            call.markAnswered();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object[]> batch(Call call) {
+        return (List<Object[]>) ((Object[]) call.payload)[1];
+    }
+
+    private void denyNetwork(Scratch s, Call call, List<String> resolved, int errno) {
+        NetworkCalls.closePayload(call);
+        finish(s, call, resolved, errno == EACCES ? Decision.DENY : Decision.ALLOW, -1, errno);
+    }
+
+    /// A lookup through [BrokerResolverProvider]: allowed names are resolved by the master.
+    private void getaddrinfo(Scratch s, Call call) {
+        Arguments.GetAddrInfo lookup = (Arguments.GetAddrInfo) call.arguments();
+        boolean allowed = policy.allowsResolve(lookup.node());
+        Decision decision = allowed ? Decision.ALLOW : policy.isDryRun() ? Decision.WOULD_DENY : Decision.DENY;
+        String answer;
+        long result;
+        int error;
+        if (decision == Decision.DENY) {
+            answer = AddrInfoError.EAI_NONAME.name();
+            result = -1;
+            error = AddrInfoError.EAI_NONAME.code();
+        } else {
+            int port = 0;
+            if (lookup.service() != null) {
+                try {
+                    port = Integer.parseInt(lookup.service());
+                } catch (NumberFormatException e) {
+                    port = -1;
+                }
+            }
+            if (port < 0 || port > 65535) {
+                answer = AddrInfoError.EAI_SERVICE.name();
+                result = -1;
+                error = AddrInfoError.EAI_SERVICE.code();
+            } else {
+                List<java.net.InetSocketAddress> found = new ArrayList<>();
+                try {
+                    for (java.net.InetAddress a : java.net.InetAddress.getAllByName(lookup.node())) {
+                        found.add(new java.net.InetSocketAddress(a, port));
+                    }
+                    answer = BrokerResolverProvider.encodeAnswer(found);
+                    result = found.size();
+                    error = 0;
+                } catch (java.net.UnknownHostException e) {
+                    answer = AddrInfoError.EAI_NONAME.name();
+                    result = -1;
+                    error = AddrInfoError.EAI_NONAME.code();
+                }
+            }
+        }
+        if (call.markAnswered()) {
+            master.writeLinkResult(s, call, answer);
+            record(call, List.of(), decision, result, error);
+        }
     }
 
     /// chmod through the contained O_PATH descriptor's /proc/self/fd link, which names exactly
@@ -692,8 +845,15 @@ final class Performer {
             return;
         }
         List<String> shown = resolved.stream().map(Paths::display).toList();
+        Map<String, Object> args = arguments(call.arguments());
+        if (call.netOp != null) {
+            Map<String, Object> withFd = new LinkedHashMap<>();
+            withFd.put("fd", call.socketFd);
+            withFd.putAll(args);
+            args = withFd;
+        }
         audit.record(new AuditEvent(Instant.now(), call.pid(), call.tid(), call.syscall(), call.function().seedName(),
-                arguments(call.arguments()), shown, decision, result, errno));
+                args, shown, decision, result, errno));
     }
 
     static Map<String, Object> arguments(Arguments args) {
@@ -712,6 +872,16 @@ final class Performer {
             case Arguments.Access(String path, var amode) -> {
                 m.put("path", path);
                 m.put("amode", amode.isEmpty() ? "f" : amode.stream().sorted().map(AccessMode::seedName).toList());
+            }
+            case Arguments.Unix(String path) -> m.put("path", path);
+            case Arguments.Inet(java.net.InetAddress address, int port) -> {
+                m.put(address instanceof java.net.Inet6Address ? "ipv6_addr" : "ipv4_addr", address);
+                m.put("port", port);
+            }
+            case Arguments.GetAddrInfo(String node, String service, String protocol) -> {
+                m.put("node", node);
+                m.put("service", service);
+                m.put("protocol", protocol);
             }
             case Arguments.Chmod(String path, int mode) -> {
                 m.put("path", path);

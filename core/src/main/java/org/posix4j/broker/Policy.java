@@ -1,13 +1,16 @@
 package org.posix4j.broker;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
 import org.posix4j.io.Fd;
@@ -41,6 +44,45 @@ public final class Policy implements AutoCloseable {
 
     record Rule(String path, Level level, String anchorPath, Fd anchor, String alias) {}
 
+    /// A range of IP addresses and ports a program may connect to or bind.
+    ///
+    /// @param network the network's address
+    /// @param prefixLength how many leading bits of `network` an address must share (32 or 128
+    ///     for one address)
+    /// @param firstPort the lowest port
+    /// @param lastPort the highest port
+    public record NetworkRule(InetAddress network, int prefixLength, int firstPort, int lastPort) {
+        /// Checks the ranges.
+        public NetworkRule {
+            Objects.requireNonNull(network, "network");
+            int bits = network.getAddress().length * 8;
+            if (prefixLength < 0 || prefixLength > bits) {
+                throw new IllegalArgumentException("prefixLength must be 0.." + bits + ": " + prefixLength);
+            }
+            if (firstPort < 0 || lastPort > 65535 || firstPort > lastPort) {
+                throw new IllegalArgumentException("ports must be 0 <= firstPort <= lastPort <= 65535: "
+                        + firstPort + "-" + lastPort);
+            }
+        }
+
+        /// Whether `address` and `port` fall in this rule.
+        public boolean matches(InetAddress address, int port) {
+            byte[] a = address.getAddress();
+            byte[] n = network.getAddress();
+            if (a.length != n.length || port < firstPort || port > lastPort) {
+                return false;
+            }
+            int full = prefixLength / 8;
+            for (int i = 0; i < full; i++) {
+                if (a[i] != n[i]) {
+                    return false;
+                }
+            }
+            int rest = prefixLength % 8;
+            return rest == 0 || ((a[full] ^ n[full]) & (0xff << (8 - rest)) & 0xff) == 0;
+        }
+    }
+
     private final Fd root;
     private final List<Rule> allows;
     private final List<String> denies;
@@ -49,8 +91,17 @@ public final class Policy implements AutoCloseable {
     private final boolean dryRun;
     private final boolean hideMissing;
     private final boolean ownProc;
+    private final List<NetworkRule> connects;
+    private final List<NetworkRule> binds;
+    private final List<Rule> unixConnects;
+    private final List<Rule> unixBinds;
+    private final Set<String> abstractConnects;
+    private final Set<String> abstractBinds;
+    private final Set<String> resolvable;
+    private final boolean noNetwork;
 
-    private Policy(Builder b, Fd root, List<Rule> allows, List<String> denies) {
+    private Policy(Builder b, Fd root, List<Rule> allows, List<String> denies, List<Rule> unixConnects,
+            List<Rule> unixBinds) {
         this.root = root;
         this.allows = List.copyOf(allows);
         this.denies = List.copyOf(denies);
@@ -59,6 +110,52 @@ public final class Policy implements AutoCloseable {
         this.dryRun = b.dryRun;
         this.hideMissing = b.hideMissing;
         this.ownProc = b.ownProc;
+        this.connects = List.copyOf(b.connects);
+        this.binds = List.copyOf(b.binds);
+        this.unixConnects = List.copyOf(unixConnects);
+        this.unixBinds = List.copyOf(unixBinds);
+        this.abstractConnects = Set.copyOf(b.abstractConnects);
+        this.abstractBinds = Set.copyOf(b.abstractBinds);
+        this.resolvable = Set.copyOf(b.resolvable);
+        this.noNetwork = b.noNetwork;
+    }
+
+    /// Whether connecting to (`bind` false) or binding (`bind` true) `address`:`port` is allowed.
+    boolean allowsInet(InetAddress address, int port, boolean bind) {
+        return !noNetwork && (bind ? binds : connects).stream().anyMatch(r -> r.matches(address, port));
+    }
+
+    /// Whether the abstract unix name `name` (without its leading NUL) may be used.
+    boolean allowsAbstract(String name, boolean bind) {
+        return !noNetwork && (bind ? abstractBinds : abstractConnects).contains(name);
+    }
+
+    /// Whether binding an unnamed unix socket (autobind) is allowed.
+    boolean allowsUnnamed() {
+        return !noNetwork;
+    }
+
+    /// The unix socket rule covering the canonical `path`, or `null`.
+    Rule unixRule(String path, boolean bind) {
+        if (noNetwork) {
+            return null;
+        }
+        for (String d : denies) {
+            if (Paths.isUnder(path, d)) {
+                return null;
+            }
+        }
+        for (Rule r : bind ? unixBinds : unixConnects) {
+            if (Paths.isUnder(path, r.path())) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /// Whether a program may look up `host` (through the resolver SPI).
+    boolean allowsResolve(String host) {
+        return !noNetwork && (resolvable.contains("*") || resolvable.contains(host.toLowerCase(java.util.Locale.ROOT)));
     }
 
     /// A builder with no rules: everything denied, parents of allowed paths stat-able, EACCES.
@@ -112,7 +209,7 @@ public final class Policy implements AutoCloseable {
         } catch (PosixException e) {
             first = e;
         }
-        for (Rule r : allows) {
+        for (Rule r : concat(allows, unixConnects, unixBinds)) {
             try {
                 r.anchor().close();
             } catch (PosixException e) {
@@ -122,6 +219,13 @@ public final class Policy implements AutoCloseable {
         if (first != null) {
             throw first;
         }
+    }
+
+    private static List<Rule> concat(List<Rule> a, List<Rule> b, List<Rule> c) {
+        List<Rule> all = new ArrayList<>(a);
+        all.addAll(b);
+        all.addAll(c);
+        return all;
     }
 
     /// Builds a [Policy]. Not thread-safe.
@@ -135,8 +239,67 @@ public final class Policy implements AutoCloseable {
         private boolean dryRun;
         private boolean hideMissing;
         private boolean ownProc = true;
+        private final List<NetworkRule> connects = new ArrayList<>();
+        private final List<NetworkRule> binds = new ArrayList<>();
+        private final List<Path> unixConnectPaths = new ArrayList<>();
+        private final List<Path> unixBindPaths = new ArrayList<>();
+        private final Set<String> abstractConnects = new HashSet<>();
+        private final Set<String> abstractBinds = new HashSet<>();
+        private final Set<String> resolvable = new HashSet<>();
+        private boolean noNetwork;
 
         private Builder() {}
+
+        /// Allows connect(2), and sendto(2)/sendmsg(2) with a destination, to `rule`.
+        public Builder allowConnect(NetworkRule rule) {
+            connects.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
+        /// Allows bind(2) to `rule` (a port range with 0 in it allows an ephemeral port).
+        public Builder allowBind(NetworkRule rule) {
+            binds.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
+        /// Allows connecting to unix sockets at or below `path`, decided on the path the kernel
+        /// resolves, as files are.
+        public Builder allowConnectUnix(Path path) {
+            unixConnectPaths.add(Objects.requireNonNull(path, "path"));
+            return this;
+        }
+
+        /// Allows binding unix sockets at or below `path` (creating the socket file); `path` or
+        /// its parent directory must exist.
+        public Builder allowBindUnix(Path path) {
+            unixBindPaths.add(Objects.requireNonNull(path, "path"));
+            return this;
+        }
+
+        /// Allows connecting to the abstract unix socket `name` (without the leading NUL).
+        public Builder allowConnectAbstract(String name) {
+            abstractConnects.add(Objects.requireNonNull(name, "name"));
+            return this;
+        }
+
+        /// Allows binding the abstract unix socket `name`.
+        public Builder allowBindAbstract(String name) {
+            abstractBinds.add(Objects.requireNonNull(name, "name"));
+            return this;
+        }
+
+        /// Allows looking up `host` through [BrokerResolverProvider] (`*`: any name); the master
+        /// resolves it.
+        public Builder allowResolve(String host) {
+            resolvable.add(Objects.requireNonNull(host, "host").toLowerCase(java.util.Locale.ROOT));
+            return this;
+        }
+
+        /// Denies every network call and lookup, whatever else allows them.
+        public Builder noNetwork() {
+            this.noNetwork = true;
+            return this;
+        }
 
         /// Allows reading below `path` (a directory, or one file).
         public Builder allowRead(Path path) {
@@ -257,7 +420,60 @@ public final class Policy implements AutoCloseable {
                 }
                 denies.add(Paths.raw(abs.toString()));
             }
-            return new Policy(this, Fd.open("/", OpenFlags.PATH | OpenFlags.DIRECTORY, 0), rules, denies);
+            List<Rule> unixConnects = socketRules(unixConnectPaths, Level.READ);
+            List<Rule> unixBinds;
+            try {
+                unixBinds = socketRules(unixBindPaths, Level.CREATE);
+            } catch (RuntimeException | PosixException e) {
+                closeAll(unixConnects, e);
+                closeAll(rules, e);
+                throw e;
+            }
+            return new Policy(this, Fd.open("/", OpenFlags.PATH | OpenFlags.DIRECTORY, 0), rules, denies, unixConnects,
+                    unixBinds);
+        }
+
+        private static void closeAll(List<Rule> rules, Exception e) {
+            for (Rule r : rules) {
+                try {
+                    r.anchor().close();
+                } catch (PosixException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+        }
+
+        /// Rules on socket paths: the path itself when it exists (a directory, or a socket file),
+        /// else its name in its real parent directory, which must exist.
+        private static List<Rule> socketRules(List<Path> paths, Level level) throws PosixException {
+            List<Rule> rules = new ArrayList<>();
+            try {
+                for (Path p : paths) {
+                    Path given = p.toAbsolutePath().normalize();
+                    String real;
+                    boolean directory;
+                    try {
+                        Path r = given.toRealPath();
+                        real = Paths.raw(r.toString());
+                        directory = Files.isDirectory(r);
+                    } catch (IOException e) {
+                        Path parent = given.getParent();
+                        try {
+                            real = Paths.raw(parent.toRealPath().resolve(given.getFileName()).toString());
+                        } catch (IOException | NullPointerException missing) {
+                            throw new IllegalArgumentException("neither " + p + " nor its directory exists");
+                        }
+                        directory = false;
+                    }
+                    String anchorPath = directory ? real : Paths.parent(real);
+                    rules.add(new Rule(real, level, anchorPath,
+                            Fd.open(Paths.display(anchorPath), OpenFlags.PATH | OpenFlags.DIRECTORY, 0), null));
+                }
+            } catch (RuntimeException | PosixException e) {
+                closeAll(rules, e);
+                throw e;
+            }
+            return rules;
         }
     }
 }

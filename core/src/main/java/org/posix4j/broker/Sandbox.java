@@ -30,7 +30,9 @@ import org.posix4j.spawn.Spawn;
 /// its threads, children and whatever they exec, and no other thread of the JVM is ever filtered.
 /// The listener gets `SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP` where the kernel has it. The program
 /// runs in a process group of its own (a [Spawn] that keeps the JVM's group gets a new one), and
-/// the files its [Spawn] redirects to are opened by this JVM before the spawn.
+/// the files its [Spawn] redirects to are opened by this JVM before the spawn. Its environment
+/// gets `POSIX4J_BROKER=1`, which makes [BrokerResolverProvider] send a Java program's name
+/// lookups to the master.
 ///
 /// [docs/broker-syscalls.md] lists every syscall and what the filter does with it.
 ///
@@ -58,6 +60,7 @@ public final class Sandbox implements AutoCloseable {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment program = BrokerFilter.program(arena, Syscalls.CURRENT.arch(), CurrentProcess.pid(),
                     Sessions.processGroup());
+            spawn.setEnv("POSIX4J_BROKER", "1");
             Child child = SpawnAccess.start(spawn, call -> spawnFiltered(program, call, listener));
             Fd fd = listener.get();
             if (Features.seccompSyncWakeUp().available()) {

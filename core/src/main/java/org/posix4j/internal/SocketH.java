@@ -37,6 +37,19 @@ public final class SocketH {
     public static final MethodHandle GETSOCKNAME = Libc.errnoSetting("getsockname",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
 
+    /// int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen);   connect(2)
+    public static final MethodHandle CONNECT = Libc.errnoSetting("connect",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    /// ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags);   sendmsg(2)
+    public static final MethodHandle SENDMSG = Libc.errnoSetting("sendmsg",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    /// MSG_DONTWAIT
+    public static final int MSG_DONTWAIT = 0x40;
+    /// SCM_RIGHTS
+    public static final int SCM_RIGHTS = 1;
+    /// SCM_CREDENTIALS
+    public static final int SCM_CREDENTIALS = 2;
+
     /// AF_UNIX
     public static final int AF_UNIX = 1;
     /// AF_INET

@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
                     + " and the programs they run) that opens, stats, creates, removes or renames a file, reads a"
                     + " link, or connects or binds a socket stops in the kernel and is performed by posix4j itself,"
                     + " if the allowances below permit it. Denied calls fail in the program with EACCES. Network"
-                    + " calls are refused.",
+                    + " calls are refused unless --allow-connect or --allow-bind allows them.",
             "Paths are decided after the kernel resolved them (symbolic links, '..', the program's working"
                     + " directory), never by their spelling. The program runs in a process group of its own and"
                     + " inherits standard input, output and error and the environment.",
@@ -83,6 +83,23 @@ final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--deny", paramLabel = "PATH",
             description = "Deny everything at and below PATH, whatever an allowance says (repeatable).")
     private List<Path> deny = new ArrayList<>();
+
+    @Option(names = "--allow-connect", paramLabel = "ADDR",
+            description = "Let the program connect (and send datagrams) to ADDR: HOST:PORT, CIDR:PORT[-PORT]"
+                    + " (IPv6 in brackets: [::1]:80, [fd00::/8]:1-65535), unix:PATH or unix:@NAME (repeatable).")
+    private List<String> allowConnect = new ArrayList<>();
+
+    @Option(names = "--allow-bind", paramLabel = "ADDR",
+            description = "Let the program bind ADDR, in the forms of --allow-connect; port 0 allows ephemeral"
+                    + " ports (repeatable).")
+    private List<String> allowBind = new ArrayList<>();
+
+    @Option(names = "--allow-resolve", paramLabel = "HOST",
+            description = "Let a Java program look HOST up through posix4j's resolver ('*': any name) (repeatable).")
+    private List<String> allowResolve = new ArrayList<>();
+
+    @Option(names = "--no-network", description = "Deny every network call and lookup.")
+    private boolean noNetwork;
 
     @Option(names = "--no-defaults", description = "Do not allow the defaults listed below.")
     private boolean noDefaults;
@@ -184,6 +201,16 @@ final class SandboxCommand implements Callable<Integer> {
         allowRead.forEach(b::allowRead);
         allowWrite.forEach(b::allowCreate);
         deny.forEach(b::deny);
+        for (String a : allowConnect) {
+            NetworkAddress.parse("--allow-connect", a).addTo(b, false);
+        }
+        for (String a : allowBind) {
+            NetworkAddress.parse("--allow-bind", a).addTo(b, true);
+        }
+        allowResolve.forEach(b::allowResolve);
+        if (noNetwork) {
+            b.noNetwork();
+        }
         return b.build();
     }
 

@@ -1,0 +1,138 @@
+package org.posix4j.broker;
+
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+import org.posix4j.internal.SocketH;
+
+/// Performs a decided socket call on the master's copy of the program's socket.
+final class NetworkCalls {
+    private static final int EAGAIN = 11;
+    private static final Semaphore BLOCKING = new Semaphore(64);
+
+    private NetworkCalls() {}
+
+    /// Performs `call` with `address` as the sockaddr (for a sendmmsg, `destinations` per
+    /// message). Answers {result, errno} when done here; `null` when a blocking connect or send
+    /// went to a thread of its own (so a slow peer stalls no serving thread), which then answers
+    /// the call itself and hands {result, errno} to `done` (may be `null`).
+    @SuppressWarnings("unchecked")
+    static long[] perform(Master master, Scratch s, Call call, byte[] address, List<byte[]> destinations,
+            Consumer<long[]> done) {
+        return perform(master, s, call, address, destinations, done, () -> { });
+    }
+
+    /// [#perform(Master, Scratch, Call, byte[], List, Consumer)], running `after` once the call
+    /// is done (here or on its own thread): it releases what `address` refers to.
+    @SuppressWarnings("unchecked")
+    static long[] perform(Master master, Scratch s, Call call, byte[] address, List<byte[]> destinations,
+            Consumer<long[]> done, Runnable after) {
+        try {
+            return performThen(master, s, call, address, destinations, done, after);
+        } catch (RuntimeException | Error e) {
+            after.run();
+            throw e;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long[] performThen(Master master, Scratch s, Call call, byte[] address, List<byte[]> destinations,
+            Consumer<long[]> done, Runnable after) {
+        int copy = Sockets.copy(call.pid(), call.socketFd);
+        if (copy < 0) {
+            closePayload(call);
+            after.run();
+            return new long[] {-1, -copy};
+        }
+        int socket = Sockets.checkSocket(s, copy);
+        if (socket < 0) {
+            Kernel.close(copy);
+            closePayload(call);
+            after.run();
+            return new long[] {-1, -socket};
+        }
+        switch (call.netOp) {
+            case CONNECT -> {
+                if (Sockets.isBlocking(copy)) {
+                    return offload(master, call, done, () -> {
+                        int r = Sockets.connect(copy, address);
+                        Kernel.close(copy);
+                        after.run();
+                        return result(r);
+                    });
+                }
+                int r = Sockets.connect(copy, address);
+                Kernel.close(copy);
+                after.run();
+                return result(r);
+            }
+            case BIND -> {
+                int r = Sockets.bind(copy, address);
+                Kernel.close(copy);
+                after.run();
+                return result(r);
+            }
+            case SENDMMSG -> {
+                Kernel.close(copy);
+                Object[] batch = (Object[]) call.payload;
+                long[] r = Master.sendBatch(s, call.pid(), call.tid(), call.socketFd, (long) batch[0],
+                        (List<Object[]>) batch[1], (int) batch[2], destinations);
+                after.run();
+                return r;
+            }
+            default -> {
+                Sockets.Message m = (Sockets.Message) call.payload;
+                boolean blocking = Sockets.isBlocking(copy) && (m.flags() & SocketH.MSG_DONTWAIT) == 0;
+                long r = Sockets.send(copy, m, address, m.flags() | (blocking ? SocketH.MSG_DONTWAIT : 0));
+                if (r == -EAGAIN && blocking) {
+                    return offload(master, call, done, () -> {
+                        long w = Sockets.send(copy, m, address, m.flags());
+                        Kernel.close(copy);
+                        m.fds().forEach(Kernel::close);
+                        after.run();
+                        return result(w);
+                    });
+                }
+                Kernel.close(copy);
+                m.fds().forEach(Kernel::close);
+                after.run();
+                return result(r);
+            }
+        }
+    }
+
+    private static long[] result(long r) {
+        return r < 0 ? new long[] {-1, -r} : new long[] {r, 0};
+    }
+
+    @SuppressWarnings("unchecked")
+    static void closePayload(Call call) {
+        if (call.payload instanceof Sockets.Message m) {
+            m.fds().forEach(Kernel::close);
+        } else if (call.payload instanceof Object[] batch) {
+            ((List<Object[]>) batch[1]).forEach(x -> ((Sockets.Message) x[2]).fds().forEach(Kernel::close));
+        }
+    }
+
+    private interface Blocking {
+        long[] run();
+    }
+
+    private static long[] offload(Master master, Call call, Consumer<long[]> done, Blocking op) {
+        if (!BLOCKING.tryAcquire()) {
+            return op.run();
+        }
+        Thread.ofPlatform().daemon().name("posix4j-broker-blocking-socket").start(() -> {
+            try {
+                long[] r = op.run();
+                master.reply(Scratch.get(), call.id, r[0], (int) r[1]);
+                if (done != null) {
+                    done.accept(r);
+                }
+            } finally {
+                BLOCKING.release();
+            }
+        });
+        return null;
+    }
+}
