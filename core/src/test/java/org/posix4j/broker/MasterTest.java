@@ -36,19 +36,26 @@ class MasterTest {
     @TempDir
     static Path dir;
     private static Path calls;
+    private static Path net;
 
     @BeforeAll
     static void compile() throws Exception {
         Requires.that(Features.seccompUserNotification().available(), Features.seccompUserNotification().reason());
-        Path source = dir.resolve("calls.c");
-        try (InputStream in = MasterTest.class.getResourceAsStream("/broker/calls.c")) {
+        calls = compile("calls");
+        net = compile("net");
+    }
+
+    private static Path compile(String name) throws Exception {
+        Path source = dir.resolve(name + ".c");
+        try (InputStream in = MasterTest.class.getResourceAsStream("/broker/" + name + ".c")) {
             Files.write(source, in.readAllBytes());
         }
-        calls = dir.resolve("calls");
-        Process gcc = new ProcessBuilder("gcc", "-static", "-O2", "-Wall", "-Werror", "-o", calls.toString(),
+        Path binary = dir.resolve(name);
+        Process gcc = new ProcessBuilder("gcc", "-static", "-O2", "-Wall", "-Werror", "-o", binary.toString(),
                 source.toString()).redirectErrorStream(true).start();
         String out = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, gcc.waitFor(), out);
+        return binary;
     }
 
     private static final Instant MTIME = Instant.ofEpochSecond(1_000_000, 123_456_789);
@@ -178,6 +185,43 @@ class MasterTest {
             }
             assertEquals(0, sandbox.child().waitFor().shellCode());
             assertNull(master.receive(), "nothing left to receive");
+        }
+    }
+
+    @Test
+    void aSocketCallIsPerformedOnTheProgramsOwnSocketOrRefused() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
+                java.net.DatagramSocket udp = new java.net.DatagramSocket(server.getLocalPort(),
+                        java.net.InetAddress.getLoopbackAddress());
+                Sandbox sandbox = Sandbox.start(Spawn.program(net.toString())
+                        .args(Integer.toString(server.getLocalPort())).stdout(Redirect.PIPE))) {
+            Master master = sandbox.master();
+            List<Call> connects = new ArrayList<>();
+            for (Call call; (call = master.receive()) != null; ) {
+                if (call.function() == Function.CONNECT_INET) {
+                    connects.add(call);
+                    if (connects.size() == 1 || call.syscall().equals("sendto")) {
+                        master.performAsAsked();
+                    } else {
+                        master.send(-1, Errno.EACCES);
+                    }
+                } else {
+                    master.send(-1, Errno.ENOENT);
+                }
+            }
+            String output = read(sandbox.child().stdoutPipe().orElseThrow());
+            assertEquals(0, sandbox.child().waitFor().shellCode(), output);
+            assertEquals("connect 0 0\nconnect -1 13\nsendto 5 0\n", output);
+            try (java.net.Socket accepted = server.accept()) {
+                assertEquals("hello", new String(accepted.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                        "the program's own socket was connected: its write arrived");
+            }
+            java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[16], 16);
+            udp.receive(p);
+            assertEquals("dgram", new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8));
+            assertEquals(new Arguments.Inet(java.net.InetAddress.getLoopbackAddress(), server.getLocalPort()),
+                    connects.getFirst().arguments());
+            assertEquals(3, connects.size(), "two connects and a sendto with a destination: " + connects);
         }
     }
 
