@@ -36,6 +36,7 @@ public final class Call {
     private final AtomicBoolean answered = new AtomicBoolean();
     /// For socket calls: the program's descriptor, what it named, and which call it was.
     int socketFd = -1;
+    private volatile boolean handedOff;
     Endpoint endpoint;
     NetOp netOp;
     /// For sends: what to send (a Sockets.Message, or a sendmmsg batch).
@@ -123,6 +124,16 @@ public final class Call {
     /// The path exactly as the program passed it (raw).
     String rawPath() {
         return rawGiven;
+    }
+
+    /// Marks the call as being answered by another thread (a blocking open or connect), so the
+    /// thread that received it may receive again.
+    void handOff() {
+        handedOff = true;
+    }
+
+    boolean isHandedOff() {
+        return handedOff;
     }
 
     boolean markAnswered() {

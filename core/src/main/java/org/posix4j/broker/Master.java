@@ -102,7 +102,7 @@ public final class Master implements AutoCloseable {
     /// @throws PosixException if the kernel refuses to deliver notifications
     public Call receive() throws PosixException {
         Call pending = current.get();
-        if (pending != null && !pending.isAnswered()) {
+        if (pending != null && !pending.isAnswered() && !pending.isHandedOff()) {
             throw new IllegalStateException("the call this thread received before is not answered yet: " + pending);
         }
         current.remove();
@@ -326,7 +326,7 @@ public final class Master implements AutoCloseable {
     /// The call this thread received and has not answered.
     Call current() {
         Call call = current.get();
-        if (call == null || call.isAnswered()) {
+        if (call == null || call.isAnswered() || call.isHandedOff()) {
             throw new IllegalStateException("this thread has no call to answer: receive() first");
         }
         return call;

@@ -24,6 +24,7 @@ final class Performer {
     private static final int EACCES = 13;
     private static final int EBUSY = 16;
     private static final int ENXIO = 6;
+    private static final int O_NOCTTY = 0400;
     private static final int ENAMETOOLONG = 36;
     private static final int EINVAL = 22;
     private static final int ENOTDIR = 20;
@@ -89,12 +90,19 @@ final class Performer {
         boolean create = (flags & OpenFlag.O_CREAT) != 0;
         boolean pathOnly = (flags & OpenFlag.O_PATH) != 0;
         boolean writes = (flags & OpenFlag.O_ACCMODE) != 0 || (flags & OpenFlag.O_TRUNC) != 0;
-        Need need = temporary ? Need.TEMPORARY : create ? Need.CREATE : writes ? Need.WRITE
-                : pathOnly ? Need.STAT : Need.READ;
+        Need need = temporary ? Need.TEMPORARY : create ? Need.CREATE : writes ? Need.WRITE : Need.READ;
+        if (pathOnly) {
+            // ADDFD cannot install an O_PATH file, so the program gets the file opened for
+            // reading instead (never blocking, never its controlling terminal): the same file, a
+            // descriptor that can do more, hence the READ allowance it needs.
+            flags = (flags & (OpenFlag.O_DIRECTORY | OpenFlag.O_NOFOLLOW | OpenFlag.O_CLOEXEC)) | OpenFlag.O_NONBLOCK
+                    | O_NOCTTY;
+            pathOnly = false;
+        }
         boolean follow = (flags & OpenFlag.O_NOFOLLOW) == 0 && !(create && (flags & OpenFlag.O_EXCL) != 0);
         String path = call.absolutePathRaw();
         if (call.resolve != 0) {
-            openResolving(s, call, need);
+            openResolving(s, call, need, flags);
             return;
         }
         boolean trailingSlash = path.endsWith("/");
@@ -113,6 +121,11 @@ final class Performer {
             }
             place = slow;
             fd = openAt(s, call, place, flags | extra);
+            if (fd == -ELOOP && follow && (create || temporary)) {
+                // A dangling symbolic link: creating through it would make its target, which
+                // was not decided on; refused rather than followed.
+                fd = -policy.denial().number();
+            }
         }
         if (fd == -ENXIO && (flags & OpenFlag.O_NONBLOCK) == 0 && !pathOnly) {
             openBlocking(call, place, flags | extra);
@@ -137,6 +150,9 @@ final class Performer {
                 return;
             }
             int r = master.injectFdResult(s, call.id, fd, call.rawFlags);
+            if (r < 0 && r != -ENOENT) {
+                master.reply(s, call.id, -1, -r);
+            }
             record(call, place, r < 0 ? -1 : r, r < 0 ? -r : 0);
         } finally {
             Kernel.close(fd);
@@ -162,6 +178,7 @@ final class Performer {
             finish(Scratch.get(), call, place, -1, ENXIO);
             return;
         }
+        call.handOff();
         Thread.ofPlatform().daemon().name("posix4j-broker-blocking-open").start(() -> {
             try {
                 Scratch s = Scratch.get();
@@ -197,7 +214,7 @@ final class Performer {
 
     /// openat with the seed's `resolve_*` flags: resolved by the kernel below the program's
     /// directory exactly as it asked, then decided and opened as any other open.
-    private void openResolving(Scratch s, Call call, Need need) {
+    private void openResolving(Scratch s, Call call, Need need, int flags) {
         int dir = resolveToFd(s, call.rawBase, OpenFlag.O_DIRECTORY, 0, AT_FDCWD);
         if (dir < 0) {
             finish(s, call, List.of(), Decision.DENY, -1, denialOr(call, -dir, call.absolutePathRaw(), need));
@@ -221,7 +238,7 @@ final class Performer {
             finish(s, call, place, -1, -place.anchor);
             return;
         }
-        int fd = openAt(s, call, place, call.rawFlags);
+        int fd = openAt(s, call, place, flags);
         if (fd < 0) {
             finish(s, call, place, -1, -fd);
         } else {
@@ -286,7 +303,7 @@ final class Performer {
                 int errno = Integer.parseInt(canonical.substring(1));
                 boolean allowed = policy.unixRule(lexicallyNormal(call.absolutePathRaw()), bind) != null;
                 denyNetwork(s, call, List.of(call.absolutePathRaw()),
-                        allowed || policy.isDryRun() || (errno == ENOENT && !policy.hidesMissing()) ? errno
+                        allowed || policy.isDryRun() || (errno == ENOENT && !!policy.revealsMissing()) ? errno
                                 : EACCES);
                 return;
             }
@@ -603,7 +620,7 @@ final class Performer {
 
     /// A denial of a path that does not exist becomes ENOENT unless the policy hides that.
     private Place revealMissing(Scratch s, Place p, Need need, boolean creating) {
-        if (p.anchor != -policy.denial().number() || policy.hidesMissing() || creating || need == Need.CREATE
+        if (p.anchor != -policy.denial().number() || !policy.revealsMissing() || creating || need == Need.CREATE
                 || p.canonical == null) {
             return p;
         }
@@ -631,6 +648,9 @@ final class Performer {
     /// denial, or ENOENT/ENOTDIR unless the policy hides missing paths.
     private Place unresolvable(Call call, int errno, String path, Need need) {
         String lexical = lexicallyNormal(path);
+        if (errno == ELOOP && Paths.isUnder(lexical, "/proc")) {
+            return new Place(lexical, -policy.denial().number(), "", Decision.DENY, true);
+        }
         boolean allowed = allowFor(call, lexical, need, false) != null;
         Decision decision = allowed ? Decision.ALLOW : policy.isDryRun() ? Decision.WOULD_DENY : Decision.DENY;
         int answer = allowed || policy.isDryRun() ? errno : denialOr(call, errno, path, need);
@@ -638,7 +658,7 @@ final class Performer {
     }
 
     private int denialOr(Call call, int errno, String path, Need need) {
-        if (!policy.hidesMissing() && (errno == ENOENT || errno == ENOTDIR)) {
+        if (!!policy.revealsMissing() && (errno == ENOENT || errno == ENOTDIR)) {
             return errno;
         }
         String lexical = lexicallyNormal(path);

@@ -89,7 +89,7 @@ public final class Policy implements AutoCloseable {
     private final boolean statParents;
     private final Errno denial;
     private final boolean dryRun;
-    private final boolean hideMissing;
+    private final boolean revealMissing;
     private final boolean ownProc;
     private final List<NetworkRule> connects;
     private final List<NetworkRule> binds;
@@ -108,7 +108,7 @@ public final class Policy implements AutoCloseable {
         this.statParents = b.statParents;
         this.denial = b.denial;
         this.dryRun = b.dryRun;
-        this.hideMissing = b.hideMissing;
+        this.revealMissing = b.revealMissing;
         this.ownProc = b.ownProc;
         this.connects = List.copyOf(b.connects);
         this.binds = List.copyOf(b.binds);
@@ -185,9 +185,9 @@ public final class Policy implements AutoCloseable {
         return denial;
     }
 
-    /// Whether a denied path that does not exist gets the denial errno rather than ENOENT.
-    public boolean hidesMissing() {
-        return hideMissing;
+    /// Whether a denied path that does not exist gets ENOENT rather than the denial errno.
+    public boolean revealsMissing() {
+        return revealMissing;
     }
 
     /// Whether a program may read its own /proc/PID entries.
@@ -237,7 +237,7 @@ public final class Policy implements AutoCloseable {
         private boolean statParents = true;
         private Errno denial = Errno.EACCES;
         private boolean dryRun;
-        private boolean hideMissing;
+        private boolean revealMissing;
         private boolean ownProc = true;
         private final List<NetworkRule> connects = new ArrayList<>();
         private final List<NetworkRule> binds = new ArrayList<>();
@@ -349,12 +349,12 @@ public final class Policy implements AutoCloseable {
         }
 
         /// Whether a program looking up a path outside every allowance that does not exist gets
-        /// the denial errno (on) or ENOENT (off, the default, as with Landlock or AppArmor).
-        /// Off lets programs that probe optional files (compilers' include paths, shells' PATH)
-        /// work, at the price of telling the program which denied paths exist; on tells it
-        /// nothing, and such programs may stop at the first missing optional file.
-        public Builder hideMissing(boolean on) {
-            this.hideMissing = on;
+        /// ENOENT (on) or the denial errno (off, the default: the program learns nothing about
+        /// what exists outside its allowances). On lets programs that probe optional files
+        /// (compilers' include paths) carry on, at the price of telling them which denied paths
+        /// exist, as Landlock and AppArmor do.
+        public Builder revealMissing(boolean on) {
+            this.revealMissing = on;
             return this;
         }
 

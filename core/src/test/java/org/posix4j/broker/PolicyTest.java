@@ -131,7 +131,7 @@ class PolicyTest {
     }
 
     @Test
-    void parentsMayBeStatedNotListedAndMissingPathsSayEnoent() throws Exception {
+    void parentsMayBeStatedNotListedAndMissingPathsAreHiddenUnlessRevealed() throws Exception {
         Path deep = Files.createDirectories(dir.resolve("a/b"));
         Files.writeString(dir.resolve("a/sibling"), "x");
         String script = """
@@ -143,7 +143,7 @@ class PolicyTest {
                     except OSError as e:
                         print(e.errno)
                 """.formatted(dir.resolve("a"), dir.resolve("a"), dir.resolve("a"), ProcessHandle.current().pid());
-        assertEquals("0:True\n13\n13\n2", python(script, b -> b.allowRead(deep)));
-        assertEquals("0:True\n13\n13\n13", python(script, b -> b.allowRead(deep).hideMissing(true)));
+        assertEquals("0:True\n13\n13\n13", python(script, b -> b.allowRead(deep)));
+        assertEquals("0:True\n13\n13\n2", python(script, b -> b.allowRead(deep).revealMissing(true)));
     }
 }

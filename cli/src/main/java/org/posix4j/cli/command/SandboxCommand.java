@@ -101,6 +101,12 @@ final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--no-network", description = "Deny every network call and lookup.")
     private boolean noNetwork;
 
+    @Option(names = "--reveal-missing",
+            description = "Answer ENOENT, not EACCES, for paths outside the allowances that do not exist: for"
+                    + " programs that probe optional files (compilers' include directories), at the price of"
+                    + " telling the program which denied paths exist.")
+    private boolean revealMissing;
+
     @Option(names = "--no-defaults", description = "Do not allow the defaults listed below.")
     private boolean noDefaults;
 
@@ -185,7 +191,7 @@ final class SandboxCommand implements Callable<Integer> {
     }
 
     private Policy policy() throws PosixException {
-        Policy.Builder b = Policy.builder().dryRun(dryRun).ownProc(!noDefaults);
+        Policy.Builder b = Policy.builder().dryRun(dryRun).ownProc(!noDefaults).revealMissing(revealMissing);
         if (!noDefaults) {
             for (String p : DEFAULT_READ) {
                 if (Files.exists(Path.of(p))) {

@@ -235,7 +235,8 @@ class SandboxProgramsTest {
     /// audit. Beyond the defaults (/usr/lib holds cc1, collect2, crt*.o and libgcc; /usr/bin as
     /// and ld): /usr/include for the headers; /usr/local/include, because cc1 stats every
     /// directory of its include path and takes any error but ENOENT and EPERM as fatal (the
-    /// sandbox answers EACCES there); the source directory; the output directory writable, with
+    /// sandbox answers EACCES there), and --reveal-missing for the include directories it probes
+    /// that do not exist; the source directory; the output directory writable, with
     /// TMPDIR there for gcc's temporary files. The other would-deny lines are probes gcc does
     /// without: readlink of /usr and /tmp, libraries looked for in the current directory.
     @Test
@@ -250,8 +251,8 @@ class SandboxProgramsTest {
                 Map.of("TMPDIR", outOutside.toString()));
         assertEquals("alpha 5\nmu 2\nzeta 4\n3 words, 11 letters\n", expected.stdout(), expected::toString);
 
-        List<String> allowances = new ArrayList<>(List.of("--allow-read", "/usr/include", "--allow-read", src.toString(),
-                "--allow-write", out.toString()));
+        List<String> allowances = new ArrayList<>(List.of("--reveal-missing", "--allow-read", "/usr/include",
+                "--allow-read", src.toString(), "--allow-write", out.toString()));
         // Where it does not exist, cc1 gets ENOENT and skips it; an allowance must exist.
         if (Files.isDirectory(Path.of("/usr/local/include"))) {
             allowances.addAll(List.of("--allow-read", "/usr/local/include"));

@@ -1,0 +1,158 @@
+package org.posix4j.cli.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.posix4j.cli.command.SandboxAttackTest.fds;
+import static org.posix4j.cli.command.SandboxAttackTest.posix4j;
+import static org.posix4j.cli.command.SandboxAttackTest.sandbox;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.posix4j.cli.command.SandboxAttackTest.Live;
+import org.posix4j.cli.command.SandboxAttackTest.Tree;
+import org.posix4j.cli.testing.ChildProcess;
+import org.posix4j.cli.testing.ChildProcess.Result;
+import org.posix4j.cli.testing.Gcc;
+
+/// `posix4j sandbox` against hostile programs, part three: interrupted and killed calls, and
+/// load. The supervisor's descriptor count is read from /proc/PID/fd of posix4j's JVM (the
+/// process the test started) while the program waits on its stdin.
+@Timeout(60)
+class SandboxAttackLoadTest {
+    private static final Pattern STORM = Pattern.compile(
+            "i=(\\d+) mkdir=((?:EINTR,)*\\w+) create=((?:EINTR,)*\\w+) rename=((?:EINTR,)*\\w+) unlink=((?:EINTR,)*\\w+)");
+
+    /// mkdir, O_CREAT|O_EXCL, rename and unlink of 200 names under SIGALRM every 50 us with a
+    /// handler without SA_RESTART, each call retried on EINTR: every call ends in OK, never in
+    /// the EEXIST or ENOENT a replay of a call already performed would give, and the directory
+    /// holds exactly the 200 directories afterwards.
+    @Test
+    void aSignalStormDoesNotPerformCallsTwice(@TempDir Path tmp) throws Exception {
+        Tree t = Tree.create(tmp);
+        Path storm = Gcc.compile("sandbox/attack/storm.c", tmp);
+        Path dir = Files.createDirectory(t.rw.resolve("storm"));
+        int count = 200;
+        Result r = sandbox(t, List.of("--allow-write", t.rw.toString()), storm.toString(), dir.toString(),
+                String.valueOf(count));
+        assertEquals(0, r.exitCode(), r::toString);
+        int seen = 0;
+        int interrupted = 0;
+        for (String line : r.stdout().lines().filter(l -> l.startsWith("i=")).toList()) {
+            Matcher m = STORM.matcher(line);
+            assertTrue(m.matches(), () -> "unexpected: " + line + " in " + r);
+            for (int g = 2; g <= 5; g++) {
+                assertTrue(m.group(g).endsWith("OK"), () -> "a call was performed twice or failed: " + line);
+                interrupted += m.group(g).split("EINTR", -1).length - 1;
+            }
+            seen++;
+        }
+        assertEquals(count, seen, r::toString);
+        Matcher signals = SandboxAttackTest.match(r, "signals=(\\d+)");
+        assertTrue(Integer.parseInt(signals.group(1)) > 0, r::toString);
+        Set<String> expected = IntStream.range(0, count).mapToObj(i -> "d_" + i).collect(Collectors.toCollection(TreeSet::new));
+        try (Stream<Path> entries = Files.list(dir)) {
+            Set<String> names = entries.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+            int eintr = interrupted;
+            assertEquals(expected, names, () -> eintr + " EINTR seen; " + r);
+        }
+        t.assertUnchanged();
+    }
+
+    /// A forked child of the program, four threads looping on mkdir/rmdir/create/unlink, is
+    /// SIGKILLed in the middle of its calls: the rest of the program is still served (2000
+    /// opens) and posix4j's JVM holds as many descriptors as before the child existed.
+    @Test
+    void aChildKilledMidCallLeavesNothingBehind(@TempDir Path tmp) throws Exception {
+        Tree t = Tree.create(tmp);
+        Path churn = Gcc.compile("sandbox/attack/churn.c", tmp);
+        ProcessBuilder builder = new ProcessBuilder(posix4j(
+                List.of("--allow-read", t.ok.toString(), "--allow-write", t.rw.toString()),
+                List.of(churn.toString(), t.rw.toString(), t.okFile.toString()))).directory(t.root.toFile());
+        try (Live live = new Live(builder)) {
+            live.await("ready");
+            Map<Integer, String> before = fds(live.process.pid());
+            live.send("go");
+            long child = Long.parseLong(live.await("child ").substring(6));
+            Thread.sleep(300);
+            ChildProcess.output("kill", "-KILL", String.valueOf(child));
+            assertEquals("child ended: signal 9", live.await("child ended: "));
+            assertEquals("after: ok=2000 errors=0", live.await("after: "));
+            Map<Integer, String> after = settledFds(live.process.pid(), before.size());
+            Result r = live.finish();
+            assertEquals(0, r.exitCode(), r::toString);
+            assertTrue(after.size() <= before.size(), () -> "posix4j's descriptors: " + before + " before the child, "
+                    + after + " after its death; " + r);
+        }
+        t.assertUnchanged();
+    }
+
+    /// 16 threads and 4 forked processes open and read an allowed file 5,000 times each:
+    /// every open is served with the right content, in bounded time, and posix4j's JVM holds
+    /// no more descriptors after the flood than before it.
+    @Test
+    void aFloodIsServedWithoutLeaks(@TempDir Path tmp) throws Exception {
+        flood(tmp, false);
+    }
+
+    /// The same flood while another thread of the program is stuck opening a FIFO that has no
+    /// writer: the stuck open starves no one.
+    @Test
+    void aFloodIsServedWhileAnOpenIsStuck(@TempDir Path tmp) throws Exception {
+        flood(tmp, true);
+    }
+
+    /// The supervisor's descriptors once at most `expected` of them are open, or as they are
+    /// after 2 s: a serving thread closes its copy of a descriptor just after the program got
+    /// it, so the program may run ahead of that close.
+    private static Map<Integer, String> settledFds(long pid, int expected) throws Exception {
+        Map<Integer, String> fds = fds(pid);
+        for (int i = 0; i < 20 && fds.size() > expected; i++) {
+            Thread.sleep(100);
+            fds = fds(pid);
+        }
+        return fds;
+    }
+
+    private static void flood(Path tmp, boolean stuckThread) throws Exception {
+        Tree t = Tree.create(tmp);
+        Path flood = Gcc.compile("sandbox/attack/flood.c", tmp);
+        String fifo = stuckThread ? t.ok.resolve("fifo").toString() : "-";
+        ProcessBuilder builder = new ProcessBuilder(posix4j(List.of("--allow-read", t.ok.toString()),
+                List.of(flood.toString(), t.okFile.toString(), fifo, "16", "4", "5000")))
+                .directory(t.root.toFile());
+        try (Live live = new Live(builder)) {
+            live.await("ready");
+            Map<Integer, String> before = fds(live.process.pid());
+            long start = System.nanoTime();
+            live.send("go");
+            live.await("done");
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            Map<Integer, String> after = settledFds(live.process.pid(), before.size());
+            Result r = live.finish();
+            assertEquals(0, r.exitCode(), r::toString);
+            List<String> workers = r.stdout().lines().filter(l -> l.matches("worker \\d: .*|worker 1\\d: .*")).toList();
+            assertEquals(20, workers.size(), r::toString);
+            for (String w : workers) {
+                assertTrue(w.endsWith(": ok=5000 errors=0 wrong=0 first-error=none"), () -> w + " in " + r);
+            }
+            assertTrue(r.stdout().lines().noneMatch(l -> l.startsWith("fifo open returned")),
+                    () -> "the FIFO open returned without a writer: " + r);
+            assertTrue(after.size() <= before.size(), () -> "posix4j's descriptors: " + before + " before the flood, "
+                    + after + " after it; " + r);
+            assertTrue(seconds < 40, () -> "the flood took " + seconds + " s");
+        }
+    }
+}
