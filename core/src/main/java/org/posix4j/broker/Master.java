@@ -579,6 +579,18 @@ public final class Master implements AutoCloseable {
                 format, flags));
     }
 
+    /// [#absolute] of `raw`, or with an empty `raw` and AT_EMPTY_PATH in `flags` what `dirfd`
+    /// names; an empty path without AT_EMPTY_PATH is ENOENT.
+    private String absoluteOrEmpty(Scratch s, int tid, int dirfd, String raw, int flags) throws Refused {
+        if (!raw.isEmpty()) {
+            return absolute(s, tid, dirfd, raw);
+        }
+        if ((flags & SysStatH.AT_EMPTY_PATH) == 0) {
+            throw new Refused(ENOENT);
+        }
+        return base(s, tid, dirfd);
+    }
+
     private String absolute(Scratch s, int tid, int dirfd, String raw) throws Refused {
         return raw.startsWith("/") ? raw : Paths.join(base(s, tid, dirfd), raw);
     }
@@ -606,15 +618,7 @@ public final class Master implements AutoCloseable {
             throw new Refused(EINVAL);
         }
         String raw = readPath(s, tid, pathAddress);
-        String absolute;
-        if (raw.isEmpty()) {
-            if ((flags & SysStatH.AT_EMPTY_PATH) == 0) {
-                throw new Refused(ENOENT);
-            }
-            absolute = base(s, tid, dirfd);
-        } else {
-            absolute = absolute(s, tid, dirfd, raw);
-        }
+        String absolute = absoluteOrEmpty(s, tid, dirfd, raw, flags);
         Function function = (flags & SysStatH.AT_EACCESS) != 0 ? Function.EACCESS : Function.ACCESS;
         return stillValid(s, new Call(this, id, tid, syscall, function,
                 new Arguments.Access(Paths.display(raw), AccessMode.decode(mode)), raw, absolute, null, null, 0, 0, mode, 0,
@@ -641,15 +645,7 @@ public final class Master implements AutoCloseable {
             throw new Refused(EOPNOTSUPP);
         }
         String raw = readPath(s, tid, pathAddress);
-        String absolute;
-        if (raw.isEmpty()) {
-            if ((flags & SysStatH.AT_EMPTY_PATH) == 0) {
-                throw new Refused(ENOENT);
-            }
-            absolute = base(s, tid, dirfd);
-        } else {
-            absolute = absolute(s, tid, dirfd, raw);
-        }
+        String absolute = absoluteOrEmpty(s, tid, dirfd, raw, flags);
         return stillValid(s, new Call(this, id, tid, syscall, Function.CHMOD,
                 new Arguments.Chmod(Paths.display(raw), mode & 07777), raw, absolute, null, null, 0, 0, mode & 07777, 0,
                 0, Call.StatFormat.NONE, 0));
