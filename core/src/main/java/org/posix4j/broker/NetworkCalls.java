@@ -1,14 +1,12 @@
 package org.posix4j.broker;
 
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import org.posix4j.internal.SocketH;
 
 /// Performs a decided socket call on the master's copy of the program's socket.
 final class NetworkCalls {
     private static final int EAGAIN = 11;
-    private static final Semaphore BLOCKING = new Semaphore(64);
 
     private NetworkCalls() {}
 
@@ -119,20 +117,14 @@ final class NetworkCalls {
     }
 
     private static long[] offload(Master master, Call call, Consumer<long[]> done, Blocking op) {
-        if (!BLOCKING.tryAcquire()) {
-            return op.run();
-        }
-        Thread.ofPlatform().daemon().name("posix4j-broker-blocking-socket").start(() -> {
-            try {
-                long[] r = op.run();
-                master.reply(Scratch.get(), call.id, r[0], (int) r[1]);
-                if (done != null) {
-                    done.accept(r);
-                }
-            } finally {
-                BLOCKING.release();
+        call.handOff();
+        boolean queued = Offload.tryRun(() -> {
+            long[] r = op.run();
+            master.reply(Scratch.get(), call.id, r[0], (int) r[1]);
+            if (done != null) {
+                done.accept(r);
             }
         });
-        return null;
+        return queued ? null : op.run();
     }
 }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import org.posix4j.internal.SysStatH;
 
 /// Decides a [Call] under a [Policy] and performs it: the master's own operation, contained
@@ -56,7 +55,6 @@ final class Performer {
     private final AuditSink audit;
     private final Policy.Rule rootRule;
     private final String selfProc;
-    private final Semaphore blockingOpens = new Semaphore(64);
 
     Performer(Master master, Policy policy, AuditSink audit, int self) {
         this.master = master;
@@ -174,24 +172,19 @@ final class Performer {
     }
 
     private void openBlocking(Call call, Place place, int flags) {
-        if (!blockingOpens.tryAcquire()) {
-            finish(Scratch.get(), call, place, -1, ENXIO);
-            return;
-        }
         call.handOff();
-        Thread.ofPlatform().daemon().name("posix4j-broker-blocking-open").start(() -> {
-            try {
-                Scratch s = Scratch.get();
-                int fd = openAt(s, call, place, flags | Integer.MIN_VALUE);
-                if (fd < 0) {
-                    finish(s, call, place, -1, -fd);
-                } else {
-                    deliver(s, call, place, fd);
-                }
-            } finally {
-                blockingOpens.release();
+        boolean queued = Offload.tryRun(() -> {
+            Scratch s = Scratch.get();
+            int fd = openAt(s, call, place, flags | Integer.MIN_VALUE);
+            if (fd < 0) {
+                finish(s, call, place, -1, -fd);
+            } else {
+                deliver(s, call, place, fd);
             }
         });
+        if (!queued) {
+            finish(Scratch.get(), call, place, -1, ENXIO);
+        }
     }
 
     /// openat2 below the place's anchor. A `flags` with the sign bit set asks for a blocking open.
@@ -374,8 +367,6 @@ final class Performer {
         if (r != null && call.markAnswered()) {
             master.reply(s, call.id, r[0], (int) r[1]);
             record(call, resolved, decision, r[0], (int) r[1]);
-        } else if (r == null) {
-            call.markAnswered();
         }
     }
 
