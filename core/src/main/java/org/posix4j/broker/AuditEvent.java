@@ -86,7 +86,7 @@ public record AuditEvent(Instant time, int pid, int tid, String syscall, String 
         switch (v) {
             case null -> b.append("null");
             case Number n -> b.append(n);
-            case InetAddress a -> string(b, a.getHostAddress());
+            case InetAddress a -> string(b, Endpoint.text(a));
             case Boolean bool -> b.append(bool);
             case List<?> list -> {
                 b.append('[');

@@ -70,6 +70,45 @@ record Endpoint(int family, byte[] raw, String unixPath, InetAddress address, in
         return new String(raw, 2, end - 2, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
+    /// `address` as people write it: dotted IPv4, or IPv6 with the longest run of zero groups
+    /// compressed (RFC 5952: `::1`, not Java's `0:0:0:0:0:0:0:1`).
+    static String text(InetAddress address) {
+        byte[] b = address.getAddress();
+        if (b.length == 4) {
+            return address.getHostAddress();
+        }
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(g[i]));
+        }
+        return sb.toString();
+    }
+
     boolean isUnixPath() {
         return family == AF_UNIX && !unixPath.isEmpty() && !unixPath.startsWith("@");
     }

@@ -741,7 +741,8 @@ public final class Master implements AutoCloseable {
             return null;
         }
         try {
-            return socketCall(s, id, tid, "sendmsg", fd, name, (int) read[1], Call.NetOp.SENDMSG, message);
+            return socketCall(s, id, tid, "sendmsg", fd, name, clampedNameLength((int) read[1]), Call.NetOp.SENDMSG,
+                    message);
         } catch (Refused r) {
             message.fds().forEach(Kernel::close);
             throw r;
@@ -766,7 +767,7 @@ public final class Master implements AutoCloseable {
                 throw new Refused(errno[0]);
             }
             if ((long) read[0] != 0) {
-                int length = (int) read[1];
+                int length = clampedNameLength((int) read[1]);
                 byte[] name = length < 0 || length > Endpoint.MAX ? null : Sockets.readData(s, tid, (long) read[0], length);
                 if (name == null) {
                     ((Sockets.Message) read[2]).fds().forEach(Kernel::close);
@@ -787,11 +788,18 @@ public final class Master implements AutoCloseable {
         }
         Object[] first = messages.get(named);
         try {
-            return socketCall(s, id, tid, "sendmmsg", fd, (long) first[0], (int) first[1], Call.NetOp.SENDMMSG, batch);
+            return socketCall(s, id, tid, "sendmmsg", fd, (long) first[0], clampedNameLength((int) first[1]),
+                Call.NetOp.SENDMMSG, batch);
         } catch (Refused r) {
             messages.forEach(m -> ((Sockets.Message) m[2]).fds().forEach(Kernel::close));
             throw r;
         }
+    }
+
+    /// A msghdr's msg_namelen as the kernel takes it: longer than a sockaddr_storage is cut to
+    /// one (a negative length stays, and is EINVAL).
+    private static int clampedNameLength(int length) {
+        return Math.min(length, Endpoint.MAX);
     }
 
     /// Sends `message` (no destination: nothing to decide) on the program's socket `fd`.

@@ -12,8 +12,8 @@ final class NetworkCalls {
 
     /// Performs `call` with `address` as the sockaddr (for a sendmmsg, `destinations` per
     /// message). Answers {result, errno} when done here; `null` when a blocking connect or send
-    /// went to a thread of its own (so a slow peer stalls no serving thread), which then answers
-    /// the call itself and hands {result, errno} to `done` (may be `null`).
+    /// went to a thread of its own (so a slow peer stalls no serving thread), which then hands
+    /// {result, errno} to `done` (may be `null`) and answers the call.
     @SuppressWarnings("unchecked")
     static long[] perform(Master master, Scratch s, Call call, byte[] address, List<byte[]> destinations,
             Consumer<long[]> done) {
@@ -120,10 +120,10 @@ final class NetworkCalls {
         call.handOff();
         boolean queued = Offload.tryRun(() -> {
             long[] r = op.run();
-            master.reply(Scratch.get(), call.id, r[0], (int) r[1]);
             if (done != null) {
                 done.accept(r);
             }
+            master.reply(Scratch.get(), call.id, r[0], (int) r[1]);
         });
         return queued ? null : op.run();
     }

@@ -55,6 +55,7 @@ final class Performer {
     private final AuditSink audit;
     private final Policy.Rule rootRule;
     private final String selfProc;
+    private final java.util.concurrent.atomic.AtomicInteger offloaded = new java.util.concurrent.atomic.AtomicInteger();
 
     Performer(Master master, Policy policy, AuditSink audit, int self) {
         this.master = master;
@@ -173,17 +174,45 @@ final class Performer {
 
     private void openBlocking(Call call, Place place, int flags) {
         call.handOff();
+        offloaded.incrementAndGet();
         boolean queued = Offload.tryRun(() -> {
-            Scratch s = Scratch.get();
-            int fd = openAt(s, call, place, flags | Integer.MIN_VALUE);
-            if (fd < 0) {
-                finish(s, call, place, -1, -fd);
-            } else {
-                deliver(s, call, place, fd);
+            try {
+                Scratch s = Scratch.get();
+                int fd = openAt(s, call, place, flags | Integer.MIN_VALUE);
+                if (fd < 0) {
+                    finish(s, call, place, -1, -fd);
+                } else {
+                    deliver(s, call, place, fd);
+                }
+            } finally {
+                offloadEnded();
             }
         });
         if (!queued) {
+            offloadEnded();
             finish(Scratch.get(), call, place, -1, ENXIO);
+        }
+    }
+
+    private void offloadEnded() {
+        if (offloaded.decrementAndGet() == 0) {
+            synchronized (offloaded) {
+                offloaded.notifyAll();
+            }
+        }
+    }
+
+    /// Waits up to `millis` for the calls handed to other threads to be answered and audited.
+    void awaitOffloaded(long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        synchronized (offloaded) {
+            while (offloaded.get() > 0) {
+                long left = (end - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return;
+                }
+                offloaded.wait(left);
+            }
         }
     }
 
@@ -362,8 +391,17 @@ final class Performer {
             }
         }
         Decision decided = decision;
-        long[] r = NetworkCalls.perform(master, s, call, address, destinations,
-                done -> record(call, resolved, decided, done[0], (int) done[1]), () -> helpers.forEach(Kernel::close));
+        offloaded.incrementAndGet();
+        long[] r = NetworkCalls.perform(master, s, call, address, destinations, done -> {
+            try {
+                record(call, resolved, decided, done[0], (int) done[1]);
+            } finally {
+                offloadEnded();
+            }
+        }, () -> helpers.forEach(Kernel::close));
+        if (r != null) {
+            offloadEnded();
+        }
         if (r != null && call.markAnswered()) {
             master.reply(s, call.id, r[0], (int) r[1]);
             record(call, resolved, decision, r[0], (int) r[1]);
@@ -739,8 +777,8 @@ final class Performer {
         return candidate;
     }
 
-    /// The program's /proc/self and /proc/thread-self, which the master would otherwise read as
-    /// its own.
+    /// The program's /proc/self and /proc/thread-self (and /proc/net and /proc/mounts, links to
+    /// `self/`), which the master would otherwise read as its own.
     private String procSelf(Call call, String path) {
         if (!path.startsWith("/proc/")) {
             return path;
@@ -751,8 +789,16 @@ final class Performer {
         if (Paths.isUnder(path, "/proc/thread-self")) {
             return "/proc/" + call.pid() + "/task/" + call.tid() + path.substring("/proc/thread-self".length());
         }
+        for (String link : SELF_LINKS) {
+            if (Paths.isUnder(path, link)) {
+                return "/proc/" + call.pid() + path.substring("/proc".length());
+            }
+        }
         return path;
     }
+
+    /// The kernel's symbolic links in /proc that point into `self/`.
+    private static final List<String> SELF_LINKS = List.of("/proc/net", "/proc/mounts");
 
     /// The kernel's name for `path`: resolved with the master's view of the file system (the
     /// program's, since both share the mount namespace and root), without magic links. For a

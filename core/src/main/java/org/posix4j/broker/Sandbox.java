@@ -199,6 +199,7 @@ public final class Sandbox implements AutoCloseable {
         for (Thread w : workers) {
             w.join();
         }
+        performer.awaitOffloaded(10_000);
         Throwable t = failure.get();
         if (t instanceof PosixException p) {
             throw p;

@@ -11,8 +11,11 @@ import org.posix4j.broker.Policy;
 /// brackets), `unix:PATH` or `unix:@NAME`. Host names are resolved here, once, by posix4j.
 record NetworkAddress(List<Policy.NetworkRule> rules, Path unixPath, String abstractName) {
 
-    /// Parses `value` of `option`; throws IllegalArgumentException with a message naming both.
-    static NetworkAddress parse(String option, String value) {
+    /// Parses `value` of `option`.
+    ///
+    /// @throws IllegalArgumentException when `value` is malformed, with a message naming both
+    /// @throws UnknownHostException when its host name does not resolve
+    static NetworkAddress parse(String option, String value) throws UnknownHostException {
         if (value.startsWith("unix:")) {
             String rest = value.substring(5);
             if (rest.isEmpty()) {
@@ -55,7 +58,7 @@ record NetworkAddress(List<Policy.NetworkRule> rules, Path unixPath, String abst
                 }
             }
         } catch (UnknownHostException e) {
-            throw bad(option, value, "unknown host " + host);
+            throw new UnknownHostException(option + " " + value + ": unknown host " + host);
         } catch (IllegalArgumentException e) {
             throw bad(option, value, e.getMessage());
         }

@@ -4,6 +4,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import org.posix4j.spawn.Spawn;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -148,9 +150,24 @@ final class SandboxCommand implements Callable<Integer> {
             err.println(spec.qualifiedName() + ": : " + Errno.ENOENT.description());
             return RunCommand.EXIT_NOT_FOUND;
         }
+        List<NetworkAddress> connects = new ArrayList<>();
+        List<NetworkAddress> binds = new ArrayList<>();
+        try {
+            for (String a : allowConnect) {
+                connects.add(NetworkAddress.parse("--allow-connect", a));
+            }
+            for (String a : allowBind) {
+                binds.add(NetworkAddress.parse("--allow-bind", a));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (UnknownHostException e) {
+            err.println(spec.qualifiedName() + ": " + e.getMessage());
+            return RunCommand.EXIT_RUN_FAILED;
+        }
         Policy policy;
         try {
-            policy = policy();
+            policy = policy(connects, binds);
         } catch (IllegalArgumentException | PosixException e) {
             err.println(spec.qualifiedName() + ": " + e.getMessage());
             return RunCommand.EXIT_RUN_FAILED;
@@ -190,7 +207,7 @@ final class SandboxCommand implements Callable<Integer> {
         }
     }
 
-    private Policy policy() throws PosixException {
+    private Policy policy(List<NetworkAddress> connects, List<NetworkAddress> binds) throws PosixException {
         Policy.Builder b = Policy.builder().dryRun(dryRun).ownProc(!noDefaults).revealMissing(revealMissing);
         if (!noDefaults) {
             for (String p : DEFAULT_READ) {
@@ -207,12 +224,8 @@ final class SandboxCommand implements Callable<Integer> {
         allowRead.forEach(b::allowRead);
         allowWrite.forEach(b::allowCreate);
         deny.forEach(b::deny);
-        for (String a : allowConnect) {
-            NetworkAddress.parse("--allow-connect", a).addTo(b, false);
-        }
-        for (String a : allowBind) {
-            NetworkAddress.parse("--allow-bind", a).addTo(b, true);
-        }
+        connects.forEach(a -> a.addTo(b, false));
+        binds.forEach(a -> a.addTo(b, true));
         allowResolve.forEach(b::allowResolve);
         if (noNetwork) {
             b.noNetwork();
