@@ -35,6 +35,7 @@ final class Performer {
     private static final int STATUS_FLAGS = OpenFlag.O_APPEND | OpenFlag.O_NONBLOCK | 040000 | 01000000 | 020000;
     private static final int S_IFMT = 0170000;
     private static final int S_IFIFO = 0010000;
+    private static final int S_IFREG = 0100000;
 
     /// What the program needs the path for.
     private enum Need { STAT, READ, WRITE, CREATE, TEMPORARY }
@@ -159,16 +160,21 @@ final class Performer {
     }
 
     /// The descriptor is opened with O_NONBLOCK, so that a FIFO without a peer cannot hold a
-    /// serving thread; unless the program asked for O_NONBLOCK it is cleared again, and a FIFO
-    /// opened for reading, which the program expects to wait for a writer, is opened again,
+    /// serving thread; unless the program asked for O_NONBLOCK it is cleared again (not on a
+    /// regular file, where it changes nothing but what F_GETFL shows: one syscall less per
+    /// open), and a FIFO opened for reading, which the program expects to wait for a writer, is
+    /// opened again,
     /// blocking, off the serving threads.
     private static boolean needsBlockingReopen(Scratch s, int fd, int flags) {
         s.path2.set(JAVA_BYTE, 0, (byte) 0);
         int r = Kernel.statx(fd, s.path2, SysStatH.AT_EMPTY_PATH, s.statx);
-        if (r == 0 && (Short.toUnsignedInt(s.statx.get(JAVA_SHORT, 28)) & S_IFMT) == S_IFIFO) {
+        int type = r == 0 ? Short.toUnsignedInt(s.statx.get(JAVA_SHORT, 28)) & S_IFMT : -1;
+        if (type == S_IFIFO) {
             return true;
         }
-        Kernel.fcntl(fd, F_SETFL, flags & STATUS_FLAGS & ~OpenFlag.O_NONBLOCK);
+        if (type != S_IFREG) {
+            Kernel.fcntl(fd, F_SETFL, flags & STATUS_FLAGS & ~OpenFlag.O_NONBLOCK);
+        }
         return false;
     }
 

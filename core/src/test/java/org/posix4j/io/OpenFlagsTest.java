@@ -26,7 +26,7 @@ class OpenFlagsTest {
             Map.entry("EXCLUSIVE", "O_EXCL"), Map.entry("NO_CONTROLLING_TTY", "O_NOCTTY"),
             Map.entry("TRUNCATE", "O_TRUNC"), Map.entry("APPEND", "O_APPEND"),
             Map.entry("NON_BLOCKING", "O_NONBLOCK"), Map.entry("SYNC", "O_SYNC"),
-            Map.entry("DIRECTORY", "O_DIRECTORY"), Map.entry("NO_FOLLOW", "O_NOFOLLOW"));
+            Map.entry("DIRECTORY", "O_DIRECTORY"), Map.entry("NO_FOLLOW", "O_NOFOLLOW"), Map.entry("PATH", "O_PATH"));
 
     @TempDir
     Path dir;

@@ -123,8 +123,10 @@ final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--chdir", paramLabel = "DIR", description = "Run the program in DIR.")
     private Path chdir;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "4",
-            description = "Serve the program's calls with N threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "Serve the program's calls with N threads (default: ${DEFAULT-VALUE}: calls that may"
+                    + " block for long, such as opening a FIFO or connecting, run on threads of their own anyway,"
+                    + " and one serving thread avoids handing the listener from thread to thread).")
     private int threads;
 
     @Parameters(index = "0", paramLabel = "PROGRAM", description = "The program: a path, or a name looked up in PATH.")
