@@ -18,6 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.posix4j.Errno;
 import org.posix4j.Features;
 import org.posix4j.PosixException;
+import org.posix4j.event.EventFd;
 import org.posix4j.internal.EpollH;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.PollH;
@@ -41,6 +42,11 @@ final class Watcher {
     /// How often, in milliseconds, the thread looks for unreachable [Child] objects while some
     /// exist that were not closed.
     private static final int SWEEP_MILLIS = 1000;
+    /// How long, in milliseconds, the thread waits with nothing to watch before it ends. A
+    /// thread blocked in epoll_wait at exit makes HotSpot wait up to 300 ms for it (threads in
+    /// native code); one that ends when idle lets a command that spawned and reaped its children
+    /// exit at once, and one that lingers a little is not restarted for every spawn of a loop.
+    private static final int IDLE_MILLIS = 50;
     private static volatile Watcher instance;
 
     /// Guards every pidfd's use and closing, reaping, and the watch list; see [Tracked].
@@ -54,8 +60,37 @@ final class Watcher {
     private final ReferenceQueue<Child> unreachable = new ReferenceQueue<>();
     private final Set<ChildReference> references = ConcurrentHashMap.newKeySet();
 
-    private Watcher(int epfd) {
+    /// Whether the thread runs; guarded by itself.
+    private final boolean[] running = {false};
+
+    /// Wakes the thread when its last work goes away, so that it can end; key 0 in the epoll set.
+    private final EventFd wake;
+
+    private Watcher(int epfd, EventFd wake) {
         this.epfd = epfd;
+        this.wake = wake;
+    }
+
+    /// Starts the thread unless it runs; called after every change that gives it work.
+    private void ensureRunning() {
+        synchronized (running) {
+            if (!running[0]) {
+                running[0] = true;
+                Thread.ofPlatform().daemon().name("posix4j-subprocess-watcher").start(this::run);
+            }
+        }
+    }
+
+    /// Whether the thread may end: nothing tracked, nothing to sweep. Decided under the same
+    /// lock [#ensureRunning] takes, after the work was added, so no work is left unwatched.
+    private boolean mayEnd() {
+        synchronized (running) {
+            if (byKey.isEmpty() && references.isEmpty()) {
+                running[0] = false;
+                return true;
+            }
+            return false;
+        }
     }
 
     /// The watcher, started on first use.
@@ -70,9 +105,12 @@ final class Watcher {
         synchronized (Watcher.class) {
             if (instance == null) {
                 Features.pidfd().ensureAvailable();
-                Watcher started = new Watcher(Calls.epollCreate());
-                Thread.ofPlatform().daemon().name("posix4j-subprocess-watcher").start(started::run);
-                instance = started;
+                int epfd = Calls.epollCreate();
+                EventFd wake = EventFd.open(0, EventFd.NON_BLOCKING);
+                try (Arena arena = Arena.ofConfined()) {
+                    Calls.epollAdd(epfd, wake.intValue(), 0, arena.allocate(EpollH.EPOLL_EVENT));
+                }
+                instance = new Watcher(epfd, wake);
             }
             return instance;
         }
@@ -94,6 +132,7 @@ final class Watcher {
             children.remove(pid, t);
             throw e;
         }
+        ensureRunning();
         return t;
     }
 
@@ -107,6 +146,7 @@ final class Watcher {
     Reference<Child> guard(Child child, Tracked t) {
         ChildReference r = new ChildReference(child, t, unreachable);
         references.add(r);
+        ensureRunning();
         return r;
     }
 
@@ -121,6 +161,27 @@ final class Watcher {
             }
         } finally {
             lock.unlock();
+        }
+        wakeIfIdle();
+    }
+
+    private void drain() {
+        try {
+            wake.read();
+        } catch (PosixException e) {
+            // EAGAIN: another wake-up was read already; nothing to do.
+        }
+    }
+
+    /// Wakes the thread once nothing is left to watch, so that it ends soon instead of sitting in
+    /// epoll_wait (a thread in native code holds up the JVM's exit by up to 300 ms).
+    private void wakeIfIdle() {
+        if (byKey.isEmpty() && references.isEmpty()) {
+            try {
+                wake.signal();
+            } catch (PosixException e) {
+                // EAGAIN: the counter is full, so the thread is being woken already.
+            }
         }
     }
 
@@ -140,6 +201,7 @@ final class Watcher {
             lock.unlock();
         }
         t.exit.cancel(false);
+        wakeIfIdle();
     }
 
     /// pidfd_send_signal(2) to `t`.
@@ -270,13 +332,22 @@ final class Watcher {
             MemorySegment siginfo = arena.allocate(WaitH.SIGINFO);
             MemorySegment errno = Libc.errnoSlot();
             for (;;) {
-                int timeout = references.isEmpty() ? -1 : SWEEP_MILLIS;
+                boolean idle = byKey.isEmpty() && references.isEmpty();
+                int timeout = idle ? IDLE_MILLIS : references.isEmpty() ? -1 : SWEEP_MILLIS;
                 int n = (int) EpollH.EPOLL_WAIT.invokeExact(errno, epfd, events, BATCH, timeout);
+                if (n == 0 && idle && mayEnd()) {
+                    return;
+                }
                 if (n < 0 && !Libc.interrupted(errno)) {
                     throw new PosixException("epoll_wait", Libc.errno(errno), "fd " + epfd);
                 }
                 for (int i = 0; i < n; i++) {
-                    Tracked t = byKey.get((long) EpollH.DATA.get(events, 0L, (long) i));
+                    long key = (long) EpollH.DATA.get(events, 0L, (long) i);
+                    if (key == 0) {
+                        drain();
+                        continue;
+                    }
+                    Tracked t = byKey.get(key);
                     if (t != null) {
                         reap(t, siginfo, errno);
                     }
