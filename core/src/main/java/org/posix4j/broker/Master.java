@@ -7,11 +7,12 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -280,13 +281,13 @@ public final class Master implements AutoCloseable {
         }
         List<byte[]> destinations = null;
         if (call.netOp == Call.NetOp.SENDMMSG) {
-            destinations = new java.util.ArrayList<>();
+            destinations = new ArrayList<>();
             for (Object[] m : batchOf(call)) {
                 destinations.add(m.length > 3 ? (byte[]) m[3] : null);
             }
         }
         long[] r = address == null ? new long[] {-1, ENAMETOOLONG}
-                : NetworkCalls.perform(this, s, call, address, destinations, null);
+                : NetworkCalls.perform(this, s, call, address, destinations, null, () -> { });
         if (r != null) {
             reply(s, call.id, r[0], (int) r[1]);
         }
@@ -757,7 +758,7 @@ public final class Master implements AutoCloseable {
             throw new Refused(EINVAL);
         }
         int n = Math.min(count, 1024);
-        List<Object[]> messages = new java.util.ArrayList<>();
+        List<Object[]> messages = new ArrayList<>();
         int named = -1;
         for (int i = 0; i < n; i++) {
             int[] errno = {0};

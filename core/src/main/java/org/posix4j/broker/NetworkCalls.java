@@ -13,16 +13,8 @@ final class NetworkCalls {
     /// Performs `call` with `address` as the sockaddr (for a sendmmsg, `destinations` per
     /// message). Answers {result, errno} when done here; `null` when a blocking connect or send
     /// went to a thread of its own (so a slow peer stalls no serving thread), which then hands
-    /// {result, errno} to `done` (may be `null`) and answers the call.
-    @SuppressWarnings("unchecked")
-    static long[] perform(Master master, Scratch s, Call call, byte[] address, List<byte[]> destinations,
-            Consumer<long[]> done) {
-        return perform(master, s, call, address, destinations, done, () -> { });
-    }
-
-    /// [#perform(Master, Scratch, Call, byte[], List, Consumer)], running `after` once the call
-    /// is done (here or on its own thread): it releases what `address` refers to.
-    @SuppressWarnings("unchecked")
+    /// {result, errno} to `done` (may be `null`) and answers the call. Runs `after` once the call
+    /// is done, here or on its own thread: it releases what `address` refers to.
     static long[] perform(Master master, Scratch s, Call call, byte[] address, List<byte[]> destinations,
             Consumer<long[]> done, Runnable after) {
         try {

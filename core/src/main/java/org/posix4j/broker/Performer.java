@@ -6,6 +6,11 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 import org.posix4j.internal.SysStatH;
 
 /// Decides a [Call] under a [Policy] and performs it: the master's own operation, contained
@@ -56,7 +63,7 @@ final class Performer {
     private final AuditSink audit;
     private final Policy.Rule rootRule;
     private final String selfProc;
-    private final java.util.concurrent.atomic.AtomicInteger offloaded = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger offloaded = new AtomicInteger();
 
     Performer(Master master, Policy policy, AuditSink audit, int self) {
         this.master = master;
@@ -88,16 +95,14 @@ final class Performer {
         int flags = call.rawFlags;
         boolean temporary = (flags & OpenFlag.O_TMPFILE) == OpenFlag.O_TMPFILE;
         boolean create = (flags & OpenFlag.O_CREAT) != 0;
-        boolean pathOnly = (flags & OpenFlag.O_PATH) != 0;
         boolean writes = (flags & OpenFlag.O_ACCMODE) != 0 || (flags & OpenFlag.O_TRUNC) != 0;
         Need need = temporary ? Need.TEMPORARY : create ? Need.CREATE : writes ? Need.WRITE : Need.READ;
-        if (pathOnly) {
+        if ((flags & OpenFlag.O_PATH) != 0) {
             // ADDFD cannot install an O_PATH file, so the program gets the file opened for
             // reading instead (never blocking, never its controlling terminal): the same file, a
             // descriptor that can do more, hence the READ allowance it needs.
             flags = (flags & (OpenFlag.O_DIRECTORY | OpenFlag.O_NOFOLLOW | OpenFlag.O_CLOEXEC)) | OpenFlag.O_NONBLOCK
                     | O_NOCTTY;
-            pathOnly = false;
         }
         boolean follow = (flags & OpenFlag.O_NOFOLLOW) == 0 && !(create && (flags & OpenFlag.O_EXCL) != 0);
         String path = call.absolutePathRaw();
@@ -105,39 +110,29 @@ final class Performer {
             openResolving(s, call, need, flags);
             return;
         }
-        boolean trailingSlash = path.endsWith("/");
-        int extra = trailingSlash && !create ? OpenFlag.O_DIRECTORY : 0;
-        Place place = place(s, call, path, need, follow, create || temporary, false);
+        int opened = flags | (path.endsWith("/") && !create ? OpenFlag.O_DIRECTORY : 0);
+        Place place = locate(s, call, path, need, follow, create || temporary, p -> openAt(s, call, p, opened));
         if (place.anchor < 0) {
             finish(s, call, place, -1, -place.anchor);
             return;
         }
-        int fd = openAt(s, call, place, flags | extra);
-        if (fd == -ELOOP && !place.kernelResolved) {
-            Place slow = slowPlace(s, call, path, need, follow, create || temporary, false);
-            if (slow.anchor < 0) {
-                finish(s, call, slow, -1, -slow.anchor);
-                return;
-            }
-            place = slow;
-            fd = openAt(s, call, place, flags | extra);
-            if (fd == -ELOOP && follow && (create || temporary)) {
-                // A dangling symbolic link: creating through it would make its target, which
-                // was not decided on; refused rather than followed.
-                fd = -policy.denial().number();
-            }
+        int fd = s.lastFd;
+        if (fd == -ELOOP && place.kernelResolved && follow && (create || temporary)) {
+            // A dangling symbolic link: creating through it would make its target, which was
+            // not decided on; refused rather than followed.
+            fd = -policy.denial().number();
         }
-        if (fd == -ENXIO && (flags & OpenFlag.O_NONBLOCK) == 0 && !pathOnly) {
-            openBlocking(call, place, flags | extra);
+        if (fd == -ENXIO && (flags & OpenFlag.O_NONBLOCK) == 0) {
+            openBlocking(call, place, opened);
             return;
         }
         if (fd < 0) {
             finish(s, call, place, -1, -fd);
             return;
         }
-        if (!pathOnly && (flags & OpenFlag.O_NONBLOCK) == 0 && needsBlockingReopen(s, fd, flags)) {
+        if ((flags & OpenFlag.O_NONBLOCK) == 0 && needsBlockingReopen(s, fd, flags)) {
             Kernel.close(fd);
-            openBlocking(call, place, flags | extra);
+            openBlocking(call, place, opened);
             return;
         }
         deliver(s, call, place, fd);
@@ -228,16 +223,7 @@ final class Performer {
         int f = flags & Integer.MAX_VALUE;
         boolean creating = (f & OpenFlag.O_CREAT) != 0 || (f & OpenFlag.O_TMPFILE) == OpenFlag.O_TMPFILE;
         int mode = creating ? call.mode & 0777 & ~umaskOf(call.tid()) : 0;
-        int open = (f & ~OpenFlag.O_CLOEXEC) | OpenFlag.O_CLOEXEC;
-        if ((f & OpenFlag.O_PATH) == 0 && !blocking) {
-            open |= OpenFlag.O_NONBLOCK;
-        }
-        s.how.set(JAVA_LONG, 0, Integer.toUnsignedLong(open));
-        s.how.set(JAVA_LONG, 8, mode);
-        s.how.set(JAVA_LONG, 16, CONTAINED);
-        s.path1.setString(0, place.relative, ISO_8859_1);
-        int fd = Kernel.openat2(place.anchor, s.path1, s.how);
-        return fd == -EXDEV ? -EACCES : fd;
+        return contained(s, place, place.relative, blocking ? f : f | OpenFlag.O_NONBLOCK, mode);
     }
 
     /// openat with the seed's `resolve_*` flags: resolved by the kernel below the program's
@@ -450,15 +436,15 @@ final class Performer {
                 result = -1;
                 error = AddrInfoError.EAI_SERVICE.code();
             } else {
-                List<java.net.InetSocketAddress> found = new ArrayList<>();
+                List<InetSocketAddress> found = new ArrayList<>();
                 try {
-                    for (java.net.InetAddress a : java.net.InetAddress.getAllByName(lookup.node())) {
-                        found.add(new java.net.InetSocketAddress(a, port));
+                    for (InetAddress a : InetAddress.getAllByName(lookup.node())) {
+                        found.add(new InetSocketAddress(a, port));
                     }
                     answer = BrokerResolverProvider.encodeAnswer(found);
                     result = found.size();
                     error = 0;
-                } catch (java.net.UnknownHostException e) {
+                } catch (UnknownHostException e) {
                     answer = AddrInfoError.EAI_NONAME.name();
                     result = -1;
                     error = AddrInfoError.EAI_NONAME.code();
@@ -513,34 +499,50 @@ final class Performer {
     /// Resolves and decides `path`, then opens it `O_PATH` below its anchor into `s.lastFd`;
     /// answers the place, or `null` when the call was answered with an error.
     private Place placeAndOpen(Scratch s, Call call, String path, Need need, boolean follow, int flags) {
-        Place place = place(s, call, path, need, follow, false, false);
+        Place place = locate(s, call, path, need, follow, false, p -> pathFd(s, p, flags));
+        if (place.anchor < 0 || s.lastFd < 0) {
+            finish(s, call, place, -1, place.anchor < 0 ? -place.anchor : -s.lastFd);
+            return null;
+        }
+        return place;
+    }
+
+    /// Decides `path` on its lexical form and applies `open` below the place (a descriptor or
+    /// -errno, left in `s.lastFd`); when that meets a symbolic link (ELOOP), decides and applies
+    /// it once more on the kernel's resolution. A place with a negative anchor was refused.
+    private Place locate(Scratch s, Call call, String path, Need need, boolean follow, boolean mayBeMissing,
+            ToIntFunction<Place> open) {
+        Place place = place(s, call, path, need, follow, mayBeMissing, false);
         if (place.anchor < 0) {
-            finish(s, call, place, -1, -place.anchor);
-            return null;
+            return place;
         }
-        int fd = pathFd(s, place, flags);
-        if (fd == -ELOOP && !place.kernelResolved) {
-            place = slowPlace(s, call, path, need, follow, false, false);
-            if (place.anchor < 0) {
-                finish(s, call, place, -1, -place.anchor);
-                return null;
+        s.lastFd = open.applyAsInt(place);
+        if (s.lastFd == -ELOOP && !place.kernelResolved) {
+            place = slowPlace(s, call, path, need, follow, mayBeMissing, false);
+            if (place.anchor >= 0) {
+                s.lastFd = open.applyAsInt(place);
             }
-            fd = pathFd(s, place, flags);
         }
-        if (fd < 0) {
-            finish(s, call, place, -1, -fd);
-            return null;
-        }
-        s.lastFd = fd;
         return place;
     }
 
     private static int pathFd(Scratch s, Place place, int flags) {
+        return contained(s, place, place.relative, flags, 0);
+    }
+
+    /// openat2(2) of `path` below `dirfd`, close-on-exec; the master's only way to open.
+    private static int openat2(Scratch s, int dirfd, String path, int flags, int mode, long resolve) {
         s.how.set(JAVA_LONG, 0, Integer.toUnsignedLong(flags | OpenFlag.O_CLOEXEC));
-        s.how.set(JAVA_LONG, 8, 0L);
-        s.how.set(JAVA_LONG, 16, CONTAINED);
-        s.path1.setString(0, place.relative, ISO_8859_1);
-        int fd = Kernel.openat2(place.anchor, s.path1, s.how);
+        s.how.set(JAVA_LONG, 8, mode);
+        s.how.set(JAVA_LONG, 16, resolve);
+        s.path1.setString(0, path, ISO_8859_1);
+        return Kernel.openat2(dirfd, s.path1, s.how);
+    }
+
+    /// [#openat2] of `relative` below the place's anchor, never leaving it: an attempt to
+    /// (EXDEV) is the denial it is.
+    private static int contained(Scratch s, Place place, String relative, int flags, int mode) {
+        int fd = openat2(s, place.anchor, relative, flags, mode, CONTAINED);
         return fd == -EXDEV ? -EACCES : fd;
     }
 
@@ -592,7 +594,7 @@ final class Performer {
 
     @FunctionalInterface
     private interface EntryOp {
-        int apply(int parent, java.lang.foreign.MemorySegment name);
+        int apply(int parent, MemorySegment name);
     }
 
     private static int withParent(Scratch s, Place place, EntryOp op) {
@@ -610,13 +612,8 @@ final class Performer {
     private static int parentFd(Scratch s, Place place) {
         String rel = place.relative;
         int slash = rel.lastIndexOf('/');
-        String parentRel = slash < 0 ? "." : rel.substring(0, slash);
-        s.how.set(JAVA_LONG, 0, Integer.toUnsignedLong(OpenFlag.O_PATH | OpenFlag.O_DIRECTORY | OpenFlag.O_CLOEXEC));
-        s.how.set(JAVA_LONG, 8, 0L);
-        s.how.set(JAVA_LONG, 16, CONTAINED);
-        s.path1.setString(0, parentRel, ISO_8859_1);
-        int fd = Kernel.openat2(place.anchor, s.path1, s.how);
-        return fd == -EXDEV ? -EACCES : fd;
+        return contained(s, place, slash < 0 ? "." : rel.substring(0, slash), OpenFlag.O_PATH | OpenFlag.O_DIRECTORY,
+                0);
     }
 
     /// The place of a call that acts on a directory entry (mkdir, unlink, rmdir, rename): its
@@ -837,11 +834,7 @@ final class Performer {
     }
 
     private static int resolveToFd(Scratch s, String path, int flags, long resolve, int dirfd) {
-        s.how.set(JAVA_LONG, 0, Integer.toUnsignedLong(OpenFlag.O_PATH | OpenFlag.O_CLOEXEC | flags));
-        s.how.set(JAVA_LONG, 8, 0L);
-        s.how.set(JAVA_LONG, 16, resolve);
-        s.path1.setString(0, path, ISO_8859_1);
-        return Kernel.openat2(dirfd, s.path1, s.how);
+        return openat2(s, dirfd, path, OpenFlag.O_PATH | flags, 0, resolve);
     }
 
     /// The path the kernel gives the master's descriptor `fd`; "-2" (ENOENT) for a file that no
@@ -937,8 +930,8 @@ final class Performer {
                 m.put("amode", amode.isEmpty() ? "f" : amode.stream().sorted().map(AccessMode::seedName).toList());
             }
             case Arguments.Unix(String path) -> m.put("path", path);
-            case Arguments.Inet(java.net.InetAddress address, int port) -> {
-                m.put(address instanceof java.net.Inet6Address ? "ipv6_addr" : "ipv4_addr", address);
+            case Arguments.Inet(InetAddress address, int port) -> {
+                m.put(address instanceof Inet6Address ? "ipv6_addr" : "ipv4_addr", address);
                 m.put("port", port);
             }
             case Arguments.GetAddrInfo(String node, String service, String protocol) -> {

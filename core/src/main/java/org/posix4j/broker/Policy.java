@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.posix4j.Errno;
@@ -155,7 +156,7 @@ public final class Policy implements AutoCloseable {
 
     /// Whether a program may look up `host` (through the resolver SPI).
     boolean allowsResolve(String host) {
-        return !noNetwork && (resolvable.contains("*") || resolvable.contains(host.toLowerCase(java.util.Locale.ROOT)));
+        return !noNetwork && (resolvable.contains("*") || resolvable.contains(host.toLowerCase(Locale.ROOT)));
     }
 
     /// A builder with no rules: everything denied, parents of allowed paths stat-able, EACCES.
@@ -291,7 +292,7 @@ public final class Policy implements AutoCloseable {
         /// Allows looking up `host` through [BrokerResolverProvider] (`*`: any name); the master
         /// resolves it.
         public Builder allowResolve(String host) {
-            resolvable.add(Objects.requireNonNull(host, "host").toLowerCase(java.util.Locale.ROOT));
+            resolvable.add(Objects.requireNonNull(host, "host").toLowerCase(Locale.ROOT));
             return this;
         }
 
@@ -400,13 +401,7 @@ public final class Policy implements AutoCloseable {
                     rules.add(new Rule(realRaw, p.level(), anchorPath, anchor, givenRaw.equals(realRaw) ? null : givenRaw));
                 }
             } catch (RuntimeException | PosixException e) {
-                for (Rule r : rules) {
-                    try {
-                        r.anchor().close();
-                    } catch (PosixException suppressed) {
-                        e.addSuppressed(suppressed);
-                    }
-                }
+                closeAll(rules, e);
                 throw e;
             }
             rules.sort(Comparator.comparingInt((Rule r) -> r.path().length()).reversed());

@@ -88,7 +88,10 @@ public final class Sandbox implements AutoCloseable {
     private static int spawnFiltered(MemorySegment program, SpawnAccess.NativeCall call, AtomicReference<Fd> listener)
             throws Throwable {
         Throwable[] failure = {null};
-        long[] results = {-1, 0, 0};
+        long[] listenerFd = {-1};
+        int[] prctlErrno = {0};
+        int[] seccompErrno = {0};
+        int[] rc = {0};
         long flags = PrctlH.SECCOMP_FILTER_FLAG_NEW_LISTENER
                 | (Features.seccompWaitKillableRecv().available() ? PrctlH.SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0);
         Thread thread = Thread.ofPlatform().name("posix4j-sandbox-spawn").unstarted(() -> {
@@ -96,17 +99,17 @@ public final class Sandbox implements AutoCloseable {
                 MemorySegment errno = Libc.errnoSlot();
                 int r = (int) PrctlH.PRCTL.invokeExact(errno, PrctlH.PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
                 if (r < 0) {
-                    results[1] = Libc.errno(errno);
+                    prctlErrno[0] = Libc.errno(errno);
                     return;
                 }
                 long fd = (long) SyscallH.SYSCALL3.invokeExact(errno, Syscalls.CURRENT.seccomp(),
                         (long) PrctlH.SECCOMP_SET_MODE_FILTER, flags, program.address());
                 if (fd < 0) {
-                    results[1] = -Libc.errno(errno);
+                    seccompErrno[0] = Libc.errno(errno);
                     return;
                 }
-                results[0] = fd;
-                results[2] = call.call();
+                listenerFd[0] = fd;
+                rc[0] = call.call();
             } catch (Throwable t) {
                 failure[0] = t;
             }
@@ -124,19 +127,19 @@ public final class Sandbox implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (results[0] >= 0) {
-            listener.set(Fd.adopt((int) results[0]));
+        if (listenerFd[0] >= 0) {
+            listener.set(Fd.adopt((int) listenerFd[0]));
         }
-        if (results[1] > 0) {
-            throw new PosixException("prctl", (int) results[1], "PR_SET_NO_NEW_PRIVS");
+        if (prctlErrno[0] != 0) {
+            throw new PosixException("prctl", prctlErrno[0], "PR_SET_NO_NEW_PRIVS");
         }
-        if (results[1] < 0) {
-            throw new PosixException("seccomp", (int) -results[1], "SECCOMP_SET_MODE_FILTER");
+        if (seccompErrno[0] != 0) {
+            throw new PosixException("seccomp", seccompErrno[0], "SECCOMP_SET_MODE_FILTER");
         }
         if (failure[0] != null) {
             throw failure[0];
         }
-        return (int) results[2];
+        return rc[0];
     }
 
     private static void syncWakeUp(Fd listener) throws PosixException {

@@ -3,16 +3,19 @@ package org.posix4j.broker;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.SocketH;
+import org.posix4j.internal.SysStatH;
 import org.posix4j.internal.SyscallH;
 import org.posix4j.internal.Syscalls;
-import org.posix4j.internal.SysStatH;
 
 /// The socket calls the master makes on a program's own socket: its copy of the program's
 /// descriptor (pidfd_getfd(2)) shares the open file description, so a connect or bind acts
@@ -58,7 +61,7 @@ final class Sockets {
         if (r < 0) {
             return r;
         }
-        int mode = Short.toUnsignedInt(s.statx.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 28));
+        int mode = Short.toUnsignedInt(s.statx.get(JAVA_SHORT, 28));
         return (mode & S_IFMT) == S_IFSOCK ? 0 : -ENOTSOCK;
     }
 
@@ -68,21 +71,19 @@ final class Sockets {
     }
 
     static int connect(int fd, byte[] address) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment a = arena.allocateFrom(JAVA_BYTE, address);
-            MemorySegment errno = Libc.errnoSlot();
-            int r = (int) SocketH.CONNECT.invokeExact(errno, fd, a, address.length);
-            return r < 0 ? -Libc.errno(errno) : r;
-        } catch (Throwable t) {
-            throw Libc.unexpected(t);
-        }
+        return withAddress(SocketH.CONNECT, fd, address);
     }
 
     static int bind(int fd, byte[] address) {
+        return withAddress(SocketH.BIND, fd, address);
+    }
+
+    /// connect(2) or bind(2), which share their signature: `call` on `fd` with `address`.
+    private static int withAddress(MethodHandle call, int fd, byte[] address) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = arena.allocateFrom(JAVA_BYTE, address);
             MemorySegment errno = Libc.errnoSlot();
-            int r = (int) SocketH.BIND.invokeExact(errno, fd, a, address.length);
+            int r = (int) call.invokeExact(errno, fd, a, address.length);
             return r < 0 ? -Libc.errno(errno) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -137,7 +138,7 @@ final class Sockets {
             errno[0] = iovCount > UIO_MAXIOV ? EMSGSIZE : EINVAL;
             return null;
         }
-        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
         if (iovCount > 0) {
             byte[] vecs = readData(s, tid, iov, iovCount * 16);
             if (vecs == null) {

@@ -60,8 +60,10 @@ final class Watcher {
     private final ReferenceQueue<Child> unreachable = new ReferenceQueue<>();
     private final Set<ChildReference> references = ConcurrentHashMap.newKeySet();
 
-    /// Whether the thread runs; guarded by itself.
-    private final boolean[] running = {false};
+    /// Guards [#running].
+    private final Object thread = new Object();
+    /// Whether the thread runs.
+    private boolean running;
 
     /// Wakes the thread when its last work goes away, so that it can end; key 0 in the epoll set.
     private final EventFd wake;
@@ -73,9 +75,9 @@ final class Watcher {
 
     /// Starts the thread unless it runs; called after every change that gives it work.
     private void ensureRunning() {
-        synchronized (running) {
-            if (!running[0]) {
-                running[0] = true;
+        synchronized (thread) {
+            if (!running) {
+                running = true;
                 Thread.ofPlatform().daemon().name("posix4j-subprocess-watcher").start(this::run);
             }
         }
@@ -84,9 +86,9 @@ final class Watcher {
     /// Whether the thread may end: nothing tracked, nothing to sweep. Decided under the same
     /// lock [#ensureRunning] takes, after the work was added, so no work is left unwatched.
     private boolean mayEnd() {
-        synchronized (running) {
+        synchronized (thread) {
             if (byKey.isEmpty() && references.isEmpty()) {
-                running[0] = false;
+                running = false;
                 return true;
             }
             return false;
