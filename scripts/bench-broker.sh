@@ -199,31 +199,16 @@ BENCH_LOAD="$load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the en
 BENCH_CALLS="$calls" BENCH_WARMUP="$warmup_calls" \
 BENCH_WALK="$(cat "$work/walk-cold.txt")" \
 python3 - "$results" benchmarks/results/broker.md <<'PY'
-import os, statistics, sys
+import os, sys
+
+sys.path.insert(0, "scripts")
+from bench_rounds import Rounds
 
 results, out = sys.argv[1], sys.argv[2]
-by_round = {}
-for line in open(results, encoding="utf-8"):
-    variant, rnd, value = line.split()
-    by_round.setdefault(int(rnd), {})[variant] = float(value)
-rounds = sorted(by_round)
+data = Rounds(results)
+values, ratio, cell, ratio_cell = data.values, data.ratio, data.cell, data.ratio_cell
+rounds = data.rounds
 env = os.environ
-
-def values(v):
-    return [by_round[r][v] for r in rounds]
-
-def ratio(a, b):
-    """Median over the rounds of value(a) / value(b), with the lowest and highest."""
-    r = [by_round[n][a] / by_round[n][b] for n in rounds]
-    return statistics.median(r), min(r), max(r)
-
-def cell(v, fmt):
-    x = values(v)
-    return f"{statistics.median(x):{fmt}} ({min(x):{fmt}}-{max(x):{fmt}})"
-
-def ratio_cell(a, b):
-    med, lo, hi = ratio(a, b)
-    return f"{med:.2f} ({lo:.2f}-{hi:.2f})"
 
 def goal(a, b, limit, below=False):
     med = ratio(a, b)[0]
@@ -239,9 +224,7 @@ lines += [f"- kernel {env['BENCH_KERNEL']}, {env['BENCH_LIBC']}",
           f"- Java: {env['BENCH_JAVA']} (`./posix4j`: C1 only, AOT cache)",
           f"- {env['BENCH_GCC']}, -O2; proot {env['BENCH_PROOT']}",
           f"- load average: {env['BENCH_LOAD']}", ""]
-lines += [f"{len(rounds)} rounds; in each, every variant ran once in fresh processes and the "
-          "variants took turns. Each figure is the median over the rounds (lowest-highest); each "
-          "ratio is the median over the rounds of the ratio within a round.", ""]
+lines += data.explained()
 
 lines += ["## Brokered open+close", "",
           f"`broker_openclose FILE {env['BENCH_WARMUP']} {env['BENCH_CALLS']}`: "
