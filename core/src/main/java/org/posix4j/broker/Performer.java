@@ -730,7 +730,8 @@ final class Performer {
                 return r;
             }
         }
-        if ((need == Need.STAT || need == Need.READ) && policy.ownProc() && Paths.isUnder(canonical, "/proc/" + call.pid())) {
+        if ((need == Need.STAT || need == Need.READ) && policy.ownProc() && Paths.isUnder(canonical, "/proc/" + call.pid())
+                && !hostNetwork(canonical.substring(("/proc/" + call.pid()).length()))) {
             return rootRule;
         }
         if (need == Need.STAT && policy.statParents()) {
@@ -742,6 +743,22 @@ final class Performer {
         }
         return null;
     }
+
+    /// Whether `rest` (a path below /proc/PID) is a network file of the whole network namespace
+    /// other than the few that name no other process's endpoint: net/unix lists every unix socket's
+    /// path (denied trees included), net/tcp and friends every connection of the machine.
+    private static boolean hostNetwork(String rest) {
+        int net = rest.startsWith("/task/") ? rest.indexOf("/net", "/task/".length()) : rest.startsWith("/net") ? 0 : -1;
+        if (net < 0 || !Paths.isUnder(rest.substring(net), "/net")) {
+            return false;
+        }
+        String file = rest.substring(net + "/net".length());
+        return !file.isEmpty() && !PROC_NET_ALLOWED.contains(file);
+    }
+
+    /// The files of /proc/PID/net a program may read: interfaces and routes (the JVM reads
+    /// if_inet6 to decide on IPv6).
+    private static final List<String> PROC_NET_ALLOWED = List.of("/if_inet6", "/dev", "/route", "/ipv6_route");
 
     private static boolean sufficient(Policy.Level level, Need need) {
         return switch (need) {

@@ -330,7 +330,9 @@ public final class Policy implements AutoCloseable {
             return this;
         }
 
-        /// Denies everything at and below `path`, whatever any allow says; `path` need not exist.
+        /// Denies everything at and below `path`, whatever any allow says. `path` need not exist:
+        /// its existing part is resolved when the policy is built (symbolic links followed), so the
+        /// denial holds for names created there later, through whichever link they are reached.
         public Builder deny(Path path) {
             denied.add(Objects.requireNonNull(path, "path"));
             return this;
@@ -407,13 +409,7 @@ public final class Policy implements AutoCloseable {
             rules.sort(Comparator.comparingInt((Rule r) -> r.path().length()).reversed());
             List<String> denies = new ArrayList<>();
             for (Path d : denied) {
-                Path abs = d.toAbsolutePath().normalize();
-                try {
-                    abs = abs.toRealPath();
-                } catch (IOException e) {
-                    // A denial of a path that does not exist yet stands by its name.
-                }
-                denies.add(Paths.raw(abs.toString()));
+                denies.add(Paths.raw(realOrFuture(d).toString()));
             }
             List<Rule> unixConnects = socketRules(unixConnectPaths, Level.READ);
             List<Rule> unixBinds;
@@ -426,6 +422,25 @@ public final class Policy implements AutoCloseable {
             }
             return new Policy(this, Fd.open("/", OpenFlags.PATH | OpenFlags.DIRECTORY, 0), rules, denies, unixConnects,
                     unixBinds);
+        }
+
+        /// The kernel's name for `path`, also when it does not exist yet: its longest existing
+        /// prefix resolved (symbolic links followed), then the missing components as given, so
+        /// that a denial of `LINK/private` holds for `TARGET/private/f` created later.
+        private static Path realOrFuture(Path path) {
+            Path abs = path.toAbsolutePath().normalize();
+            Path existing = abs;
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing == null) {
+                return abs;
+            }
+            try {
+                return existing.toRealPath().resolve(existing.relativize(abs));
+            } catch (IOException e) {
+                return abs;
+            }
         }
 
         private static void closeAll(List<Rule> rules, Exception e) {

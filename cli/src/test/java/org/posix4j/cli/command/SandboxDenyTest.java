@@ -1,0 +1,86 @@
+package org.posix4j.cli.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.posix4j.Feature;
+import org.posix4j.Features;
+import org.posix4j.cli.testing.ChildProcess;
+import org.posix4j.cli.testing.ChildProcess.Result;
+import org.posix4j.cli.testing.Requires;
+
+/// `--deny` and the own-/proc default against existence and name leaks (issue 11, item 7): a
+/// denial of a path that does not exist yet holds for names created there later, through a
+/// symlinked parent too, and /proc/PID/net does not list unix socket paths of denied trees.
+@Timeout(60)
+class SandboxDenyTest {
+    private static void requireBroker() throws Exception {
+        Requires.that(ChildProcess.output("id", "-u").equals("0"), "needs root (CI runs as root)");
+        Feature notification = Features.seccompUserNotification();
+        Requires.that(notification.available(), "needs seccomp user notification: " + notification.reason());
+        Requires.programs("sh", "mkdir", "cat");
+    }
+
+    private static Result sandbox(Path dir, List<String> options, String script) throws Exception {
+        ProcessBuilder b = new ProcessBuilder(SandboxAttackTest.posix4j(options, List.of("sh", "-c", script)))
+                .directory(dir.toFile());
+        return SandboxAttackTest.finish(b);
+    }
+
+    /// `--deny LINK/private`, where LINK is a symbolic link to the writable box and private does
+    /// not exist yet: the program can create neither BOX/private nor anything below it, by either
+    /// name. Control: without the denial the same script creates both.
+    @Test
+    void aDenialOfAMissingPathHoldsThroughASymlinkedParent(@TempDir Path tmp) throws Exception {
+        requireBroker();
+        Path box = Files.createDirectory(tmp.resolve("box")).toRealPath();
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), box);
+        String script = "mkdir " + box + "/private; mkdir " + link + "/private; echo x > " + box + "/private/f; "
+                + "echo y > " + link + "/private/g; ls " + box;
+
+        Result control = sandbox(tmp, List.of("--allow-write", box.toString()), script);
+        assertTrue(Files.isRegularFile(box.resolve("private/f")), control::toString);
+        Files.delete(box.resolve("private/f"));
+        Files.deleteIfExists(box.resolve("private/g"));
+        Files.delete(box.resolve("private"));
+
+        Result r = sandbox(tmp, List.of("--allow-write", box.toString(), "--deny", link + "/private"), script);
+        assertFalse(Files.exists(box.resolve("private")), r::toString);
+        assertTrue(r.stderr().contains("Permission denied"), r::toString);
+    }
+
+    /// The own-/proc default lets a program read its /proc/PID, but not net/unix (every unix socket
+    /// path of the machine, denied trees included) nor net/tcp (every connection); interfaces
+    /// (net/if_inet6, net/dev) stay readable. Control: outside the sandbox the socket path shows.
+    @Test
+    void procNetListsNoSocketPathsOfDeniedTrees(@TempDir Path tmp) throws Exception {
+        requireBroker();
+        Requires.programs("python3");
+        Path secret = Files.createDirectory(tmp.resolve("secret-dir")).toRealPath();
+        Path socket = secret.resolve("hidden.sock");
+        ProcessBuilder server = new ProcessBuilder("python3", "-c",
+                "import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(); "
+                        + "print('up', flush=True); time.sleep(60)", socket.toString());
+        try (ChildProcess peer = ChildProcess.start(server)) {
+            peer.readUntil("up");
+            String outside = ChildProcess.output("cat", "/proc/self/net/unix");
+            assertTrue(outside.contains(socket.toString()), "control: the path is listed outside");
+
+            Result r = sandbox(tmp, List.of("--deny", secret.toString()),
+                    "cat /proc/self/net/unix; echo unix=$?; cat /proc/self/net/tcp; echo tcp=$?; "
+                            + "cat /proc/self/net/dev | grep -q lo; echo dev=$?");
+            assertFalse(r.stdout().contains("hidden.sock"), r::toString);
+            assertTrue(r.stdout().contains("unix=1"), r::toString);
+            assertTrue(r.stdout().contains("tcp=1"), r::toString);
+            assertTrue(r.stdout().contains("dev=0"), r::toString);
+            assertEquals(0, r.exitCode(), r::toString);
+        }
+    }
+}
