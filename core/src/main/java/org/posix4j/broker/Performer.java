@@ -110,8 +110,22 @@ final class Performer {
             openResolving(s, call, need, flags);
             return;
         }
-        int opened = flags | (path.endsWith("/") && !create ? OpenFlag.O_DIRECTORY : 0);
-        Place place = locate(s, call, path, need, follow, create || temporary, p -> openAt(s, call, p, opened));
+        int asked = flags | (path.endsWith("/") && !create ? OpenFlag.O_DIRECTORY : 0);
+        int opened = asked;
+        Place place = locate(s, call, path, need, follow, create || temporary, p -> openAt(s, call, p, asked));
+        if (place.anchor < 0 && place.decision == Decision.DENY && create && !temporary
+                && (flags & OpenFlag.O_EXCL) == 0) {
+            // O_CREAT on a file that exists creates nothing (`> /dev/null`): where creating is
+            // not allowed, the file is opened without O_CREAT if reading or writing it is, so a
+            // missing one still cannot be made.
+            int plain = asked & ~OpenFlag.O_CREAT;
+            Place found = locate(s, call, path, writes ? Need.WRITE : Need.READ, follow, false,
+                    p -> openAt(s, call, p, plain));
+            if (found.anchor >= 0 && s.lastFd != -ENOENT) {
+                place = found;
+                opened = plain;
+            }
+        }
         if (place.anchor < 0) {
             finish(s, call, place, -1, -place.anchor);
             return;

@@ -15,7 +15,9 @@ import org.posix4j.PosixException;
 import org.posix4j.broker.AuditSink;
 import org.posix4j.broker.Policy;
 import org.posix4j.broker.Sandbox;
+import org.posix4j.io.Fd;
 import org.posix4j.spawn.Spawn;
+import org.posix4j.terminal.Terminal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -55,7 +57,9 @@ import picocli.CommandLine.Spec;
         footer = {
             "Unless --no-defaults: read-only the loader, the libraries, locale and time zone data and the files"
                     + " a dynamically linked program reads to start (" + SandboxCommand.DEFAULT_READ_TEXT + "),"
-                    + " read-write /dev/null, /dev/zero, /dev/full and /dev/tty. Programs can be run from the"
+                    + " read-write /dev/null, /dev/zero, /dev/full, and /dev/tty when posix4j's standard input,"
+                    + " output or error is a terminal (the program has that terminal then anyway). Programs can be"
+                    + " run from the"
                     + " directories of PATH.",
             "The parent directories of every allowed path may be stat'ed (not listed)."
         })
@@ -71,7 +75,7 @@ final class SandboxCommand implements Callable<Integer> {
             "/etc/locale.alias",
             "/usr/share/locale", "/usr/share/zoneinfo", "/dev/urandom", "/dev/random", "/proc/cpuinfo", "/proc/meminfo",
             "/sys/devices/system/cpu");
-    private static final List<String> DEFAULT_READ_WRITE = List.of("/dev/null", "/dev/zero", "/dev/full", "/dev/tty");
+    private static final List<String> DEFAULT_READ_WRITE = List.of("/dev/null", "/dev/zero", "/dev/full");
 
     @Option(names = "--allow-read", paramLabel = "PATH",
             description = "Let the program read below PATH: open for reading, stat, access, readlink, list"
@@ -222,6 +226,9 @@ final class SandboxCommand implements Callable<Integer> {
                     b.allowReadWrite(Path.of(p));
                 }
             }
+            if (onTerminal()) {
+                b.allowReadWrite(Path.of("/dev/tty"));
+            }
         }
         allowRead.forEach(b::allowRead);
         allowWrite.forEach(b::allowCreate);
@@ -233,6 +240,13 @@ final class SandboxCommand implements Callable<Integer> {
             b.noNetwork();
         }
         return b.build();
+    }
+
+    /// Whether posix4j's standard input, output or error is a terminal. Only then is /dev/tty
+    /// among the defaults: without one, /dev/tty would hand the program a terminal it was not given
+    /// (posix4j's controlling terminal, where it could read what the user types).
+    private static boolean onTerminal() {
+        return Terminal.isTerminal(Fd.stdin()) || Terminal.isTerminal(Fd.stdout()) || Terminal.isTerminal(Fd.stderr());
     }
 
     private OutputStream auditStream() throws IOException {

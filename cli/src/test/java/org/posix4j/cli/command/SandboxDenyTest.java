@@ -83,4 +83,43 @@ class SandboxDenyTest {
             assertEquals(0, r.exitCode(), r::toString);
         }
     }
+
+    /// /dev/tty is a default only when posix4j's standard streams include a terminal: run under a
+    /// pseudo-terminal (script(1)) with posix4j's stdin, stdout and stderr redirected to files,
+    /// the program cannot open the controlling terminal it was not given (where it could read
+    /// what the user types); with posix4j's streams on the terminal it can, as before.
+    @Test
+    void devTtyIsADefaultOnlyWhenTheProgramWasGivenTheTerminal(@TempDir Path tmp) throws Exception {
+        requireBroker();
+        Requires.programs("script");
+        String probe = "if echo hi > /dev/tty; then echo tty-open > " + tmp + "/result; else echo tty-refused > "
+                + tmp + "/result; fi";
+        String command = String.join(" ", SandboxAttackTest.posix4j(List.of("--allow-write", tmp.toString()),
+                List.of("sh", "-c", "'" + probe + "'")));
+
+        Result given = ChildProcess.run(List.of("script", "-qec", command, "/dev/null"));
+        assertEquals("tty-open\n", Files.readString(tmp.resolve("result")), given::toString);
+
+        Result redirected = ChildProcess.run(List.of("script", "-qec",
+                command + " < /dev/null > " + tmp + "/out 2> " + tmp + "/err", "/dev/null"));
+        assertEquals("tty-refused\n", Files.readString(tmp.resolve("result")), redirected::toString);
+        assertTrue(Files.readString(tmp.resolve("err")).contains("Permission denied"), redirected::toString);
+    }
+
+    /// `> /dev/null` (open with O_CREAT|O_TRUNC of a file that exists) works where writing is
+    /// allowed but creating is not, and still creates nothing where the file is missing, nor
+    /// writes where only reading is allowed.
+    @Test
+    void creatingOpenOfAnExistingWritableFileCreatesNothingElse(@TempDir Path tmp) throws Exception {
+        requireBroker();
+        Path ro = Files.createDirectory(tmp.resolve("ro")).toRealPath();
+        Files.writeString(ro.resolve("kept"), "kept");
+        Result r = sandbox(tmp, List.of("--allow-read", ro.toString()),
+                "echo a > /dev/null; echo null=$?; echo b >> /dev/null; echo append=$?; echo c > " + ro
+                        + "/kept; echo kept=$?; echo d > " + ro + "/new; echo new=$?");
+        assertTrue(r.stdout().contains("null=0\nappend=0\n"), r::toString);
+        assertTrue(r.stdout().contains("kept=2\nnew=2\n"), r::toString);
+        assertEquals("kept", Files.readString(ro.resolve("kept")));
+        assertFalse(Files.exists(ro.resolve("new")), r::toString);
+    }
 }
