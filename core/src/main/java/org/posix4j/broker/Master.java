@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
@@ -70,6 +72,7 @@ public final class Master implements AutoCloseable {
     private final EventFd wakeup;
     private final ReentrantLock receiving = new ReentrantLock();
     private final ThreadLocal<Call> current = new ThreadLocal<>();
+    private final Queue<Call> early = new ConcurrentLinkedQueue<>();
     private final String arch = Syscalls.CURRENT.arch();
     private final int self = CurrentProcess.pid();
     private final Map<Integer, Integer> groups = new ConcurrentHashMap<>();
@@ -107,6 +110,11 @@ public final class Master implements AutoCloseable {
             throw new IllegalStateException("the call this thread received before is not answered yet: " + pending);
         }
         current.remove();
+        Call first = early.poll();
+        if (first != null) {
+            current.set(first);
+            return first;
+        }
         Scratch s = Scratch.get();
         for (;;) {
             int r;
@@ -132,6 +140,59 @@ public final class Master implements AutoCloseable {
                 return call;
             }
         }
+    }
+
+    /// Serves the spawn itself until `spawned` is signalled (the posix_spawn call returned): the
+    /// exec of the program, the search along PATH and a requested chdir, made by the spawning
+    /// child before it runs any of the program's code, are let through as the caller of
+    /// [Sandbox#start] asked for them. The first call of anything else comes from the program
+    /// itself (its exec succeeded): it is kept for the next [#receive()], and the spawn is left to
+    /// finish.
+    void bootstrap(EventFd spawned) throws PosixException {
+        Scratch s = Scratch.get();
+        MemorySegment fds = s.pollfds;
+        for (;;) {
+            fds.set(JAVA_INT, 0, listenerFd);
+            fds.set(JAVA_SHORT, 4, (short) PollH.POLLIN);
+            fds.set(JAVA_SHORT, 6, (short) 0);
+            fds.set(JAVA_INT, 8, spawned.intValue());
+            fds.set(JAVA_SHORT, 12, (short) PollH.POLLIN);
+            fds.set(JAVA_SHORT, 14, (short) 0);
+            int r = Kernel.poll(fds, 2, -1);
+            if (r == -EINTR) {
+                continue;
+            }
+            if (r < 0 || fds.get(JAVA_SHORT, 14) != 0 || (fds.get(JAVA_SHORT, 6) & PollH.POLLIN) == 0) {
+                return;
+            }
+            s.notif.fill((byte) 0);
+            r = Kernel.recv(listenerFd, s.notif);
+            if (r == -ENOENT || r == -EINTR) {
+                continue;
+            }
+            if (r < 0) {
+                throw new PosixException("ioctl(SECCOMP_IOCTL_NOTIF_RECV)", -r, "seccomp listener");
+            }
+            String name = BrokerSyscalls.nameOf(arch, s.notif.get(JAVA_INT, SeccompH.NOTIF_NR));
+            if ("execve".equals(name) || "execveat".equals(name) || "chdir".equals(name)) {
+                continueAsAsked(s, s.notif.get(JAVA_LONG, 0));
+                continue;
+            }
+            Call call = decode(s);
+            if (call != null) {
+                early.add(call);
+                return;
+            }
+        }
+    }
+
+    /// Lets notification `id` continue into the kernel (SECCOMP_USER_NOTIF_FLAG_CONTINUE).
+    private void continueAsAsked(Scratch s, long id) {
+        s.resp.set(JAVA_LONG, 0, id);
+        s.resp.set(JAVA_LONG, 8, 0);
+        s.resp.set(JAVA_INT, 16, 0);
+        s.resp.set(JAVA_INT, 20, SeccompH.USER_NOTIF_FLAG_CONTINUE);
+        Kernel.ioctl(listenerFd, SeccompH.IOCTL_NOTIF_SEND, s.resp);
     }
 
     /// Whether a notification is waiting: false once every process under the filter is gone

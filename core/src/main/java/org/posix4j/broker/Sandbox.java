@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.posix4j.Features;
 import org.posix4j.PosixException;
+import org.posix4j.event.EventFd;
 import org.posix4j.internal.BrokerFilter;
 import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.Libc;
@@ -57,36 +58,37 @@ public final class Sandbox implements AutoCloseable {
         Features.pidfd().ensureAvailable();
         Features.openat2().ensureAvailable();
         AtomicReference<Fd> listener = new AtomicReference<>();
+        AtomicReference<Master> master = new AtomicReference<>();
         try (Arena arena = Arena.ofShared()) {
             MemorySegment program = BrokerFilter.program(arena, Syscalls.CURRENT.arch(), CurrentProcess.pid(),
                     Sessions.processGroup());
             spawn.setEnv("POSIX4J_BROKER", "1");
-            Child child = SpawnAccess.start(spawn, call -> spawnFiltered(program, call, listener));
-            Fd fd = listener.get();
-            if (Features.seccompSyncWakeUp().available()) {
-                syncWakeUp(fd);
-            }
-            Master master = new Master(fd);
-            master.root(child.pid());
-            return new Sandbox(master, child);
+            Child child = SpawnAccess.start(spawn, call -> spawnFiltered(program, call, listener, master));
+            master.get().root(child.pid());
+            return new Sandbox(master.get(), child);
         } catch (RuntimeException | PosixException e) {
             Fd fd = listener.get();
-            if (fd != null) {
-                try {
+            try {
+                if (master.get() != null) {
+                    master.get().close();
+                } else if (fd != null) {
                     fd.close();
-                } catch (PosixException suppressed) {
-                    e.addSuppressed(suppressed);
                 }
+            } catch (PosixException suppressed) {
+                e.addSuppressed(suppressed);
             }
             throw e;
         }
     }
 
     /// Runs `call` (posix_spawn) on a new platform thread that carries the filter. Once the
-    /// filter is on, that thread runs nothing but the native call: loading a class from a
-    /// directory, or anything else that opens a file, would wait for a master nobody runs yet.
-    private static int spawnFiltered(MemorySegment program, SpawnAccess.NativeCall call, AtomicReference<Fd> listener)
-            throws Throwable {
+    /// filter is on, that thread runs nothing but the native call (and two eventfd writes):
+    /// loading a class from a directory, or anything else that opens a file, would wait for a
+    /// master nobody runs yet. Meanwhile this thread builds the [Master] on the published listener
+    /// and serves the spawn's own exec and chdir ([Master#bootstrap]), which the filter sends to
+    /// the master like the program's.
+    private static int spawnFiltered(MemorySegment program, SpawnAccess.NativeCall call, AtomicReference<Fd> listener,
+            AtomicReference<Master> master) throws Throwable {
         Throwable[] failure = {null};
         long[] listenerFd = {-1};
         int[] prctlErrno = {0};
@@ -94,27 +96,72 @@ public final class Sandbox implements AutoCloseable {
         int[] rc = {0};
         long flags = PrctlH.SECCOMP_FILTER_FLAG_NEW_LISTENER
                 | (Features.seccompWaitKillableRecv().available() ? PrctlH.SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0);
-        Thread thread = Thread.ofPlatform().name("posix4j-sandbox-spawn").unstarted(() -> {
+        try (EventFd published = EventFd.open(); EventFd spawned = EventFd.open(0, EventFd.NON_BLOCKING)) {
+            // Links the eventfd write for the filtered thread, which must not load anything.
+            published.signal(0);
+            Thread thread = Thread.ofPlatform().name("posix4j-sandbox-spawn").unstarted(() -> {
+                try {
+                    MemorySegment errno = Libc.errnoSlot();
+                    int r = (int) PrctlH.PRCTL.invokeExact(errno, PrctlH.PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
+                    if (r < 0) {
+                        prctlErrno[0] = Libc.errno(errno);
+                        return;
+                    }
+                    long fd = (long) SyscallH.SYSCALL3.invokeExact(errno, Syscalls.CURRENT.seccomp(),
+                            (long) PrctlH.SECCOMP_SET_MODE_FILTER, flags, program.address());
+                    if (fd < 0) {
+                        seccompErrno[0] = Libc.errno(errno);
+                        return;
+                    }
+                    listenerFd[0] = fd;
+                    published.signal();
+                    rc[0] = call.call();
+                } catch (Throwable t) {
+                    failure[0] = t;
+                } finally {
+                    signalQuietly(published, failure);
+                    signalQuietly(spawned, failure);
+                }
+            });
+            thread.start();
             try {
-                MemorySegment errno = Libc.errnoSlot();
-                int r = (int) PrctlH.PRCTL.invokeExact(errno, PrctlH.PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
-                if (r < 0) {
-                    prctlErrno[0] = Libc.errno(errno);
-                    return;
+                published.read();
+                if (listenerFd[0] >= 0) {
+                    Fd fd = Fd.adopt((int) listenerFd[0]);
+                    listener.set(fd);
+                    if (Features.seccompSyncWakeUp().available()) {
+                        syncWakeUp(fd);
+                    }
+                    master.set(new Master(fd));
+                    master.get().bootstrap(spawned);
                 }
-                long fd = (long) SyscallH.SYSCALL3.invokeExact(errno, Syscalls.CURRENT.seccomp(),
-                        (long) PrctlH.SECCOMP_SET_MODE_FILTER, flags, program.address());
-                if (fd < 0) {
-                    seccompErrno[0] = Libc.errno(errno);
-                    return;
-                }
-                listenerFd[0] = fd;
-                rc[0] = call.call();
-            } catch (Throwable t) {
-                failure[0] = t;
+            } finally {
+                joinUninterruptibly(thread);
             }
-        });
-        thread.start();
+        }
+        if (prctlErrno[0] != 0) {
+            throw new PosixException("prctl", prctlErrno[0], "PR_SET_NO_NEW_PRIVS");
+        }
+        if (seccompErrno[0] != 0) {
+            throw new PosixException("seccomp", seccompErrno[0], "SECCOMP_SET_MODE_FILTER");
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return rc[0];
+    }
+
+    private static void signalQuietly(EventFd event, Throwable[] failure) {
+        try {
+            event.signal();
+        } catch (PosixException | RuntimeException e) {
+            if (failure[0] == null) {
+                failure[0] = e;
+            }
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
         boolean interrupted = false;
         for (;;) {
             try {
@@ -127,19 +174,6 @@ public final class Sandbox implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (listenerFd[0] >= 0) {
-            listener.set(Fd.adopt((int) listenerFd[0]));
-        }
-        if (prctlErrno[0] != 0) {
-            throw new PosixException("prctl", prctlErrno[0], "PR_SET_NO_NEW_PRIVS");
-        }
-        if (seccompErrno[0] != 0) {
-            throw new PosixException("seccomp", seccompErrno[0], "SECCOMP_SET_MODE_FILTER");
-        }
-        if (failure[0] != null) {
-            throw failure[0];
-        }
-        return rc[0];
     }
 
     private static void syncWakeUp(Fd listener) throws PosixException {

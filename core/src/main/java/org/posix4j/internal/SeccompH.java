@@ -53,6 +53,8 @@ public final class SeccompH {
     public static final long IOCTL_NOTIF_ID_VALID = 0x40082102L;
     /// SECCOMP_IOCTL_NOTIF_ADDFD, _IOW('!', 3, struct seccomp_notif_addfd)
     public static final long IOCTL_NOTIF_ADDFD = 0x40182103L;
+    /// SECCOMP_USER_NOTIF_FLAG_CONTINUE: the kernel performs the notified call itself.
+    public static final int USER_NOTIF_FLAG_CONTINUE = 1;
     /// SECCOMP_ADDFD_FLAG_SEND: install the descriptor and answer the call with its number, atomically.
     public static final int ADDFD_FLAG_SEND = 1 << 1;
 
