@@ -125,13 +125,18 @@ class SandboxAttackProcessTest {
         Tree t = Tree.create(tmp);
         Path probe = Gcc.compile(PROBE, tmp);
         String s = t.secret.toString();
+        // Where the kernel has no ia32 emulation it refuses the int 0x80 entry itself (SIGSEGV):
+        // the attack then fails before the filter sees it, which is the property holding too.
         Result native32 = ChildProcess.run(List.of(probe.toString(), "int80", t.okFile.toString()));
-        assertTrue(native32.stdout().contains("data=" + t.okContent), () -> "int 0x80 works here: " + native32);
+        boolean kernelRefuses = native32.exitCode() == 128 + 11;
+        assertTrue(kernelRefuses || native32.stdout().contains("data=" + t.okContent),
+                () -> "int 0x80 either works here or is refused by the kernel: " + native32);
         for (String entry : List.of("int80", "x32")) {
             Result r = sandbox(t, List.of("--allow-read", t.ok.toString()), probe,
                     List.of("open", t.okFile.toString(), "RDONLY", entry, s, "open", t.okFile.toString(), "RDONLY"));
             t.assertNothingLeaked(r);
-            assertEquals(128 + 31, r.exitCode(), () -> entry + ": " + r);
+            boolean refusedByKernel = kernelRefuses && entry.equals("int80") && r.exitCode() == 128 + 11;
+            assertTrue(refusedByKernel || r.exitCode() == 128 + 31, () -> entry + ": " + r);
             assertEquals(List.of("open " + t.okFile + " RDONLY: OK mode=100644 data=" + t.okContent),
                     r.stdout().lines().toList(), () -> entry + ": " + r);
         }
