@@ -67,7 +67,7 @@ public final class Sandbox implements AutoCloseable {
                 syncWakeUp(fd);
             }
             Master master = new Master(fd);
-            master.root(child.pid());
+            master.root(child);
             return new Sandbox(master, child);
         } catch (RuntimeException | PosixException e) {
             Fd fd = listener.get();
