@@ -14,7 +14,8 @@ public final class Call {
     enum StatFormat { NONE, STAT, STATX }
 
     final long id;
-    private final int tid;
+    /// The handles of the thread that made the call, valid until the call is answered.
+    final Caller caller;
     private final String syscall;
     private final Function function;
     private final Arguments arguments;
@@ -32,7 +33,6 @@ public final class Call {
     private final String rawGiven;
     /// The directory a relative path is relative to (raw), for openat2's resolve flags.
     final String rawBase;
-    private final Master master;
     private final AtomicBoolean answered = new AtomicBoolean();
     /// For socket calls: the program's descriptor, what it named, and which call it was.
     int socketFd = -1;
@@ -45,12 +45,11 @@ public final class Call {
     /// The socket call a network [Call] came from.
     enum NetOp { CONNECT, BIND, SENDTO, SENDMSG, SENDMMSG }
 
-    Call(Master master, long id, int tid, String syscall, Function function, Arguments arguments,
+    Call(long id, Caller caller, String syscall, Function function, Arguments arguments,
             String rawGiven, String rawPath, String rawPath2, String rawBase, int rawFlags, long resolve, int mode, long buffer, long bufferSize,
             StatFormat statFormat, int extraFlags) {
-        this.master = master;
         this.id = id;
-        this.tid = tid;
+        this.caller = caller;
         this.syscall = syscall;
         this.function = function;
         this.arguments = arguments;
@@ -86,13 +85,13 @@ public final class Call {
 
     /// The id of the thread that made the call, as the kernel reported it.
     public int tid() {
-        return tid;
+        return caller.tid;
     }
 
-    /// The id of the process (thread group) that made the call; read from
-    /// `/proc/TID/status` the first time the thread is seen.
+    /// The id of the process (thread group) that made the call, as it was when the call was
+    /// received.
     public int pid() {
-        return master.threadGroupOf(tid);
+        return caller.pid;
     }
 
     /// The path the call names, made absolute: a relative path is joined to the program's working
@@ -147,6 +146,6 @@ public final class Call {
 
     @Override
     public String toString() {
-        return function + " " + arguments + " by " + tid + " (" + syscall + ")";
+        return function + " " + arguments + " by " + caller.tid + " (" + syscall + ")";
     }
 }

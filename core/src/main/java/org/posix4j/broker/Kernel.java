@@ -1,19 +1,15 @@
 package org.posix4j.broker;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import java.lang.foreign.MemorySegment;
 import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.PollH;
 import org.posix4j.internal.SchedH;
 import org.posix4j.internal.SeccompH;
-import org.posix4j.internal.SignalH;
 import org.posix4j.internal.StdioH;
 import org.posix4j.internal.SysStatH;
 import org.posix4j.internal.SyscallH;
 import org.posix4j.internal.Syscalls;
-import org.posix4j.internal.UioH;
 import org.posix4j.internal.UnistdH;
 
 /// The calls the broker makes, each answering its result or `-errno`: a refused call is the
@@ -43,29 +39,69 @@ final class Kernel {
         return ioctl(listener, SeccompH.IOCTL_NOTIF_ID_VALID, id);
     }
 
-    static long readMemory(int tid, MemorySegment iovecs, MemorySegment local, long remote, long length) {
-        iovecs.set(JAVA_LONG, 0, local.address());
-        iovecs.set(JAVA_LONG, 8, length);
-        iovecs.set(JAVA_LONG, 16, remote);
-        iovecs.set(JAVA_LONG, 24, length);
+    /// pread(2) of the caller's `/proc/TID/mem` at address `remote`.
+    static long pread(int fd, MemorySegment local, long length, long remote) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            long r = (long) UioH.PROCESS_VM_READV.invokeExact(slot, tid, iovecs, 1L, iovecs.asSlice(16), 1L, 0L);
+            long r = (long) UnistdH.PREAD.invokeExact(slot, fd, local, length, remote);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
     }
 
-    static long writeMemory(int tid, MemorySegment iovecs, MemorySegment local, long remote, long length) {
-        iovecs.set(JAVA_LONG, 0, local.address());
-        iovecs.set(JAVA_LONG, 8, length);
-        iovecs.set(JAVA_LONG, 16, remote);
-        iovecs.set(JAVA_LONG, 24, length);
+    /// pwrite(2) into the caller's `/proc/TID/mem` at address `remote`.
+    static long pwrite(int fd, MemorySegment local, long length, long remote) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            long r = (long) UioH.PROCESS_VM_WRITEV.invokeExact(slot, tid, iovecs, 1L, iovecs.asSlice(16), 1L, 0L);
+            long r = (long) UnistdH.PWRITE.invokeExact(slot, fd, local, length, remote);
             return r < 0 ? fail(slot) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    /// open(2) of one of the master's own paths, without a mode.
+    static int open(MemorySegment path, int flags) {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            int r = (int) FcntlH.OPEN.invokeExact(slot, path, flags, 0);
+            return r < 0 ? fail(slot) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    /// pidfd_open(2).
+    static int pidfdOpen(int pid, int flags) {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            long r = (long) SyscallH.SYSCALL2.invokeExact(slot, Syscalls.CURRENT.pidfdOpen(), (long) pid, (long) flags);
+            return r < 0 ? fail(slot) : (int) r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    /// pidfd_getfd(2).
+    static int pidfdGetfd(int pidfd, int fd) {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            long r = (long) SyscallH.SYSCALL3.invokeExact(slot, Syscalls.CURRENT.pidfdGetfd(), (long) pidfd, (long) fd,
+                    0L);
+            return r < 0 ? fail(slot) : (int) r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    /// pidfd_send_signal(2); `info` is a siginfo_t or NULL.
+    static int pidfdSendSignal(int pidfd, int signal, MemorySegment info, int flags) {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            long r = (long) SyscallH.SYSCALL4.invokeExact(slot, Syscalls.CURRENT.pidfdSendSignal(), (long) pidfd,
+                    (long) signal, info.address(), (long) flags);
+            return r < 0 ? fail(slot) : (int) r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -97,6 +133,17 @@ final class Kernel {
         MemorySegment slot = Libc.errnoSlot();
         try {
             int r = (int) SysStatH.STATX.invokeExact(slot, dirfd, path, flags, SysStatH.STATX_BASIC_STATS, buf);
+            return r < 0 ? fail(slot) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    /// statx(2) asking for `mask`.
+    static int statxMask(int dirfd, MemorySegment path, int flags, int mask, MemorySegment buf) {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            int r = (int) SysStatH.STATX.invokeExact(slot, dirfd, path, flags, mask, buf);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -163,20 +210,20 @@ final class Kernel {
         }
     }
 
-    static int poll(MemorySegment fds, long count, int timeout) {
+    static int fcntlPointer(int fd, int cmd, MemorySegment arg) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) PollH.POLL.invokeExact(slot, fds, count, timeout);
+            int r = (int) FcntlH.FCNTL_LONG.invokeExact(slot, fd, cmd, arg.address());
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
     }
 
-    static int kill(int pid, int signal) {
+    static int poll(MemorySegment fds, long count, int timeout) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) SignalH.KILL.invokeExact(slot, pid, signal);
+            int r = (int) PollH.POLL.invokeExact(slot, fds, count, timeout);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);

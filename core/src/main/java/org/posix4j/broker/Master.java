@@ -6,11 +6,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +23,11 @@ import org.posix4j.event.EventFd;
 import org.posix4j.internal.BrokerSyscalls;
 import org.posix4j.internal.PollH;
 import org.posix4j.internal.SeccompH;
+import org.posix4j.internal.SocketH;
 import org.posix4j.internal.SysStatH;
 import org.posix4j.internal.Syscalls;
 import org.posix4j.io.Fd;
-import org.posix4j.process.CurrentProcess;
+import org.posix4j.spawn.Child;
 
 /// The master end of the libc service: receives the calls a sandboxed program makes that need
 /// ambient authority, and answers them. Equivalent to Emilua's `libc_service.master`:
@@ -54,7 +52,9 @@ import org.posix4j.process.CurrentProcess;
 public final class Master implements AutoCloseable {
     private static final int AT_FDCWD = -100;
     private static final int ENOENT = 2;
+    private static final int ESRCH = 3;
     private static final int EINTR = 4;
+    private static final int EAGAIN = 11;
     private static final int EBADF = 9;
     private static final int EACCES = 13;
     private static final int EPERM = 1;
@@ -65,6 +65,8 @@ public final class Master implements AutoCloseable {
     private static final int ENOSYS = 38;
     private static final int EOPNOTSUPP = 95;
     private static final int RENAME_NOREPLACE = 1;
+    private static final int F_SETOWN = 8;
+    private static final int F_SETOWN_EX = 15;
     private static final int RENAME_EXCHANGE = 2;
 
     private final Fd listener;
@@ -74,9 +76,10 @@ public final class Master implements AutoCloseable {
     private final ThreadLocal<Call> current = new ThreadLocal<>();
     private final Queue<Call> early = new ConcurrentLinkedQueue<>();
     private final String arch = Syscalls.CURRENT.arch();
-    private final int self = CurrentProcess.pid();
-    private final Map<Integer, Integer> groups = new ConcurrentHashMap<>();
-    private volatile int root;
+    /// The handles of each call decoded and not answered yet, by notification id.
+    private final Map<Long, Caller> pending = new ConcurrentHashMap<>();
+    private volatile Signals signals;
+    private volatile Fd rootPidfd;
     private volatile boolean closed;
     private volatile AuditSink audit;
 
@@ -86,9 +89,12 @@ public final class Master implements AutoCloseable {
         this.wakeup = EventFd.open(0, EventFd.NON_BLOCKING);
     }
 
-    /// The process whose descendants the sandbox holds; signals to others are refused.
-    void root(int pid) {
-        this.root = pid;
+    /// The process whose descendants the sandbox holds; signals to others are refused. The
+    /// master keeps its own duplicate of the child's pidfd (closed with the master).
+    void root(Child child) throws PosixException {
+        Fd fd = child.pidfd().duplicate();
+        rootPidfd = fd;
+        signals = new Signals(this, Scratch.get(), fd.intValue());
     }
 
     /// Where the calls answered here (not returned by receive) are recorded.
@@ -269,7 +275,7 @@ public final class Master implements AutoCloseable {
             throw new IllegalStateException(call.function() + " is not answered with a stat result");
         }
         answer(call);
-        writeStatResult(Scratch.get(), call.id, call.tid(), call.buffer, call.statFormat, stat);
+        writeStatResult(Scratch.get(), call.id, call.caller, call.buffer, call.statFormat, stat);
     }
 
     /// Answers this thread's `readlink` with the link's target, written into the program's
@@ -418,35 +424,19 @@ public final class Master implements AutoCloseable {
                 try {
                     listener.close();
                 } finally {
-                    wakeup.close();
+                    try {
+                        wakeup.close();
+                    } finally {
+                        Fd root = rootPidfd;
+                        if (root != null) {
+                            root.close();
+                        }
+                    }
                 }
             } finally {
                 receiving.unlock();
             }
         }
-    }
-
-    int threadGroupOf(int tid) {
-        Integer known = groups.get(tid);
-        if (known != null) {
-            return known;
-        }
-        int tgid = tid;
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(tid), "status"), ISO_8859_1)) {
-                if (line.startsWith("Tgid:")) {
-                    tgid = Integer.parseInt(line.substring(5).strip());
-                    break;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return tid;
-        }
-        if (groups.size() > 65_536) {
-            groups.clear();
-        }
-        groups.put(tid, tgid);
-        return tgid;
     }
 
     // ---- decoding ----
@@ -462,9 +452,30 @@ public final class Master implements AutoCloseable {
         }
     }
 
+    /// Decodes the notification in `s`; answers it here and returns `null`, or returns the call
+    /// for the policy. The caller's handles are opened first and released when the call is
+    /// answered ([#reply]) or, when it is gone unanswered, here.
     private Call decode(Scratch s) {
         long id = s.notif.get(JAVA_LONG, 0);
         int tid = s.notif.get(JAVA_INT, 8);
+        Caller c = Caller.open(this, s, id, tid);
+        if (c == null) {
+            reply(s, id, 0, EPERM);
+            return null;
+        }
+        pending.put(id, c);
+        Call call = null;
+        try {
+            call = decode(s, id, c);
+            return call;
+        } finally {
+            if (call == null && !c.isHandedOff()) {
+                release(id);
+            }
+        }
+    }
+
+    private Call decode(Scratch s, long id, Caller c) {
         int nr = s.notif.get(JAVA_INT, SeccompH.NOTIF_NR);
         long[] a = new long[6];
         for (int i = 0; i < 6; i++) {
@@ -474,53 +485,63 @@ public final class Master implements AutoCloseable {
         String syscall = name == null ? "syscall " + nr : name;
         try {
             return switch (syscall) {
-                case "open" -> open(s, id, tid, syscall, AT_FDCWD, a[0], (int) a[1], (int) a[2], 0);
-                case "creat" -> open(s, id, tid, syscall, AT_FDCWD, a[0],
+                case "open" -> open(s, id, c, syscall, AT_FDCWD, a[0], (int) a[1], (int) a[2], 0);
+                case "creat" -> open(s, id, c, syscall, AT_FDCWD, a[0],
                         OpenFlag.O_CREAT | OpenFlag.O_WRONLY | OpenFlag.O_TRUNC, (int) a[1], 0);
-                case "openat" -> open(s, id, tid, syscall, (int) a[0], a[1], (int) a[2], (int) a[3], 0);
-                case "openat2" -> openat2(s, id, tid, (int) a[0], a[1], a[2], a[3]);
-                case "stat" -> stat(s, id, tid, syscall, AT_FDCWD, a[0], 0, a[1], Call.StatFormat.STAT);
-                case "lstat" -> stat(s, id, tid, syscall, AT_FDCWD, a[0], SysStatH.AT_SYMLINK_NOFOLLOW, a[1],
+                case "openat" -> open(s, id, c, syscall, (int) a[0], a[1], (int) a[2], (int) a[3], 0);
+                case "openat2" -> openat2(s, id, c, (int) a[0], a[1], a[2], a[3]);
+                case "stat" -> stat(s, id, c, syscall, AT_FDCWD, a[0], 0, a[1], Call.StatFormat.STAT);
+                case "lstat" -> stat(s, id, c, syscall, AT_FDCWD, a[0], SysStatH.AT_SYMLINK_NOFOLLOW, a[1],
                         Call.StatFormat.STAT);
-                case "newfstatat" -> stat(s, id, tid, syscall, (int) a[0], a[1], (int) a[3], a[2], Call.StatFormat.STAT);
-                case "statx" -> stat(s, id, tid, syscall, (int) a[0], a[1], (int) a[2], a[4], Call.StatFormat.STATX);
-                case "access" -> access(s, id, tid, syscall, AT_FDCWD, a[0], (int) a[1], 0);
-                case "faccessat" -> access(s, id, tid, syscall, (int) a[0], a[1], (int) a[2], 0);
-                case "faccessat2" -> access(s, id, tid, syscall, (int) a[0], a[1], (int) a[2], (int) a[3]);
-                case "mkdir" -> mkdir(s, id, tid, syscall, AT_FDCWD, a[0], (int) a[1]);
-                case "mkdirat" -> mkdir(s, id, tid, syscall, (int) a[0], a[1], (int) a[2]);
-                case "rmdir" -> onePath(s, id, tid, syscall, Function.RMDIR, AT_FDCWD, a[0]);
-                case "unlink" -> onePath(s, id, tid, syscall, Function.UNLINK, AT_FDCWD, a[0]);
-                case "unlinkat" -> unlinkat(s, id, tid, (int) a[0], a[1], (int) a[2]);
-                case "rename" -> rename(s, id, tid, syscall, AT_FDCWD, a[0], AT_FDCWD, a[1], 0);
-                case "renameat" -> rename(s, id, tid, syscall, (int) a[0], a[1], (int) a[2], a[3], 0);
-                case "renameat2" -> rename(s, id, tid, syscall, (int) a[0], a[1], (int) a[2], a[3], (int) a[4]);
-                case "readlink" -> readlink(s, id, tid, syscall, AT_FDCWD, a[0], a[1], a[2]);
-                case "readlinkat" -> readlink(s, id, tid, syscall, (int) a[0], a[1], a[2], a[3]);
-                case "kill" -> kill(s, id, tid, (int) a[0], (int) a[1]);
-                case "chmod" -> chmod(s, id, tid, syscall, AT_FDCWD, a[0], (int) a[1], 0);
-                case "fchmodat" -> chmod(s, id, tid, syscall, (int) a[0], a[1], (int) a[2], 0);
-                case "fchmodat2" -> chmod(s, id, tid, syscall, (int) a[0], a[1], (int) a[2], (int) a[3]);
-                case "fchmod" -> fchmod(s, id, tid, (int) a[0], (int) a[1]);
-                case "connect" -> socketCall(s, id, tid, syscall, (int) a[0], a[1], a[2], Call.NetOp.CONNECT, null);
-                case "bind" -> socketCall(s, id, tid, syscall, (int) a[0], a[1], a[2], Call.NetOp.BIND, null);
-                case "sendto" -> sendto(s, id, tid, (int) a[0], a[1], a[2], (int) a[3], a[4], a[5]);
-                case "sendmsg" -> sendmsg(s, id, tid, (int) a[0], a[1], (int) a[2]);
-                case "sendmmsg" -> sendmmsg(s, id, tid, (int) a[0], a[1], (int) a[2], (int) a[3]);
+                case "newfstatat" -> stat(s, id, c, syscall, (int) a[0], a[1], (int) a[3], a[2], Call.StatFormat.STAT);
+                case "statx" -> stat(s, id, c, syscall, (int) a[0], a[1], (int) a[2], a[4], Call.StatFormat.STATX);
+                case "access" -> access(s, id, c, syscall, AT_FDCWD, a[0], (int) a[1], 0);
+                case "faccessat" -> access(s, id, c, syscall, (int) a[0], a[1], (int) a[2], 0);
+                case "faccessat2" -> access(s, id, c, syscall, (int) a[0], a[1], (int) a[2], (int) a[3]);
+                case "mkdir" -> mkdir(s, id, c, syscall, AT_FDCWD, a[0], (int) a[1]);
+                case "mkdirat" -> mkdir(s, id, c, syscall, (int) a[0], a[1], (int) a[2]);
+                case "rmdir" -> onePath(s, id, c, syscall, Function.RMDIR, AT_FDCWD, a[0]);
+                case "unlink" -> onePath(s, id, c, syscall, Function.UNLINK, AT_FDCWD, a[0]);
+                case "unlinkat" -> unlinkat(s, id, c, (int) a[0], a[1], (int) a[2]);
+                case "rename" -> rename(s, id, c, syscall, AT_FDCWD, a[0], AT_FDCWD, a[1], 0);
+                case "renameat" -> rename(s, id, c, syscall, (int) a[0], a[1], (int) a[2], a[3], 0);
+                case "renameat2" -> rename(s, id, c, syscall, (int) a[0], a[1], (int) a[2], a[3], (int) a[4]);
+                case "readlink" -> readlink(s, id, c, syscall, AT_FDCWD, a[0], a[1], a[2]);
+                case "readlinkat" -> readlink(s, id, c, syscall, (int) a[0], a[1], a[2], a[3]);
+                case "kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal" -> {
+                    signals.signal(s, id, c, syscall, a);
+                    yield null;
+                }
+                case "fcntl" -> {
+                    if ((int) a[1] != F_SETOWN && (int) a[1] != F_SETOWN_EX) {
+                        throw new Refused(EPERM);
+                    }
+                    signals.setOwner(s, id, c, (int) a[0], (int) a[1], a[2]);
+                    yield null;
+                }
+                case "chmod" -> chmod(s, id, c, syscall, AT_FDCWD, a[0], (int) a[1], 0);
+                case "fchmodat" -> chmod(s, id, c, syscall, (int) a[0], a[1], (int) a[2], 0);
+                case "fchmodat2" -> chmod(s, id, c, syscall, (int) a[0], a[1], (int) a[2], (int) a[3]);
+                case "fchmod" -> fchmod(s, id, c, (int) a[0], (int) a[1]);
+                case "connect" -> socketCall(s, id, c, syscall, (int) a[0], a[1], a[2], Call.NetOp.CONNECT, null);
+                case "bind" -> socketCall(s, id, c, syscall, (int) a[0], a[1], a[2], Call.NetOp.BIND, null);
+                case "sendto" -> sendto(s, id, c, (int) a[0], a[1], a[2], (int) a[3], a[4], a[5]);
+                case "sendmsg" -> sendmsg(s, id, c, (int) a[0], a[1], (int) a[2]);
+                case "sendmmsg" -> sendmmsg(s, id, c, (int) a[0], a[1], (int) a[2], (int) a[3]);
                 default -> throw new Refused(ENOSYS);
             };
         } catch (Refused r) {
             reply(s, id, 0, r.errno);
-            automatic(tid, syscall, syscall, Map.of(), Decision.DENY, -1, r.errno);
+            automatic(c, syscall, syscall, Map.of(), Decision.DENY, -1, r.errno);
             return null;
         }
     }
 
-    private void automatic(int tid, String syscall, String function, Map<String, Object> arguments,
+    void automatic(Caller c, String syscall, String function, Map<String, Object> arguments,
             Decision decision, long result, int errno) {
         AuditSink sink = audit;
         if (sink != null) {
-            sink.record(new AuditEvent(Instant.now(), threadGroupOf(tid), tid, syscall, function, arguments, List.of(),
+            sink.record(new AuditEvent(Instant.now(), c.pid, c.tid, syscall, function, arguments, List.of(),
                     decision, result, errno));
         }
     }
@@ -532,7 +553,7 @@ public final class Master implements AutoCloseable {
         return stillWaiting(s, call.id) ? call : null;
     }
 
-    private String readPath(Scratch s, int tid, long address) throws Refused {
+    private String readPath(Scratch s, Caller c, long address) throws Refused {
         if (address == 0) {
             throw new Refused(EFAULT);
         }
@@ -540,7 +561,7 @@ public final class Master implements AutoCloseable {
         while (got < Scratch.PATH_MAX) {
             long at = address + got;
             long want = Math.min(4096 - (at & 4095), Scratch.PATH_MAX - got);
-            long r = Kernel.readMemory(tid, s.iovecs, s.remote.asSlice(got, want), at, want);
+            long r = c.read(s.remote.asSlice(got, want), at, want);
             if (r <= 0) {
                 throw new Refused(EFAULT);
             }
@@ -559,12 +580,11 @@ public final class Master implements AutoCloseable {
 
     /// The directory the program's relative paths start from: its working directory or what
     /// `dirfd` refers to, as the kernel names it.
-    private String base(Scratch s, int tid, int dirfd) throws Refused {
+    private String base(Scratch s, Caller c, int dirfd) throws Refused {
         if (dirfd != AT_FDCWD && dirfd < 0) {
             throw new Refused(EBADF);
         }
-        String proc = dirfd == AT_FDCWD ? "/proc/" + tid + "/cwd" : "/proc/" + tid + "/fd/" + dirfd;
-        String target = readlink(s, proc);
+        String target = readlinkAt(s, c.procDir(s), dirfd == AT_FDCWD ? "cwd" : "fd/" + dirfd);
         if (target == null) {
             throw new Refused(dirfd == AT_FDCWD ? ENOENT : EBADF);
         }
@@ -579,35 +599,43 @@ public final class Master implements AutoCloseable {
 
     /// readlink(2) of one of the master's own paths (raw), `null` when it fails.
     static String readlink(Scratch s, String rawPath) {
+        return readlinkAt(s, AT_FDCWD, rawPath);
+    }
+
+    /// readlinkat(2) of `rawPath` under `dirfd` (a negative one other than AT_FDCWD fails).
+    private static String readlinkAt(Scratch s, int dirfd, String rawPath) {
+        if (dirfd < 0 && dirfd != AT_FDCWD) {
+            return null;
+        }
         s.path2.setString(0, rawPath, ISO_8859_1);
-        long n = Kernel.readlinkat(AT_FDCWD, s.path2, s.link);
+        long n = Kernel.readlinkat(dirfd, s.path2, s.link);
         if (n < 0 || n > Scratch.PATH_MAX) {
             return null;
         }
         return new String(s.link.asSlice(0, n).toArray(JAVA_BYTE), ISO_8859_1);
     }
 
-    private Call open(Scratch s, long id, int tid, String syscall, int dirfd, long pathAddress, int flags, int mode,
+    private Call open(Scratch s, long id, Caller c, String syscall, int dirfd, long pathAddress, int flags, int mode,
             long resolve) throws Refused {
-        String raw = readPath(s, tid, pathAddress);
+        String raw = readPath(s, c, pathAddress);
         if (raw.isEmpty()) {
             throw new Refused(ENOENT);
         }
-        String base = raw.startsWith("/") && resolve == 0 ? null : base(s, tid, dirfd);
+        String base = raw.startsWith("/") && resolve == 0 ? null : base(s, c, dirfd);
         boolean creating = (flags & OpenFlag.O_CREAT) != 0 || (flags & OpenFlag.O_TMPFILE) == OpenFlag.O_TMPFILE;
         Function function = dirfd == AT_FDCWD && syscall.equals("openat2") == false ? Function.OPEN : Function.OPENAT;
         Arguments args = new Arguments.Open(Paths.display(raw), OpenFlag.decode(flags, resolve),
                 creating ? OptionalInt.of(mode & 07777) : OptionalInt.empty());
-        return stillValid(s, new Call(this, id, tid, syscall, function, args, raw, base == null ? raw : Paths.join(base, raw),
+        return stillValid(s, new Call(id, c, syscall, function, args, raw, base == null ? raw : Paths.join(base, raw),
                 null, base, flags, resolve, mode, 0, 0, Call.StatFormat.NONE, 0));
     }
 
-    private Call openat2(Scratch s, long id, int tid, int dirfd, long pathAddress, long howAddress, long size)
+    private Call openat2(Scratch s, long id, Caller c, int dirfd, long pathAddress, long howAddress, long size)
             throws Refused {
         if (size < 24 || size > 4096) {
             throw new Refused(size < 24 ? EINVAL : 7);
         }
-        long r = Kernel.readMemory(tid, s.iovecs, s.remote, howAddress, size);
+        long r = c.read(s.remote, howAddress, size);
         if (r != size) {
             throw new Refused(EFAULT);
         }
@@ -622,83 +650,83 @@ public final class Master implements AutoCloseable {
         if ((flags >>> 32) != 0 || (mode & ~07777L) != 0 || (resolve & ~0x3fL) != 0) {
             throw new Refused(EINVAL);
         }
-        return open(s, id, tid, "openat2", dirfd, pathAddress, (int) flags, (int) mode, resolve);
+        return open(s, id, c, "openat2", dirfd, pathAddress, (int) flags, (int) mode, resolve);
     }
 
-    private Call stat(Scratch s, long id, int tid, String syscall, int dirfd, long pathAddress, int flags, long buffer,
+    private Call stat(Scratch s, long id, Caller c, String syscall, int dirfd, long pathAddress, int flags, long buffer,
             Call.StatFormat format) throws Refused {
-        String raw = readPath(s, tid, pathAddress);
+        String raw = readPath(s, c, pathAddress);
         if (raw.isEmpty()) {
             if ((flags & SysStatH.AT_EMPTY_PATH) == 0) {
                 throw new Refused(ENOENT);
             }
-            fstat(s, id, tid, syscall, dirfd, buffer, format);
+            fstat(s, id, c, syscall, dirfd, buffer, format);
             return null;
         }
         boolean noFollow = (flags & SysStatH.AT_SYMLINK_NOFOLLOW) != 0;
-        return stillValid(s, new Call(this, id, tid, syscall, noFollow ? Function.LSTAT : Function.STAT,
-                new Arguments.Path(Paths.display(raw)), raw, absolute(s, tid, dirfd, raw), null, null, 0, 0, 0, buffer, 0,
+        return stillValid(s, new Call(id, c, syscall, noFollow ? Function.LSTAT : Function.STAT,
+                new Arguments.Path(Paths.display(raw)), raw, absolute(s, c, dirfd, raw), null, null, 0, 0, 0, buffer, 0,
                 format, flags));
     }
 
     /// [#absolute] of `raw`, or with an empty `raw` and AT_EMPTY_PATH in `flags` what `dirfd`
     /// names; an empty path without AT_EMPTY_PATH is ENOENT.
-    private String absoluteOrEmpty(Scratch s, int tid, int dirfd, String raw, int flags) throws Refused {
+    private String absoluteOrEmpty(Scratch s, Caller c, int dirfd, String raw, int flags) throws Refused {
         if (!raw.isEmpty()) {
-            return absolute(s, tid, dirfd, raw);
+            return absolute(s, c, dirfd, raw);
         }
         if ((flags & SysStatH.AT_EMPTY_PATH) == 0) {
             throw new Refused(ENOENT);
         }
-        return base(s, tid, dirfd);
+        return base(s, c, dirfd);
     }
 
-    private String absolute(Scratch s, int tid, int dirfd, String raw) throws Refused {
-        return raw.startsWith("/") ? raw : Paths.join(base(s, tid, dirfd), raw);
+    private String absolute(Scratch s, Caller c, int dirfd, String raw) throws Refused {
+        return raw.startsWith("/") ? raw : Paths.join(base(s, c, dirfd), raw);
     }
 
     /// A stat of a descriptor the program holds: the master stats the same open file through
     /// `/proc/TID/fd/N`, which needs no policy (the program has the descriptor already).
-    private void fstat(Scratch s, long id, int tid, String syscall, int fd, long buffer, Call.StatFormat format) {
-        String proc = fd == AT_FDCWD ? "/proc/" + tid + "/cwd" : "/proc/" + tid + "/fd/" + fd;
-        s.path2.setString(0, proc, ISO_8859_1);
-        int r = fd != AT_FDCWD && fd < 0 ? -EBADF : Kernel.statx(AT_FDCWD, s.path2, 0, s.statx);
+    private void fstat(Scratch s, long id, Caller c, String syscall, int fd, long buffer, Call.StatFormat format) {
+        int proc = c.procDir(s);
+        s.path2.setString(0, fd == AT_FDCWD ? "cwd" : "fd/" + fd, ISO_8859_1);
+        int r = fd != AT_FDCWD && fd < 0 ? -EBADF : proc < 0 ? proc : Kernel.statx(proc, s.path2, 0, s.statx);
         Map<String, Object> args = Map.of("fd", fd);
         if (r < 0) {
             int errno = r == -ENOENT ? EBADF : -r;
             reply(s, id, 0, errno);
-            automatic(tid, syscall, "fstat", args, Decision.ALLOW, -1, errno);
+            automatic(c, syscall, "fstat", args, Decision.ALLOW, -1, errno);
             return;
         }
-        writeStatResult(s, id, tid, buffer, format, StatWriter.fromStatx(s.statx));
-        automatic(tid, syscall, "fstat", args, Decision.ALLOW, 0, 0);
+        int errno = writeStatResult(s, id, c, buffer, format, StatWriter.fromStatx(s.statx));
+        automatic(c, syscall, "fstat", args, Decision.ALLOW, errno == 0 ? 0 : -1, errno);
     }
 
-    private Call access(Scratch s, long id, int tid, String syscall, int dirfd, long pathAddress, int mode, int flags)
+    private Call access(Scratch s, long id, Caller c, String syscall, int dirfd, long pathAddress, int mode, int flags)
             throws Refused {
         if ((mode & ~7) != 0 || (flags & ~(SysStatH.AT_EACCESS | SysStatH.AT_SYMLINK_NOFOLLOW | SysStatH.AT_EMPTY_PATH)) != 0) {
             throw new Refused(EINVAL);
         }
-        String raw = readPath(s, tid, pathAddress);
-        String absolute = absoluteOrEmpty(s, tid, dirfd, raw, flags);
+        String raw = readPath(s, c, pathAddress);
+        String absolute = absoluteOrEmpty(s, c, dirfd, raw, flags);
         Function function = (flags & SysStatH.AT_EACCESS) != 0 ? Function.EACCESS : Function.ACCESS;
-        return stillValid(s, new Call(this, id, tid, syscall, function,
+        return stillValid(s, new Call(id, c, syscall, function,
                 new Arguments.Access(Paths.display(raw), AccessMode.decode(mode)), raw, absolute, null, null, 0, 0, mode, 0,
                 0, Call.StatFormat.NONE, flags));
     }
 
-    private Call mkdir(Scratch s, long id, int tid, String syscall, int dirfd, long pathAddress, int mode)
+    private Call mkdir(Scratch s, long id, Caller c, String syscall, int dirfd, long pathAddress, int mode)
             throws Refused {
-        String raw = readPath(s, tid, pathAddress);
+        String raw = readPath(s, c, pathAddress);
         if (raw.isEmpty()) {
             throw new Refused(ENOENT);
         }
-        return stillValid(s, new Call(this, id, tid, syscall, Function.MKDIR,
-                new Arguments.Mkdir(Paths.display(raw), mode & 07777), raw, absolute(s, tid, dirfd, raw), null, null, 0, 0,
+        return stillValid(s, new Call(id, c, syscall, Function.MKDIR,
+                new Arguments.Mkdir(Paths.display(raw), mode & 07777), raw, absolute(s, c, dirfd, raw), null, null, 0, 0,
                 mode & 07777, 0, 0, Call.StatFormat.NONE, 0));
     }
 
-    private Call chmod(Scratch s, long id, int tid, String syscall, int dirfd, long pathAddress, int mode, int flags)
+    private Call chmod(Scratch s, long id, Caller c, String syscall, int dirfd, long pathAddress, int mode, int flags)
             throws Refused {
         if ((flags & ~(SysStatH.AT_SYMLINK_NOFOLLOW | SysStatH.AT_EMPTY_PATH)) != 0) {
             throw new Refused(EINVAL);
@@ -706,33 +734,33 @@ public final class Master implements AutoCloseable {
         if ((flags & SysStatH.AT_SYMLINK_NOFOLLOW) != 0) {
             throw new Refused(EOPNOTSUPP);
         }
-        String raw = readPath(s, tid, pathAddress);
-        String absolute = absoluteOrEmpty(s, tid, dirfd, raw, flags);
-        return stillValid(s, new Call(this, id, tid, syscall, Function.CHMOD,
+        String raw = readPath(s, c, pathAddress);
+        String absolute = absoluteOrEmpty(s, c, dirfd, raw, flags);
+        return stillValid(s, new Call(id, c, syscall, Function.CHMOD,
                 new Arguments.Chmod(Paths.display(raw), mode & 07777), raw, absolute, null, null, 0, 0, mode & 07777, 0,
                 0, Call.StatFormat.NONE, 0));
     }
 
     /// fchmod(2): decided on the path the kernel gives the descriptor; a descriptor without one
     /// (a pipe, a socket, an unlinked file) cannot be checked and is refused.
-    private Call fchmod(Scratch s, long id, int tid, int fd, int mode) throws Refused {
+    private Call fchmod(Scratch s, long id, Caller c, int fd, int mode) throws Refused {
         String path;
         try {
-            path = base(s, tid, fd);
+            path = base(s, c, fd);
         } catch (Refused r) {
             throw new Refused(r.errno == EBADF ? EBADF : EPERM);
         }
-        return stillValid(s, new Call(this, id, tid, "fchmod", Function.CHMOD,
+        return stillValid(s, new Call(id, c, "fchmod", Function.CHMOD,
                 new Arguments.Chmod(Paths.display(path), mode & 07777), path, path, null, null, 0, 0, mode & 07777, 0, 0,
                 Call.StatFormat.NONE, 0));
     }
 
-    private Call socketCall(Scratch s, long id, int tid, String syscall, int fd, long address, long length,
+    private Call socketCall(Scratch s, long id, Caller c, String syscall, int fd, long address, long length,
             Call.NetOp op, Object payload) throws Refused {
         if (length < 0 || length > Endpoint.MAX) {
             throw new Refused(EINVAL);
         }
-        byte[] raw = length == 0 ? new byte[0] : Sockets.readData(s, tid, address, length);
+        byte[] raw = length == 0 ? new byte[0] : Sockets.readData(c, address, length);
         if (raw == null) {
             throw new Refused(EFAULT);
         }
@@ -742,13 +770,13 @@ public final class Master implements AutoCloseable {
             throw new Refused(errno[0]);
         }
         if (endpoint.family() == Endpoint.AF_UNSPEC && op == Call.NetOp.CONNECT) {
-            int copy = Sockets.copy(threadGroupOf(tid), fd);
+            int copy = c.copyFd(fd);
             int r = copy < 0 ? copy : Sockets.connect(copy, raw);
             if (copy >= 0) {
                 Kernel.close(copy);
             }
             reply(s, id, r < 0 ? -1 : 0, r < 0 ? -r : 0);
-            automatic(tid, syscall, "connect", Map.of("fd", fd, "family", "unspec"), Decision.ALLOW, r < 0 ? -1 : 0,
+            automatic(c, syscall, "connect", Map.of("fd", fd, "family", "unspec"), Decision.ALLOW, r < 0 ? -1 : 0,
                     r < 0 ? -r : 0);
             return null;
         }
@@ -761,12 +789,12 @@ public final class Master implements AutoCloseable {
         if (endpoint.family() == Endpoint.AF_UNIX) {
             args = new Arguments.Unix(Paths.display(endpoint.unixPath()));
             if (endpoint.isUnixPath()) {
-                absolute = absolute(s, tid, AT_FDCWD, endpoint.unixPath());
+                absolute = absolute(s, c, AT_FDCWD, endpoint.unixPath());
             }
         } else {
             args = new Arguments.Inet(endpoint.address(), endpoint.port());
         }
-        Call call = new Call(this, id, tid, syscall, function, args, endpoint.unixPath(), absolute, null, null, 0, 0,
+        Call call = new Call(id, c, syscall, function, args, endpoint.unixPath(), absolute, null, null, 0, 0,
                 0, 0, 0, Call.StatFormat.NONE, 0);
         call.socketFd = fd;
         call.endpoint = endpoint;
@@ -775,35 +803,35 @@ public final class Master implements AutoCloseable {
         return stillValid(s, call);
     }
 
-    private Call sendto(Scratch s, long id, int tid, int fd, long buffer, long length, int flags, long address,
+    private Call sendto(Scratch s, long id, Caller c, int fd, long buffer, long length, int flags, long address,
             long addressLength) throws Refused {
-        byte[] data = Sockets.readData(s, tid, buffer, length);
+        byte[] data = Sockets.readData(c, buffer, length);
         if (data == null) {
             throw new Refused(EFAULT);
         }
-        Sockets.Message message = new Sockets.Message(data, new byte[0], List.of(), flags);
+        Sockets.Message message = new Sockets.Message(data, new byte[0], List.of(), flags, length > data.length);
         if (address == 0) {
-            sendNow(s, id, tid, "sendto", fd, message, flags);
+            sendNow(s, id, c, "sendto", fd, message, flags);
             return null;
         }
-        return socketCall(s, id, tid, "sendto", fd, address, addressLength, Call.NetOp.SENDTO, message);
+        return socketCall(s, id, c, "sendto", fd, address, addressLength, Call.NetOp.SENDTO, message);
     }
 
-    private Call sendmsg(Scratch s, long id, int tid, int fd, long msghdr, int flags) throws Refused {
+    private Call sendmsg(Scratch s, long id, Caller c, int fd, long msghdr, int flags) throws Refused {
         int[] errno = {0};
-        Object[] read = Sockets.readMsghdr(s, tid, threadGroupOf(tid), msghdr, errno);
+        Object[] read = Sockets.readMsghdr(c, msghdr, Sockets.MAX_DATA, errno);
         if (read == null) {
             throw new Refused(errno[0]);
         }
         Sockets.Message read2 = (Sockets.Message) read[2];
-        Sockets.Message message = new Sockets.Message(read2.data(), read2.control(), read2.fds(), flags);
+        Sockets.Message message = new Sockets.Message(read2.data(), read2.control(), read2.fds(), flags, read2.truncated());
         long name = (long) read[0];
         if (name == 0) {
-            sendNow(s, id, tid, "sendmsg", fd, message, flags);
+            sendNow(s, id, c, "sendmsg", fd, message, flags);
             return null;
         }
         try {
-            return socketCall(s, id, tid, "sendmsg", fd, name, clampedNameLength((int) read[1]), Call.NetOp.SENDMSG,
+            return socketCall(s, id, c, "sendmsg", fd, name, clampedNameLength((int) read[1]), Call.NetOp.SENDMSG,
                     message);
         } catch (Refused r) {
             message.fds().forEach(Kernel::close);
@@ -814,23 +842,32 @@ public final class Master implements AutoCloseable {
     /// sendmmsg(2): messages without a destination are sent here; when one has a destination,
     /// the call goes to the policy as that destination's `connect_*` and is sent whole or not at
     /// all (every destination must be allowed).
-    private Call sendmmsg(Scratch s, long id, int tid, int fd, long vector, int count, int flags) throws Refused {
+    private Call sendmmsg(Scratch s, long id, Caller c, int fd, long vector, int count, int flags) throws Refused {
         if (count < 0) {
             throw new Refused(EINVAL);
         }
         int n = Math.min(count, 1024);
         List<Object[]> messages = new ArrayList<>();
         int named = -1;
+        long left = Sockets.MAX_DATA;
         for (int i = 0; i < n; i++) {
             int[] errno = {0};
-            Object[] read = Sockets.readMsghdr(s, tid, threadGroupOf(tid), vector + (long) i * Sockets.mmsgSize(), errno);
+            Object[] read = Sockets.readMsghdr(c, vector + (long) i * Sockets.mmsgSize(), left, errno);
             if (read == null) {
                 messages.forEach(m -> ((Sockets.Message) m[2]).fds().forEach(Kernel::close));
                 throw new Refused(errno[0]);
             }
+            Sockets.Message message = (Sockets.Message) read[2];
+            if (message.truncated() && i > 0) {
+                // The copy limit is for the whole call: the messages that fit are sent, and
+                // sendmmsg answers how many, as it does when a socket takes only some.
+                message.fds().forEach(Kernel::close);
+                break;
+            }
+            left -= message.data().length;
             if ((long) read[0] != 0) {
                 int length = clampedNameLength((int) read[1]);
-                byte[] name = length < 0 || length > Endpoint.MAX ? null : Sockets.readData(s, tid, (long) read[0], length);
+                byte[] name = length < 0 || length > Endpoint.MAX ? null : Sockets.readData(c, (long) read[0], length);
                 if (name == null) {
                     ((Sockets.Message) read[2]).fds().forEach(Kernel::close);
                     messages.forEach(m -> ((Sockets.Message) m[2]).fds().forEach(Kernel::close));
@@ -843,14 +880,12 @@ public final class Master implements AutoCloseable {
         }
         Object[] batch = {vector, messages, flags};
         if (named < 0) {
-            long[] r = sendBatch(s, threadGroupOf(tid), tid, fd, vector, messages, flags, null);
-            reply(s, id, r[0], (int) r[1]);
-            automatic(tid, "sendmmsg", "send", Map.of("fd", fd), Decision.ALLOW, r[0], (int) r[1]);
+            sendBatchNow(s, id, c, fd, vector, messages, flags);
             return null;
         }
         Object[] first = messages.get(named);
         try {
-            return socketCall(s, id, tid, "sendmmsg", fd, (long) first[0], clampedNameLength((int) first[1]),
+            return socketCall(s, id, c, "sendmmsg", fd, (long) first[0], clampedNameLength((int) first[1]),
                 Call.NetOp.SENDMMSG, batch);
         } catch (Refused r) {
             messages.forEach(m -> ((Sockets.Message) m[2]).fds().forEach(Kernel::close));
@@ -864,35 +899,94 @@ public final class Master implements AutoCloseable {
         return Math.min(length, Endpoint.MAX);
     }
 
-    /// Sends `message` (no destination: nothing to decide) on the program's socket `fd`.
-    private void sendNow(Scratch s, long id, int tid, String syscall, int fd, Sockets.Message message, int flags) {
-        int copy = Sockets.copy(threadGroupOf(tid), fd);
-        long r = copy < 0 ? copy : Sockets.send(copy, message, null, flags);
-        if (copy >= 0) {
-            Kernel.close(copy);
+    /// Sends `message` (no destination: nothing to decide) on the program's socket `fd`: here
+    /// when the socket takes it at once, else on the offload pool when the program's socket
+    /// blocks (a peer that never reads holds no serving thread).
+    private void sendNow(Scratch s, long id, Caller c, String syscall, int fd, Sockets.Message message, int flags) {
+        int copy = c.copyFd(fd);
+        if (copy < 0) {
+            message.fds().forEach(Kernel::close);
+            answerSend(s, id, c, syscall, fd, copy);
+            return;
         }
+        boolean blocking = (flags & SocketH.MSG_DONTWAIT) == 0 && Sockets.isBlocking(copy);
+        long r = Sockets.send(copy, message, null, flags | SocketH.MSG_DONTWAIT);
+        if (r == -EAGAIN && blocking) {
+            c.handOff();
+            Offload.run(c.pid, () -> {
+                Scratch o = Scratch.get();
+                long w = Sockets.sendWaiting(this, o, id, copy, message, null, flags);
+                Kernel.close(copy);
+                message.fds().forEach(Kernel::close);
+                answerSend(o, id, c, syscall, fd, w);
+            });
+            return;
+        }
+        Kernel.close(copy);
         message.fds().forEach(Kernel::close);
+        answerSend(s, id, c, syscall, fd, r);
+    }
+
+    private void answerSend(Scratch s, long id, Caller c, String syscall, int fd, long r) {
         reply(s, id, r < 0 ? -1 : r, r < 0 ? (int) -r : 0);
-        automatic(tid, syscall, "send", Map.of("fd", fd), Decision.ALLOW, r < 0 ? -1 : r, r < 0 ? (int) -r : 0);
+        automatic(c, syscall, "send", Map.of("fd", fd), Decision.ALLOW, r < 0 ? -1 : r, r < 0 ? (int) -r : 0);
+    }
+
+    /// A sendmmsg batch without a destination: sent here as far as the socket takes it at once;
+    /// when not even the first message fits and the program's socket blocks, sent on the
+    /// offload pool, waiting.
+    private void sendBatchNow(Scratch s, long id, Caller c, int fd, long vector, List<Object[]> messages, int flags) {
+        long[] r = sendBatch(this, s, c, id, fd, vector, messages, flags, null, false);
+        if (r == null) {
+            c.handOff();
+            Offload.run(c.pid, () -> {
+                Scratch o = Scratch.get();
+                long[] w = sendBatch(this, o, c, id, fd, vector, messages, flags, null, true);
+                reply(o, id, w[0], (int) w[1]);
+                automatic(c, "sendmmsg", "send", Map.of("fd", fd), Decision.ALLOW, w[0], (int) w[1]);
+            });
+            return;
+        }
+        reply(s, id, r[0], (int) r[1]);
+        automatic(c, "sendmmsg", "send", Map.of("fd", fd), Decision.ALLOW, r[0], (int) r[1]);
     }
 
     /// Sends a sendmmsg batch, each message to its own destination (`destinations.get(i)`, or
-    /// none), writes each msg_len back; answers {result, errno} (the number sent, or -1).
-    static long[] sendBatch(Scratch s, int pid, int tid, int fd, long vector, List<Object[]> messages, int flags,
-            List<byte[]> destinations) {
-        int copy = Sockets.copy(pid, fd);
+    /// none), and writes each msg_len back, each time only while the call still waits (the
+    /// check is made right before the write, through the caller's own `mem`).
+    ///
+    /// Without `wait`, no send blocks: the batch stops at the first message the socket does not
+    /// take at once (a valid partial sendmmsg), and when that is the first message of a
+    /// blocking socket the answer is `null`: send it again with `wait`, off the serving thread.
+    /// Answers {result, errno}: the number sent, or -1; ESRCH when the caller went away while
+    /// the batch was sent (its msg_len was then not written: the memory may be another's).
+    /// Closes the messages' descriptors unless it answers `null`.
+    static long[] sendBatch(Master master, Scratch s, Caller c, long id, int fd, long vector, List<Object[]> messages,
+            int flags, List<byte[]> destinations, boolean wait) {
+        int copy = c.copyFd(fd);
         long sent = 0;
         int errno = copy < 0 ? -copy : 0;
         if (copy >= 0) {
+            boolean blocking = (flags & SocketH.MSG_DONTWAIT) == 0 && Sockets.isBlocking(copy);
             for (int i = 0; i < messages.size(); i++) {
                 Sockets.Message m = (Sockets.Message) messages.get(i)[2];
-                long r = Sockets.send(copy, m, destinations == null ? null : destinations.get(i), flags);
+                byte[] to = destinations == null ? null : destinations.get(i);
+                long r = wait && blocking ? Sockets.sendWaiting(master, s, id, copy, m, to, flags)
+                        : Sockets.send(copy, m, to, flags | SocketH.MSG_DONTWAIT);
+                if (r == -EAGAIN && blocking && i == 0 && !wait) {
+                    Kernel.close(copy);
+                    return null;
+                }
                 if (r < 0) {
                     errno = (int) -r;
                     break;
                 }
                 s.stat.set(JAVA_INT, 0, (int) r);
-                Kernel.writeMemory(tid, s.iovecs, s.stat, vector + (long) i * Sockets.mmsgSize() + 56, 4);
+                if (c.write(s, s.stat, vector + (long) i * Sockets.mmsgSize() + 56, 4) == -ENOENT) {
+                    sent = 0;
+                    errno = ESRCH;
+                    break;
+                }
                 sent++;
             }
             Kernel.close(copy);
@@ -901,25 +995,25 @@ public final class Master implements AutoCloseable {
         return sent > 0 ? new long[] {sent, 0} : new long[] {-1, errno};
     }
 
-    private Call onePath(Scratch s, long id, int tid, String syscall, Function function, int dirfd, long pathAddress)
+    private Call onePath(Scratch s, long id, Caller c, String syscall, Function function, int dirfd, long pathAddress)
             throws Refused {
-        String raw = readPath(s, tid, pathAddress);
+        String raw = readPath(s, c, pathAddress);
         if (raw.isEmpty()) {
             throw new Refused(ENOENT);
         }
-        return stillValid(s, new Call(this, id, tid, syscall, function, new Arguments.Path(Paths.display(raw)),
-                raw, absolute(s, tid, dirfd, raw), null, null, 0, 0, 0, 0, 0, Call.StatFormat.NONE, 0));
+        return stillValid(s, new Call(id, c, syscall, function, new Arguments.Path(Paths.display(raw)),
+                raw, absolute(s, c, dirfd, raw), null, null, 0, 0, 0, 0, 0, Call.StatFormat.NONE, 0));
     }
 
-    private Call unlinkat(Scratch s, long id, int tid, int dirfd, long pathAddress, int flags) throws Refused {
+    private Call unlinkat(Scratch s, long id, Caller c, int dirfd, long pathAddress, int flags) throws Refused {
         if ((flags & ~SysStatH.AT_REMOVEDIR) != 0) {
             throw new Refused(EINVAL);
         }
         Function function = flags == SysStatH.AT_REMOVEDIR ? Function.RMDIR : Function.UNLINK;
-        return onePath(s, id, tid, "unlinkat", function, dirfd, pathAddress);
+        return onePath(s, id, c, "unlinkat", function, dirfd, pathAddress);
     }
 
-    private Call rename(Scratch s, long id, int tid, String syscall, int olddirfd, long oldAddress, int newdirfd,
+    private Call rename(Scratch s, long id, Caller c, String syscall, int olddirfd, long oldAddress, int newdirfd,
             long newAddress, int flags) throws Refused {
         if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) != 0) {
             throw new Refused((flags & ~7) != 0 ? EINVAL : EPERM);
@@ -927,24 +1021,24 @@ public final class Master implements AutoCloseable {
         if (flags == (RENAME_NOREPLACE | RENAME_EXCHANGE)) {
             throw new Refused(EINVAL);
         }
-        String raw1 = readPath(s, tid, oldAddress);
-        String raw2 = readPath(s, tid, newAddress);
+        String raw1 = readPath(s, c, oldAddress);
+        String raw2 = readPath(s, c, newAddress);
         if (raw1.isEmpty() || raw2.isEmpty()) {
             throw new Refused(ENOENT);
         }
-        return stillValid(s, new Call(this, id, tid, syscall, Function.RENAME,
+        return stillValid(s, new Call(id, c, syscall, Function.RENAME,
                 new Arguments.Rename(Paths.display(raw1), Paths.display(raw2), (flags & RENAME_NOREPLACE) != 0,
                         (flags & RENAME_EXCHANGE) != 0),
-                raw1, absolute(s, tid, olddirfd, raw1), absolute(s, tid, newdirfd, raw2), null, 0, 0, 0, 0, 0,
+                raw1, absolute(s, c, olddirfd, raw1), absolute(s, c, newdirfd, raw2), null, 0, 0, 0, 0, 0,
                 Call.StatFormat.NONE, flags));
     }
 
-    private Call readlink(Scratch s, long id, int tid, String syscall, int dirfd, long pathAddress, long buffer,
+    private Call readlink(Scratch s, long id, Caller c, String syscall, int dirfd, long pathAddress, long buffer,
             long size) throws Refused {
         if (size <= 0 || size > Integer.MAX_VALUE) {
             throw new Refused(EINVAL);
         }
-        String raw = readPath(s, tid, pathAddress);
+        String raw = readPath(s, c, pathAddress);
         if (raw.isEmpty()) {
             throw new Refused(ENOENT);
         }
@@ -953,62 +1047,16 @@ public final class Master implements AutoCloseable {
             if (lookup == null) {
                 throw new Refused(EINVAL);
             }
-            return stillValid(s, new Call(this, id, tid, syscall, Function.GETADDRINFO, lookup, raw, raw, null, null, 0,
+            return stillValid(s, new Call(id, c, syscall, Function.GETADDRINFO, lookup, raw, raw, null, null, 0,
                     0, 0, buffer, size, Call.StatFormat.NONE, 0));
         }
-        return stillValid(s, new Call(this, id, tid, syscall, Function.READLINK, new Arguments.Path(Paths.display(raw)),
-                raw, absolute(s, tid, dirfd, raw), null, null, 0, 0, 0, buffer, size, Call.StatFormat.NONE, 0));
-    }
-
-    /// kill(2) of a positive pid: the filter cannot tell the JVM's threads from other processes,
-    /// so the master does. Allowed when `pid` descends from the sandboxed program, refused
-    /// (EPERM) otherwise; performed by the master, never continued.
-    private Call kill(Scratch s, long id, int tid, int pid, int signal) throws Refused {
-        Map<String, Object> args = Map.of("pid", pid, "signal", signal);
-        if (signal < 0 || signal > 64) {
-            throw new Refused(EINVAL);
-        }
-        if (!inSandbox(pid)) {
-            reply(s, id, 0, EPERM);
-            automatic(tid, "kill", "kill", args, Decision.DENY, -1, EPERM);
-            return null;
-        }
-        int r = Kernel.kill(pid, signal);
-        reply(s, id, r < 0 ? -1 : 0, r < 0 ? -r : 0);
-        automatic(tid, "kill", "kill", args, Decision.ALLOW, r < 0 ? -1 : 0, r < 0 ? -r : 0);
-        return null;
-    }
-
-    private boolean inSandbox(int pid) {
-        if (pid == self || Files.exists(Path.of("/proc/self/task", Integer.toString(pid)))) {
-            return false;
-        }
-        int p = pid;
-        for (int depth = 0; depth < 256 && p > 1; depth++) {
-            if (p == root) {
-                return true;
-            }
-            if (p == self) {
-                return false;
-            }
-            p = parentOf(p);
-        }
-        return false;
-    }
-
-    private static int parentOf(int pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"), ISO_8859_1);
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Integer.parseInt(fields[1]);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
+        return stillValid(s, new Call(id, c, syscall, Function.READLINK, new Arguments.Path(Paths.display(raw)),
+                raw, absolute(s, c, dirfd, raw), null, null, 0, 0, 0, buffer, size, Call.StatFormat.NONE, 0));
     }
 
     // ---- answering ----
 
-    private boolean stillWaiting(Scratch s, long id) {
+    boolean stillWaiting(Scratch s, long id) {
         s.id.set(JAVA_LONG, 0, id);
         return Kernel.idValid(listenerFd, s.id) == 0;
     }
@@ -1021,16 +1069,21 @@ public final class Master implements AutoCloseable {
         s.addfd.set(JAVA_INT, 12, fd);
         s.addfd.set(JAVA_INT, 16, 0);
         s.addfd.set(JAVA_INT, 20, openFlags & OpenFlag.O_CLOEXEC);
-        return Kernel.ioctl(listenerFd, SeccompH.IOCTL_NOTIF_ADDFD, s.addfd);
+        int r = Kernel.ioctl(listenerFd, SeccompH.IOCTL_NOTIF_ADDFD, s.addfd);
+        if (r >= 0 || r == -ENOENT) {
+            release(id);
+        }
+        return r;
     }
 
     /// Writes `stat` into the program and answers the call; returns the errno it got (0).
-    int writeStatResult(Scratch s, long id, int tid, long address, Call.StatFormat format, StatResult stat) {
+    int writeStatResult(Scratch s, long id, Caller c, long address, Call.StatFormat format, StatResult stat) {
         long size = StatWriter.write(s.stat, format, stat);
-        if (!stillWaiting(s, id)) {
+        long w = c.write(s, s.stat, address, size);
+        if (w == -ENOENT) {
+            release(id);
             return ENOENT;
         }
-        long w = Kernel.writeMemory(tid, s.iovecs, s.stat, address, size);
         int errno = w == size ? 0 : EFAULT;
         reply(s, id, 0, errno);
         return errno;
@@ -1041,10 +1094,11 @@ public final class Master implements AutoCloseable {
         byte[] bytes = rawTarget.getBytes(ISO_8859_1);
         int n = (int) Math.min(bytes.length, Math.min(call.bufferSize, Scratch.PATH_MAX));
         MemorySegment.copy(bytes, 0, s.link, JAVA_BYTE, 0, n);
-        if (!stillWaiting(s, call.id)) {
+        long w = n == 0 ? 0 : call.caller.write(s, s.link, call.buffer, n);
+        if (w == -ENOENT || (n == 0 && !stillWaiting(s, call.id))) {
+            release(call.id);
             return new int[] {-1, ENOENT};
         }
-        long w = n == 0 ? 0 : Kernel.writeMemory(call.tid(), s.iovecs, s.link, call.buffer, n);
         int errno = w == n ? 0 : EFAULT;
         reply(s, call.id, n, errno);
         return new int[] {errno == 0 ? n : -1, errno};
@@ -1057,5 +1111,14 @@ public final class Master implements AutoCloseable {
         s.resp.set(JAVA_INT, 16, -errno);
         s.resp.set(JAVA_INT, 20, 0);
         Kernel.ioctl(listenerFd, SeccompH.IOCTL_NOTIF_SEND, s.resp);
+        release(id);
+    }
+
+    /// Closes the handles of call `id`'s caller, once: the call is answered or gone.
+    void release(long id) {
+        Caller c = pending.remove(id);
+        if (c != null) {
+            c.close();
+        }
     }
 }

@@ -28,7 +28,7 @@ final class NetworkCalls {
     @SuppressWarnings("unchecked")
     private static long[] performThen(Master master, Scratch s, Call call, byte[] address, List<byte[]> destinations,
             Consumer<long[]> done, Runnable after) {
-        int copy = Sockets.copy(call.pid(), call.socketFd);
+        int copy = call.caller.copyFd(call.socketFd);
         if (copy < 0) {
             closePayload(call);
             after.run();
@@ -65,8 +65,16 @@ final class NetworkCalls {
             case SENDMMSG -> {
                 Kernel.close(copy);
                 Object[] batch = (Object[]) call.payload;
-                long[] r = Master.sendBatch(s, call.pid(), call.tid(), call.socketFd, (long) batch[0],
-                        (List<Object[]>) batch[1], (int) batch[2], destinations);
+                long[] r = Master.sendBatch(master, s, call.caller, call.id, call.socketFd, (long) batch[0],
+                        (List<Object[]>) batch[1], (int) batch[2], destinations, false);
+                if (r == null) {
+                    return offload(master, call, done, () -> {
+                        long[] w = Master.sendBatch(master, Scratch.get(), call.caller, call.id, call.socketFd,
+                                (long) batch[0], (List<Object[]>) batch[1], (int) batch[2], destinations, true);
+                        after.run();
+                        return w;
+                    });
+                }
                 after.run();
                 return r;
             }
@@ -76,7 +84,7 @@ final class NetworkCalls {
                 long r = Sockets.send(copy, m, address, m.flags() | (blocking ? SocketH.MSG_DONTWAIT : 0));
                 if (r == -EAGAIN && blocking) {
                     return offload(master, call, done, () -> {
-                        long w = Sockets.send(copy, m, address, m.flags());
+                        long w = Sockets.sendWaiting(master, Scratch.get(), call.id, copy, m, address, m.flags());
                         Kernel.close(copy);
                         m.fds().forEach(Kernel::close);
                         after.run();
@@ -110,13 +118,13 @@ final class NetworkCalls {
 
     private static long[] offload(Master master, Call call, Consumer<long[]> done, Blocking op) {
         call.handOff();
-        boolean queued = Offload.tryRun(() -> {
+        Offload.run(call.pid(), () -> {
             long[] r = op.run();
             if (done != null) {
                 done.accept(r);
             }
             master.reply(Scratch.get(), call.id, r[0], (int) r[1]);
         });
-        return queued ? null : op.run();
+        return null;
     }
 }

@@ -190,7 +190,7 @@ final class Performer {
     private void openBlocking(Call call, Place place, int flags) {
         call.handOff();
         offloaded.incrementAndGet();
-        boolean queued = Offload.tryRun(() -> {
+        Offload.run(call.pid(), () -> {
             try {
                 Scratch s = Scratch.get();
                 int fd = openAt(s, call, place, flags | Integer.MIN_VALUE);
@@ -203,10 +203,6 @@ final class Performer {
                 offloadEnded();
             }
         });
-        if (!queued) {
-            offloadEnded();
-            finish(Scratch.get(), call, place, -1, ENXIO);
-        }
     }
 
     private void offloadEnded() {
@@ -291,7 +287,7 @@ final class Performer {
             return;
         }
         if (call.markAnswered()) {
-            int errno = master.writeStatResult(s, call.id, call.tid(), call.buffer, call.statFormat,
+            int errno = master.writeStatResult(s, call.id, call.caller, call.buffer, call.statFormat,
                     StatWriter.fromStatx(s.statx));
             record(call, place, errno == 0 ? 0 : -1, errno);
         }

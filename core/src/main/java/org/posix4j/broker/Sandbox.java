@@ -64,7 +64,7 @@ public final class Sandbox implements AutoCloseable {
                     Sessions.processGroup());
             spawn.setEnv("POSIX4J_BROKER", "1");
             Child child = SpawnAccess.start(spawn, call -> spawnFiltered(program, call, listener, master));
-            master.get().root(child.pid());
+            master.get().root(child);
             return new Sandbox(master.get(), child);
         } catch (RuntimeException | PosixException e) {
             Fd fd = listener.get();

@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import org.posix4j.internal.PollH;
 import org.posix4j.internal.SeccompH;
 import org.posix4j.internal.SysStatH;
-import org.posix4j.internal.UioH;
 
 /// One thread's native buffers for serving calls, allocated once per thread, so that serving a
 /// call allocates no native memory.
@@ -17,7 +16,6 @@ final class Scratch {
     final MemorySegment resp;
     final MemorySegment addfd;
     final MemorySegment id;
-    final MemorySegment iovecs;
     final MemorySegment pollfds;
     final MemorySegment how;
     final MemorySegment statx;
@@ -37,7 +35,6 @@ final class Scratch {
         resp = arena.allocate(SeccompH.SECCOMP_NOTIF_RESP);
         addfd = arena.allocate(SeccompH.SECCOMP_NOTIF_ADDFD);
         id = arena.allocate(8, 8);
-        iovecs = arena.allocate(UioH.IOVEC, 2);
         pollfds = arena.allocate(PollH.POLLFD, 2);
         how = arena.allocate(24, 8);
         statx = arena.allocate(SysStatH.STATX_SIZE, 8);

@@ -12,20 +12,24 @@ import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 import org.posix4j.internal.Libc;
+import org.posix4j.internal.PollH;
 import org.posix4j.internal.SocketH;
 import org.posix4j.internal.SysStatH;
-import org.posix4j.internal.SyscallH;
-import org.posix4j.internal.Syscalls;
 
 /// The socket calls the master makes on a program's own socket: its copy of the program's
 /// descriptor (pidfd_getfd(2)) shares the open file description, so a connect or bind acts
 /// exactly as the program's would, O_NONBLOCK included. Everything answers a result or -errno.
 final class Sockets {
+    /// The most data one call makes the master copy out of the program, over all its messages.
     static final int MAX_DATA = 4 << 20;
     private static final int EBADF = 9;
     private static final int EFAULT = 14;
     private static final int EINVAL = 22;
     private static final int EPERM = 1;
+    private static final int EINTR = 4;
+    private static final int SO_TYPE = 3;
+    private static final int SOCK_STREAM = 1;
+    private static final int EAGAIN = 11;
     private static final int ENOTSOCK = 88;
     private static final int EMSGSIZE = 90;
     private static final int F_GETFL = 3;
@@ -37,23 +41,6 @@ final class Sockets {
 
     private Sockets() {}
 
-    /// The master's copy of descriptor `fd` of process `pid`, or -errno (EBADF: no such fd).
-    static int copy(int pid, int fd) {
-        MemorySegment errno = Libc.errnoSlot();
-        try {
-            long pidfd = (long) SyscallH.SYSCALL2.invokeExact(errno, Syscalls.CURRENT.pidfdOpen(), (long) pid, 0L);
-            if (pidfd < 0) {
-                return -Libc.errno(errno);
-            }
-            long copy = (long) SyscallH.SYSCALL3.invokeExact(errno, Syscalls.CURRENT.pidfdGetfd(), pidfd, (long) fd, 0L);
-            int err = copy < 0 ? Libc.errno(errno) : 0;
-            Kernel.close((int) pidfd);
-            return copy < 0 ? -err : (int) copy;
-        } catch (Throwable t) {
-            throw Libc.unexpected(t);
-        }
-    }
-
     /// 0 if `fd` is a socket, -ENOTSOCK if not.
     static int checkSocket(Scratch s, int fd) {
         s.path2.set(JAVA_BYTE, 0, (byte) 0);
@@ -63,6 +50,17 @@ final class Sockets {
         }
         int mode = Short.toUnsignedInt(s.statx.get(JAVA_SHORT, 28));
         return (mode & S_IFMT) == S_IFSOCK ? 0 : -ENOTSOCK;
+    }
+
+    private static boolean isStream(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment type = arena.allocate(JAVA_INT);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, 4);
+            int r = (int) SocketH.GETSOCKOPT.invokeExact(Libc.errnoSlot(), fd, SocketH.SOL_SOCKET, SO_TYPE, type, length);
+            return r == 0 && type.get(JAVA_INT, 0) == SOCK_STREAM;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
     }
 
     static boolean isBlocking(int fd) {
@@ -103,26 +101,27 @@ final class Sockets {
     }
 
     /// One message of the program to send: its data, control messages translated to the
-    /// master's descriptors (which the caller closes), and its destination.
-    record Message(byte[] data, byte[] control, List<Integer> fds, int flags) {}
+    /// master's descriptors (which the caller closes), its flags, and whether the data was cut
+    /// to the copy limit (a stream takes the part as a partial send; a datagram is EMSGSIZE).
+    record Message(byte[] data, byte[] control, List<Integer> fds, int flags, boolean truncated) {}
 
-    /// Reads the data at `address` (`length` bytes, at most [#MAX_DATA]) from thread `tid`.
-    static byte[] readData(Scratch s, int tid, long address, long length) {
+    /// Reads the data at `address` (`length` bytes, at most [#MAX_DATA]) from the caller.
+    static byte[] readData(Caller c, long address, long length) {
         int n = (int) Math.min(length, MAX_DATA);
         if (n == 0) {
             return new byte[0];
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(n);
-            long r = Kernel.readMemory(tid, s.iovecs, buf, address, n);
+            long r = c.read(buf, address, n);
             return r == n ? buf.toArray(JAVA_BYTE) : null;
         }
     }
 
-    /// The msghdr at `address` in thread `tid`: {name pointer, name length, data, control},
-    /// or an errno in `errno[0]`.
-    static Object[] readMsghdr(Scratch s, int tid, int pid, long address, int[] errno) {
-        byte[] hdr = readData(s, tid, address, MSGHDR);
+    /// The msghdr at `address` in the caller: {name pointer, name length, message}, its data
+    /// copied up to `limit` bytes, or an errno in `errno[0]`.
+    static Object[] readMsghdr(Caller c, long address, long limit, int[] errno) {
+        byte[] hdr = readData(c, address, MSGHDR);
         if (hdr == null) {
             errno[0] = EFAULT;
             return null;
@@ -139,17 +138,20 @@ final class Sockets {
             return null;
         }
         ByteArrayOutputStream data = new ByteArrayOutputStream();
+        boolean truncated = false;
         if (iovCount > 0) {
-            byte[] vecs = readData(s, tid, iov, iovCount * 16);
+            byte[] vecs = readData(c, iov, iovCount * 16);
             if (vecs == null) {
                 errno[0] = EFAULT;
                 return null;
             }
             MemorySegment v = MemorySegment.ofArray(vecs);
-            for (int i = 0; i < iovCount && data.size() < MAX_DATA; i++) {
+            for (int i = 0; i < iovCount && !truncated; i++) {
                 long base = v.get(JAVA_LONG.withByteAlignment(1), 16L * i);
                 long len = v.get(JAVA_LONG.withByteAlignment(1), 16L * i + 8);
-                byte[] part = readData(s, tid, base, Math.min(len, MAX_DATA - data.size()));
+                long room = limit - data.size();
+                truncated = len < 0 || len > room;
+                byte[] part = readData(c, base, truncated ? room : len);
                 if (part == null) {
                     errno[0] = EFAULT;
                     return null;
@@ -160,25 +162,25 @@ final class Sockets {
         byte[] cmsg = new byte[0];
         List<Integer> fds = new ArrayList<>();
         if (control != 0 && controlLength > 0) {
-            cmsg = readData(s, tid, control, controlLength);
+            cmsg = readData(c, control, controlLength);
             if (cmsg == null) {
                 errno[0] = EFAULT;
                 return null;
             }
-            int e = translateRights(cmsg, pid, fds);
+            int e = translateRights(cmsg, c, fds);
             if (e != 0) {
                 fds.forEach(Kernel::close);
                 errno[0] = e;
                 return null;
             }
         }
-        return new Object[] {name, nameLength, new Message(data.toByteArray(), cmsg, fds, 0)};
+        return new Object[] {name, nameLength, new Message(data.toByteArray(), cmsg, fds, 0, truncated)};
     }
 
     /// Replaces the program's descriptor numbers in SCM_RIGHTS messages with the master's
     /// copies (added to `fds`); refuses SCM_CREDENTIALS, which the kernel would check against
     /// the master's credentials instead of the program's.
-    private static int translateRights(byte[] cmsg, int pid, List<Integer> fds) {
+    private static int translateRights(byte[] cmsg, Caller caller, List<Integer> fds) {
         MemorySegment c = MemorySegment.ofArray(cmsg);
         int at = 0;
         while (at + 16 <= cmsg.length) {
@@ -193,7 +195,7 @@ final class Sockets {
             }
             if (level == SocketH.SOL_SOCKET && type == SocketH.SCM_RIGHTS) {
                 for (int off = at + 16; off + 4 <= at + len; off += 4) {
-                    int copy = copy(pid, c.get(JAVA_INT.withByteAlignment(1), off));
+                    int copy = caller.copyFd(c.get(JAVA_INT.withByteAlignment(1), off));
                     if (copy < 0) {
                         return copy == -EBADF ? EBADF : -copy;
                     }
@@ -208,6 +210,9 @@ final class Sockets {
 
     /// sendmsg(2) of `m` to `address` (`null`: none) on `fd`.
     static long send(int fd, Message m, byte[] address, int flags) {
+        if (m.truncated() && !isStream(fd)) {
+            return -EMSGSIZE;
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment hdr = arena.allocate(MSGHDR, 8);
             MemorySegment iov = arena.allocate(16, 8);
@@ -231,6 +236,26 @@ final class Sockets {
             return r < 0 ? -Libc.errno(errno) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
+        }
+    }
+
+    /// A send that waits as a blocking one would, without blocking in the kernel for long: the
+    /// socket is polled for room once a second, and the wait ends when the program's call
+    /// `id` is gone (the caller was killed or interrupted), so a peer that never reads holds a
+    /// pool thread only while the caller waits.
+    static long sendWaiting(Master master, Scratch s, long id, int fd, Message m, byte[] address, int flags) {
+        for (;;) {
+            long r = send(fd, m, address, flags | SocketH.MSG_DONTWAIT);
+            if (r != -EAGAIN) {
+                return r;
+            }
+            if (!master.stillWaiting(s, id)) {
+                return -EINTR;
+            }
+            s.pollfds.set(JAVA_INT, 0, fd);
+            s.pollfds.set(JAVA_SHORT, 4, (short) PollH.POLLOUT);
+            s.pollfds.set(JAVA_SHORT, 6, (short) 0);
+            Kernel.poll(s.pollfds, 1, 1000);
         }
     }
 

@@ -67,14 +67,12 @@ public final class BrokerFilter {
     private static final int SIGN_BIT = 0x80000000;
 
     /// The guard of each GUARD syscall; [#guard] emits its code.
-    private enum Guard { KILL, TGID, SETPGID, SECCOMP, IOCTL, SENDTO, UTIMENSAT, SELF, SETPRIORITY, IOPRIO_SET }
+    private enum Guard { KILL, TGID, FCNTL_OWNER, SETPGID, SECCOMP, IOCTL, SENDTO, UTIMENSAT, SELF, SETPRIORITY, IOPRIO_SET }
 
     private static final Map<String, Guard> GUARDS = new HashMap<>();
 
     static {
-        GUARDS.put("kill", Guard.KILL);
-        GUARDS.put("tgkill", Guard.TGID);
-        GUARDS.put("rt_tgsigqueueinfo", Guard.TGID);
+        GUARDS.put("fcntl", Guard.FCNTL_OWNER);
         GUARDS.put("setpgid", Guard.SETPGID);
         GUARDS.put("seccomp", Guard.SECCOMP);
         GUARDS.put("ioctl", Guard.IOCTL);
@@ -236,6 +234,13 @@ public final class BrokerFilter {
                     ret(SECCOMP_RET_ALLOW),
                     ret(deny));
             case TGID -> equalsDenies(arg(0), pid, deny);
+            // fcntl F_SETOWN (8) and F_SETOWN_EX (15) name a process: the master decides them.
+            case FCNTL_OWNER -> List.of(
+                    load(arg(1)),
+                    jump(BPF_JMP_JEQ_K, 8, 1, 0),
+                    jump(BPF_JMP_JEQ_K, 15, 0, 1),
+                    ret(SECCOMP_RET_USER_NOTIF),
+                    ret(SECCOMP_RET_ALLOW));
             case SETPGID -> equalsDenies(arg(1), pgid, deny);
             case SECCOMP -> List.of(
                     load(arg(1)),

@@ -18,6 +18,9 @@ public final class FcntlH {
     /// int fcntl(int fd, int cmd, ... /* int arg */);   fcntl(2)
     public static final MethodHandle FCNTL_INT = Libc.errnoSetting("fcntl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    /// int fcntl(int fd, int cmd, ... /* struct f_owner_ex *arg */);   fcntl(2), for the commands that take a pointer
+    public static final MethodHandle FCNTL_LONG = Libc.errnoSetting("fcntl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), Linker.Option.firstVariadicArg(2));
     /// int ioctl(int fd, unsigned long request, ... /* unsigned long arg */);   ioctl(2)
     public static final MethodHandle IOCTL_LONG = Libc.errnoSetting("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));

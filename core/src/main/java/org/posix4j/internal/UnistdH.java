@@ -73,6 +73,12 @@ public final class UnistdH {
     /// ssize_t write(int fd, const void *buf, size_t count);   write(2)
     public static final MethodHandle WRITE = Libc.errnoSetting("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    /// ssize_t pread(int fd, void *buf, size_t count, off_t offset);   pread(2)
+    public static final MethodHandle PREAD = Libc.errnoSetting("pread",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    /// ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset);   pwrite(2)
+    public static final MethodHandle PWRITE = Libc.errnoSetting("pwrite",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     /// int close(int fd);   close(2)
     public static final MethodHandle CLOSE = Libc.errnoSetting("close", INT_INT);
     /// int pipe2(int pipefd[2], int flags);   pipe(2)

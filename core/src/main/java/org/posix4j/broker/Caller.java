@@ -1,0 +1,183 @@
+package org.posix4j.broker;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.posix4j.internal.SysStatH;
+
+/// The thread that made one call, held by handles rather than by its number: a pidfd of the
+/// thread (PIDFD_THREAD), its `/proc/TID/mem` and, when needed, its `/proc/TID` directory, each
+/// opened while the call's notification was still waiting and proven by a notification check
+/// made after the open. While a notification waits, its thread is stuck in the kernel and its
+/// id cannot be reused, so a handle opened then and checked afterwards refers to the caller;
+/// after that, only the handles are used: a process that died and whose id was reused is never
+/// read, written, signalled or asked for a descriptor through them (reads and writes through the
+/// old `mem` fail once its memory is gone; a pidfd of a dead thread finds no task).
+///
+/// Owned by the thread answering the call; [#close()] when the call is answered.
+final class Caller implements AutoCloseable {
+    private static final int O_RDWR = 2;
+    private static final int O_PATH = 010000000;
+    private static final int O_DIRECTORY = 0200000;
+    private static final int O_CLOEXEC = 02000000;
+    private static final int PIDFD_THREAD = 0200;
+    private static final int ENOENT = 2;
+    private static final int ESRCH = 3;
+    private static final int STX_INO = 32;
+    /// tgid by the pidfs inode of a thread's pidfd, which names one thread for as long as the
+    /// system runs (a 64-bit number never reused), so an entry cannot outlive its thread's
+    /// identity: a recycled tid has a new inode.
+    private static final Map<Long, Integer> GROUPS = new ConcurrentHashMap<>();
+    private static final int GROUPS_MAX = 65_536;
+
+    final int tid;
+    final int pid;
+    private final Master master;
+    private final long id;
+    private int thread;
+    private int mem;
+    private int proc = -1;
+    private volatile boolean handedOff;
+
+    private Caller(Master master, long id, int tid, int pid, int thread, int mem) {
+        this.master = master;
+        this.id = id;
+        this.tid = tid;
+        this.pid = pid;
+        this.thread = thread;
+        this.mem = mem;
+    }
+
+    /// The handles of thread `tid`, which made notification `id`, or `null` when the call is
+    /// gone (or a handle could not be opened: the call is then refused).
+    static Caller open(Master master, Scratch s, long id, int tid) {
+        int thread = Kernel.pidfdOpen(tid, PIDFD_THREAD);
+        if (thread < 0) {
+            return null;
+        }
+        s.path2.setString(0, "/proc/" + tid + "/mem", ISO_8859_1);
+        int mem = Kernel.open(s.path2, O_RDWR | O_CLOEXEC);
+        if (mem < 0) {
+            Kernel.close(thread);
+            return null;
+        }
+        int pid = groupOf(s, thread, tid);
+        if (pid <= 0 || !master.stillWaiting(s, id)) {
+            Kernel.close(mem);
+            Kernel.close(thread);
+            return null;
+        }
+        return new Caller(master, id, tid, pid, thread, mem);
+    }
+
+    /// The thread group of the thread `thread` (a pidfd of `tid`), or 0 when unknown. Read from
+    /// /proc/TID/status by number: the caller's check of the notification after this proves
+    /// that the number still named this thread.
+    private static int groupOf(Scratch s, int thread, int tid) {
+        s.path2.set(JAVA_BYTE, 0, (byte) 0);
+        if (Kernel.statxMask(thread, s.path2, SysStatH.AT_EMPTY_PATH, STX_INO, s.statx) < 0) {
+            return 0;
+        }
+        long inode = s.statx.get(JAVA_LONG, 32);
+        Integer known = GROUPS.get(inode);
+        if (known != null) {
+            return known;
+        }
+        int tgid = tgidOf(tid);
+        if (tgid > 0) {
+            if (GROUPS.size() >= GROUPS_MAX) {
+                GROUPS.clear();
+            }
+            GROUPS.put(inode, tgid);
+        }
+        return tgid;
+    }
+
+    /// The thread group of `tid` from /proc/TID/status, 0 if it cannot be read.
+    static int tgidOf(int tid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(tid), "status"), ISO_8859_1)) {
+                if (line.startsWith("Tgid:")) {
+                    return Integer.parseInt(line.substring(5).strip());
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    /// Reads `length` bytes of the caller's memory at `remote` into `local`; answers the count
+    /// read (short or -errno when the memory is unmapped or the process is gone).
+    long read(MemorySegment local, long remote, long length) {
+        return Kernel.pread(mem, local, length, remote);
+    }
+
+    /// Writes `length` bytes of `local` into the caller's memory at `remote`, when the call is
+    /// still waiting (checked right before the write); answers the count written or -errno
+    /// (-ENOENT: the call is gone and nothing was written).
+    long write(Scratch s, MemorySegment local, long remote, long length) {
+        if (!master.stillWaiting(s, id)) {
+            return -ENOENT;
+        }
+        return Kernel.pwrite(mem, local, length, remote);
+    }
+
+    /// The master's copy of the caller's descriptor `fd` (pidfd_getfd(2) through the thread's
+    /// pidfd: the calling thread's own descriptor table), or -errno.
+    int copyFd(int fd) {
+        return Kernel.pidfdGetfd(thread, fd);
+    }
+
+    /// The caller's `/proc/TID` directory, opened on first use and proven to be the caller's
+    /// by a notification check after the open; -ESRCH when the call is gone.
+    int procDir(Scratch s) {
+        if (proc >= 0) {
+            return proc;
+        }
+        s.path2.setString(0, "/proc/" + tid, ISO_8859_1);
+        int fd = Kernel.open(s.path2, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+            return -ESRCH;
+        }
+        if (!master.stillWaiting(s, id)) {
+            Kernel.close(fd);
+            return -ESRCH;
+        }
+        proc = fd;
+        return fd;
+    }
+
+    /// Marks the call as answered by another thread (a send that blocks), which then owns
+    /// these handles.
+    void handOff() {
+        handedOff = true;
+    }
+
+    boolean isHandedOff() {
+        return handedOff;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (mem >= 0) {
+            Kernel.close(mem);
+            mem = -1;
+        }
+        if (thread >= 0) {
+            Kernel.close(thread);
+            thread = -1;
+        }
+        if (proc >= 0) {
+            Kernel.close(proc);
+            proc = -1;
+        }
+    }
+}
