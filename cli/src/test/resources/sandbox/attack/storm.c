@@ -7,7 +7,7 @@
  *
  * For i below COUNT: mkdir DIR/d_i, open DIR/f_i with O_CREAT|O_EXCL, rename DIR/f_i to DIR/r_i,
  * unlink DIR/r_i; each retried while it fails with EINTR. Prints, for each i, the results each
- * call saw ("i=7 mkdir=EINTR,OK create=OK rename=OK unlink=EINTR,OK"), then "signals=N".
+ * call saw ("i=7 mkdir=1:OK create=0:OK rename=0:OK unlink=2:OK", the number of EINTRs first), then "signals=N".
  * Done once each, the calls leave exactly d_0..d_{COUNT-1} in DIR; a replay shows up as EEXIST
  * (mkdir, create) or ENOENT (rename, unlink) after an EINTR, or as a leftover file.
  */
@@ -29,18 +29,20 @@ static void on_alarm(int sig) {
     signals++;
 }
 
-/* Appends each result of retrying `call` while it fails with EINTR to out. */
-#define RETRY(out, call)                                                          \
+/* Retries `call` while it fails with EINTR; counts the EINTRs in `eintr` and names the final
+ * result ("OK" or the errno's name) in `out`. Counting, not concatenating: a call may see any
+ * number of EINTRs on a loaded machine. */
+#define RETRY(eintr, out, call)                                                   \
     do {                                                                          \
         for (;;) {                                                                \
             long r_ = (call);                                                     \
             int e_ = errno;                                                       \
-            strcat(out, r_ >= 0 ? "OK" : strerrorname_np(e_));                    \
             if (r_ >= 0 || e_ != EINTR) {                                         \
+                out = r_ >= 0 ? "OK" : strerrorname_np(e_);                       \
                 result_ = r_;                                                     \
                 break;                                                            \
             }                                                                     \
-            strcat(out, ",");                                                     \
+            eintr++;                                                              \
         }                                                                         \
     } while (0)
 
@@ -59,23 +61,22 @@ int main(int argc, char **argv) {
     setitimer(ITIMER_REAL, &every, NULL);
     for (int i = 0; i < count; i++) {
         char d[4096], f[4096], r[4096];
-        char mk[256] = "", cr[256] = "", rn[256] = "-", ul[256] = "-";
+        const char *mk = "-", *cr = "-", *rn = "-", *ul = "-";
+        int mkn = 0, crn = 0, rnn = 0, uln = 0;
         long result_;
         snprintf(d, sizeof d, "%s/d_%d", dir, i);
         snprintf(f, sizeof f, "%s/f_%d", dir, i);
         snprintf(r, sizeof r, "%s/r_%d", dir, i);
-        RETRY(mk, mkdir(d, 0755));
-        RETRY(cr, open(f, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644));
+        RETRY(mkn, mk, mkdir(d, 0755));
+        RETRY(crn, cr, open(f, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644));
         if (result_ >= 0) {
             close((int) result_);
-            rn[0] = 0;
-            RETRY(rn, rename(f, r));
+            RETRY(rnn, rn, rename(f, r));
             if (result_ >= 0) {
-                ul[0] = 0;
-                RETRY(ul, unlink(r));
+                RETRY(uln, ul, unlink(r));
             }
         }
-        printf("i=%d mkdir=%s create=%s rename=%s unlink=%s\n", i, mk, cr, rn, ul);
+        printf("i=%d mkdir=%d:%s create=%d:%s rename=%d:%s unlink=%d:%s\n", i, mkn, mk, crn, cr, rnn, rn, uln, ul);
     }
     struct itimerval off = {{0, 0}, {0, 0}};
     setitimer(ITIMER_REAL, &off, NULL);

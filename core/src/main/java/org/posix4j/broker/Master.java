@@ -126,7 +126,7 @@ public final class Master implements AutoCloseable {
             int r;
             receiving.lock();
             try {
-                if (closed || !waitForCall(s)) {
+                if (closed || !waitForCall(s, wakeup.intValue())) {
                     return null;
                 }
                 s.notif.fill((byte) 0);
@@ -156,23 +156,9 @@ public final class Master implements AutoCloseable {
     /// finish.
     void bootstrap(EventFd spawned) throws PosixException {
         Scratch s = Scratch.get();
-        MemorySegment fds = s.pollfds;
-        for (;;) {
-            fds.set(JAVA_INT, 0, listenerFd);
-            fds.set(JAVA_SHORT, 4, (short) PollH.POLLIN);
-            fds.set(JAVA_SHORT, 6, (short) 0);
-            fds.set(JAVA_INT, 8, spawned.intValue());
-            fds.set(JAVA_SHORT, 12, (short) PollH.POLLIN);
-            fds.set(JAVA_SHORT, 14, (short) 0);
-            int r = Kernel.poll(fds, 2, -1);
-            if (r == -EINTR) {
-                continue;
-            }
-            if (r < 0 || fds.get(JAVA_SHORT, 14) != 0 || (fds.get(JAVA_SHORT, 6) & PollH.POLLIN) == 0) {
-                return;
-            }
+        while (waitForCall(s, spawned.intValue())) {
             s.notif.fill((byte) 0);
-            r = Kernel.recv(listenerFd, s.notif);
+            int r = Kernel.recv(listenerFd, s.notif);
             if (r == -ENOENT || r == -EINTR) {
                 continue;
             }
@@ -202,14 +188,14 @@ public final class Master implements AutoCloseable {
     }
 
     /// Whether a notification is waiting: false once every process under the filter is gone
-    /// (the listener reports POLLHUP) or [#close()] woke us.
-    private boolean waitForCall(Scratch s) {
+    /// (the listener reports POLLHUP), the master is closed, or `stop` (an eventfd) is signalled.
+    private boolean waitForCall(Scratch s, int stop) {
         MemorySegment fds = s.pollfds;
         for (;;) {
             fds.set(JAVA_INT, 0, listenerFd);
             fds.set(JAVA_SHORT, 4, (short) PollH.POLLIN);
             fds.set(JAVA_SHORT, 6, (short) 0);
-            fds.set(JAVA_INT, 8, wakeup.intValue());
+            fds.set(JAVA_INT, 8, stop);
             fds.set(JAVA_SHORT, 12, (short) PollH.POLLIN);
             fds.set(JAVA_SHORT, 14, (short) 0);
             int r = Kernel.poll(fds, 2, -1);

@@ -99,22 +99,13 @@ class BrokerFilterTest {
         int eacces = errno(Errno.EACCES);
         long garbage = 0xdead_beef_0000_0000L;
         Map<String, List<Object[]>> m = new LinkedHashMap<>();
-        m.put("kill", List.of(
-                new Object[] {eperm, new long[] {-1}},
-                new Object[] {eperm, new long[] {0xffff_ffffL}},
-                new Object[] {eperm, new long[] {PID}},
-                new Object[] {eperm, new long[] {garbage | PID}},
-                new Object[] {eperm, new long[] {-PGID}},
-                new Object[] {NOTIF, new long[] {PID + 1}},
-                new Object[] {NOTIF, new long[] {1}},
-                new Object[] {ALLOW, new long[] {0}},
-                new Object[] {ALLOW, new long[] {-PGID - 1}}));
-        for (String tgid : List.of("tgkill", "rt_tgsigqueueinfo")) {
-            m.put(tgid, List.of(
-                    new Object[] {eperm, new long[] {PID, PID + 3}},
-                    new Object[] {eperm, new long[] {garbage | PID, 1}},
-                    new Object[] {ALLOW, new long[] {PID + 1, PID + 1}}));
-        }
+        m.put("fcntl", List.of(
+                new Object[] {NOTIF, new long[] {3, 8}},
+                new Object[] {NOTIF, new long[] {3, 15}},
+                new Object[] {NOTIF, new long[] {3, garbage | 8}},
+                new Object[] {ALLOW, new long[] {3, 3}},
+                new Object[] {ALLOW, new long[] {3, 4}},
+                new Object[] {ALLOW, new long[] {3, 10}}));
         m.put("setpgid", List.of(
                 new Object[] {eperm, new long[] {0, PGID}},
                 new Object[] {ALLOW, new long[] {0, 0}},
@@ -297,11 +288,10 @@ class BrokerFilterTest {
         assertEquals("EOPNOTSUPP", r.value("getxattr="));
         assertEquals("ENOSYS", r.value("io_uring_setup="));
         assertEquals("ENOSYS", r.value("nr1000="));
-        assertEquals("EPERM", r.value("kill_self="));
-        assertEquals("ENOSYS", r.value("kill_parent="), "positive pid: brokered; no listener");
-        assertEquals("EPERM", r.value("kill_all="));
-        assertEquals("EPERM", r.value("kill_group="));
-        assertEquals("0", r.value("kill_zero="));
+        for (String kill : List.of("kill_self=", "kill_parent=", "kill_all=", "kill_group=", "kill_zero=", "tgkill_self=",
+                "tgkill_parent=")) {
+            assertEquals("ENOSYS", r.value(kill), kill + " brokered: the master decides every signal; no listener");
+        }
         assertEquals("EPERM", r.value("seccomp_listener="));
         assertEquals("0", r.value("seccomp_avail="));
         assertEquals("EPERM", r.value("ioctl_tiocsti="));
@@ -309,8 +299,6 @@ class BrokerFilterTest {
         assertEquals("3", r.value("sendto_null="));
         assertEquals("3", r.value("recvfrom="), "the peer received what sendto sent");
         assertEquals("ENOSYS", r.value("sendto_dest="), "destination: brokered; no listener");
-        assertEquals("EPERM", r.value("tgkill_self="));
-        assertEquals("0", r.value("tgkill_parent="));
         assertEquals("EPERM", r.value("setpgid_supervisor="));
         assertEquals("0", r.value("prlimit_self="));
         assertEquals("EPERM", r.value("prlimit_parent="));
