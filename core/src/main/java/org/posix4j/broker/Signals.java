@@ -194,18 +194,27 @@ final class Signals {
             }
             return toGroup(s, group, signal);
         }
-        int target = Kernel.pidfdOpen(pid, 0);
-        if (target < 0) {
-            throw new Refused(ESRCH);
-        }
+        int target = provenProcess(s, pid);
         try {
-            if (!inSandbox(s, target, pid)) {
-                throw new Refused(EPERM);
-            }
             return -Kernel.pidfdSendSignal(target, signal, MemorySegment.NULL, 0);
         } finally {
             Kernel.close(target);
         }
+    }
+
+    /// A pidfd of process `pid`, proven to be in the sandbox; the caller closes it.
+    ///
+    /// @throws Refused ESRCH when there is no such process, EPERM when it is outside
+    private int provenProcess(Scratch s, int pid) throws Refused {
+        int target = Kernel.pidfdOpen(pid, 0);
+        if (target < 0) {
+            throw new Refused(ESRCH);
+        }
+        if (!inSandbox(s, target, pid)) {
+            Kernel.close(target);
+            throw new Refused(EPERM);
+        }
+        return target;
     }
 
     /// kill(-group): to the members of `group` that are in the sandbox; EPERM when none is (or
@@ -323,14 +332,8 @@ final class Signals {
         if (pid <= 0) {
             throw new Refused(pid == 0 || pid == -1 ? EPERM : ESRCH);
         }
-        int target = Kernel.pidfdOpen(pid, 0);
-        if (target < 0) {
-            throw new Refused(ESRCH);
-        }
+        int target = provenProcess(s, pid);
         try {
-            if (!inSandbox(s, target, pid)) {
-                throw new Refused(EPERM);
-            }
             return deliver(c, target, pid, signal, info, 0);
         } finally {
             Kernel.close(target);
