@@ -180,11 +180,7 @@ public final class Master implements AutoCloseable {
 
     /// Lets notification `id` continue into the kernel (SECCOMP_USER_NOTIF_FLAG_CONTINUE).
     private void continueAsAsked(Scratch s, long id) {
-        s.resp.set(JAVA_LONG, 0, id);
-        s.resp.set(JAVA_LONG, 8, 0);
-        s.resp.set(JAVA_INT, 16, 0);
-        s.resp.set(JAVA_INT, 20, SeccompH.USER_NOTIF_FLAG_CONTINUE);
-        Kernel.ioctl(listenerFd, SeccompH.IOCTL_NOTIF_SEND, s.resp);
+        respond(s, id, 0, 0, SeccompH.USER_NOTIF_FLAG_CONTINUE);
     }
 
     /// Whether a notification is waiting: false once every process under the filter is gone
@@ -1092,10 +1088,15 @@ public final class Master implements AutoCloseable {
 
     /// Answers notification `id` on this master's listener.
     void reply(Scratch s, long id, long value, int errno) {
+        respond(s, id, value, errno, 0);
+    }
+
+    /// SECCOMP_IOCTL_NOTIF_SEND of notification `id` with `flags`; the caller's handles are released.
+    private void respond(Scratch s, long id, long value, int errno, int flags) {
         s.resp.set(JAVA_LONG, 0, id);
         s.resp.set(JAVA_LONG, 8, errno == 0 ? value : 0);
         s.resp.set(JAVA_INT, 16, -errno);
-        s.resp.set(JAVA_INT, 20, 0);
+        s.resp.set(JAVA_INT, 20, flags);
         Kernel.ioctl(listenerFd, SeccompH.IOCTL_NOTIF_SEND, s.resp);
         release(id);
     }
