@@ -251,7 +251,7 @@ class BrokerFilterTest {
             longest = Math.max(longest, max);
             System.out.println("broker filter " + arch + ": " + prog.size() + " instructions, longest path " + max);
         }
-        assertTrue(longest <= 30, "longest path " + longest + " instructions: the search is not balanced");
+        assertTrue(longest <= 25, "longest path " + longest + " instructions: the search is not balanced");
         assertEquals(guards.keySet(), guardRows(), "guard test cases and GUARD rows differ");
     }
 
