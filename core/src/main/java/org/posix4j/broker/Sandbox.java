@@ -60,8 +60,7 @@ public final class Sandbox implements AutoCloseable {
         AtomicReference<Fd> listener = new AtomicReference<>();
         AtomicReference<Master> master = new AtomicReference<>();
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment program = BrokerFilter.program(arena, Syscalls.CURRENT.arch(), CurrentProcess.pid(),
-                    Sessions.processGroup());
+            MemorySegment program = BrokerFilter.program(arena, Syscalls.CURRENT.arch(), Sessions.processGroup());
             spawn.setEnv("POSIX4J_BROKER", "1");
             Child child = SpawnAccess.start(spawn, call -> spawnFiltered(program, call, listener, master));
             master.get().root(child);

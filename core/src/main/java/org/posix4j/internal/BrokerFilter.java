@@ -4,8 +4,15 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static org.posix4j.internal.FcntlH.F_DUPFD_CLOEXEC;
+import static org.posix4j.internal.FcntlH.F_GETFD;
+import static org.posix4j.internal.FcntlH.F_GETFL;
+import static org.posix4j.internal.FcntlH.F_SETFD;
 import static org.posix4j.internal.PrctlH.AUDIT_ARCH_AARCH64;
 import static org.posix4j.internal.PrctlH.AUDIT_ARCH_X86_64;
+import static org.posix4j.internal.PrctlH.BLKGETSIZE64;
+import static org.posix4j.internal.PrctlH.BLKSSZGET;
+import static org.posix4j.internal.PrctlH.BPF_ALU_AND_K;
 import static org.posix4j.internal.PrctlH.BPF_JMP_JA;
 import static org.posix4j.internal.PrctlH.BPF_JMP_JEQ_K;
 import static org.posix4j.internal.PrctlH.BPF_JMP_JGE_K;
@@ -13,7 +20,56 @@ import static org.posix4j.internal.PrctlH.BPF_JMP_JSET_K;
 import static org.posix4j.internal.PrctlH.BPF_LD_W_ABS;
 import static org.posix4j.internal.PrctlH.BPF_MAXINSNS;
 import static org.posix4j.internal.PrctlH.BPF_RET_K;
+import static org.posix4j.internal.PrctlH.CLONE_NEWCGROUP;
+import static org.posix4j.internal.PrctlH.CLONE_NEWIPC;
+import static org.posix4j.internal.PrctlH.CLONE_NEWNET;
+import static org.posix4j.internal.PrctlH.CLONE_NEWNS;
+import static org.posix4j.internal.PrctlH.CLONE_NEWPID;
+import static org.posix4j.internal.PrctlH.CLONE_NEWUSER;
+import static org.posix4j.internal.PrctlH.CLONE_NEWUTS;
+import static org.posix4j.internal.PrctlH.CLONE_PARENT;
+import static org.posix4j.internal.PrctlH.FICLONE;
+import static org.posix4j.internal.PrctlH.FICLONERANGE;
+import static org.posix4j.internal.PrctlH.FIDEDUPERANGE;
+import static org.posix4j.internal.PrctlH.FIGETBSZ;
+import static org.posix4j.internal.PrctlH.FIOCLEX;
+import static org.posix4j.internal.PrctlH.FIONBIO;
+import static org.posix4j.internal.PrctlH.FIONCLEX;
+import static org.posix4j.internal.PrctlH.FIONREAD;
+import static org.posix4j.internal.PrctlH.FIOQSIZE;
+import static org.posix4j.internal.PrctlH.FS_IOC_FIEMAP;
+import static org.posix4j.internal.PrctlH.FS_IOC_GETFLAGS;
+import static org.posix4j.internal.PrctlH.FS_IOC_GETVERSION;
+import static org.posix4j.internal.PrctlH.F_ADD_SEALS;
+import static org.posix4j.internal.PrctlH.F_CREATED_QUERY;
+import static org.posix4j.internal.PrctlH.F_DUPFD;
+import static org.posix4j.internal.PrctlH.F_DUPFD_QUERY;
+import static org.posix4j.internal.PrctlH.F_GETLEASE;
+import static org.posix4j.internal.PrctlH.F_GETLK;
+import static org.posix4j.internal.PrctlH.F_GETOWN;
+import static org.posix4j.internal.PrctlH.F_GETOWN_EX;
+import static org.posix4j.internal.PrctlH.F_GETPIPE_SZ;
+import static org.posix4j.internal.PrctlH.F_GETSIG;
+import static org.posix4j.internal.PrctlH.F_GET_FILE_RW_HINT;
+import static org.posix4j.internal.PrctlH.F_GET_RW_HINT;
+import static org.posix4j.internal.PrctlH.F_GET_SEALS;
+import static org.posix4j.internal.PrctlH.F_NOTIFY;
+import static org.posix4j.internal.PrctlH.F_OFD_GETLK;
+import static org.posix4j.internal.PrctlH.F_OFD_SETLK;
+import static org.posix4j.internal.PrctlH.F_OFD_SETLKW;
+import static org.posix4j.internal.PrctlH.F_SETFL;
+import static org.posix4j.internal.PrctlH.F_SETLK;
+import static org.posix4j.internal.PrctlH.F_SETLKW;
+import static org.posix4j.internal.PrctlH.F_SETOWN;
+import static org.posix4j.internal.PrctlH.F_SETOWN_EX;
+import static org.posix4j.internal.PrctlH.F_SETPIPE_SZ;
+import static org.posix4j.internal.PrctlH.F_SETSIG;
+import static org.posix4j.internal.PrctlH.F_SET_FILE_RW_HINT;
+import static org.posix4j.internal.PrctlH.F_SET_RW_HINT;
 import static org.posix4j.internal.PrctlH.IOPRIO_WHO_PROCESS;
+import static org.posix4j.internal.PrctlH.IPPROTO_TCP;
+import static org.posix4j.internal.PrctlH.IPPROTO_UDP;
+import static org.posix4j.internal.PrctlH.O_ASYNC;
 import static org.posix4j.internal.PrctlH.PRIO_PROCESS;
 import static org.posix4j.internal.PrctlH.SECCOMP_DATA_ARCH;
 import static org.posix4j.internal.PrctlH.SECCOMP_DATA_ARGS;
@@ -24,9 +80,48 @@ import static org.posix4j.internal.PrctlH.SECCOMP_RET_DATA;
 import static org.posix4j.internal.PrctlH.SECCOMP_RET_ERRNO;
 import static org.posix4j.internal.PrctlH.SECCOMP_RET_KILL_PROCESS;
 import static org.posix4j.internal.PrctlH.SECCOMP_RET_USER_NOTIF;
-import static org.posix4j.internal.PrctlH.TIOCLINUX;
-import static org.posix4j.internal.PrctlH.TIOCSTI;
+import static org.posix4j.internal.PrctlH.SIOCATMARK;
+import static org.posix4j.internal.PrctlH.SIOCGIFADDR;
+import static org.posix4j.internal.PrctlH.SIOCGIFBRDADDR;
+import static org.posix4j.internal.PrctlH.SIOCGIFCONF;
+import static org.posix4j.internal.PrctlH.SIOCGIFDSTADDR;
+import static org.posix4j.internal.PrctlH.SIOCGIFFLAGS;
+import static org.posix4j.internal.PrctlH.SIOCGIFHWADDR;
+import static org.posix4j.internal.PrctlH.SIOCGIFINDEX;
+import static org.posix4j.internal.PrctlH.SIOCGIFMETRIC;
+import static org.posix4j.internal.PrctlH.SIOCGIFMTU;
+import static org.posix4j.internal.PrctlH.SIOCGIFNAME;
+import static org.posix4j.internal.PrctlH.SIOCGIFNETMASK;
+import static org.posix4j.internal.PrctlH.SIOCGSTAMPNS_NEW;
+import static org.posix4j.internal.PrctlH.SIOCGSTAMPNS_OLD;
+import static org.posix4j.internal.PrctlH.SIOCGSTAMP_NEW;
+import static org.posix4j.internal.PrctlH.SIOCGSTAMP_OLD;
+import static org.posix4j.internal.PrctlH.SOCK_TYPE_MASK;
+import static org.posix4j.internal.PrctlH.TCFLSH;
+import static org.posix4j.internal.PrctlH.TCGETS;
+import static org.posix4j.internal.PrctlH.TCGETS2;
+import static org.posix4j.internal.PrctlH.TCSBRK;
+import static org.posix4j.internal.PrctlH.TCSETS;
+import static org.posix4j.internal.PrctlH.TCSETS2;
+import static org.posix4j.internal.PrctlH.TCSETSF;
+import static org.posix4j.internal.PrctlH.TCSETSF2;
+import static org.posix4j.internal.PrctlH.TCSETSW;
+import static org.posix4j.internal.PrctlH.TCSETSW2;
+import static org.posix4j.internal.PrctlH.TIOCGPGRP;
+import static org.posix4j.internal.PrctlH.TIOCGPTLCK;
+import static org.posix4j.internal.PrctlH.TIOCGPTN;
+import static org.posix4j.internal.PrctlH.TIOCGPTPEER;
+import static org.posix4j.internal.PrctlH.TIOCGSID;
+import static org.posix4j.internal.PrctlH.TIOCGWINSZ;
+import static org.posix4j.internal.PrctlH.TIOCOUTQ;
+import static org.posix4j.internal.PrctlH.TIOCPKT;
+import static org.posix4j.internal.PrctlH.TIOCSPTLCK;
 import static org.posix4j.internal.PrctlH.X32_SYSCALL_BIT;
+import static org.posix4j.internal.SocketH.AF_INET;
+import static org.posix4j.internal.SocketH.AF_INET6;
+import static org.posix4j.internal.SocketH.AF_UNIX;
+import static org.posix4j.internal.SocketH.SOCK_DGRAM;
+import static org.posix4j.internal.SocketH.SOCK_STREAM;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
@@ -47,9 +142,10 @@ import org.posix4j.internal.BrokerSyscalls.Treatment;
 /// on x86_64, an x32 syscall number, then finds the syscall number with a balanced binary
 /// search over runs of consecutive numbers that share a treatment: every syscall of every
 /// sandboxed program runs it, so the path is logarithmic, never a linear scan. Numbers the table
-/// does not know fail with ENOSYS. Guards compare the low 32 bits of an argument only (the upper
-/// half of an `int` argument is not reliable), except for pointers, whose two halves must both be
-/// zero to count as NULL.
+/// does not know fail with ENOSYS. Guards that look an argument up in a list (the ioctl request,
+/// the fcntl command, the socket family) search it the same way. Guards compare the low 32 bits
+/// of an argument only (the upper half of an `int` argument is not reliable), except for
+/// pointers, whose two halves must both be zero to count as NULL.
 ///
 /// Stateless; safe to use from any thread.
 public final class BrokerFilter {
@@ -63,19 +159,57 @@ public final class BrokerFilter {
     /// @param k the operand
     public record Insn(short code, byte jt, byte jf, int k) {}
 
-    private static final int RET_ENOSYS = retErrno(Errno.ENOSYS.number());
-    private static final int SIGN_BIT = 0x80000000;
+    private static final List<Insn> RET_ALLOW = List.of(ret(SECCOMP_RET_ALLOW));
+    private static final List<Insn> RET_NOTIF = List.of(ret(SECCOMP_RET_USER_NOTIF));
+
+    /// The ioctl requests the IOCTL guard allows: terminal modes and queries, descriptor flags,
+    /// file queries and clones onto descriptors open for writing, read-only socket and interface
+    /// queries. FIOASYNC is not among them: on a terminal it makes the terminal's foreground
+    /// process group, possibly the supervisor's, the owner of SIGIO.
+    private static final int[] IOCTLS = {
+        TCGETS, TCSETS, TCSETSW, TCSETSF, TCGETS2, TCSETS2, TCSETSW2, TCSETSF2, TCSBRK, TCFLSH,
+        TIOCGWINSZ, TIOCGPGRP, TIOCGSID, TIOCOUTQ, TIOCPKT, TIOCGPTN, TIOCSPTLCK, TIOCGPTLCK, TIOCGPTPEER,
+        FIONREAD, FIONBIO, FIONCLEX, FIOCLEX, FIOQSIZE,
+        FS_IOC_GETFLAGS, FS_IOC_GETVERSION, FIGETBSZ, FS_IOC_FIEMAP, FICLONE, FICLONERANGE, FIDEDUPERANGE,
+        BLKGETSIZE64, BLKSSZGET,
+        SIOCATMARK, SIOCGSTAMP_OLD, SIOCGSTAMPNS_OLD, SIOCGSTAMP_NEW, SIOCGSTAMPNS_NEW,
+        SIOCGIFNAME, SIOCGIFCONF, SIOCGIFFLAGS, SIOCGIFADDR, SIOCGIFDSTADDR, SIOCGIFBRDADDR, SIOCGIFNETMASK,
+        SIOCGIFMETRIC, SIOCGIFMTU, SIOCGIFHWADDR, SIOCGIFINDEX,
+    };
+
+    /// The fcntl commands the FCNTL guard allows outright: descriptor flags, locks, the signal
+    /// number of SIGIO (its target is what F_SETOWN sets, which the master checks), dnotify (which
+    /// signals the caller), pipe sizes, seals, write hints and the queries. F_SETFL is allowed
+    /// unless it sets O_ASYNC; F_SETOWN and F_SETOWN_EX go to the master.
+    private static final int[] FCNTLS = {
+        F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_GETLK, F_SETLK, F_SETLKW, F_GETOWN, F_SETSIG, F_GETSIG,
+        F_GETOWN_EX, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW, F_GETLEASE, F_NOTIFY, F_DUPFD_QUERY,
+        F_CREATED_QUERY, F_DUPFD_CLOEXEC, F_SETPIPE_SZ, F_GETPIPE_SZ, F_ADD_SEALS, F_GET_SEALS,
+        F_GET_RW_HINT, F_SET_RW_HINT, F_GET_FILE_RW_HINT, F_SET_FILE_RW_HINT,
+    };
+
+    /// The clone flags the CLONE guard refuses: new namespaces (CLONE_NEWTIME shares its bit
+    /// with clone's exit signal and is asked for through clone3 and unshare only, both refused),
+    /// and CLONE_PARENT, which would make a sibling of the sandboxed program a child of the
+    /// supervisor.
+    private static final int CLONE_REFUSED = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET
+            | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_PARENT;
 
     /// The guard of each GUARD syscall; [#guard] emits its code.
-    private enum Guard { KILL, TGID, FCNTL_OWNER, SETPGID, SECCOMP, IOCTL, SENDTO, UTIMENSAT, SELF, SETPRIORITY, IOPRIO_SET }
+    private enum Guard {
+        SETPGID, SECCOMP, IOCTL, FCNTL, SOCKET, SOCKETPAIR, CLONE, SENDTO, UTIMENSAT, SELF, SETPRIORITY, IOPRIO_SET
+    }
 
     private static final Map<String, Guard> GUARDS = new HashMap<>();
 
     static {
-        GUARDS.put("fcntl", Guard.FCNTL_OWNER);
         GUARDS.put("setpgid", Guard.SETPGID);
         GUARDS.put("seccomp", Guard.SECCOMP);
         GUARDS.put("ioctl", Guard.IOCTL);
+        GUARDS.put("fcntl", Guard.FCNTL);
+        GUARDS.put("socket", Guard.SOCKET);
+        GUARDS.put("socketpair", Guard.SOCKETPAIR);
+        GUARDS.put("clone", Guard.CLONE);
         GUARDS.put("sendto", Guard.SENDTO);
         GUARDS.put("utimensat", Guard.UTIMENSAT);
         for (String self : List.of("prlimit64", "sched_setaffinity", "sched_setparam", "sched_setscheduler",
@@ -89,40 +223,32 @@ public final class BrokerFilter {
                 throw new ExceptionInInitializerError("guard of " + r.name() + " does not match its rule");
             }
         }
-    }
-
-    /// What one run of syscall numbers ends in: a return value, or a guard with its errno.
-    private record Leaf(int ret, Guard guard, int errno) {
-        static Leaf of(Rule r) {
-            return switch (r.treatment()) {
-                case ALLOW -> new Leaf(SECCOMP_RET_ALLOW, null, 0);
-                case BROKER -> new Leaf(SECCOMP_RET_USER_NOTIF, null, 0);
-                case DENY -> new Leaf(retErrno(r.errno()), null, 0);
-                case GUARD -> new Leaf(0, GUARDS.get(r.name()), r.errno());
-            };
+        // A guard that refuses needs the errno its rule documents; SENDTO and SOCKET only allow or broker.
+        for (Map.Entry<String, Guard> g : GUARDS.entrySet()) {
+            boolean refuses = g.getValue() != Guard.SENDTO && g.getValue() != Guard.SOCKET;
+            if (refuses != (BrokerSyscalls.rule(g.getKey()).errno() > 0)) {
+                throw new ExceptionInInitializerError("errno of the guard of " + g.getKey() + " does not match its rule");
+            }
         }
     }
 
-    /// A run of numbers from `start` up to the next run's start.
-    private record Run(int start, Leaf leaf) {}
+    /// A run of values from `start` (unsigned) up to the next run's start, and the code that ends
+    /// in the run's returns.
+    private record Run(int start, List<Insn> code) {}
 
     /// The program for `arch` (a [Syscalls#arch()] name: "x86_64" or "aarch64").
     ///
-    /// @param supervisorPid the pid of the posix4j JVM, which the signal guards protect
-    /// @param supervisorPgid its process group
-    /// @throws IllegalArgumentException if `arch` is not x86_64 or aarch64, or a pid or pgid is
-    ///     not positive
-    public static List<Insn> instructions(String arch, int supervisorPid, int supervisorPgid) {
-        return instructions(arch, supervisorPid, supervisorPgid, BrokerSyscalls.all());
+    /// @param supervisorPgid the process group of the posix4j JVM, which the program may not join
+    /// @throws IllegalArgumentException if `arch` is not x86_64 or aarch64, or the pgid is not
+    ///     positive
+    public static List<Insn> instructions(String arch, int supervisorPgid) {
+        return instructions(arch, supervisorPgid, BrokerSyscalls.all());
     }
 
-    /// [#instructions(String, int, int)] for the table `rules`; the tests compile tables larger
-    /// than the real one to reach the long-jump paths.
-    static List<Insn> instructions(String arch, int supervisorPid, int supervisorPgid, List<Rule> rules) {
+    /// [#instructions(String, int)] for the table `rules`; the tests compile tables larger than
+    /// the real one to reach the long-jump paths.
+    static List<Insn> instructions(String arch, int supervisorPgid, List<Rule> rules) {
         Objects.requireNonNull(arch, "arch");
-        if (supervisorPid <= 0) {
-            throw new IllegalArgumentException("supervisorPid: not positive: " + supervisorPid);
-        }
         if (supervisorPgid <= 0) {
             throw new IllegalArgumentException("supervisorPgid: not positive: " + supervisorPgid);
         }
@@ -140,8 +266,15 @@ public final class BrokerFilter {
             out.add(jump(BPF_JMP_JSET_K, X32_SYSCALL_BIT, 0, 1));
             out.add(ret(SECCOMP_RET_KILL_PROCESS));
         }
-        List<Run> runs = runs(arch, rules);
-        out.addAll(tree(runs, 0, runs.size(), supervisorPid, supervisorPgid));
+        Map<Integer, List<Insn>> byNr = new HashMap<>();
+        for (Rule r : rules) {
+            int nr = r.number(arch);
+            if (nr >= 0) {
+                byNr.put(nr, code(r, supervisorPgid));
+            }
+        }
+        List<Run> runs = runs(byNr, List.of(ret(retErrno(Errno.ENOSYS.number()))));
+        out.addAll(tree(runs, 0, runs.size()));
         if (out.size() > BPF_MAXINSNS) {
             throw new IllegalStateException("broker filter has " + out.size() + " instructions, more than " + BPF_MAXINSNS);
         }
@@ -152,9 +285,9 @@ public final class BrokerFilter {
     /// sock_filter` array, both allocated in `arena`, ready for seccomp(SECCOMP_SET_MODE_FILTER).
     ///
     /// @throws IllegalArgumentException as [#instructions] does
-    public static MemorySegment program(Arena arena, String arch, int supervisorPid, int supervisorPgid) {
+    public static MemorySegment program(Arena arena, String arch, int supervisorPgid) {
         Objects.requireNonNull(arena, "arena");
-        List<Insn> insns = instructions(arch, supervisorPid, supervisorPgid);
+        List<Insn> insns = instructions(arch, supervisorPgid);
         MemorySegment filter = arena.allocate(MemoryLayout.sequenceLayout(insns.size(), PrctlH.SOCK_FILTER));
         long size = PrctlH.SOCK_FILTER.byteSize();
         for (int i = 0; i < insns.size(); i++) {
@@ -171,38 +304,54 @@ public final class BrokerFilter {
         return prog;
     }
 
-    /// The runs of equal leaves over all 2^32 numbers, ENOSYS wherever the table has no number.
-    private static List<Run> runs(String arch, List<Rule> rules) {
-        TreeMap<Integer, Leaf> byNr = new TreeMap<>();
-        for (Rule r : rules) {
-            int nr = r.number(arch);
-            if (nr >= 0) {
-                byNr.put(nr, Leaf.of(r));
-            }
-        }
-        Leaf unknown = new Leaf(RET_ENOSYS, null, 0);
+    /// The code a syscall's number leads to.
+    private static List<Insn> code(Rule r, int pgid) {
+        return switch (r.treatment()) {
+            case ALLOW -> RET_ALLOW;
+            case BROKER -> RET_NOTIF;
+            case DENY -> List.of(ret(retErrno(r.errno())));
+            case GUARD -> guard(GUARDS.get(r.name()), r.errno(), pgid);
+        };
+    }
+
+    /// The runs of equal code over all 2^32 values: `cases` where it has a value, `otherwise`
+    /// elsewhere. Adjacent values with equal code share a run.
+    private static List<Run> runs(Map<Integer, List<Insn>> cases, List<Insn> otherwise) {
+        TreeMap<Integer, List<Insn>> sorted = new TreeMap<>(Integer::compareUnsigned);
+        sorted.putAll(cases);
         List<Run> runs = new ArrayList<>();
-        int last = byNr.lastKey();
-        for (int nr = 0; nr <= last + 1; nr++) {
-            Leaf leaf = byNr.getOrDefault(nr, unknown);
-            if (runs.isEmpty() || !runs.getLast().leaf().equals(leaf)) {
-                runs.add(new Run(nr, leaf));
+        runs.add(new Run(0, otherwise));
+        for (Map.Entry<Integer, List<Insn>> e : sorted.entrySet()) {
+            int value = e.getKey();
+            add(runs, value, e.getValue());
+            if (value != -1) {
+                add(runs, value + 1, otherwise);
             }
         }
         return runs;
     }
 
-    /// Runs `[from, to)` as a binary search: the left half inline after the comparison, the right
-    /// half after it, reached by the conditional jump (or by a BPF_JA when the left half is longer
-    /// than an 8-bit offset reaches).
-    private static List<Insn> tree(List<Run> runs, int from, int to, int pid, int pgid) {
+    /// Starts a run at `start` (not below the last run's start), replacing a run that starts there
+    /// and joining the last run when the code is the same.
+    private static void add(List<Run> runs, int start, List<Insn> code) {
+        if (runs.getLast().start() == start) {
+            runs.removeLast();
+        }
+        if (runs.isEmpty() || !runs.getLast().code().equals(code)) {
+            runs.add(new Run(start, code));
+        }
+    }
+
+    /// Runs `[from, to)` as a binary search on the accumulator: the left half inline after the
+    /// comparison, the right half after it, reached by the conditional jump (or by a BPF_JA when
+    /// the left half is longer than an 8-bit offset reaches).
+    private static List<Insn> tree(List<Run> runs, int from, int to) {
         if (to - from == 1) {
-            Leaf leaf = runs.get(from).leaf();
-            return leaf.guard() == null ? List.of(ret(leaf.ret())) : guard(leaf.guard(), leaf.errno(), pid, pgid);
+            return runs.get(from).code();
         }
         int mid = (from + to) >>> 1;
-        List<Insn> left = tree(runs, from, mid, pid, pgid);
-        List<Insn> right = tree(runs, mid, to, pid, pgid);
+        List<Insn> left = tree(runs, from, mid);
+        List<Insn> right = tree(runs, mid, to);
         List<Insn> out = new ArrayList<>(left.size() + right.size() + 2);
         int split = runs.get(mid).start();
         if (left.size() <= 0xff) {
@@ -216,63 +365,96 @@ public final class BrokerFilter {
         return out;
     }
 
+    /// Loads the low half of args[`arg`] and searches `cases` for it; `otherwise` for a value not
+    /// among them.
+    private static List<Insn> lookup(int arg, Map<Integer, List<Insn>> cases, List<Insn> otherwise) {
+        List<Run> runs = runs(cases, otherwise);
+        List<Insn> out = new ArrayList<>();
+        out.add(load(arg(arg)));
+        out.addAll(tree(runs, 0, runs.size()));
+        return out;
+    }
+
+    /// `code` for each of `values`.
+    private static Map<Integer, List<Insn>> each(int[] values, List<Insn> code) {
+        Map<Integer, List<Insn>> m = new HashMap<>();
+        for (int v : values) {
+            m.put(v, code);
+        }
+        return m;
+    }
+
     /// The code of one guard; it ends in returns, so it needs no jump out.
-    private static List<Insn> guard(Guard guard, int errno, int pid, int pgid) {
-        int deny = retErrno(errno);
+    private static List<Insn> guard(Guard guard, int errno, int pgid) {
+        List<Insn> deny = List.of(ret(retErrno(errno)));
         return switch (guard) {
-            // kill(pid, sig): -1 (everyone), the supervisor and its group are refused; a positive
-            // pid may be one of the supervisor's threads, which only the master can tell; 0 and
-            // other groups cannot reach the supervisor, which runs in a group of its own.
-            case KILL -> List.of(
-                    load(arg(0)),
-                    jump(BPF_JMP_JEQ_K, -1, 6, 0),
-                    jump(BPF_JMP_JEQ_K, pid, 5, 0),
-                    jump(BPF_JMP_JEQ_K, -pgid, 4, 0),
-                    jump(BPF_JMP_JSET_K, SIGN_BIT, 2, 0),
-                    jump(BPF_JMP_JEQ_K, 0, 1, 0),
-                    ret(SECCOMP_RET_USER_NOTIF),
-                    ret(SECCOMP_RET_ALLOW),
-                    ret(deny));
-            case TGID -> equalsDenies(arg(0), pid, deny);
-            // fcntl F_SETOWN (8) and F_SETOWN_EX (15) name a process: the master decides them.
-            case FCNTL_OWNER -> List.of(
-                    load(arg(1)),
-                    jump(BPF_JMP_JEQ_K, 8, 1, 0),
-                    jump(BPF_JMP_JEQ_K, 15, 0, 1),
-                    ret(SECCOMP_RET_USER_NOTIF),
-                    ret(SECCOMP_RET_ALLOW));
-            case SETPGID -> equalsDenies(arg(1), pgid, deny);
+            case SETPGID -> equalsDenies(arg(1), pgid, deny.getFirst());
             case SECCOMP -> List.of(
                     load(arg(1)),
                     jump(BPF_JMP_JSET_K, SECCOMP_FILTER_FLAG_NEW_LISTENER, 1, 0),
                     ret(SECCOMP_RET_ALLOW),
-                    ret(deny));
+                    deny.getFirst());
             // The kernel takes the request as an unsigned int, so its low half is all it reads.
-            case IOCTL -> List.of(
-                    load(arg(1)),
-                    jump(BPF_JMP_JEQ_K, TIOCSTI, 2, 0),
-                    jump(BPF_JMP_JEQ_K, TIOCLINUX, 1, 0),
+            case IOCTL -> lookup(1, each(IOCTLS, RET_ALLOW), deny);
+            case FCNTL -> {
+                Map<Integer, List<Insn>> cases = each(FCNTLS, RET_ALLOW);
+                cases.put(F_SETOWN, RET_NOTIF);
+                cases.put(F_SETOWN_EX, RET_NOTIF);
+                // O_ASYNC on a terminal makes its foreground process group the owner of SIGIO.
+                cases.put(F_SETFL, List.of(
+                        load(arg(2)),
+                        jump(BPF_JMP_JSET_K, O_ASYNC, 1, 0),
+                        ret(SECCOMP_RET_ALLOW),
+                        deny.getFirst()));
+                yield lookup(1, cases, deny);
+            }
+            case SOCKET -> {
+                // inet and inet6: stream or datagram (the type's flag bits do not matter; the
+                // kernel rejects unknown ones) over the default protocol, TCP or UDP.
+                List<Insn> inet = List.of(
+                        load(arg(1)),
+                        new Insn(BPF_ALU_AND_K, (byte) 0, (byte) 0, SOCK_TYPE_MASK),
+                        jump(BPF_JMP_JEQ_K, SOCK_STREAM, 1, 0),
+                        jump(BPF_JMP_JEQ_K, SOCK_DGRAM, 0, 4),
+                        load(arg(2)),
+                        jump(BPF_JMP_JEQ_K, 0, 3, 0),
+                        jump(BPF_JMP_JEQ_K, IPPROTO_TCP, 2, 0),
+                        jump(BPF_JMP_JEQ_K, IPPROTO_UDP, 1, 0),
+                        ret(SECCOMP_RET_USER_NOTIF),
+                        ret(SECCOMP_RET_ALLOW));
+                yield lookup(0, Map.of(AF_UNIX, RET_ALLOW, AF_INET, inet, AF_INET6, inet), RET_NOTIF);
+            }
+            case SOCKETPAIR -> List.of(
+                    load(arg(0)),
+                    jump(BPF_JMP_JEQ_K, AF_UNIX, 0, 1),
                     ret(SECCOMP_RET_ALLOW),
-                    ret(deny));
+                    deny.getFirst());
+            // clone's flags are args[0] on x86_64 and aarch64 alike (only the tls and child_tid
+            // arguments trade places); the kernel reads their low 32 bits.
+            case CLONE -> List.of(
+                    load(arg(0)),
+                    jump(BPF_JMP_JSET_K, CLONE_REFUSED, 1, 0),
+                    ret(SECCOMP_RET_ALLOW),
+                    deny.getFirst());
             case SENDTO -> nullPointer(4, SECCOMP_RET_ALLOW, SECCOMP_RET_USER_NOTIF);
-            case UTIMENSAT -> nullPointer(1, SECCOMP_RET_ALLOW, deny);
+            case UTIMENSAT -> nullPointer(1, SECCOMP_RET_ALLOW, retErrno(errno));
             case SELF -> List.of(
                     load(arg(0)),
                     jump(BPF_JMP_JEQ_K, 0, 0, 1),
                     ret(SECCOMP_RET_ALLOW),
-                    ret(deny));
-            case SETPRIORITY -> bothEqualAllow(PRIO_PROCESS, 0, deny);
-            case IOPRIO_SET -> bothEqualAllow(IOPRIO_WHO_PROCESS, 0, deny);
+                    deny.getFirst());
+            case SETPRIORITY -> bothEqualAllow(PRIO_PROCESS, 0, retErrno(errno));
+            case IOPRIO_SET -> bothEqualAllow(IOPRIO_WHO_PROCESS, 0, retErrno(errno));
         };
     }
 
     /// Denies when the low half of the argument at `offset` equals `value`; allows otherwise.
-    private static List<Insn> equalsDenies(int offset, int value, int deny) {
+    private static List<Insn> equalsDenies(int offset, int value, Insn deny) {
         return List.of(
                 load(offset),
                 jump(BPF_JMP_JEQ_K, value, 1, 0),
                 ret(SECCOMP_RET_ALLOW),
-                ret(deny));
+                deny);
     }
 
     /// `ifNull` when both halves of pointer argument `arg` are zero, `otherwise` else.

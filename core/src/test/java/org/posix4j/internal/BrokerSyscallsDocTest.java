@@ -109,10 +109,12 @@ class BrokerSyscallsDocTest {
                 assertEquals(r.name(), BrokerSyscalls.nameOf("aarch64", r.aarch64()));
             }
         }
-        // The seed's calls and their aliases are brokered, never allowed.
+        // The seed's calls and their aliases, exec, chdir, listen and every signal are brokered, never allowed.
         for (String brokered : List.of("open", "openat", "openat2", "creat", "stat", "lstat", "newfstatat", "statx",
                 "access", "faccessat", "faccessat2", "mkdir", "mkdirat", "rmdir", "unlink", "unlinkat", "rename",
-                "renameat", "renameat2", "readlink", "readlinkat", "connect", "bind", "sendmsg", "sendmmsg")) {
+                "renameat", "renameat2", "readlink", "readlinkat", "connect", "bind", "sendmsg", "sendmmsg", "listen",
+                "execve", "execveat", "chdir", "kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
+                "pidfd_send_signal")) {
             assertEquals(BrokerSyscalls.Treatment.BROKER, BrokerSyscalls.rule(brokered).treatment(), brokered);
         }
     }
