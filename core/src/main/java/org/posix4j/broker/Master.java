@@ -64,6 +64,7 @@ public final class Master implements AutoCloseable {
     private static final int EOPNOTSUPP = 95;
     private static final int RENAME_NOREPLACE = 1;
     private static final int RENAME_EXCHANGE = 2;
+    private static final int USER_NOTIF_FLAG_CONTINUE = 1;
 
     private final Fd listener;
     private final int listenerFd;
@@ -265,11 +266,18 @@ public final class Master implements AutoCloseable {
     /// as the program asked, on the program's own socket, and answers it with the kernel's
     /// result: the raw loop's way to allow a network call. A relative unix path is taken from
     /// the program's working directory; nothing is contained (use [Sandbox#serve] with a
-    /// [Policy] for that).
+    /// [Policy] for that). An exec or chdir is let continue: the kernel performs it itself,
+    /// with the program's own credentials (see [Function#EXEC]).
     ///
-    /// @throws IllegalStateException if this thread has no call, or it is no socket call
+    /// @throws IllegalStateException if this thread has no call, or it is no socket call, exec
+    ///     or chdir
     public void performAsAsked() {
         Call call = current();
+        if (call.function() == Function.EXEC || call.function() == Function.CHDIR) {
+            answer(call);
+            continueCall(Scratch.get(), call.id);
+            return;
+        }
         if (call.netOp == null) {
             throw new IllegalStateException(call.function() + " is not a socket call");
         }
@@ -446,6 +454,9 @@ public final class Master implements AutoCloseable {
                 case "sendto" -> sendto(s, id, tid, (int) a[0], a[1], a[2], (int) a[3], a[4], a[5]);
                 case "sendmsg" -> sendmsg(s, id, tid, (int) a[0], a[1], (int) a[2]);
                 case "sendmmsg" -> sendmmsg(s, id, tid, (int) a[0], a[1], (int) a[2], (int) a[3]);
+                case "execve" -> exec(s, id, tid, syscall, AT_FDCWD, a[0], 0);
+                case "execveat" -> exec(s, id, tid, syscall, (int) a[0], a[1], (int) a[4]);
+                case "chdir" -> onePath(s, id, tid, syscall, Function.CHDIR, AT_FDCWD, a[0]);
                 default -> throw new Refused(ENOSYS);
             };
         } catch (Refused r) {
@@ -782,7 +793,9 @@ public final class Master implements AutoCloseable {
         }
         Object[] batch = {vector, messages, flags};
         if (named < 0) {
-            long[] r = sendBatch(s, threadGroupOf(tid), tid, fd, vector, messages, flags, null);
+            long[] r = NetworkCalls.asCaller(this, s, id, tid,
+                    () -> sendBatch(s, threadGroupOf(tid), tid, fd, vector, messages, flags, null),
+                    new long[] {-1, EACCES});
             reply(s, id, r[0], (int) r[1]);
             automatic(tid, "sendmmsg", "send", Map.of("fd", fd), Decision.ALLOW, r[0], (int) r[1]);
             return null;
@@ -806,7 +819,8 @@ public final class Master implements AutoCloseable {
     /// Sends `message` (no destination: nothing to decide) on the program's socket `fd`.
     private void sendNow(Scratch s, long id, int tid, String syscall, int fd, Sockets.Message message, int flags) {
         int copy = Sockets.copy(threadGroupOf(tid), fd);
-        long r = copy < 0 ? copy : Sockets.send(copy, message, null, flags);
+        long r = copy < 0 ? copy : NetworkCalls.asCaller(this, s, id, tid,
+                () -> NetworkCalls.send(copy, message, null, flags), (long) -EACCES);
         if (copy >= 0) {
             Kernel.close(copy);
         }
@@ -825,7 +839,7 @@ public final class Master implements AutoCloseable {
         if (copy >= 0) {
             for (int i = 0; i < messages.size(); i++) {
                 Sockets.Message m = (Sockets.Message) messages.get(i)[2];
-                long r = Sockets.send(copy, m, destinations == null ? null : destinations.get(i), flags);
+                long r = NetworkCalls.send(copy, m, destinations == null ? null : destinations.get(i), flags);
                 if (r < 0) {
                     errno = (int) -r;
                     break;
@@ -848,6 +862,29 @@ public final class Master implements AutoCloseable {
         }
         return stillValid(s, new Call(this, id, tid, syscall, function, new Arguments.Path(Paths.display(raw)),
                 raw, absolute(s, tid, dirfd, raw), null, null, 0, 0, 0, 0, 0, Call.StatFormat.NONE, 0));
+    }
+
+    /// execve(2) and execveat(2) become [Function#EXEC] on the path; execveat of the descriptor
+    /// itself (AT_EMPTY_PATH with an empty path) runs a file the program already holds open and
+    /// continues without a decision.
+    private Call exec(Scratch s, long id, int tid, String syscall, int dirfd, long pathAddress, int flags)
+            throws Refused {
+        if ((flags & ~(SysStatH.AT_SYMLINK_NOFOLLOW | SysStatH.AT_EMPTY_PATH)) != 0) {
+            throw new Refused(EINVAL);
+        }
+        String raw = readPath(s, tid, pathAddress);
+        if (raw.isEmpty()) {
+            if ((flags & SysStatH.AT_EMPTY_PATH) == 0) {
+                throw new Refused(ENOENT);
+            }
+            if (stillWaiting(s, id)) {
+                continueCall(s, id);
+                automatic(tid, syscall, Function.EXEC.seedName(), Map.of("fd", dirfd), Decision.ALLOW, 0, 0);
+            }
+            return null;
+        }
+        return stillValid(s, new Call(this, id, tid, syscall, Function.EXEC, new Arguments.Path(Paths.display(raw)),
+                raw, absolute(s, tid, dirfd, raw), null, null, 0, 0, 0, 0, 0, Call.StatFormat.NONE, flags));
     }
 
     private Call unlinkat(Scratch s, long id, int tid, int dirfd, long pathAddress, int flags) throws Refused {
@@ -947,7 +984,7 @@ public final class Master implements AutoCloseable {
 
     // ---- answering ----
 
-    private boolean stillWaiting(Scratch s, long id) {
+    boolean stillWaiting(Scratch s, long id) {
         s.id.set(JAVA_LONG, 0, id);
         return Kernel.idValid(listenerFd, s.id) == 0;
     }
@@ -987,6 +1024,16 @@ public final class Master implements AutoCloseable {
         int errno = w == n ? 0 : EFAULT;
         reply(s, call.id, n, errno);
         return new int[] {errno == 0 ? n : -1, errno};
+    }
+
+    /// Lets notification `id` continue (SECCOMP_USER_NOTIF_FLAG_CONTINUE): the kernel performs
+    /// the call itself. Only exec and chdir are ever continued: see [Function#EXEC].
+    void continueCall(Scratch s, long id) {
+        s.resp.set(JAVA_LONG, 0, id);
+        s.resp.set(JAVA_LONG, 8, 0);
+        s.resp.set(JAVA_INT, 16, 0);
+        s.resp.set(JAVA_INT, 20, USER_NOTIF_FLAG_CONTINUE);
+        Kernel.ioctl(listenerFd, SeccompH.IOCTL_NOTIF_SEND, s.resp);
     }
 
     /// Answers notification `id` on this master's listener.

@@ -92,6 +92,7 @@ public final class Sandbox implements AutoCloseable {
         int[] prctlErrno = {0};
         int[] seccompErrno = {0};
         int[] rc = {0};
+        FirstExec first = new FirstExec();
         long flags = PrctlH.SECCOMP_FILTER_FLAG_NEW_LISTENER
                 | (Features.seccompWaitKillableRecv().available() ? PrctlH.SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0);
         Thread thread = Thread.ofPlatform().name("posix4j-sandbox-spawn").unstarted(() -> {
@@ -109,6 +110,7 @@ public final class Sandbox implements AutoCloseable {
                     return;
                 }
                 listenerFd[0] = fd;
+                first.listen((int) fd);
                 rc[0] = call.call();
             } catch (Throwable t) {
                 failure[0] = t;
@@ -124,6 +126,7 @@ public final class Sandbox implements AutoCloseable {
                 interrupted = true;
             }
         }
+        first.finish();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
