@@ -155,6 +155,17 @@ final class Caller implements AutoCloseable {
         return fd;
     }
 
+    /// The caller's credentials, read from its bound `/proc/TID` directory and proven current by
+    /// a notification check after the read; `null` when the call is gone.
+    ProgramCredentials credentials(Scratch s) {
+        int dir = procDir(s);
+        if (dir < 0) {
+            return null;
+        }
+        ProgramCredentials creds = ProgramCredentials.read(dir);
+        return creds != null && master.stillWaiting(s, id) ? creds : null;
+    }
+
     /// Marks the call as answered by another thread (a send that blocks), which then owns
     /// these handles.
     void handOff() {

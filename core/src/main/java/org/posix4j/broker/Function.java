@@ -9,6 +9,15 @@ package org.posix4j.broker;
 /// `AT_SYMLINK_NOFOLLOW`; `eaccess` is faccessat2(2) with `AT_EACCESS`; `rmdir` includes
 /// unlinkat(2) with `AT_REMOVEDIR`. The network functions and `getaddrinfo` are decoded by part
 /// two of the broker; until then a sandboxed program's connect and bind are refused with EACCES.
+/// `exec` is execve(2) and execveat(2); `chdir` is chdir(2).
+///
+/// [#EXEC] and [#CHDIR] are the only functions whose allowed calls the master lets continue
+/// (SECCOMP_USER_NOTIF_FLAG_CONTINUE) instead of performing them: an exec cannot be done on the
+/// program's behalf. The kernel then resolves the path again, so a thread of the program racing
+/// the decision could swap what it names: for exec, the Landlock ruleset installed at spawn
+/// allows EXECUTE only where the policy allows reading, so the kernel enforces the same rule;
+/// for chdir, a swapped directory grants nothing, since every later relative path is resolved
+/// from the directory the program really has and decided again.
 public enum Function {
     /// open(path, flags, mode)
     OPEN("open"),
@@ -48,7 +57,12 @@ public enum Function {
     READLINK("readlink"),
     /// chmod(path, mode): not one of the seed's functions, brokered because programs that write
     /// files (git, install, editors) set their modes; fchmod's path is the descriptor's.
-    CHMOD("chmod");
+    CHMOD("chmod"),
+    /// exec(path): execve(2) or execveat(2), decided like an open of the file for reading; not
+    /// one of the seed's functions.
+    EXEC("exec"),
+    /// chdir(path): decided like a stat of the directory; not one of the seed's functions.
+    CHDIR("chdir");
 
     private final String seedName;
 

@@ -179,7 +179,7 @@ public final class Master implements AutoCloseable {
     }
 
     /// Lets notification `id` continue into the kernel (SECCOMP_USER_NOTIF_FLAG_CONTINUE).
-    private void continueAsAsked(Scratch s, long id) {
+    void continueAsAsked(Scratch s, long id) {
         respond(s, id, 0, 0, SeccompH.USER_NOTIF_FLAG_CONTINUE);
     }
 
@@ -314,11 +314,18 @@ public final class Master implements AutoCloseable {
     /// as the program asked, on the program's own socket, and answers it with the kernel's
     /// result: the raw loop's way to allow a network call. A relative unix path is taken from
     /// the program's working directory; nothing is contained (use [Sandbox#serve] with a
-    /// [Policy] for that).
+    /// [Policy] for that). An exec or chdir is let continue: the kernel performs it itself, with the program's own
+    /// credentials (see [Function#EXEC]).
     ///
-    /// @throws IllegalStateException if this thread has no call, or it is no socket call
+    /// @throws IllegalStateException if this thread has no call, or it is no socket call, exec
+    ///     or chdir
     public void performAsAsked() {
         Call call = current();
+        if (call.function() == Function.EXEC || call.function() == Function.CHDIR) {
+            answer(call);
+            continueAsAsked(Scratch.get(), call.id);
+            return;
+        }
         if (call.netOp == null) {
             throw new IllegalStateException(call.function() + " is not a socket call");
         }
@@ -510,6 +517,9 @@ public final class Master implements AutoCloseable {
                 case "sendto" -> sendto(s, id, c, (int) a[0], a[1], a[2], (int) a[3], a[4], a[5]);
                 case "sendmsg" -> sendmsg(s, id, c, (int) a[0], a[1], (int) a[2]);
                 case "sendmmsg" -> sendmmsg(s, id, c, (int) a[0], a[1], (int) a[2], (int) a[3]);
+                case "execve" -> exec(s, id, c, syscall, AT_FDCWD, a[0], 0);
+                case "execveat" -> exec(s, id, c, syscall, (int) a[0], a[1], (int) a[4]);
+                case "chdir" -> onePath(s, id, c, syscall, Function.CHDIR, AT_FDCWD, a[0]);
                 default -> throw new Refused(ENOSYS);
             };
         } catch (Refused r) {
@@ -885,19 +895,20 @@ public final class Master implements AutoCloseable {
     /// when the socket takes it at once, else on the offload pool when the program's socket
     /// blocks (a peer that never reads holds no serving thread).
     private void sendNow(Scratch s, long id, Caller c, String syscall, int fd, Sockets.Message message, int flags) {
-        int copy = c.copyFd(fd);
+        ProgramCredentials creds = c.credentials(s);
+        int copy = creds == null ? -EACCES : c.copyFd(fd);
         if (copy < 0) {
             message.fds().forEach(Kernel::close);
             answerSend(s, id, c, syscall, fd, copy);
             return;
         }
         boolean blocking = (flags & SocketH.MSG_DONTWAIT) == 0 && Sockets.isBlocking(copy);
-        long r = Sockets.send(copy, message, null, flags | SocketH.MSG_DONTWAIT);
+        long r = NetworkCalls.asCaller(creds, () -> NetworkCalls.send(copy, message, null, flags | SocketH.MSG_DONTWAIT));
         if (r == -EAGAIN && blocking) {
             c.handOff();
             Offload.run(c.pid, () -> {
                 Scratch o = Scratch.get();
-                long w = Sockets.sendWaiting(this, o, id, copy, message, null, flags);
+                long w = NetworkCalls.asCaller(creds, () -> Sockets.sendWaiting(this, o, id, copy, message, null, flags));
                 Kernel.close(copy);
                 message.fds().forEach(Kernel::close);
                 answerSend(o, id, c, syscall, fd, w);
@@ -918,12 +929,15 @@ public final class Master implements AutoCloseable {
     /// when not even the first message fits and the program's socket blocks, sent on the
     /// offload pool, waiting.
     private void sendBatchNow(Scratch s, long id, Caller c, int fd, long vector, List<Object[]> messages, int flags) {
-        long[] r = sendBatch(this, s, c, id, fd, vector, messages, flags, null, false);
+        ProgramCredentials creds = c.credentials(s);
+        long[] r = creds == null ? new long[] {-1, EACCES}
+                : NetworkCalls.asCaller(creds, () -> sendBatch(this, s, c, id, fd, vector, messages, flags, null, false));
         if (r == null) {
             c.handOff();
             Offload.run(c.pid, () -> {
                 Scratch o = Scratch.get();
-                long[] w = sendBatch(this, o, c, id, fd, vector, messages, flags, null, true);
+                long[] w = NetworkCalls.asCaller(creds,
+                        () -> sendBatch(this, o, c, id, fd, vector, messages, flags, null, true));
                 reply(o, id, w[0], (int) w[1]);
                 automatic(c, "sendmmsg", "send", Map.of("fd", fd), Decision.ALLOW, w[0], (int) w[1]);
             });
@@ -954,7 +968,7 @@ public final class Master implements AutoCloseable {
                 Sockets.Message m = (Sockets.Message) messages.get(i)[2];
                 byte[] to = destinations == null ? null : destinations.get(i);
                 long r = wait && blocking ? Sockets.sendWaiting(master, s, id, copy, m, to, flags)
-                        : Sockets.send(copy, m, to, flags | SocketH.MSG_DONTWAIT);
+                        : NetworkCalls.send(copy, m, to, flags | SocketH.MSG_DONTWAIT);
                 if (r == -EAGAIN && blocking && i == 0 && !wait) {
                     Kernel.close(copy);
                     return null;
@@ -985,6 +999,29 @@ public final class Master implements AutoCloseable {
         }
         return stillValid(s, new Call(id, c, syscall, function, new Arguments.Path(Paths.display(raw)),
                 raw, absolute(s, c, dirfd, raw), null, null, 0, 0, 0, 0, 0, Call.StatFormat.NONE, 0));
+    }
+
+    /// execve(2) and execveat(2) become [Function#EXEC] on the path; execveat of the descriptor
+    /// itself (AT_EMPTY_PATH with an empty path) runs a file the program already holds open and
+    /// continues without a decision.
+    private Call exec(Scratch s, long id, Caller c, String syscall, int dirfd, long pathAddress, int flags)
+            throws Refused {
+        if ((flags & ~(SysStatH.AT_SYMLINK_NOFOLLOW | SysStatH.AT_EMPTY_PATH)) != 0) {
+            throw new Refused(EINVAL);
+        }
+        String raw = readPath(s, c, pathAddress);
+        if (raw.isEmpty()) {
+            if ((flags & SysStatH.AT_EMPTY_PATH) == 0) {
+                throw new Refused(ENOENT);
+            }
+            if (stillWaiting(s, id)) {
+                continueAsAsked(s, id);
+                automatic(c, syscall, Function.EXEC.seedName(), Map.of("fd", dirfd), Decision.ALLOW, 0, 0);
+            }
+            return null;
+        }
+        return stillValid(s, new Call(id, c, syscall, Function.EXEC, new Arguments.Path(Paths.display(raw)),
+                raw, absolute(s, c, dirfd, raw), null, null, 0, 0, 0, 0, 0, Call.StatFormat.NONE, flags));
     }
 
     private Call unlinkat(Scratch s, long id, Caller c, int dirfd, long pathAddress, int flags) throws Refused {

@@ -2,11 +2,19 @@ package org.posix4j.broker;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.posix4j.internal.SocketH;
 
-/// Performs a decided socket call on the master's copy of the program's socket.
+/// Performs a decided socket call on the master's copy of the program's socket, with the
+/// credentials of the program's thread when [Performer] set them ([ProgramCredentials#actAs]):
+/// binding a port below 1024 needs the program's CAP_NET_BIND_SERVICE, a unix socket's path
+/// needs the program's write permission, and a peer reading SO_PEERCRED (the effective ids) or
+/// receiving SCM_CREDENTIALS (the real ids) sees the program's uid and gid. The pid the kernel
+/// gives both is the JVM's: a connect or send records the pid of the process that makes it,
+/// and only CAP_SYS_ADMIN could name another one (not lent to the program).
 final class NetworkCalls {
     private static final int EAGAIN = 11;
+    private static final int EACCES = 13;
 
     private NetworkCalls() {}
 
@@ -45,19 +53,25 @@ final class NetworkCalls {
             case CONNECT -> {
                 if (Sockets.isBlocking(copy)) {
                     return offload(master, call, done, () -> {
-                        int r = Sockets.connect(copy, address);
+                        int r = connect(copy, address);
                         Kernel.close(copy);
                         after.run();
                         return result(r);
                     });
                 }
-                int r = Sockets.connect(copy, address);
+                int r = connect(copy, address);
                 Kernel.close(copy);
                 after.run();
                 return result(r);
             }
             case BIND -> {
-                int r = Sockets.bind(copy, address);
+                int w = ProgramCredentials.enter();
+                int r;
+                try {
+                    r = w < 0 ? w : Sockets.bind(copy, address);
+                } finally {
+                    ProgramCredentials.leave(w);
+                }
                 Kernel.close(copy);
                 after.run();
                 return result(r);
@@ -81,7 +95,7 @@ final class NetworkCalls {
             default -> {
                 Sockets.Message m = (Sockets.Message) call.payload;
                 boolean blocking = Sockets.isBlocking(copy) && (m.flags() & SocketH.MSG_DONTWAIT) == 0;
-                long r = Sockets.send(copy, m, address, m.flags() | (blocking ? SocketH.MSG_DONTWAIT : 0));
+                long r = send(copy, m, address, m.flags() | (blocking ? SocketH.MSG_DONTWAIT : 0));
                 if (r == -EAGAIN && blocking) {
                     return offload(master, call, done, () -> {
                         long w = Sockets.sendWaiting(master, Scratch.get(), call.id, copy, m, address, m.flags());
@@ -96,6 +110,36 @@ final class NetworkCalls {
                 after.run();
                 return result(r);
             }
+        }
+    }
+
+    private static int connect(int fd, byte[] address) {
+        int w = ProgramCredentials.enter();
+        try {
+            return w < 0 ? w : Sockets.connect(fd, address);
+        } finally {
+            ProgramCredentials.leave(w);
+        }
+    }
+
+    /// [Sockets#send] with the credentials this thread acts with.
+    static long send(int fd, Sockets.Message m, byte[] address, int flags) {
+        int w = ProgramCredentials.enter();
+        try {
+            return w < 0 ? w : Sockets.send(fd, m, address, flags);
+        } finally {
+            ProgramCredentials.leave(w);
+        }
+    }
+
+    /// Runs `op` with `creds` set for this thread's [ProgramCredentials#enter()]: a send that
+    /// needs no decision (no destination) still carries the program's ids in SCM_CREDENTIALS.
+    static <T> T asCaller(ProgramCredentials creds, Supplier<T> op) {
+        ProgramCredentials.actAs(creds);
+        try {
+            return op.get();
+        } finally {
+            ProgramCredentials.actAs(null);
         }
     }
 
@@ -118,8 +162,15 @@ final class NetworkCalls {
 
     private static long[] offload(Master master, Call call, Consumer<long[]> done, Blocking op) {
         call.handOff();
+        ProgramCredentials acting = ProgramCredentials.acting();
         Offload.run(call.pid(), () -> {
-            long[] r = op.run();
+            ProgramCredentials.actAs(acting);
+            long[] r;
+            try {
+                r = op.run();
+            } finally {
+                ProgramCredentials.actAs(null);
+            }
             if (done != null) {
                 done.accept(r);
             }

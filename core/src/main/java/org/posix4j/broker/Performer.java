@@ -1,11 +1,11 @@
 package org.posix4j.broker;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -43,6 +43,7 @@ final class Performer {
     private static final int S_IFMT = 0170000;
     private static final int S_IFIFO = 0010000;
     private static final int S_IFREG = 0100000;
+    private static final int S_IFCHR = 0020000;
 
     /// What the program needs the path for.
     private enum Need { STAT, READ, WRITE, CREATE, TEMPORARY }
@@ -64,6 +65,10 @@ final class Performer {
     private final Policy.Rule rootRule;
     private final String selfProc;
     private final AtomicInteger offloaded = new AtomicInteger();
+    /// The credentials of the program thread whose call this thread performs.
+    private static final ThreadLocal<ProgramCredentials> CALLER = new ThreadLocal<>();
+    /// The device number (major << 32 | minor) of /dev/userfaultfd, -1 without one.
+    private final long userfaultfd;
 
     Performer(Master master, Policy policy, AuditSink audit, int self) {
         this.master = master;
@@ -71,10 +76,53 @@ final class Performer {
         this.audit = audit;
         this.rootRule = new Policy.Rule("/", Policy.Level.CREATE, "/", policy.root(), null);
         this.selfProc = "/proc/" + self;
+        Scratch s = Scratch.get();
+        s.path2.setString(0, "/dev/userfaultfd", ISO_8859_1);
+        this.userfaultfd = Kernel.statx(AT_FDCWD, s.path2, 0, s.statx) == 0 ? deviceOf(s.statx) : -1;
+        ProgramCredentials.prewarm(() -> prewarm(s));
     }
 
+    /// Performs each operation that runs with a program's credentials once on descriptor -1,
+    /// where it fails with EBADF, with the switch made: see [ProgramCredentials#prewarm].
+    private static void prewarm(Scratch s) {
+        s.path2.setString(0, "x", ISO_8859_1);
+        openat2(s, -1, "x", OpenFlag.O_PATH, 0, 0);
+        int w = ProgramCredentials.enter();
+        try {
+            Kernel.faccessat(-1, s.path2, 0, SysStatH.AT_EACCESS);
+            Kernel.mkdirat(-1, s.path2, 0);
+            Kernel.unlinkat(-1, s.path2, 0);
+            Kernel.renameat2(-1, s.path2, -1, s.path2, 0);
+            Kernel.fchmodat(-1, s.path2, 0);
+            Sockets.connect(-1, new byte[] {1, 0});
+            Sockets.bind(-1, new byte[] {1, 0});
+        } finally {
+            ProgramCredentials.leave(w);
+        }
+    }
+
+    /// Performs `call` with the credentials of the thread that made it (read now through the
+    /// caller's bound /proc directory, and checked valid after): the sandbox never grants what
+    /// the kernel would refuse the program itself. A call whose credentials cannot be read (the
+    /// thread is gone) is refused.
     void handle(Call call) {
         Scratch s = Scratch.get();
+        ProgramCredentials creds = call.caller.credentials(s);
+        if (creds == null) {
+            finish(s, call, List.of(), Decision.DENY, -1, EACCES);
+            return;
+        }
+        CALLER.set(creds);
+        ProgramCredentials.actAs(call.function() == Function.ACCESS ? creds.forAccess() : creds);
+        try {
+            perform(s, call);
+        } finally {
+            ProgramCredentials.actAs(null);
+            CALLER.remove();
+        }
+    }
+
+    private void perform(Scratch s, Call call) {
         switch (call.function()) {
             case OPEN, OPENAT -> open(s, call);
             case STAT, LSTAT -> stat(s, call);
@@ -85,6 +133,8 @@ final class Performer {
             case CHMOD -> chmod(s, call);
             case CONNECT_UNIX, CONNECT_INET, CONNECT_INET6, BIND_UNIX, BIND_INET, BIND_INET6 -> network(s, call);
             case GETADDRINFO -> getaddrinfo(s, call);
+            case EXEC -> exec(s, call);
+            case CHDIR -> chdir(s, call);
             default -> finish(s, call, List.of(), Decision.DENY, -1, policy.denial().number());
         }
     }
@@ -155,6 +205,10 @@ final class Performer {
     /// Gives `fd` to the program (ADDFD with SEND) and closes the master's copy.
     private void deliver(Scratch s, Call call, Place place, int fd) {
         try {
+            if (isUserfaultfd(s, fd)) {
+                finish(s, call, List.of(place.canonical), Decision.DENY, -1, EACCES);
+                return;
+            }
             if (!call.markAnswered()) {
                 return;
             }
@@ -166,6 +220,24 @@ final class Performer {
         } finally {
             Kernel.close(fd);
         }
+    }
+
+    /// Whether `fd` is /dev/userfaultfd (by device number, whatever its name): never given to a
+    /// program, whatever the policy, since userfaultfd pages could stall the master's reads of
+    /// the program's memory.
+    private boolean isUserfaultfd(Scratch s, int fd) {
+        if (userfaultfd < 0) {
+            return false;
+        }
+        s.path2.set(JAVA_BYTE, 0, (byte) 0);
+        return Kernel.statx(fd, s.path2, SysStatH.AT_EMPTY_PATH, s.statx) == 0
+                && (Short.toUnsignedInt(s.statx.get(JAVA_SHORT, 28)) & S_IFMT) == S_IFCHR
+                && deviceOf(s.statx) == userfaultfd;
+    }
+
+    /// stx_rdev_major and stx_rdev_minor of a struct statx.
+    private static long deviceOf(MemorySegment statx) {
+        return (Integer.toUnsignedLong(statx.get(JAVA_INT, 128)) << 32) | Integer.toUnsignedLong(statx.get(JAVA_INT, 132));
     }
 
     /// The descriptor is opened with O_NONBLOCK, so that a FIFO without a peer cannot hold a
@@ -190,7 +262,11 @@ final class Performer {
     private void openBlocking(Call call, Place place, int flags) {
         call.handOff();
         offloaded.incrementAndGet();
+        ProgramCredentials caller = CALLER.get();
+        ProgramCredentials acting = ProgramCredentials.acting();
         Offload.run(call.pid(), () -> {
+            CALLER.set(caller);
+            ProgramCredentials.actAs(acting);
             try {
                 Scratch s = Scratch.get();
                 int fd = openAt(s, call, place, flags | Integer.MIN_VALUE);
@@ -200,6 +276,8 @@ final class Performer {
                     deliver(s, call, place, fd);
                 }
             } finally {
+                ProgramCredentials.actAs(null);
+                CALLER.remove();
                 offloadEnded();
             }
         });
@@ -232,7 +310,7 @@ final class Performer {
         boolean blocking = flags < 0;
         int f = flags & Integer.MAX_VALUE;
         boolean creating = (f & OpenFlag.O_CREAT) != 0 || (f & OpenFlag.O_TMPFILE) == OpenFlag.O_TMPFILE;
-        int mode = creating ? call.mode & 0777 & ~umaskOf(call.tid()) : 0;
+        int mode = creating ? call.mode & 0777 & ~umask() : 0;
         return contained(s, place, place.relative, blocking ? f : f | OpenFlag.O_NONBLOCK, mode);
     }
 
@@ -304,10 +382,56 @@ final class Performer {
         }
         int fd = s.lastFd;
         s.path2.set(JAVA_BYTE, 0, (byte) 0);
-        int flags = SysStatH.AT_EMPTY_PATH | (call.function() == Function.EACCESS ? SysStatH.AT_EACCESS : 0);
-        int r = Kernel.faccessat(fd, s.path2, amode, flags);
+        // The thread acts with the credentials access(2) checks (the real ids for ACCESS, see
+        // handle), so the check is made with them as they are: AT_EACCESS.
+        int w = ProgramCredentials.enter();
+        int r;
+        try {
+            r = w < 0 ? w : Kernel.faccessat(fd, s.path2, amode, SysStatH.AT_EMPTY_PATH | SysStatH.AT_EACCESS);
+        } finally {
+            ProgramCredentials.leave(w);
+        }
         Kernel.close(fd);
         finish(s, call, place, r < 0 ? -1 : 0, r < 0 ? -r : 0);
+    }
+
+    /// execve/execveat, decided like an open for reading of the file the path resolves to
+    /// (AT_SYMLINK_NOFOLLOW honoured): refused with the policy's denial whether or not the file
+    /// exists (ENOENT only when the policy reveals missing paths). When allowed the call
+    /// continues: the kernel executes the path itself, re-resolving it, so a racing thread could
+    /// swap what it names after the decision; what the kernel may execute is held to the same
+    /// rule by the Landlock ruleset installed at spawn (EXECUTE only where reading is allowed),
+    /// and the kernel checks the program's own execute permission.
+    private void exec(Scratch s, Call call) {
+        boolean follow = (call.extraFlags & SysStatH.AT_SYMLINK_NOFOLLOW) == 0;
+        Place place = placeAndOpen(s, call, call.absolutePathRaw(), Need.READ, follow,
+                OpenFlag.O_PATH | (follow ? 0 : OpenFlag.O_NOFOLLOW));
+        if (place != null) {
+            Kernel.close(s.lastFd);
+            proceed(s, call, place);
+        }
+    }
+
+    /// chdir, decided like a stat of a directory: a denied directory is refused with the
+    /// policy's denial whether or not it exists. When allowed the call continues and the kernel
+    /// changes the program's directory itself; a path swapped meanwhile grants nothing, since
+    /// every later relative path is resolved from the directory the program really has and
+    /// decided again.
+    private void chdir(Scratch s, Call call) {
+        Place place = placeAndOpen(s, call, call.absolutePathRaw(), Need.STAT, true,
+                OpenFlag.O_PATH | OpenFlag.O_DIRECTORY);
+        if (place != null) {
+            Kernel.close(s.lastFd);
+            proceed(s, call, place);
+        }
+    }
+
+    /// Lets an allowed exec or chdir continue: the only calls the kernel performs itself.
+    private void proceed(Scratch s, Call call, Place place) {
+        if (call.markAnswered()) {
+            master.continueAsAsked(s, call.id);
+            record(call, place, 0, 0);
+        }
     }
 
     // ---- network ----
@@ -477,7 +601,13 @@ final class Performer {
         }
         int fd = s.lastFd;
         s.path2.setString(0, "/proc/self/fd/" + fd, ISO_8859_1);
-        int r = Kernel.fchmodat(AT_FDCWD, s.path2, call.mode & 01777);
+        int w = ProgramCredentials.enter();
+        int r;
+        try {
+            r = w < 0 ? w : Kernel.fchmodat(AT_FDCWD, s.path2, call.mode & 01777);
+        } finally {
+            ProgramCredentials.leave(w);
+        }
         Kernel.close(fd);
         finish(s, call, place, r < 0 ? -1 : 0, r < 0 ? -r : 0);
     }
@@ -546,7 +676,12 @@ final class Performer {
         s.how.set(JAVA_LONG, 8, mode);
         s.how.set(JAVA_LONG, 16, resolve);
         s.path1.setString(0, path, ISO_8859_1);
-        return Kernel.openat2(dirfd, s.path1, s.how);
+        int w = ProgramCredentials.enter();
+        try {
+            return w < 0 ? w : Kernel.openat2(dirfd, s.path1, s.how);
+        } finally {
+            ProgramCredentials.leave(w);
+        }
     }
 
     /// [#openat2] of `relative` below the place's anchor, never leaving it: an attempt to
@@ -564,7 +699,7 @@ final class Performer {
             return;
         }
         int r = withParent(s, place, (parent, name) -> switch (call.function()) {
-            case MKDIR -> Kernel.mkdirat(parent, name, call.mode & 01777 & ~umaskOf(call.tid()));
+            case MKDIR -> Kernel.mkdirat(parent, name, call.mode & 01777 & ~umask());
             case RMDIR -> Kernel.unlinkat(parent, name, SysStatH.AT_REMOVEDIR);
             default -> Kernel.unlinkat(parent, name, 0);
         });
@@ -596,7 +731,13 @@ final class Performer {
         }
         s.path1.setString(0, Paths.name(from.canonical), ISO_8859_1);
         s.path2.setString(0, Paths.name(to.canonical), ISO_8859_1);
-        int r = Kernel.renameat2(p1, s.path1, p2, s.path2, call.extraFlags);
+        int w = ProgramCredentials.enter();
+        int r;
+        try {
+            r = w < 0 ? w : Kernel.renameat2(p1, s.path1, p2, s.path2, call.extraFlags);
+        } finally {
+            ProgramCredentials.leave(w);
+        }
         Kernel.close(p1);
         Kernel.close(p2);
         finish(s, call, resolved, decision, r < 0 ? -1 : 0, r < 0 ? -r : 0);
@@ -613,7 +754,13 @@ final class Performer {
             return parent;
         }
         s.path2.setString(0, Paths.name(place.canonical), ISO_8859_1);
-        int r = op.apply(parent, s.path2);
+        int w = ProgramCredentials.enter();
+        int r;
+        try {
+            r = w < 0 ? w : op.apply(parent, s.path2);
+        } finally {
+            ProgramCredentials.leave(w);
+        }
         Kernel.close(parent);
         return r;
     }
@@ -891,17 +1038,11 @@ final class Performer {
         return Paths.of(out);
     }
 
-    private static int umaskOf(int tid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(tid), "status"), ISO_8859_1)) {
-                if (line.startsWith("Umask:")) {
-                    return Integer.parseInt(line.substring(6).strip(), 8);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return 0777;
-        }
-        return 0777;
+    /// The umask of the process whose call this thread performs (0777 when unknown: nothing
+    /// is created with more than the program allows).
+    private static int umask() {
+        ProgramCredentials caller = CALLER.get();
+        return caller == null ? 0777 : caller.umask;
     }
 
     // ---- answering and audit ----

@@ -245,7 +245,7 @@ final class Sockets {
     /// pool thread only while the caller waits.
     static long sendWaiting(Master master, Scratch s, long id, int fd, Message m, byte[] address, int flags) {
         for (;;) {
-            long r = send(fd, m, address, flags | SocketH.MSG_DONTWAIT);
+            long r = NetworkCalls.send(fd, m, address, flags | SocketH.MSG_DONTWAIT);
             if (r != -EAGAIN) {
                 return r;
             }

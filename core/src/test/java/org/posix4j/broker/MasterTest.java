@@ -133,6 +133,10 @@ class MasterTest {
             case MKDIR, RENAME, ACCESS, RMDIR, CHMOD -> master.send(0);
             case UNLINK -> master.send(-1, Errno.ENOENT);
             case STAT, LSTAT -> master.send(STAT);
+            case CHDIR -> {
+                assertEquals("/tmp", call.absolutePath(), "chdir arrives decoded");
+                master.performAsAsked();
+            }
             case READLINK -> {
                 if (call.absolutePath().equals("/m/link")) {
                     master.sendLink("target-of-link");

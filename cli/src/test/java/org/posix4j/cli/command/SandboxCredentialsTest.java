@@ -1,0 +1,245 @@
+package org.posix4j.cli.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.posix4j.Feature;
+import org.posix4j.Features;
+import org.posix4j.cli.testing.ChildProcess;
+import org.posix4j.cli.testing.ChildProcess.Result;
+import org.posix4j.cli.testing.Gcc;
+import org.posix4j.cli.testing.Requires;
+
+/// `posix4j sandbox` performs each call with the credentials of the program's thread: the
+/// sandbox never grants what the kernel would refuse the program itself. The program
+/// (sandbox/creds/creds.c) runs as uid/gid 65534 without groups (`setpriv`) while posix4j's JVM
+/// is root; each test first runs it without the sandbox (the kernel's own answers), then in
+/// it, and reads the results back independently (stat of created files, a real peer's
+/// SO_PEERCRED and SCM_CREDENTIALS).
+@Timeout(120)
+class SandboxCredentialsTest {
+    private static final List<String> NOBODY = List.of("setpriv", "--reuid", "65534", "--regid", "65534",
+            "--clear-groups");
+
+    /// /etc/shadow and /etc/gshadow under `--allow-read /etc`, a root-owned 0644 file under
+    /// `--allow-write`, a 0700 root directory under `--allow-read`: each refused as the kernel
+    /// refuses it; files and directories the program creates in a 1777 writable directory belong
+    /// to 65534:65534.
+    @Test
+    void fileCallsHaveTheProgramsPermissions(@TempDir Path tmp) throws Exception {
+        Path creds = setUp(tmp);
+        Path w = Files.createDirectory(tmp.resolve("w"));
+        Files.setPosixFilePermissions(w, PosixFilePermissions.fromString("rwxrwxrwx"));
+        ChildProcess.output("chmod", "1777", w.toString());
+        Path rootFile = Files.writeString(w.resolve("rootfile"), "root's\n");
+        Path priv = Files.createDirectory(tmp.resolve("priv"));
+        Files.writeString(priv.resolve("f"), "private\n");
+        Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rwx------"));
+        List<String> ops = List.of("read", "/etc/shadow", "read", "/etc/gshadow", "append", rootFile.toString(),
+                "trunc", rootFile.toString(), "list", priv.toString(), "stat", priv.resolve("f").toString(),
+                "read", priv.resolve("f").toString(), "create", w.resolve("made").toString(), "mkdir",
+                w.resolve("dir").toString(), "read", "/etc/hostname");
+        Map<String, String> kernel = answers(run(null, creds, ops));
+        Files.delete(w.resolve("made"));
+        Files.delete(w.resolve("dir"));
+        assertEquals("EACCES", kernel.get("read /etc/shadow"), kernel::toString);
+        assertEquals("EACCES", kernel.get("append " + rootFile), kernel::toString);
+        assertEquals("OK", kernel.get("create " + w.resolve("made")), kernel::toString);
+
+        Result r = run(List.of("--allow-read", "/etc", "--allow-read", tmp.toString(), "--allow-write", w.toString()),
+                creds, ops);
+        assertEquals(kernel, answers(r), () -> "the sandbox answers as the kernel does: " + r);
+        assertEquals("root's\n", Files.readString(rootFile), "the root-owned file is unchanged");
+        assertEquals("65534:65534", owner(w.resolve("made")), "a created file belongs to the program's user");
+        assertEquals("65534:65534", owner(w.resolve("dir")), "a created directory belongs to the program's user");
+    }
+
+    /// /dev/userfaultfd is refused even to a root program under `--allow-read /dev`, which the
+    /// kernel alone lets open it.
+    @Test
+    void userfaultfdIsNeverOpened(@TempDir Path tmp) throws Exception {
+        Path creds = setUp(tmp);
+        Requires.that(Files.exists(Path.of("/dev/userfaultfd")), "needs /dev/userfaultfd");
+        List<String> ops = List.of("read", "/dev/userfaultfd");
+        Result control = ChildProcess.run(List.of(creds.toString(), "read", "/dev/userfaultfd"));
+        assertEquals("OK", answers(control).get("read /dev/userfaultfd"), control::toString);
+        List<String> line = new ArrayList<>(List.of(creds.toString()));
+        line.addAll(ops);
+        Result r = SandboxAttackTest.finish(new ProcessBuilder(SandboxAttackTest.posix4j(
+                List.of("--allow-read", "/dev", "--audit", "-"), line)));
+        assertEquals("EACCES", answers(r).get("read /dev/userfaultfd"), r::toString);
+        assertTrue(r.stderr().contains("\"decision\":\"deny\"") && r.stderr().contains("userfaultfd"),
+                () -> "the refusal is audited: " + r.stderr());
+    }
+
+    /// A real peer sees the program's uid and gid in SO_PEERCRED (connect) and SCM_CREDENTIALS
+    /// (a datagram to a SO_PASSCRED socket), not the JVM's root. The pid in both is the JVM's: a
+    /// documented limit.
+    @Test
+    void peersSeeTheProgramsIds(@TempDir Path tmp) throws Exception {
+        setUp(tmp);
+        Requires.that(Files.isExecutable(Path.of("/usr/bin/python3")), "needs /usr/bin/python3");
+        Path w = Files.createDirectory(tmp.resolve("w"));
+        ChildProcess.output("chmod", "1777", w.toString());
+        String client = "import socket\n"
+                + "s = socket.socket(socket.AF_UNIX); s.connect('" + w + "/stream')\n"
+                + "d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); d.sendto(b'x', '" + w + "/dgram')\n";
+        for (boolean sandboxed : new boolean[] {false, true}) {
+            Process stream = peer(w.resolve("stream"), "stream");
+            Process dgram = peer(w.resolve("dgram"), "dgram");
+            try {
+                List<String> program = new ArrayList<>(NOBODY);
+                program.addAll(List.of("/usr/bin/python3", "-c", client));
+                Result r = sandboxed
+                        ? SandboxAttackTest.finish(new ProcessBuilder(SandboxAttackTest.posix4j(List.of("--allow-write",
+                                w.toString(), "--allow-connect", "unix:" + w.resolve("stream"), "--allow-connect",
+                                "unix:" + w.resolve("dgram")), program)))
+                        : ChildProcess.run(program);
+                assertEquals(0, r.exitCode(), r::toString);
+                String peerCred = peerLine(stream);
+                String scmCred = peerLine(dgram);
+                assertTrue(peerCred.matches("PEERCRED \\d+ 65534 65534"), () -> sandboxed + ": " + peerCred);
+                assertTrue(scmCred.matches("SCMCRED \\d+ 65534 65534"), () -> sandboxed + ": " + scmCred);
+            } finally {
+                stream.destroyForcibly().waitFor();
+                dgram.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /// exec and chdir are decided like a read and a stat: a binary under `--deny` does not run
+    /// (EACCES, nothing printed by it), nor one outside the allowances whether it exists or not;
+    /// chdir into a denied directory and into a missing one outside the allowances both fail
+    /// with EACCES (no existence oracle); chdir and exec inside allowed trees work.
+    @Test
+    void execAndChdirAreDecided(@TempDir Path tmp) throws Exception {
+        Path creds = setUp(tmp);
+        Path allowed = Files.createDirectory(tmp.resolve("allowed"));
+        Path denied = Files.createDirectory(allowed.resolve("denied"));
+        Path outside = Files.createDirectory(tmp.resolve("outside"));
+        Files.copy(Path.of("/bin/echo"), allowed.resolve("hello"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(Path.of("/bin/echo"), denied.resolve("hello"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(Path.of("/bin/echo"), outside.resolve("hello"), StandardCopyOption.COPY_ATTRIBUTES);
+        List<String> ops = List.of("exec", denied.resolve("hello").toString(), "exec",
+                outside.resolve("hello").toString(), "exec", outside.resolve("missing").toString(), "chdir",
+                denied.toString(), "chdir", outside.resolve("missing").toString(), "exec",
+                allowed.resolve("hello").toString(), "chdir", allowed.toString());
+        Map<String, String> kernel = answers(run(null, creds, ops));
+        assertEquals("OK", kernel.get("exec " + denied.resolve("hello")), kernel::toString);
+        assertEquals("ENOENT", kernel.get("chdir " + outside.resolve("missing")), kernel::toString);
+
+        Result r = run(List.of("--allow-read", allowed.toString(), "--deny", denied.toString()), creds, ops);
+        Map<String, String> got = answers(r);
+        assertEquals("EACCES", got.get("exec " + denied.resolve("hello")), r::toString);
+        assertEquals("EACCES", got.get("exec " + outside.resolve("hello")), r::toString);
+        assertEquals("EACCES", got.get("exec " + outside.resolve("missing")), r::toString);
+        assertEquals("EACCES", got.get("chdir " + denied), r::toString);
+        assertEquals("EACCES", got.get("chdir " + outside.resolve("missing")), r::toString);
+        assertEquals("OK", got.get("exec " + allowed.resolve("hello")), r::toString);
+        assertEquals("OK", got.get("chdir " + allowed), r::toString);
+
+        Result sh = SandboxAttackTest.finish(new ProcessBuilder(SandboxAttackTest.posix4j(
+                List.of("--allow-read", allowed.toString(), "--deny", denied.toString()),
+                List.of("sh", "-c", "cd " + allowed + " && ls && ./hello ran; " + denied + "/hello leaked; echo $?"))));
+        assertEquals("denied\nhello\nran\n126\n", sh.stdout(), sh::toString);
+    }
+
+    // ---- helpers ----
+
+    /// Checks the test can run (root, gcc, setpriv, seccomp user notification), opens `tmp` to
+    /// uid 65534 and compiles the program.
+    private static Path setUp(Path tmp) throws IOException, InterruptedException {
+        Requires.that(ChildProcess.output("id", "-u").equals("0"), "needs root (CI runs as root)");
+        Requires.programs("gcc", "setpriv");
+        Feature notification = Features.seccompUserNotification();
+        Requires.that(notification.available(), "needs seccomp user notification: " + notification.reason());
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path bin = Files.createDirectory(tmp.resolve("bin"));
+        Path creds = Gcc.compile("sandbox/creds/creds.c", bin);
+        Files.setPosixFilePermissions(creds, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return creds;
+    }
+
+    /// Runs the program as 65534 with `ops`: without the sandbox when `options` is `null`.
+    private static Result run(List<String> options, Path creds, List<String> ops)
+            throws IOException, InterruptedException {
+        List<String> program = new ArrayList<>(NOBODY);
+        program.add(creds.toString());
+        program.addAll(ops);
+        if (options == null) {
+            return ChildProcess.run(program);
+        }
+        List<String> all = new ArrayList<>(options);
+        all.add("--allow-read");
+        all.add(creds.getParent().toString());
+        return SandboxAttackTest.finish(new ProcessBuilder(SandboxAttackTest.posix4j(all, program)));
+    }
+
+    /// "OP PATH" -> "OK" or the errno's name, from the program's output.
+    private static Map<String, String> answers(Result r) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String line : r.stdout().split("\n")) {
+            int colon = line.lastIndexOf(": ");
+            if (colon > 0) {
+                m.put(line.substring(0, colon), line.substring(colon + 2));
+            }
+        }
+        return m;
+    }
+
+    private static String owner(Path p) throws IOException {
+        return Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS) + ":"
+                + Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static final String PEER = """
+            import os, socket, struct, sys
+            path, kind = sys.argv[1], sys.argv[2]
+            if kind == 'stream':
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            else:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+            s.bind(path)
+            os.chmod(path, 0o777)
+            print('READY', flush=True)
+            s.settimeout(60)
+            if kind == 'stream':
+                s.listen(1)
+                c, _ = s.accept()
+                print('PEERCRED %d %d %d' % struct.unpack('3i', c.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)))
+            else:
+                msg, anc, flags, addr = s.recvmsg(16, socket.CMSG_SPACE(12))
+                for level, kind, data in anc:
+                    if kind == socket.SCM_CREDENTIALS:
+                        print('SCMCRED %d %d %d' % struct.unpack('3i', data))
+            """;
+
+    /// A python3 unix server at `path` printing the credentials of its first peer.
+    private static Process peer(Path path, String kind) throws IOException {
+        Files.deleteIfExists(path);
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", PEER, path.toString(), kind).redirectErrorStream(true).start();
+        byte[] ready = p.getInputStream().readNBytes(6);
+        assertEquals("READY\n", new String(ready), "the peer is listening");
+        return p;
+    }
+
+    private static String peerLine(Process p) throws IOException, InterruptedException {
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the peer saw its client");
+        return new String(p.getInputStream().readAllBytes()).strip();
+    }
+}

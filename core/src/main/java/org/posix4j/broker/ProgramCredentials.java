@@ -1,0 +1,463 @@
+package org.posix4j.broker;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import org.posix4j.internal.CredH;
+import org.posix4j.internal.Libc;
+import org.posix4j.internal.PrctlH;
+import org.posix4j.internal.SyscallH;
+import org.posix4j.internal.UnistdH;
+
+/// The credentials of a sandboxed program's thread, and the switch of a serving thread to them,
+/// so that the master performs a call with the authority the program has, not its own: the
+/// sandbox never grants what the kernel would refuse the program itself (a uid-65534 program
+/// does not read /etc/shadow because the master is root, files it creates belong to it, a peer
+/// reading SO_PEERCRED sees its uid).
+///
+/// A call's credentials are read from the calling thread's `/proc/TID/status` ([#read(int)],
+/// through the directory descriptor proven to be the caller's); when they differ from the JVM's ([#actAs]), every native operation performed for
+/// the call runs between [#enter()] and [#leave(int)], which switch the calling thread alone
+/// with raw syscalls (glibc's set*id wrappers would switch every thread of the JVM): the
+/// supplementary groups, real/effective/fs gids, real/effective/fs uids, and the effective
+/// capabilities; the saved uid and gid and the permitted set stay the JVM's, which is what lets
+/// the thread switch back. Only native calls run between the two, so no class is loaded and no
+/// Java I/O is done with the program's identity ([#prewarm()] links the path once at start).
+///
+/// The switch is checked after it is made (ids and capabilities read back from the kernel); a
+/// switch that did not take, or a JVM without CAP_SETUID and CAP_SETGID facing a program whose
+/// credentials differ from its own, makes [#enter()] refuse: the call is answered EACCES, never
+/// performed with the JVM's authority. A thread whose switch back failed refuses every later
+/// call until a switch back succeeds.
+///
+/// Changing a thread's effective or fs uid makes the kernel reset the process's dumpable flag
+/// to `fs.suid_dumpable`; [#leave(int)] sets it back to what the JVM had.
+final class ProgramCredentials {
+    private static final int EACCES = 13;
+    private static final long CAP_SETGID = 1L << 6;
+    private static final long CAP_SETUID = 1L << 7;
+    private static final int PR_GET_DUMPABLE = 3;
+    private static final int PR_SET_DUMPABLE = 4;
+    private static final CredH NR = CredH.CURRENT;
+    private static final ThreadLocal<ProgramCredentials> TARGET = new ThreadLocal<>();
+    private static final ThreadLocal<Switch> SWITCH = ThreadLocal.withInitial(Switch::new);
+
+    /// The process (thread group) the thread belongs to.
+    final int tgid;
+    final int ruid;
+    final int euid;
+    final int suid;
+    final int fsuid;
+    final int rgid;
+    final int egid;
+    final int sgid;
+    final int fsgid;
+    /// The supplementary groups, in the kernel's (sorted) order.
+    final int[] groups;
+    final long capEff;
+    final long capPrm;
+    final long capInh;
+    /// The process's umask, which the master applies to what it creates for the program.
+    final int umask;
+
+    /// The JVM's own, read once from the thread that loads this class (every thread of the JVM
+    /// has them: nothing in posix4j changes them for long): what a serving thread has outside a
+    /// switch and returns to.
+    static final ProgramCredentials MASTER = readMaster();
+    private static final boolean CAN_SWITCH = NR.known() && MASTER != null
+            && (MASTER.capEff & (CAP_SETUID | CAP_SETGID)) == (CAP_SETUID | CAP_SETGID);
+    private static final int DUMPABLE = dumpable();
+
+    private ProgramCredentials(int tgid, int[] uids, int[] gids, int[] groups, long capEff, long capPrm, long capInh,
+            int umask) {
+        this.tgid = tgid;
+        this.ruid = uids[0];
+        this.euid = uids[1];
+        this.suid = uids[2];
+        this.fsuid = uids[3];
+        this.rgid = gids[0];
+        this.egid = gids[1];
+        this.sgid = gids[2];
+        this.fsgid = gids[3];
+        this.groups = groups;
+        this.capEff = capEff;
+        this.capPrm = capPrm;
+        this.capInh = capInh;
+        this.umask = umask;
+    }
+
+    /// The credentials of the thread whose `/proc/TID` directory is `procDir` (a descriptor
+    /// bound to the calling thread, see [Caller#procDir]), from its `status`; `null` when it
+    /// cannot be read (the thread is gone).
+    static ProgramCredentials read(int procDir) {
+        return parse(readStatus(procDir, "status"));
+    }
+
+    /// The credentials that access(2) checks with (faccessat without AT_EACCESS): the real uid
+    /// and gid as fs ids, and all the permitted capabilities when the real uid is 0, none
+    /// otherwise, as the kernel's access_override_creds() makes them.
+    ProgramCredentials forAccess() {
+        return new ProgramCredentials(tgid, new int[] {ruid, euid, suid, ruid}, new int[] {rgid, egid, sgid, rgid},
+                groups, ruid == 0 ? capPrm : 0, capPrm, capInh, umask);
+    }
+
+    /// Whether every operation performed with these credentials is what the JVM's own would
+    /// do: the ids the kernel checks or hands to peers, the groups and the effective set.
+    boolean sameAsMaster() {
+        ProgramCredentials m = MASTER;
+        return m != null && ruid == m.ruid && euid == m.euid && fsuid == m.fsuid && rgid == m.rgid && egid == m.egid
+                && fsgid == m.fsgid && capEff == m.capEff && Arrays.equals(groups, m.groups);
+    }
+
+    /// Sets the credentials this thread's next [#enter()] switches to: `null`, or the JVM's own,
+    /// for none.
+    static void actAs(ProgramCredentials credentials) {
+        if (credentials == null || credentials.sameAsMaster()) {
+            TARGET.remove();
+        } else {
+            TARGET.set(credentials);
+        }
+    }
+
+    /// The credentials this thread acts with ([#actAs]), `null` for the JVM's: for handing a
+    /// call on to another thread, which calls [#actAs] with them.
+    static ProgramCredentials acting() {
+        return TARGET.get();
+    }
+
+    /// Switches this thread to the credentials set by [#actAs]. Answers 0 when nothing was to
+    /// be switched, 1 when switched (pass it to [#leave(int)] in a `finally`), or `-EACCES` when
+    /// the switch could not be made: the operation must then not be performed.
+    static int enter() {
+        ProgramCredentials target = TARGET.get();
+        if (target == null) {
+            return 0;
+        }
+        Switch s = SWITCH.get();
+        if (!CAN_SWITCH || (s.broken && !s.restore())) {
+            return -EACCES;
+        }
+        if (!s.apply(target)) {
+            s.restore();
+            return -EACCES;
+        }
+        return 1;
+    }
+
+    /// Switches this thread back to the JVM's credentials after an [#enter()] that answered 1.
+    static void leave(int entered) {
+        if (entered == 1) {
+            SWITCH.get().restore();
+        }
+    }
+
+    /// Runs `operations` with this thread switched to the JVM's own credentials by every
+    /// [#enter()] they make (when the JVM may switch at all), so that the classes and call
+    /// sites of the switch and of the operations are loaded and linked before any program's call
+    /// is performed with a program's credentials.
+    static void prewarm(Runnable operations) {
+        if (CAN_SWITCH) {
+            TARGET.set(MASTER);
+        }
+        try {
+            operations.run();
+        } finally {
+            TARGET.remove();
+        }
+    }
+
+    // ---- reading /proc/TID/status ----
+
+    private static ProgramCredentials readMaster() {
+        return parse(readStatus(-100, "/proc/thread-self/status"));
+    }
+
+    private static String readStatus(int dirfd, String path) {
+        Switch s = SWITCH.get();
+        s.how.set(JAVA_LONG, 0, Integer.toUnsignedLong(OpenFlag.O_CLOEXEC));
+        s.how.set(JAVA_LONG, 8, 0);
+        s.how.set(JAVA_LONG, 16, 0);
+        s.path.setString(0, path, ISO_8859_1);
+        int fd = Kernel.openat2(dirfd, s.path, s.how);
+        if (fd < 0) {
+            return null;
+        }
+        try {
+            long got = 0;
+            for (;;) {
+                if (got == s.status.byteSize()) {
+                    MemorySegment bigger = Arena.ofAuto().allocate(s.status.byteSize() * 2);
+                    bigger.copyFrom(s.status);
+                    s.status = bigger;
+                }
+                long r = read(fd, s.status.asSlice(got));
+                if (r < 0) {
+                    return null;
+                }
+                if (r == 0) {
+                    return new String(s.status.asSlice(0, got).toArray(JAVA_BYTE), ISO_8859_1);
+                }
+                got += r;
+            }
+        } finally {
+            Kernel.close(fd);
+        }
+    }
+
+    private static ProgramCredentials parse(String status) {
+        if (status == null) {
+            return null;
+        }
+        int tgid = -1;
+        int umask = -1;
+        int[] uids = null;
+        int[] gids = null;
+        int[] groups = null;
+        long eff = -1;
+        long prm = -1;
+        long inh = -1;
+        try {
+            for (String line : status.split("\n")) {
+                int colon = line.indexOf(':');
+                if (colon < 0) {
+                    continue;
+                }
+                String value = line.substring(colon + 1).strip();
+                switch (line.substring(0, colon)) {
+                    case "Tgid" -> tgid = Integer.parseInt(value);
+                    case "Umask" -> umask = Integer.parseInt(value, 8);
+                    case "Uid" -> uids = ids(value);
+                    case "Gid" -> gids = ids(value);
+                    case "Groups" -> groups = value.isEmpty() ? new int[0]
+                            : Arrays.stream(value.split("\\s+")).mapToInt(Integer::parseUnsignedInt).toArray();
+                    case "CapEff" -> eff = Long.parseUnsignedLong(value, 16);
+                    case "CapPrm" -> prm = Long.parseUnsignedLong(value, 16);
+                    case "CapInh" -> inh = Long.parseUnsignedLong(value, 16);
+                    default -> { }
+                }
+            }
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (tgid < 0 || uids == null || gids == null || groups == null || eff == -1 || prm == -1 || inh == -1) {
+            return null;
+        }
+        return new ProgramCredentials(tgid, uids, gids, groups, eff, prm, inh, umask < 0 ? 0777 : umask);
+    }
+
+    private static int[] ids(String value) {
+        String[] parts = value.split("\\s+");
+        if (parts.length != 4) {
+            throw new NumberFormatException(value);
+        }
+        int[] ids = new int[4];
+        for (int i = 0; i < 4; i++) {
+            ids[i] = Integer.parseUnsignedInt(parts[i]);
+        }
+        return ids;
+    }
+
+    private static int dumpable() {
+        try {
+            return (int) PrctlH.PRCTL.invokeExact(Libc.errnoSlot(), PR_GET_DUMPABLE, 0L, 0L, 0L, 0L);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    // ---- the switch ----
+
+    /// One thread's native buffers for switching, allocated once per thread.
+    private static final class Switch {
+        final MemorySegment header;
+        final MemorySegment data;
+        final MemorySegment ids;
+        final MemorySegment how;
+        final MemorySegment path;
+        MemorySegment groups;
+        MemorySegment status;
+        boolean broken;
+        boolean groupsChanged;
+
+        Switch() {
+            Arena arena = Arena.ofAuto();
+            header = arena.allocate(CredH.CAP_HEADER_SIZE, 4);
+            data = arena.allocate(CredH.CAP_DATA_SIZE, 4);
+            ids = arena.allocate(12, 4);
+            how = arena.allocate(24, 8);
+            path = arena.allocate(64);
+            groups = arena.allocate(4L * 64, 4);
+            status = arena.allocate(4096);
+        }
+
+        /// Switches to `t` from the JVM's credentials; answers whether the thread now has them.
+        boolean apply(ProgramCredentials t) {
+            ProgramCredentials m = MASTER;
+            groupsChanged = !Arrays.equals(t.groups, m.groups);
+            if (groupsChanged && setgroups(t.groups) != 0) {
+                return false;
+            }
+            if ((t.rgid != m.rgid || t.egid != m.egid) && call3(NR.setresgid(), t.rgid, t.egid, -1) != 0) {
+                return false;
+            }
+            call1(NR.setfsgid(), t.fsgid);
+            if ((t.ruid != m.ruid || t.euid != m.euid) && call3(NR.setresuid(), t.ruid, t.euid, -1) != 0) {
+                return false;
+            }
+            if (t.fsuid != t.euid) {
+                if (t.fsuid != t.ruid && t.fsuid != m.suid && capset(CAP_SETUID & m.capPrm, m.capPrm, m.capInh) != 0) {
+                    return false;
+                }
+                call1(NR.setfsuid(), t.fsuid);
+            }
+            long eff = t.capEff & m.capPrm;
+            return capset(eff, m.capPrm, m.capInh) == 0 && has(t, eff);
+        }
+
+        /// Switches back to the JVM's credentials; answers whether that took (else the thread
+        /// is marked broken).
+        boolean restore() {
+            ProgramCredentials m = MASTER;
+            capset(m.capEff, m.capPrm, m.capInh);
+            call3(NR.setresuid(), m.ruid, m.euid, -1);
+            call1(NR.setfsuid(), m.fsuid);
+            call3(NR.setresgid(), m.rgid, m.egid, -1);
+            call1(NR.setfsgid(), m.fsgid);
+            if (groupsChanged || broken) {
+                setgroups(m.groups);
+            }
+            capset(m.capEff, m.capPrm, m.capInh);
+            broken = !has(m, m.capEff);
+            if (!broken) {
+                groupsChanged = false;
+                setDumpable();
+            }
+            return !broken;
+        }
+
+        /// Whether this thread's credentials, read back from the kernel, are `t`'s ids and
+        /// groups with the effective set `eff` (the saved ids stay the JVM's).
+        private boolean has(ProgramCredentials t, long eff) {
+            ProgramCredentials m = MASTER;
+            if (getres(NR.getresuid()) != 0 || ids.get(JAVA_INT, 0) != t.ruid || ids.get(JAVA_INT, 4) != t.euid
+                    || ids.get(JAVA_INT, 8) != m.suid) {
+                return false;
+            }
+            if (getres(NR.getresgid()) != 0 || ids.get(JAVA_INT, 0) != t.rgid || ids.get(JAVA_INT, 4) != t.egid
+                    || ids.get(JAVA_INT, 8) != m.sgid) {
+                return false;
+            }
+            if ((int) call1(NR.setfsuid(), -1) != t.fsuid || (int) call1(NR.setfsgid(), -1) != t.fsgid) {
+                return false;
+            }
+            if (capget() != 0 || effective() != eff) {
+                return false;
+            }
+            int n = (int) call2(NR.getgroups(), groups.byteSize() / 4, groups.address());
+            if (n != t.groups.length) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                if (groups.getAtIndex(JAVA_INT, i) != t.groups[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private long setgroups(int[] list) {
+            if (groups.byteSize() < 4L * list.length) {
+                groups = Arena.ofAuto().allocate(4L * list.length, 4);
+            }
+            for (int i = 0; i < list.length; i++) {
+                groups.setAtIndex(JAVA_INT, i, list[i]);
+            }
+            return call2(NR.setgroups(), list.length, groups.address());
+        }
+
+        private long getres(long nr) {
+            return call3(nr, ids.address(), ids.address() + 4, ids.address() + 8);
+        }
+
+        private long capset(long eff, long prm, long inh) {
+            header.set(JAVA_INT, 0, CredH.CAPABILITY_VERSION_3);
+            header.set(JAVA_INT, 4, 0);
+            data.set(JAVA_INT, 0, (int) eff);
+            data.set(JAVA_INT, 4, (int) prm);
+            data.set(JAVA_INT, 8, (int) inh);
+            data.set(JAVA_INT, 12, (int) (eff >>> 32));
+            data.set(JAVA_INT, 16, (int) (prm >>> 32));
+            data.set(JAVA_INT, 20, (int) (inh >>> 32));
+            return call2(NR.capset(), header.address(), data.address());
+        }
+
+        private long capget() {
+            header.set(JAVA_INT, 0, CredH.CAPABILITY_VERSION_3);
+            header.set(JAVA_INT, 4, 0);
+            return call2(NR.capget(), header.address(), data.address());
+        }
+
+        private long effective() {
+            return Integer.toUnsignedLong(data.get(JAVA_INT, 0)) | (Integer.toUnsignedLong(data.get(JAVA_INT, 12)) << 32);
+        }
+
+        private static void setDumpable() {
+            if (DUMPABLE <= 0) {
+                return;
+            }
+            try {
+                int ignored = (int) PrctlH.PRCTL.invokeExact(Libc.errnoSlot(), PR_SET_DUMPABLE, (long) DUMPABLE, 0L, 0L,
+                        0L);
+            } catch (Throwable t) {
+                throw Libc.unexpected(t);
+            }
+        }
+    }
+
+    // ---- raw calls: the result, or -errno ----
+
+    private static long call1(long nr, long a) {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            long r = (long) SyscallH.SYSCALL1.invokeExact(slot, nr, a);
+            return r == -1 ? -Libc.errno(slot) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    private static long call2(long nr, long a, long b) {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            long r = (long) SyscallH.SYSCALL2.invokeExact(slot, nr, a, b);
+            return r == -1 ? -Libc.errno(slot) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    private static long call3(long nr, long a, long b, long c) {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            long r = (long) SyscallH.SYSCALL3.invokeExact(slot, nr, a, b, c);
+            return r == -1 ? -Libc.errno(slot) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    private static long read(int fd, MemorySegment buffer) {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            long r = (long) UnistdH.READ.invokeExact(slot, fd, buffer, buffer.byteSize());
+            return r < 0 ? -Libc.errno(slot) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+}
