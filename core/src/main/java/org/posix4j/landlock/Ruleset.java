@@ -242,18 +242,7 @@ public final class Ruleset implements AutoCloseable {
                 throw new UnsupportedOperationException(
                         "Landlock is not available: landlock_create_ruleset(LANDLOCK_CREATE_RULESET_VERSION) failed");
             }
-            EnumSet<FsAccess> kept = EnumSet.copyOf(handled);
-            kept.retainAll(FsAccess.ofAbi(abi));
-            if (compatibility == Compatibility.STRICT && !kept.equals(handled)) {
-                EnumSet<FsAccess> missing = EnumSet.copyOf(handled);
-                missing.removeAll(kept);
-                FsAccess first = missing.iterator().next();
-                throw new UnsupportedOperationException("Landlock ABI " + abi + " lacks " + missing + " ("
-                        + first + " needs ABI " + first.abi() + "), and the ruleset is strict");
-            }
-            if (kept.isEmpty()) {
-                throw new UnsupportedOperationException("Landlock ABI " + abi + " has none of " + handled);
-            }
+            Set<FsAccess> kept = kept(handled, abi, compatibility);
             Ruleset ruleset = new Ruleset(create(kept), EnumSet.copyOf(handled), kept, abi);
             try {
                 for (Pending p : rules) {
@@ -268,6 +257,23 @@ public final class Ruleset implements AutoCloseable {
                 throw e;
             }
             return ruleset;
+        }
+
+        /// The rights of `handled` that ABI `abi` has, as `compatibility` wants them.
+        static Set<FsAccess> kept(Set<FsAccess> handled, int abi, Compatibility compatibility) {
+            EnumSet<FsAccess> kept = EnumSet.copyOf(handled);
+            kept.retainAll(FsAccess.ofAbi(abi));
+            if (compatibility == Compatibility.STRICT && !kept.equals(handled)) {
+                EnumSet<FsAccess> missing = EnumSet.copyOf(handled);
+                missing.removeAll(kept);
+                FsAccess first = missing.iterator().next();
+                throw new UnsupportedOperationException("Landlock ABI " + abi + " lacks " + missing + " ("
+                        + first + " needs ABI " + first.abi() + "), and the ruleset is strict");
+            }
+            if (kept.isEmpty()) {
+                throw new UnsupportedOperationException("Landlock ABI " + abi + " has none of " + handled);
+            }
+            return kept;
         }
 
         private static Fd create(Set<FsAccess> kept) throws PosixException {
