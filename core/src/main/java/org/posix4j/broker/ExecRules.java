@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.posix4j.PosixException;
@@ -37,8 +38,10 @@ final class ExecRules {
     static Ruleset of(Policy policy) throws IOException {
         Ruleset ruleset = Ruleset.builder().handle(FsAccess.EXECUTE).compatibility(Compatibility.STRICT).build();
         try {
+            Set<String> done = new HashSet<>();
             for (Policy.Rule r : policy.allows()) {
-                if (r.level() != Policy.Level.TEMPORARY) {
+                // Several allowances may name one tree (/lib and /usr/lib on a merged /usr).
+                if (r.level() != Policy.Level.TEMPORARY && done.add(r.path())) {
                     allowTree(ruleset, r, policy.denies());
                 }
             }

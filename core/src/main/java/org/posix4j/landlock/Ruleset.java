@@ -125,14 +125,20 @@ public final class Ruleset implements AutoCloseable {
     private void add(Fd beneath, Set<FsAccess> rights, String subject) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment slot = Libc.errnoSlot();
-            MemorySegment stat = arena.allocate(SysStatH.STATX_SIZE, 8);
-            int r = (int) SysStatH.STATX.invokeExact(slot, beneath.intValue(), arena.allocateFrom(""),
-                    SysStatH.AT_EMPTY_PATH, SysStatH.STATX_BASIC_STATS, stat);
-            Libc.check(r, slot, "statx", subject);
-            boolean directory = (Short.toUnsignedInt(stat.get(JAVA_SHORT, STX_MODE)) & S_IFMT) == S_IFDIR;
-            if (!directory) {
-                List<FsAccess> dirOnly = rights.stream().filter(a -> !a.appliesToFiles()).toList();
-                if (!dirOnly.isEmpty()) {
+            List<FsAccess> dirOnly = new ArrayList<>();
+            for (FsAccess a : rights) {
+                if (!a.appliesToFiles()) {
+                    dirOnly.add(a);
+                }
+            }
+            // The kernel refuses (EINVAL) directory rights on a file without naming them; the
+            // check costs a statx, spent only when there is something to check.
+            if (!dirOnly.isEmpty()) {
+                MemorySegment stat = arena.allocate(SysStatH.STATX_SIZE, 8);
+                int r = (int) SysStatH.STATX.invokeExact(slot, beneath.intValue(), arena.allocateFrom(""),
+                        SysStatH.AT_EMPTY_PATH, SysStatH.STATX_BASIC_STATS, stat);
+                Libc.check(r, slot, "statx", subject);
+                if ((Short.toUnsignedInt(stat.get(JAVA_SHORT, STX_MODE)) & S_IFMT) != S_IFDIR) {
                     throw new IllegalArgumentException(subject + " is not a directory, and rights " + dirOnly
                             + " apply only beneath a directory");
                 }
