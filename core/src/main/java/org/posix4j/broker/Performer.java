@@ -69,9 +69,12 @@ final class Performer {
     private static final ThreadLocal<ProgramCredentials> CALLER = new ThreadLocal<>();
     /// The device number (major << 32 | minor) of /dev/userfaultfd, -1 without one.
     private final long userfaultfd;
+    /// Whether the kernel holds what may be executed to `policy` (see [Sandbox#execBackedByKernel()]).
+    private final boolean execBacked;
 
-    Performer(Master master, Policy policy, AuditSink audit, int self) {
+    Performer(Master master, Policy policy, AuditSink audit, int self, boolean execBacked) {
         this.master = master;
+        this.execBacked = execBacked;
         this.policy = policy;
         this.audit = audit;
         this.rootRule = new Policy.Rule("/", Policy.Level.CREATE, "/", policy.root(), null);
@@ -401,8 +404,14 @@ final class Performer {
     /// continues: the kernel executes the path itself, re-resolving it, so a racing thread could
     /// swap what it names after the decision; what the kernel may execute is held to the same
     /// rule by the Landlock ruleset installed at spawn (EXECUTE only where reading is allowed),
-    /// and the kernel checks the program's own execute permission.
+    /// and the kernel checks the program's own execute permission. Where no such ruleset holds
+    /// (no Landlock, or a policy other than the one the sandbox was started with), every exec is
+    /// refused with EACCES: a checked call is never let continue unbacked.
     private void exec(Scratch s, Call call) {
+        if (!execBacked && !policy.isDryRun()) {
+            finish(s, call, List.of(), Decision.DENY, -1, EACCES);
+            return;
+        }
         boolean follow = (call.extraFlags & SysStatH.AT_SYMLINK_NOFOLLOW) == 0;
         Place place = placeAndOpen(s, call, call.absolutePathRaw(), Need.READ, follow,
                 OpenFlag.O_PATH | (follow ? 0 : OpenFlag.O_NOFOLLOW));

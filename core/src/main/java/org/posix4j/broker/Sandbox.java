@@ -1,9 +1,11 @@
 package org.posix4j.broker;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.posix4j.Features;
 import org.posix4j.PosixException;
@@ -16,6 +18,8 @@ import org.posix4j.internal.SpawnAccess;
 import org.posix4j.internal.SyscallH;
 import org.posix4j.internal.Syscalls;
 import org.posix4j.io.Fd;
+import org.posix4j.landlock.Landlock;
+import org.posix4j.landlock.Ruleset;
 import org.posix4j.process.CurrentProcess;
 import org.posix4j.process.Sessions;
 import org.posix4j.spawn.Child;
@@ -35,25 +39,70 @@ import org.posix4j.spawn.Spawn;
 /// gets `POSIX4J_BROKER=1`, which makes [BrokerResolverProvider] send a Java program's name
 /// lookups to the master.
 ///
+/// Started with a [Policy] ([#start(Spawn, Policy)]), the kernel also refuses to execute what
+/// the policy does not let the program read: before the filter, the spawn thread restricts
+/// itself with a Landlock ruleset handling only `LANDLOCK_ACCESS_FS_EXECUTE` (see
+/// [#execBackedByKernel()]), which the program and everything it starts inherit.
+///
 /// [docs/broker-syscalls.md] lists every syscall and what the filter does with it.
 ///
 /// Thread safety: [#master()] and [#child()] may be used from any thread; [#serve] once.
 public final class Sandbox implements AutoCloseable {
     private final Master master;
     private final Child child;
+    /// The policy whose exec rules the kernel enforces, `null` for none.
+    private final Policy execPolicy;
 
-    private Sandbox(Master master, Child child) {
+    private Sandbox(Master master, Child child, Policy execPolicy) {
         this.master = master;
         this.child = child;
+        this.execPolicy = execPolicy;
     }
 
-    /// Starts `spawn`'s program under the broker's filter. Its first calls (the dynamic loader's
-    /// opens) wait until something receives them: [#serve] or a loop over [#master()].
+    /// Starts `spawn`'s program under the broker's filter, for a raw loop over [#master()]. Its
+    /// first calls (the dynamic loader's opens) wait until something receives them: [#serve] or
+    /// that loop.
+    ///
+    /// No Landlock ruleset is applied: whatever the loop decides about an exec, a call let
+    /// through is executed unchecked by the kernel, and [#execBackedByKernel()] is false.
     ///
     /// @throws UnsupportedOperationException when the kernel lacks seccomp user notification,
     ///     pidfds or openat2, or the architecture is unknown
     /// @throws PosixException as [Spawn#start()] does, or when the filter cannot be installed
     public static Sandbox start(Spawn spawn) throws PosixException {
+        return launch(spawn, null, null);
+    }
+
+    /// Starts `spawn`'s program under the broker's filter, to be served under `policy`, with
+    /// the kernel refusing to execute anything the policy does not let it read.
+    ///
+    /// Where the kernel has Landlock, the spawn thread sets `PR_SET_NO_NEW_PRIVS` and, before
+    /// installing the filter (so that the Landlock calls are not filtered), restricts itself
+    /// with a ruleset handling only `LANDLOCK_ACCESS_FS_EXECUTE`, granted beneath every tree
+    /// `policy` allows reading (its read, read-write and create allowances) except its denied
+    /// paths. Landlock cannot exclude a path from a tree, so for a denied path inside an
+    /// allowed tree the rules go on the entries along the way instead (the siblings of each
+    /// directory leading to it): entries created later in those directories are not
+    /// executable, stricter than the policy. The rule paths are opened by the calling thread.
+    ///
+    /// Without Landlock (or for a dry run, which allows everything) no ruleset is applied and
+    /// [#execBackedByKernel()] is false.
+    ///
+    /// @throws UnsupportedOperationException as [#start(Spawn)] does
+    /// @throws IOException as [#start(Spawn)] does, or when a directory holding a denied path
+    ///     cannot be listed, or the kernel refuses the ruleset
+    public static Sandbox start(Spawn spawn, Policy policy) throws IOException {
+        Objects.requireNonNull(policy, "policy");
+        if (policy.isDryRun() || Landlock.abi() == 0) {
+            return launch(spawn, null, null);
+        }
+        try (Ruleset exec = ExecRules.of(policy)) {
+            return launch(spawn, exec, policy);
+        }
+    }
+
+    private static Sandbox launch(Spawn spawn, Ruleset exec, Policy execPolicy) throws PosixException {
+        Objects.requireNonNull(spawn, "spawn");
         Features.seccompUserNotification().ensureAvailable();
         Features.pidfd().ensureAvailable();
         Features.openat2().ensureAvailable();
@@ -62,9 +111,9 @@ public final class Sandbox implements AutoCloseable {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment program = BrokerFilter.program(arena, Syscalls.CURRENT.arch(), Sessions.processGroup());
             spawn.setEnv("POSIX4J_BROKER", "1");
-            Child child = SpawnAccess.start(spawn, call -> spawnFiltered(program, call, listener, master));
+            Child child = SpawnAccess.start(spawn, call -> spawnFiltered(program, exec, call, listener, master));
             master.get().root(child);
-            return new Sandbox(master.get(), child);
+            return new Sandbox(master.get(), child, execPolicy);
         } catch (RuntimeException | PosixException e) {
             Fd fd = listener.get();
             try {
@@ -80,14 +129,14 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /// Runs `call` (posix_spawn) on a new platform thread that carries the filter. Once the
-    /// filter is on, that thread runs nothing but the native call (and two eventfd writes):
-    /// loading a class from a directory, or anything else that opens a file, would wait for a
-    /// master nobody runs yet. Meanwhile this thread builds the [Master] on the published listener
-    /// and serves the spawn's own exec and chdir ([Master#bootstrap]), which the filter sends to
-    /// the master like the program's.
-    private static int spawnFiltered(MemorySegment program, SpawnAccess.NativeCall call, AtomicReference<Fd> listener,
-            AtomicReference<Master> master) throws Throwable {
+    /// Runs `call` (posix_spawn) on a new platform thread that carries the filter, and the
+    /// Landlock restriction `exec` unless it is null. Once the filter is on, that thread runs
+    /// nothing but the native call (and two eventfd writes): loading a class from a directory,
+    /// or anything else that opens a file, would wait for a master nobody runs yet. Meanwhile
+    /// this thread builds the [Master] on the published listener and serves the spawn's own exec
+    /// and chdir ([Master#bootstrap]), which the filter sends to the master like the program's.
+    private static int spawnFiltered(MemorySegment program, Ruleset exec, SpawnAccess.NativeCall call,
+            AtomicReference<Fd> listener, AtomicReference<Master> master) throws Throwable {
         Throwable[] failure = {null};
         long[] listenerFd = {-1};
         int[] prctlErrno = {0};
@@ -105,6 +154,9 @@ public final class Sandbox implements AutoCloseable {
                     if (r < 0) {
                         prctlErrno[0] = Libc.errno(errno);
                         return;
+                    }
+                    if (exec != null) {
+                        exec.restrictCurrentThread();
                     }
                     long fd = (long) SyscallH.SYSCALL3.invokeExact(errno, Syscalls.CURRENT.seccomp(),
                             (long) PrctlH.SECCOMP_SET_MODE_FILTER, flags, program.address());
@@ -186,6 +238,17 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /// Whether the kernel refuses to execute what the policy does not let the program read (a
+    /// Landlock ruleset restricts the program; see [#start(Spawn, Policy)]). False after
+    /// [#start(Spawn)], on a kernel without Landlock, and for a dry run. The exec decision of
+    /// [#serve] lets an allowed execve continue in the kernel (seccomp cannot perform an exec
+    /// for the program, and the path may change between the decision and the exec), so it must
+    /// refuses every exec when this is false, or when it serves another policy than the one
+    /// given to [#start(Spawn, Policy)] (a dry run aside, which allows everything).
+    public boolean execBackedByKernel() {
+        return execPolicy != null;
+    }
+
     /// The master end: receive and answer the program's calls yourself, or use [#serve].
     public Master master() {
         return master;
@@ -211,7 +274,7 @@ public final class Sandbox implements AutoCloseable {
             throw new IllegalArgumentException("threads must be 1..64: " + threads);
         }
         master.audit(audit);
-        Performer performer = new Performer(master, policy, audit, CurrentProcess.pid());
+        Performer performer = new Performer(master, policy, audit, CurrentProcess.pid(), policy == execPolicy);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {

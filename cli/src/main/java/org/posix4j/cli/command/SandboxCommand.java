@@ -190,7 +190,7 @@ final class SandboxCommand implements Callable<Integer> {
             AuditSink sink = auditOut == null ? null : AuditSink.jsonLines(auditOut);
             Sandbox sandbox;
             try {
-                sandbox = Sandbox.start(spawn);
+                sandbox = Sandbox.start(spawn, policy);
             } catch (PosixException e) {
                 if (e.function().equals("posix_spawn") || e.function().equals("posix_spawnp")) {
                     err.println(spec.qualifiedName() + ": " + program + ": " + e.errno().map(Errno::description)

@@ -1,0 +1,110 @@
+/*
+ * TOCTOU attacker on exec. A checked execve cannot be performed by the broker for the program:
+ * it is let through to the kernel, which looks the path up again. While the main thread starts
+ * children that exec a path (vfork + execve: the child shares the memory the second thread
+ * writes to), a second thread keeps changing what that path means:
+ *
+ *   execrace path ALLOWED DENIED TRIES   the second thread rewrites the path buffer between
+ *                                        ALLOWED and DENIED;
+ *   execrace symlink DIR TRIES           DIR/cur is a symlink to an allowed program and
+ *                                        DIR/spare one to a denied program; the second thread
+ *                                        swaps them with three renames (DIR must be writable).
+ *
+ * The allowed program exits 0 (a copy of true), the denied one 1 (a copy of false); a failed
+ * execve makes the child exit 100 + errno. Prints
+ * "execrace MODE: ok=N denied-ran=D eacces=E other=O".
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char path[4096];
+static char first[4096], second[4096];
+static char cur[4096], spare[4096], tmp[4096];
+static atomic_int stop;
+
+static void *flip_buffer(void *arg) {
+    (void) arg;
+    size_t n1 = strlen(first) + 1, n2 = strlen(second) + 1;
+    while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+        memcpy(path, second, n2);
+        memcpy(path, first, n1);
+    }
+    return NULL;
+}
+
+static void *swap_links(void *arg) {
+    (void) arg;
+    while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+        if (rename(cur, tmp) < 0 || rename(spare, cur) < 0 || rename(tmp, spare) < 0) {
+            perror("rename");
+            exit(2);
+        }
+    }
+    return NULL;
+}
+
+int main(int argc, char **argv) {
+    long tries;
+    void *(*attacker)(void *);
+    if (argc == 5 && strcmp(argv[1], "path") == 0) {
+        snprintf(first, sizeof first, "%s", argv[2]);
+        snprintf(second, sizeof second, "%s", argv[3]);
+        memcpy(path, first, strlen(first) + 1);
+        tries = atol(argv[4]);
+        attacker = flip_buffer;
+    } else if (argc == 4 && strcmp(argv[1], "symlink") == 0) {
+        snprintf(cur, sizeof cur, "%s/cur", argv[2]);
+        snprintf(spare, sizeof spare, "%s/spare", argv[2]);
+        snprintf(tmp, sizeof tmp, "%s/tmp", argv[2]);
+        memcpy(path, cur, strlen(cur) + 1);
+        tries = atol(argv[3]);
+        attacker = swap_links;
+    } else {
+        fprintf(stderr, "usage: execrace path ALLOWED DENIED TRIES | execrace symlink DIR TRIES\n");
+        return 2;
+    }
+    pthread_t t;
+    if (pthread_create(&t, NULL, attacker, NULL) != 0) {
+        perror("pthread_create");
+        return 2;
+    }
+    long ok = 0, denied = 0, eacces = 0, other = 0;
+    for (long i = 0; i < tries; i++) {
+        pid_t pid = vfork();
+        if (pid < 0) {
+            perror("vfork");
+            return 2;
+        }
+        if (pid == 0) {
+            char *args[] = {path, NULL};
+            execve(path, args, environ);
+            _exit(100 + errno);
+        }
+        int status;
+        if (waitpid(pid, &status, 0) < 0) {
+            perror("waitpid");
+            return 2;
+        }
+        int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        if (code == 0) {
+            ok++;
+        } else if (code == 1) {
+            denied++;
+        } else if (code == 100 + EACCES) {
+            eacces++;
+        } else {
+            other++;
+        }
+    }
+    atomic_store(&stop, 1);
+    pthread_join(t, NULL);
+    printf("execrace %s: ok=%ld denied-ran=%ld eacces=%ld other=%ld\n", argv[1], ok, denied, eacces, other);
+    return 0;
+}

@@ -1,0 +1,187 @@
+package org.posix4j.landlock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.EnumSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.posix4j.PosixException;
+import org.posix4j.spawn.Spawn;
+import org.posix4j.testing.ChildJvm;
+import org.posix4j.testing.Requires;
+
+/// Landlock against the kernel: the ABI as a C program reads it, a ruleset restricting one
+/// thread of a child JVM (its exec refused with the kernel's EACCES) while another thread of
+/// the same JVM still executes the same file, and the refusals made in Java before any syscall.
+class LandlockTest {
+    private static final String ABI_PROBE = """
+            #include <stdio.h>
+            #include <unistd.h>
+            #include <sys/syscall.h>
+            int main(void) {
+                long abi = syscall(444, NULL, 0, 1UL);
+                long errata = syscall(444, NULL, 0, 2UL);
+                printf("%ld %ld\\n", abi < 0 ? 0 : abi, errata < 0 ? 0 : errata);
+                return 0;
+            }
+            """;
+
+    /// abi() and errata() answer what landlock_create_ruleset(NULL, 0, VERSION / ERRATA) answers
+    /// a C program.
+    @Test
+    void abiAndErrataAreWhatTheKernelTellsACProgram(@TempDir Path dir) throws Exception {
+        Path source = dir.resolve("abi.c");
+        Files.writeString(source, ABI_PROBE);
+        Path program = dir.resolve("abi");
+        Process gcc = new ProcessBuilder("gcc", "-o", program.toString(), source.toString())
+                .redirectErrorStream(true).start();
+        assertEquals(0, gcc.waitFor(), new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        Process p = new ProcessBuilder(program.toString()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.waitFor());
+        assertEquals(out, Landlock.abi() + " " + Landlock.errata());
+        Requires.that(Landlock.abi() > 0, "the kernel has no Landlock");
+    }
+
+    /// A ruleset handling EXECUTE that allows it only beneath /usr: the restricted thread's
+    /// posix_spawn of a copy of /bin/true in a temporary directory fails with EACCES from the
+    /// kernel while /usr/bin/true still runs, and the JVM's main thread, never restricted,
+    /// runs the copy. /proc/self/task/TID/status shows no_new_privs on that thread only.
+    @Test
+    void aRestrictedThreadCannotExecuteOutsideItsRulesAndOtherThreadsStillCan(@TempDir Path dir) throws Exception {
+        Requires.that(Landlock.abi() > 0, "the kernel has no Landlock");
+        Path copy = dir.resolve("true");
+        Files.copy(Path.of("/usr/bin/true"), copy, StandardCopyOption.COPY_ATTRIBUTES);
+        ChildJvm.Result r = ChildJvm.run(ExecChild.class, copy.toString()).assertSuccess();
+        assertEquals("0", r.value("before restricting, copy: "), "control: the copy runs");
+        assertEquals("EACCES", r.value("restricted thread, copy: "));
+        assertEquals("0", r.value("restricted thread, /usr/bin/true: "));
+        assertEquals("1", r.value("restricted thread, NoNewPrivs: "));
+        assertEquals("0", r.value("main thread, copy: "));
+        assertEquals("0", r.value("main thread, NoNewPrivs: "));
+    }
+
+    /// The child JVM of [#aRestrictedThreadCannotExecuteOutsideItsRulesAndOtherThreadsStillCan].
+    static final class ExecChild {
+        public static void main(String[] args) throws Exception {
+            String copy = args[0];
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    System.out.println("before restricting, copy: " + run(copy));
+                    try (Ruleset rules = Ruleset.builder().handle(FsAccess.EXECUTE)
+                            .allow(Path.of("/usr"), Set.of(FsAccess.EXECUTE)).compatibility(Compatibility.STRICT)
+                            .build()) {
+                        rules.restrictCurrentThread();
+                    }
+                    System.out.println("restricted thread, copy: " + run(copy));
+                    System.out.println("restricted thread, /usr/bin/true: " + run("/usr/bin/true"));
+                    System.out.println("restricted thread, NoNewPrivs: " + noNewPrivs());
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            t.join();
+            System.out.println("main thread, copy: " + run(copy));
+            System.out.println("main thread, NoNewPrivs: " + noNewPrivs());
+        }
+
+        private static String run(String program) throws IOException {
+            try {
+                return Integer.toString(Spawn.program(program).start().waitFor().shellCode());
+            } catch (PosixException e) {
+                return e.errno().orElseThrow().name();
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+        }
+
+        private static String noNewPrivs() throws IOException {
+            long tid = Long.parseLong(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+            return Files.readAllLines(Path.of("/proc/self/task/" + tid + "/status")).stream()
+                    .filter(l -> l.startsWith("NoNewPrivs:")).findFirst().orElseThrow().split("\\s+")[1];
+        }
+    }
+
+    /// Under STRICT a right the kernel's ABI lacks is refused and under BEST_EFFORT it is left
+    /// out. On a kernel that has every right (ABI 5+) the refusal is driven through the same
+    /// choice with the ABIs that lacked them, and a strict ruleset of every right is built.
+    @Test
+    void strictRefusesARightTheAbiLacksAndBestEffortLeavesItOut() throws Exception {
+        int abi = Landlock.abi();
+        Requires.that(abi > 0, "the kernel has no Landlock");
+        for (int old = 1; old < 5; old++) {
+            int a = old;
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> Ruleset.Builder.kept(EnumSet.of(FsAccess.EXECUTE, FsAccess.IOCTL_DEV), a,
+                            Compatibility.STRICT));
+            assertTrue(e.getMessage().contains("IOCTL_DEV needs ABI 5"), e.getMessage());
+            assertEquals(EnumSet.of(FsAccess.EXECUTE), Ruleset.Builder.kept(
+                    EnumSet.of(FsAccess.EXECUTE, FsAccess.IOCTL_DEV), a, Compatibility.BEST_EFFORT));
+        }
+        assertThrows(UnsupportedOperationException.class, () -> Ruleset.Builder.kept(
+                EnumSet.of(FsAccess.TRUNCATE), 2, Compatibility.BEST_EFFORT), "nothing left to handle");
+        Set<FsAccess> above = EnumSet.complementOf(EnumSet.copyOf(FsAccess.ofAbi(abi)));
+        if (above.isEmpty()) {
+            try (Ruleset all = Ruleset.builder().handle(FsAccess.values()).compatibility(Compatibility.STRICT)
+                    .build()) {
+                assertEquals(EnumSet.allOf(FsAccess.class), all.handled());
+                assertEquals(abi, all.abi());
+            }
+        } else {
+            assertThrows(UnsupportedOperationException.class, () -> Ruleset.builder().handle(above)
+                    .compatibility(Compatibility.STRICT).build());
+            try (Ruleset some = Ruleset.builder().handle(FsAccess.values()).build()) {
+                assertEquals(FsAccess.ofAbi(abi), some.handled());
+            }
+        }
+    }
+
+    /// A rule on a file may grant only the rights that apply to files; the others are refused
+    /// by name before landlock_add_rule, and the ruleset descriptor is not leaked.
+    @Test
+    void aFileRuleWithADirectoryRightIsRefused() throws IOException {
+        Requires.that(Landlock.abi() > 0, "the kernel has no Landlock");
+        long before = openFds();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ruleset.builder()
+                .handle(FsAccess.READ_FILE, FsAccess.READ_DIR)
+                .allow(Path.of("/etc/passwd"), EnumSet.of(FsAccess.READ_FILE, FsAccess.READ_DIR)).build());
+        assertEquals("/etc/passwd is not a directory, and rights [READ_DIR] apply only beneath a directory",
+                e.getMessage());
+        assertEquals(before, openFds(), "the ruleset and the rule's path are closed");
+    }
+
+    private static long openFds() throws IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    /// The other refusals in Java: empty rights, a rule granting a right the ruleset does not
+    /// handle, a ruleset handling nothing, a missing path (ENOENT from open).
+    @Test
+    void invalidRulesAreRefusedByName() throws Exception {
+        Requires.that(Landlock.abi() > 0, "the kernel has no Landlock");
+        assertEquals("rights must not be empty (rule beneath /usr)", assertThrows(IllegalArgumentException.class,
+                () -> Ruleset.builder().allow(Path.of("/usr"), Set.of())).getMessage());
+        assertThrows(IllegalStateException.class, () -> Ruleset.builder().build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ruleset.builder()
+                .handle(FsAccess.EXECUTE).allow(Path.of("/usr"), Set.of(FsAccess.READ_FILE)).build());
+        assertEquals("rights [READ_FILE] of the rule beneath /usr are not handled by this ruleset, which handles"
+                + " [EXECUTE]", e.getMessage());
+        try (Ruleset r = Ruleset.builder().handle(FsAccess.EXECUTE).build()) {
+            PosixException missing = assertThrows(PosixException.class,
+                    () -> r.allow(Path.of("/nonexistent-posix4j"), Set.of(FsAccess.EXECUTE)));
+            assertTrue(missing.isNotFound(), missing::getMessage);
+            assertEquals("anon_inode:[landlock-ruleset]",
+                    Files.readSymbolicLink(Path.of("/proc/self/fd/" + r.fd().intValue())).toString());
+        }
+    }
+}
