@@ -7,9 +7,11 @@
  *   race symlink DIR TRIES           DIR/cur is a symlink to an allowed file and DIR/spare one
  *                                    to a denied file; the second thread swaps them with three
  *                                    renames (DIR must be writable);
- *   race cwd DIR1 DIR2 NAME TRIES    the second thread changes the working directory (chdir is
- *                                    not checked) between DIR1, where NAME may be read, and
- *                                    DIR2, where it may not; the path opened is NAME.
+ *   race cwd DIR1 DIR2 NAME TRIES    the second thread changes the working directory between
+ *                                    DIR1, where NAME may be read, and DIR2, where it may not;
+ *                                    the path opened is NAME. It stops at the first chdir that
+ *                                    fails, and a last line "race cwd: chdir=ERRNO" says why
+ *                                    ("none" when every chdir succeeded).
  *
  * Prints "race MODE: opens=N allowed=A errors=E first-error=ERRNO" and, for every content read
  * that is not the allowed file's, a line "read DATA": a checked open must never be answered
@@ -41,11 +43,13 @@ static void *flip_buffer(void *arg) {
 }
 
 static char dir1[4096], dir2[4096];
+static int chdir_errno;
 
 static void *flip_cwd(void *arg) {
     (void) arg;
     while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
         if (chdir(dir2) < 0 || chdir(dir1) < 0) {
+            chdir_errno = errno;
             return NULL;
         }
     }
@@ -135,5 +139,8 @@ int main(int argc, char **argv) {
     pthread_join(t, NULL);
     printf("race %s: opens=%ld allowed=%ld errors=%ld first-error=%s\n", mode, opens, same, errors,
            first_error ? strerrorname_np(first_error) : "none");
+    if (strcmp(mode, "cwd") == 0) {
+        printf("race cwd: chdir=%s\n", chdir_errno ? strerrorname_np(chdir_errno) : "none");
+    }
     return 0;
 }

@@ -43,7 +43,7 @@ public final class Call {
     Object payload;
 
     /// The socket call a network [Call] came from.
-    enum NetOp { CONNECT, BIND, SENDTO, SENDMSG, SENDMMSG }
+    enum NetOp { CONNECT, BIND, LISTEN, SENDTO, SENDMSG, SENDMMSG }
 
     Call(long id, Caller caller, String syscall, Function function, Arguments arguments,
             String rawGiven, String rawPath, String rawPath2, String rawBase, int rawFlags, long resolve, int mode, long buffer, long bufferSize,

@@ -63,6 +63,7 @@ public final class Master implements AutoCloseable {
     private static final int EINVAL = 22;
     private static final int ENAMETOOLONG = 36;
     private static final int ENOSYS = 38;
+    private static final int ENOTSOCK = 88;
     private static final int EOPNOTSUPP = 95;
     private static final int RENAME_NOREPLACE = 1;
     private static final int F_SETOWN = 8;
@@ -517,6 +518,7 @@ public final class Master implements AutoCloseable {
                 case "sendto" -> sendto(s, id, c, (int) a[0], a[1], a[2], (int) a[3], a[4], a[5]);
                 case "sendmsg" -> sendmsg(s, id, c, (int) a[0], a[1], (int) a[2]);
                 case "sendmmsg" -> sendmmsg(s, id, c, (int) a[0], a[1], (int) a[2], (int) a[3]);
+                case "listen" -> listen(s, id, c, syscall, (int) a[0], (int) a[1]);
                 case "execve" -> exec(s, id, c, syscall, AT_FDCWD, a[0], 0);
                 case "execveat" -> exec(s, id, c, syscall, (int) a[0], a[1], (int) a[4]);
                 case "chdir" -> onePath(s, id, c, syscall, Function.CHDIR, AT_FDCWD, a[0]);
@@ -792,6 +794,45 @@ public final class Master implements AutoCloseable {
         call.endpoint = endpoint;
         call.netOp = op;
         call.payload = payload;
+        return stillValid(s, call);
+    }
+
+    /// listen(2). On a socket already bound (its bind was decided) or a unix socket (which listen
+    /// never binds) it is performed at once. On an unbound inet socket the kernel would bind an
+    /// ephemeral port on every address, so it becomes a [Function#BIND_INET] (or INET6) of that
+    /// address, the socket's own (`0.0.0.0:0` or `[::]:0`, as getsockname reports it), decided
+    /// like bind(2) and then performed as the listen asked.
+    private Call listen(Scratch s, long id, Caller c, String syscall, int fd, int backlog) throws Refused {
+        int copy = c.copyFd(fd);
+        if (copy < 0) {
+            throw new Refused(-copy);
+        }
+        Endpoint endpoint;
+        try {
+            int socket = Sockets.checkSocket(s, copy);
+            byte[] local = socket < 0 ? null : Sockets.localAddress(copy);
+            if (local == null) {
+                throw new Refused(socket < 0 ? -socket : ENOTSOCK);
+            }
+            endpoint = Endpoint.decode(local, new int[1]);
+            boolean unbound = endpoint != null && endpoint.port() == 0
+                    && (endpoint.family() == Endpoint.AF_INET || endpoint.family() == Endpoint.AF_INET6);
+            if (!unbound) {
+                int r = Sockets.listen(copy, backlog);
+                reply(s, id, r < 0 ? -1 : 0, r < 0 ? -r : 0);
+                automatic(c, syscall, "listen", Map.of("fd", fd), Decision.ALLOW, r < 0 ? -1 : 0, r < 0 ? -r : 0);
+                return null;
+            }
+        } finally {
+            Kernel.close(copy);
+        }
+        Call call = new Call(id, c, syscall, endpoint.function(true),
+                new Arguments.Inet(endpoint.address(), endpoint.port()), null, null, null, null, 0, 0, 0, 0, 0,
+                Call.StatFormat.NONE, 0);
+        call.socketFd = fd;
+        call.endpoint = endpoint;
+        call.netOp = Call.NetOp.LISTEN;
+        call.payload = backlog;
         return stillValid(s, call);
     }
 

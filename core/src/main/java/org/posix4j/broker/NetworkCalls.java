@@ -76,6 +76,18 @@ final class NetworkCalls {
                 after.run();
                 return result(r);
             }
+            case LISTEN -> {
+                int w = ProgramCredentials.enter();
+                int r;
+                try {
+                    r = w < 0 ? w : Sockets.listen(copy, (Integer) call.payload);
+                } finally {
+                    ProgramCredentials.leave(w);
+                }
+                Kernel.close(copy);
+                after.run();
+                return result(r);
+            }
             case SENDMMSG -> {
                 Kernel.close(copy);
                 Object[] batch = (Object[]) call.payload;

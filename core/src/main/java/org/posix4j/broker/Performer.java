@@ -449,7 +449,7 @@ final class Performer {
     /// resolution), performed on the program's own socket.
     private void network(Scratch s, Call call) {
         Endpoint e = call.endpoint;
-        boolean bind = call.netOp == Call.NetOp.BIND;
+        boolean bind = call.netOp == Call.NetOp.BIND || call.netOp == Call.NetOp.LISTEN;
         byte[] address = e.raw();
         List<String> resolved = new ArrayList<>();
         Decision decision;

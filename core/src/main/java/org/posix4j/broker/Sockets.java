@@ -76,6 +76,29 @@ final class Sockets {
         return withAddress(SocketH.BIND, fd, address);
     }
 
+    static int listen(int fd, int backlog) {
+        try {
+            MemorySegment errno = Libc.errnoSlot();
+            int r = (int) SocketH.LISTEN.invokeExact(errno, fd, backlog);
+            return r < 0 ? -Libc.errno(errno) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    /// The local address of socket `fd` (getsockname(2)), or `null` when it has none to tell.
+    static byte[] localAddress(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment a = arena.allocate(SocketH.SOCKADDR_STORAGE_SIZE);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, (int) a.byteSize());
+            int r = (int) SocketH.GETSOCKNAME.invokeExact(Libc.errnoSlot(), fd, a, length);
+            int n = Math.min(length.get(JAVA_INT, 0), (int) a.byteSize());
+            return r < 0 ? null : a.asSlice(0, n).toArray(JAVA_BYTE);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
     /// connect(2) or bind(2), which share their signature: `call` on `fd` with `address`.
     private static int withAddress(MethodHandle call, int fd, byte[] address) {
         try (Arena arena = Arena.ofConfined()) {

@@ -37,6 +37,10 @@ public final class SocketH {
     public static final MethodHandle GETSOCKNAME = Libc.errnoSetting("getsockname",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
 
+    /// int listen(int sockfd, int backlog);   listen(2)
+    public static final MethodHandle LISTEN = Libc.errnoSetting("listen",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+
     /// int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen);   connect(2)
     public static final MethodHandle CONNECT = Libc.errnoSetting("connect",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));

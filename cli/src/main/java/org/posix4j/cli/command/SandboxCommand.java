@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
@@ -61,6 +62,9 @@ import picocli.CommandLine.Spec;
                     + " output or error is a terminal (the program has that terminal then anyway). Programs can be"
                     + " run from the"
                     + " directories of PATH.",
+            "Always (unless denied): read-only PROGRAM's own file. A program may execute only what it may"
+                    + " read; the kernel (Landlock) enforces that, and without Landlock every exec after the first"
+                    + " is refused.",
             "The parent directories of every allowed path may be stat'ed (not listed)."
         })
 final class SandboxCommand implements Callable<Integer> {
@@ -230,6 +234,7 @@ final class SandboxCommand implements Callable<Integer> {
                 b.allowReadWrite(Path.of("/dev/tty"));
             }
         }
+        programFile().ifPresent(b::allowRead);
         allowRead.forEach(b::allowRead);
         allowWrite.forEach(b::allowCreate);
         deny.forEach(b::deny);
@@ -240,6 +245,24 @@ final class SandboxCommand implements Callable<Integer> {
             b.noNetwork();
         }
         return b.build();
+    }
+
+    /// The file the spawn will execute: the program as named when it holds a slash, else the
+    /// first executable of that name along PATH, as posix_spawnp searches. The user named it to
+    /// be run, so reading and executing it (that file alone) is allowed; a `--deny` still wins.
+    private Optional<Path> programFile() {
+        if (program.contains("/")) {
+            Path p = Path.of(program).toAbsolutePath();
+            return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+        }
+        String path = System.getenv().getOrDefault("PATH", "/bin:/usr/bin");
+        for (String dir : path.split(":", -1)) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, program).toAbsolutePath();
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
     }
 
     /// Whether posix4j's standard input, output or error is a terminal. Only then is /dev/tty

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.posix4j.cli.command.RunCommandTest.concat;
 import static org.posix4j.cli.command.RunCommandTest.concurrently;
 import static org.posix4j.cli.command.SandboxProgramsTest.environment;
-import static org.posix4j.cli.command.SandboxProgramsTest.inside;
 import static org.posix4j.cli.command.SandboxProgramsTest.outside;
 import static org.posix4j.cli.command.SandboxProgramsTest.sandbox;
 
@@ -661,6 +660,14 @@ class SandboxNetworkTest {
             script.append("; ");
         }
         return List.of("sh", "-c", script.toString(), net.toString());
+    }
+
+    /// [SandboxProgramsTest#inside] with `tmp/bin`, where [#compile] puts net, readable: the
+    /// scripts run it by its path, and a program may execute only what it may read.
+    static Sandboxed inside(Path tmp, List<String> options, List<String> program)
+            throws IOException, InterruptedException {
+        return SandboxProgramsTest.inside(tmp, concat(List.of("--allow-read", tmp.resolve("bin").toString()), options),
+                program);
     }
 
     /// Compiles net.c into `tmp/bin`.

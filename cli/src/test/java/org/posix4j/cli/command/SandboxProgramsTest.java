@@ -292,7 +292,7 @@ class SandboxProgramsTest {
         }
         List<Callable<Sandboxed>> runs = new ArrayList<>();
         for (List<String> c : commands) {
-            runs.add(() -> inside(tmp, List.of("--allow-read", l.allowed.toString()), c));
+            runs.add(() -> inside(tmp, List.of("--allow-read", l.allowed.toString(), "--allow-read", bin.toString()), c));
         }
         List<Sandboxed> results = concurrently(runs);
 
