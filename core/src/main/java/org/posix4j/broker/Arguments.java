@@ -73,6 +73,15 @@ public sealed interface Arguments {
     /// @param port the port
     record Inet(InetAddress address, int port) implements Arguments {}
 
+    /// `socket` (beyond the seed): socket(2)'s arguments as passed, and the [SocketKind] they
+    /// make, `null` for a kind no policy can allow.
+    ///
+    /// @param domain the address family
+    /// @param type the type, with SOCK_NONBLOCK and SOCK_CLOEXEC
+    /// @param protocol the protocol
+    /// @param kind the kind, or `null`
+    record Socket(int domain, int type, int protocol, SocketKind kind) implements Arguments {}
+
     /// `getaddrinfo`: the seed's node, service and protocol ("tcp", "udp" or `null`).
     ///
     /// @param node the host name

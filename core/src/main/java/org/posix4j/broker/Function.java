@@ -62,7 +62,11 @@ public enum Function {
     /// one of the seed's functions.
     EXEC("exec"),
     /// chdir(path): decided like a stat of the directory; not one of the seed's functions.
-    CHDIR("chdir");
+    CHDIR("chdir"),
+    /// socket(domain, type, protocol) of a kind the filter does not let through (netlink,
+    /// packet, raw, ping and the rest): decided by [Policy.Builder#allowSocket]; not one of the
+    /// seed's functions.
+    SOCKET("socket");
 
     private final String seedName;
 

@@ -519,6 +519,10 @@ public final class Master implements AutoCloseable {
                 case "sendmsg" -> sendmsg(s, id, c, (int) a[0], a[1], (int) a[2]);
                 case "sendmmsg" -> sendmmsg(s, id, c, (int) a[0], a[1], (int) a[2], (int) a[3]);
                 case "listen" -> listen(s, id, c, syscall, (int) a[0], (int) a[1]);
+                case "socket" -> stillValid(s, new Call(id, c, syscall, Function.SOCKET,
+                        new Arguments.Socket((int) a[0], (int) a[1], (int) a[2],
+                                SocketKind.of((int) a[0], (int) a[1], (int) a[2])),
+                        null, null, null, null, (int) a[1], 0, 0, 0, 0, Call.StatFormat.NONE, 0));
                 case "execve" -> exec(s, id, c, syscall, AT_FDCWD, a[0], 0);
                 case "execveat" -> exec(s, id, c, syscall, (int) a[0], a[1], (int) a[4]);
                 case "chdir" -> onePath(s, id, c, syscall, Function.CHDIR, AT_FDCWD, a[0]);

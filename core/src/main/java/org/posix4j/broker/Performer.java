@@ -28,6 +28,8 @@ final class Performer {
     private static final int AT_FDCWD = -100;
     private static final int ENOENT = 2;
     private static final int EACCES = 13;
+    private static final int EAFNOSUPPORT = 97;
+    private static final int EPROTONOSUPPORT = 93;
     private static final int EBUSY = 16;
     private static final int ENXIO = 6;
     private static final int O_NOCTTY = 0400;
@@ -138,6 +140,7 @@ final class Performer {
             case GETADDRINFO -> getaddrinfo(s, call);
             case EXEC -> exec(s, call);
             case CHDIR -> chdir(s, call);
+            case SOCKET -> socket(s, call);
             default -> finish(s, call, List.of(), Decision.DENY, -1, policy.denial().number());
         }
     }
@@ -444,6 +447,44 @@ final class Performer {
     }
 
     // ---- network ----
+
+    /// socket(2) of a kind the filter sends here: created with the program's credentials (raw
+    /// and packet sockets need its CAP_NET_RAW) when the policy allows the kind, and injected;
+    /// refused with EAFNOSUPPORT (EPROTONOSUPPORT for an IPv4/IPv6 kind), what a kernel without
+    /// that kind answers, so programs fall back.
+    private void socket(Scratch s, Call call) {
+        Arguments.Socket a = (Arguments.Socket) call.arguments();
+        boolean allowed = a.kind() != null && policy.allowsSocket(a.kind());
+        if (!allowed && (a.kind() == null || !policy.isDryRun())) {
+            boolean inet = a.domain() == 2 || a.domain() == 10;
+            finish(s, call, List.of(), Decision.DENY, -1, inet ? EPROTONOSUPPORT : EAFNOSUPPORT);
+            return;
+        }
+        Decision decision = allowed ? Decision.ALLOW : Decision.WOULD_DENY;
+        int w = ProgramCredentials.enter();
+        int fd;
+        try {
+            fd = w < 0 ? w : Sockets.create(a.domain(), a.type(), a.protocol());
+        } finally {
+            ProgramCredentials.leave(w);
+        }
+        if (fd < 0) {
+            finish(s, call, List.of(), decision, -1, -fd);
+            return;
+        }
+        try {
+            if (!call.markAnswered()) {
+                return;
+            }
+            int r = master.injectFdResult(s, call.id, fd, a.type() & OpenFlag.O_CLOEXEC);
+            if (r < 0 && r != -ENOENT) {
+                master.reply(s, call.id, -1, -r);
+            }
+            record(call, List.of(), decision, r < 0 ? -1 : r, r < 0 ? -r : 0);
+        } finally {
+            Kernel.close(fd);
+        }
+    }
 
     /// A socket call: decided on what the program named (a unix path after the kernel's
     /// resolution), performed on the program's own socket.
@@ -1123,6 +1164,12 @@ final class Performer {
             case Arguments.Mkdir(String path, int mode) -> {
                 m.put("path", path);
                 m.put("mode", mode);
+            }
+            case Arguments.Socket(int domain, int type, int protocol, SocketKind kind) -> {
+                m.put("domain", domain);
+                m.put("type", type);
+                m.put("protocol", protocol);
+                m.put("kind", kind == null ? "other" : kind.optionName());
             }
         }
         return m;

@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -99,6 +100,7 @@ public final class Policy implements AutoCloseable {
     private final Set<String> abstractConnects;
     private final Set<String> abstractBinds;
     private final Set<String> resolvable;
+    private final Set<SocketKind> sockets;
     private final boolean noNetwork;
 
     private Policy(Builder b, Fd root, List<Rule> allows, List<String> denies, List<Rule> unixConnects,
@@ -118,6 +120,7 @@ public final class Policy implements AutoCloseable {
         this.abstractConnects = Set.copyOf(b.abstractConnects);
         this.abstractBinds = Set.copyOf(b.abstractBinds);
         this.resolvable = Set.copyOf(b.resolvable);
+        this.sockets = Set.copyOf(b.sockets);
         this.noNetwork = b.noNetwork;
     }
 
@@ -129,6 +132,11 @@ public final class Policy implements AutoCloseable {
     /// Whether the abstract unix name `name` (without its leading NUL) may be used.
     boolean allowsAbstract(String name, boolean bind) {
         return !noNetwork && (bind ? abstractBinds : abstractConnects).contains(name);
+    }
+
+    /// Whether creating sockets of `kind` is allowed.
+    boolean allowsSocket(SocketKind kind) {
+        return !noNetwork && sockets.contains(kind);
     }
 
     /// Whether binding an unnamed unix socket (autobind) is allowed.
@@ -247,6 +255,7 @@ public final class Policy implements AutoCloseable {
         private final Set<String> abstractConnects = new HashSet<>();
         private final Set<String> abstractBinds = new HashSet<>();
         private final Set<String> resolvable = new HashSet<>();
+        private final Set<SocketKind> sockets = EnumSet.noneOf(SocketKind.class);
         private boolean noNetwork;
 
         private Builder() {}
@@ -293,6 +302,14 @@ public final class Policy implements AutoCloseable {
         /// resolves it.
         public Builder allowResolve(String host) {
             resolvable.add(Objects.requireNonNull(host, "host").toLowerCase(Locale.ROOT));
+            return this;
+        }
+
+        /// Allows creating sockets of `kind`, which no connect or bind allowance governs (see
+        /// [SocketKind]); without it such a socket(2) fails with EAFNOSUPPORT, or with
+        /// EPROTONOSUPPORT for the IPv4/IPv6 kinds.
+        public Builder allowSocket(SocketKind kind) {
+            sockets.add(Objects.requireNonNull(kind, "kind"));
             return this;
         }
 

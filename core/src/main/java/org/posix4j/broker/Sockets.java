@@ -76,6 +76,17 @@ final class Sockets {
         return withAddress(SocketH.BIND, fd, address);
     }
 
+    /// socket(2), close-on-exec, or -errno.
+    static int create(int domain, int type, int protocol) {
+        try {
+            MemorySegment errno = Libc.errnoSlot();
+            int r = (int) SocketH.SOCKET.invokeExact(errno, domain, type | OpenFlag.O_CLOEXEC, protocol);
+            return r < 0 ? -Libc.errno(errno) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
     static int listen(int fd, int backlog) {
         try {
             MemorySegment errno = Libc.errnoSlot();

@@ -16,6 +16,7 @@ import org.posix4j.PosixException;
 import org.posix4j.broker.AuditSink;
 import org.posix4j.broker.Policy;
 import org.posix4j.broker.Sandbox;
+import org.posix4j.broker.SocketKind;
 import org.posix4j.io.Fd;
 import org.posix4j.spawn.Spawn;
 import org.posix4j.terminal.Terminal;
@@ -108,7 +109,13 @@ final class SandboxCommand implements Callable<Integer> {
             description = "Let a Java program look HOST up through posix4j's resolver ('*': any name) (repeatable).")
     private List<String> allowResolve = new ArrayList<>();
 
-    @Option(names = "--no-network", description = "Deny every network call and lookup.")
+    @Option(names = "--allow-socket", paramLabel = "KIND",
+            description = "Let the program create sockets of KIND: netlink, packet, raw or ping. Unix, TCP and UDP"
+                    + " sockets need no allowance; these kinds reach past the connect and bind allowances"
+                    + " (repeatable).")
+    private List<String> allowSocket = new ArrayList<>();
+
+    @Option(names = "--no-network", description = "Deny every network call, lookup and socket kind.")
     private boolean noNetwork;
 
     @Option(names = "--reveal-missing",
@@ -162,7 +169,11 @@ final class SandboxCommand implements Callable<Integer> {
         }
         List<NetworkAddress> connects = new ArrayList<>();
         List<NetworkAddress> binds = new ArrayList<>();
+        List<SocketKind> sockets = new ArrayList<>();
         try {
+            for (String k : allowSocket) {
+                sockets.add(socketKind(k));
+            }
             for (String a : allowConnect) {
                 connects.add(NetworkAddress.parse("--allow-connect", a));
             }
@@ -177,7 +188,7 @@ final class SandboxCommand implements Callable<Integer> {
         }
         Policy policy;
         try {
-            policy = policy(connects, binds);
+            policy = policy(connects, binds, sockets);
         } catch (IllegalArgumentException | PosixException e) {
             err.println(spec.qualifiedName() + ": " + e.getMessage());
             return RunCommand.EXIT_RUN_FAILED;
@@ -217,7 +228,8 @@ final class SandboxCommand implements Callable<Integer> {
         }
     }
 
-    private Policy policy(List<NetworkAddress> connects, List<NetworkAddress> binds) throws PosixException {
+    private Policy policy(List<NetworkAddress> connects, List<NetworkAddress> binds, List<SocketKind> sockets)
+            throws PosixException {
         Policy.Builder b = Policy.builder().dryRun(dryRun).ownProc(!noDefaults).revealMissing(revealMissing);
         if (!noDefaults) {
             for (String p : DEFAULT_READ) {
@@ -241,10 +253,20 @@ final class SandboxCommand implements Callable<Integer> {
         connects.forEach(a -> a.addTo(b, false));
         binds.forEach(a -> a.addTo(b, true));
         allowResolve.forEach(b::allowResolve);
+        sockets.forEach(b::allowSocket);
         if (noNetwork) {
             b.noNetwork();
         }
         return b.build();
+    }
+
+    private static SocketKind socketKind(String name) {
+        for (SocketKind k : SocketKind.values()) {
+            if (k.optionName().equals(name)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("--allow-socket: unknown kind '" + name + "' (netlink, packet, raw, ping)");
     }
 
     /// The file the spawn will execute: the program as named when it holds a slash, else the

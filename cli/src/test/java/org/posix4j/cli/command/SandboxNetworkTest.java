@@ -662,12 +662,13 @@ class SandboxNetworkTest {
         return List.of("sh", "-c", script.toString(), net.toString());
     }
 
-    /// [SandboxProgramsTest#inside] with `tmp/bin`, where [#compile] puts net, readable: the
+    /// [SandboxProgramsTest#inside] with `tmp/bin`, where [#compile] puts net, readable when it exists: the
     /// scripts run it by its path, and a program may execute only what it may read.
     static Sandboxed inside(Path tmp, List<String> options, List<String> program)
             throws IOException, InterruptedException {
-        return SandboxProgramsTest.inside(tmp, concat(List.of("--allow-read", tmp.resolve("bin").toString()), options),
-                program);
+        Path bin = tmp.resolve("bin");
+        return SandboxProgramsTest.inside(tmp,
+                Files.isDirectory(bin) ? concat(List.of("--allow-read", bin.toString()), options) : options, program);
     }
 
     /// Compiles net.c into `tmp/bin`.
