@@ -1,17 +1,25 @@
 package org.posix4j.internal;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.PaddingLayout;
 import java.lang.foreign.StructLayout;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.posix4j.Errno;
 
 /// Prints the ABI values the Java code assumes, one per line, for scripts/abi-check.sh, which
@@ -24,7 +32,9 @@ import org.posix4j.Errno;
 ///
 /// The values are read from the code itself: struct sizes and member offsets from the layouts,
 /// constants from the binding classes' fields (by reflection, private ones included), syscall
-/// numbers from [BrokerSyscalls] and [Syscalls] for each architecture. A constant added to a
+/// numbers from [BrokerSyscalls] and [Syscalls] for each architecture, and the offsets at which
+/// the broker's StatWriter writes a struct stat and a struct statx by running it (struct stat
+/// only for the architecture this JVM runs on, the one whose branch runs). A constant added to a
 /// binding class is checked without a change here; one whose C name differs from its Java name
 /// needs an entry in [#C_NAMES], one that is not a C value at all one in [#NOT_ABI].
 ///
@@ -163,6 +173,7 @@ public final class AbiTable {
                         "?__NR_" + name));
             }
         }
+        statWriter(arch, out);
         for (Errno e : Errno.values()) {
             out.add(new Line(arch, "errno." + e.name(), e.number(), e.name()));
         }
@@ -200,6 +211,75 @@ public final class AbiTable {
         size(arch, "sem_t", SemaphoreH.SEM_T, out);
         size(arch, "posix_spawnattr_t", SpawnH.POSIX_SPAWNATTR, out);
         size(arch, "posix_spawn_file_actions_t", SpawnH.POSIX_SPAWN_FILE_ACTIONS, out);
+    }
+
+    /// Runs the broker's StatWriter.write with a value in each field that no other field has,
+    /// and finds where each landed: the members of struct statx, and of struct stat on the
+    /// architecture this JVM runs on.
+    private static void statWriter(String arch, List<Line> out) throws ReflectiveOperationException {
+        Class<?> writer = Class.forName("org.posix4j.broker.StatWriter");
+        Class<?> result = Class.forName("org.posix4j.broker.StatResult");
+        Class<?> format = Class.forName("org.posix4j.broker.Call$StatFormat");
+        Method write = writer.getDeclaredMethod("write", MemorySegment.class, format, result);
+        Method makedev = writer.getDeclaredMethod("makedev", int.class, int.class);
+        write.setAccessible(true);
+        makedev.setAccessible(true);
+        long dev = (long) makedev.invoke(null, 0x7a1, 0x7a2);
+        long rdev = (long) makedev.invoke(null, 0x7b1, 0x7b2);
+        Object st = result.getConstructors()[0].newInstance(dev, 0x7c0000001L, 0x81a4, 0x7d1L, 0x7d2, 0x7d3, rdev,
+                0x7e0000002L, Instant.ofEpochSecond(0x7f1, 0x7f2), Instant.ofEpochSecond(0x7f3, 0x7f4),
+                Instant.ofEpochSecond(0x7f5, 0x7f6), 0x7d4L, 0x7d5L);
+        boolean host = Syscalls.CURRENT.arch().equals(arch);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(256);
+            for (Object f : format.getEnumConstants()) {
+                String name = ((Enum<?>) f).name();
+                if (!(name.equals("STATX") || name.equals("STAT") && host)) {
+                    continue;
+                }
+                buf.fill((byte) 0);
+                long size = (long) write.invoke(null, buf, f, st);
+                String type = name.equals("STATX") ? "struct statx" : "struct stat";
+                out.add(new Line(arch, "sizeof(" + type + ") (StatWriter)", size, "sizeof(" + type + ")"));
+                Map<String, Long> members = new TreeMap<>(name.equals("STATX")
+                        ? Map.ofEntries(Map.entry("stx_ino", 0x7c0000001L), Map.entry("stx_mode", 0x81a4L),
+                                Map.entry("stx_nlink", 0x7d1L), Map.entry("stx_uid", 0x7d2L),
+                                Map.entry("stx_gid", 0x7d3L), Map.entry("stx_size", 0x7e0000002L),
+                                Map.entry("stx_blksize", 0x7d4L), Map.entry("stx_blocks", 0x7d5L),
+                                Map.entry("stx_dev_major", 0x7a1L), Map.entry("stx_dev_minor", 0x7a2L),
+                                Map.entry("stx_rdev_major", 0x7b1L), Map.entry("stx_rdev_minor", 0x7b2L),
+                                Map.entry("stx_atime.tv_sec", 0x7f1L), Map.entry("stx_atime.tv_nsec", 0x7f2L),
+                                Map.entry("stx_mtime.tv_sec", 0x7f3L), Map.entry("stx_mtime.tv_nsec", 0x7f4L),
+                                Map.entry("stx_ctime.tv_sec", 0x7f5L), Map.entry("stx_ctime.tv_nsec", 0x7f6L))
+                        : Map.ofEntries(Map.entry("st_dev", dev), Map.entry("st_ino", 0x7c0000001L),
+                                Map.entry("st_mode", 0x81a4L), Map.entry("st_nlink", 0x7d1L),
+                                Map.entry("st_uid", 0x7d2L), Map.entry("st_gid", 0x7d3L), Map.entry("st_rdev", rdev),
+                                Map.entry("st_size", 0x7e0000002L), Map.entry("st_blksize", 0x7d4L),
+                                Map.entry("st_blocks", 0x7d5L), Map.entry("st_atim.tv_sec", 0x7f1L),
+                                Map.entry("st_atim.tv_nsec", 0x7f2L), Map.entry("st_mtim.tv_sec", 0x7f3L),
+                                Map.entry("st_mtim.tv_nsec", 0x7f4L), Map.entry("st_ctim.tv_sec", 0x7f5L),
+                                Map.entry("st_ctim.tv_nsec", 0x7f6L)));
+                for (var m : members.entrySet()) {
+                    String c = "offsetof(" + type + ", " + m.getKey() + ")";
+                    out.add(new Line(arch, c + " (StatWriter)", offsetOf(buf, size, m.getValue()), c));
+                }
+            }
+        }
+    }
+
+    /// The first offset in the first `size` bytes of `buf` where an aligned 2-, 4- or 8-byte read
+    /// gives `value`, or -1. The values written are distinct in every 16-bit part, and on a
+    /// little-endian ABI a member starts with its low bytes, so the first match is the member.
+    private static long offsetOf(MemorySegment buf, long size, long value) {
+        for (long at = 0; at + 2 <= size; at += 2) {
+            boolean two = Short.toUnsignedLong(buf.get(JAVA_SHORT, at)) == value;
+            boolean four = at % 4 == 0 && at + 4 <= size && Integer.toUnsignedLong(buf.get(JAVA_INT, at)) == value;
+            boolean eight = at % 8 == 0 && at + 8 <= size && buf.get(JAVA_LONG, at) == value;
+            if (two || four || eight) {
+                return at;
+            }
+        }
+        return -1;
     }
 
     private static void size(String arch, String type, MemoryLayout layout, List<Line> out) {
