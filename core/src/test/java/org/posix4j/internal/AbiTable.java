@@ -57,6 +57,10 @@ public final class AbiTable {
     private static final List<String> BROKER = List.of(
             "Caller", "Master", "NetworkCalls", "OpenFlag", "Performer", "Signals", "Sockets", "StatWriter");
 
+    /// Public API classes that spell ABI numbers themselves rather than through a binding class;
+    /// each of their fields has its C name in [#C_NAMES].
+    private static final List<String> PUBLIC = List.of("org.posix4j.io.OpenFlags", "org.posix4j.signal.SignalEvent");
+
     /// Fields that are not C values: the broker's own limits and numbers derived in Java.
     private static final Set<String> NOT_ABI = Set.of(
             "Signals.MAX_DEPTH", "Caller.GROUPS_MAX", "Sockets.MAX_DATA", "SemaphoreH.SEM_ALIGN",
@@ -122,6 +126,23 @@ public final class AbiTable {
             Map.entry("OpenFlag.R_BENEATH", "RESOLVE_BENEATH"),
             Map.entry("OpenFlag.R_IN_ROOT", "RESOLVE_IN_ROOT"),
             Map.entry("OpenFlag.R_CACHED", "RESOLVE_CACHED"),
+            Map.entry("OpenFlags.READ_ONLY", "O_RDONLY"),
+            Map.entry("OpenFlags.WRITE_ONLY", "O_WRONLY"),
+            Map.entry("OpenFlags.READ_WRITE", "O_RDWR"),
+            Map.entry("OpenFlags.CREATE", "O_CREAT"),
+            Map.entry("OpenFlags.EXCLUSIVE", "O_EXCL"),
+            Map.entry("OpenFlags.NO_CONTROLLING_TTY", "O_NOCTTY"),
+            Map.entry("OpenFlags.TRUNCATE", "O_TRUNC"),
+            Map.entry("OpenFlags.APPEND", "O_APPEND"),
+            Map.entry("OpenFlags.NON_BLOCKING", "O_NONBLOCK"),
+            Map.entry("OpenFlags.SYNC", "O_SYNC"),
+            Map.entry("OpenFlags.DIRECTORY", "O_DIRECTORY"),
+            Map.entry("OpenFlags.PATH", "O_PATH"),
+            Map.entry("OpenFlags.NO_FOLLOW", "O_NOFOLLOW"),
+            Map.entry("SignalEvent.CODE_USER", "SI_USER"),
+            Map.entry("SignalEvent.CODE_KERNEL", "SI_KERNEL"),
+            Map.entry("SignalEvent.CODE_QUEUE", "SI_QUEUE"),
+            Map.entry("SignalEvent.CODE_TKILL", "SI_TKILL"),
             Map.entry("Caller.PIDFD_THREAD", "?PIDFD_THREAD"),
             Map.entry("Signals.PIDFD_THREAD", "?PIDFD_THREAD"),
             Map.entry("Signals.PIDFD_SIGNAL_THREAD", "?PIDFD_SIGNAL_THREAD"),
@@ -158,6 +179,9 @@ public final class AbiTable {
         }
         for (String name : BROKER) {
             constants(arch, Class.forName("org.posix4j.broker." + name), out);
+        }
+        for (String name : PUBLIC) {
+            constants(arch, Class.forName(name), out);
         }
         for (BrokerSyscalls.Rule rule : BrokerSyscalls.all()) {
             if (rule.number(arch) >= 0) {
