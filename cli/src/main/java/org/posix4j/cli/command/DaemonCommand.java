@@ -92,7 +92,7 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--respawn",
             description = "Restart the program when it fails (non-zero exit or a signal), waiting 1 s, then twice as"
                     + " long each time up to 30 s; give up after 5 failures in a row that each came within 10 s of"
-                    + " their start.")
+                    + " their start. A restart that cannot start the program (its file gone) is such a failure.")
     boolean respawn;
 
     @Option(names = "--stop",

@@ -73,7 +73,7 @@ final class DaemonSupervisor {
             // Before anything else, so that a SIGTERM during start-up ends the program, not the JVM.
             channels = openChannels();
             if (options.pidFile != null) {
-                pidFile = PidFile.create(options.pidFile);
+                pidFile = createPidFile();
             }
             if (options.output != null) {
                 Stdio.redirect(Stdio.Target.unchanged(), Stdio.Target.appendTo(options.output),
@@ -119,6 +119,18 @@ final class DaemonSupervisor {
         }
     }
 
+    /// Creates the pid file; a failure other than another holder names the file, since a failed
+    /// write(2) on a full file system only names its descriptor.
+    private PidFile createPidFile() throws IOException {
+        try {
+            return PidFile.create(options.pidFile);
+        } catch (AlreadyRunningException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException("cannot create the pid file " + options.pidFile + ": " + e.getMessage(), e);
+        }
+    }
+
     /// Reports a start-up failure to the launcher, which prints it as the one line
     /// `posix4j daemon: REASON` and exits 1; [Daemon#fail(String)] then exits this JVM with
     /// status 1, its shutdown hook removing the pid file.
@@ -132,23 +144,38 @@ final class DaemonSupervisor {
 
     private int supervise(Started first) throws InterruptedException {
         Started started = first;
+        // Why the last restart could not start the program, or null when it runs.
+        String startFailure = null;
+        int code = 0;
         int rapidFailures = 0;
         Duration delay = FIRST_DELAY;
         while (true) {
-            ExitStatus end = started.child().waitFor();
-            long ranNanos = System.nanoTime() - started.startNanos();
-            synchronized (lock) {
-                current = null;
+            String failure;
+            boolean rapid;
+            if (startFailure == null) {
+                ExitStatus end = started.child().waitFor();
+                long ranNanos = System.nanoTime() - started.startNanos();
+                synchronized (lock) {
+                    current = null;
+                }
+                for (Thread relay : started.relays()) {
+                    relay.join(DRAIN);
+                }
+                started.child().close();
+                code = end.shellCode();
+                boolean failed = !(end instanceof ExitStatus.Exited(int exit) && exit == 0);
+                if (!options.respawn || !failed || isStopping()) {
+                    return code;
+                }
+                failure = describe(end);
+                rapid = ranNanos < RAPID.toNanos();
+            } else {
+                // The binary may be missing for a moment, as while a package upgrade replaces it:
+                // a start that fails counts against the budget like a run that fails at once.
+                failure = "could not be started (" + startFailure + ")";
+                rapid = true;
             }
-            for (Thread relay : started.relays()) {
-                relay.join(DRAIN);
-            }
-            started.child().close();
-            boolean failed = !(end instanceof ExitStatus.Exited(int code) && code == 0);
-            if (!options.respawn || !failed || isStopping()) {
-                return end.shellCode();
-            }
-            if (ranNanos < RAPID.toNanos()) {
+            if (rapid) {
                 rapidFailures++;
             } else {
                 rapidFailures = 1;
@@ -156,22 +183,23 @@ final class DaemonSupervisor {
             }
             if (rapidFailures >= MAX_RAPID_FAILURES) {
                 log(Level.ERR, "giving up: " + options.program + " failed " + rapidFailures + " times in a row within "
-                        + RAPID.toSeconds() + " s of its start (last: " + describe(end) + ")");
+                        + RAPID.toSeconds() + " s of its start (last: " + failure + ")");
                 return Main.EXIT_FAILURE;
             }
-            log(Level.WARNING, options.program + " " + describe(end) + "; restarting in " + delay.toMillis() + " ms");
+            log(Level.WARNING, options.program + " " + failure + "; restarting in " + delay.toMillis() + " ms");
             if (sleepUnlessStopped(delay)) {
-                return end.shellCode();
+                return code;
             }
             delay = delay.multipliedBy(2).compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay.multipliedBy(2);
             try {
                 started = start();
+                startFailure = null;
             } catch (IOException e) {
-                log(Level.ERR, "giving up: cannot restart: " + e.getMessage());
-                return Main.EXIT_FAILURE;
+                startFailure = e.getMessage();
+                continue;
             }
             if (started == null) {
-                return end.shellCode();
+                return code;
             }
         }
     }

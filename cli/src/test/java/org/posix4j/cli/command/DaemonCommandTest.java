@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -271,6 +272,131 @@ class DaemonCommandTest {
         assertEquals(5, Files.readAllLines(runs).size());
         assertTrue(Files.readString(out).contains("giving up: sh failed 5 times"), Files.readString(out));
         assertFalse(Files.exists(pidFile));
+    }
+
+    /// The factor by which a loaded machine stretches the waits (POSIX4J_TEST_TIME_FACTOR, default 1).
+    private static int timeFactor() {
+        String f = System.getenv("POSIX4J_TEST_TIME_FACTOR");
+        return f == null || f.isBlank() ? 1 : Math.max(1, Integer.parseInt(f.strip()));
+    }
+
+    /// Waits up to `seconds` (times the time factor) until `file` contains `text`.
+    private static void awaitText(Path file, String text, int seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + seconds * timeFactor() * 1_000_000_000L;
+        while (System.nanoTime() < deadline && !(Files.exists(file) && Files.readString(file).contains(text))) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(file) && Files.readString(file).contains(text),
+                file + " never contained '" + text + "': " + (Files.exists(file) ? Files.readString(file) : "(none)"));
+    }
+
+    /// A shell script at `program` that appends a line to `runs`, then, on its first run, moves its
+    /// own file away to `program.away` and fails; on later runs it stays up.
+    private static void vanishingProgram(Path program, Path runs) throws IOException {
+        Path flag = program.resolveSibling("ran-once");
+        Files.writeString(program, "#!/bin/sh\necho run >> " + runs + "\nif [ ! -e " + flag + " ]; then touch "
+                + flag + "; mv " + program + " " + program + ".away; exit 1; fi\nexec sleep 60\n");
+        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @Test
+    void respawnCountsAMissingProgramAsAFailureAndStartsItWhenBack(@TempDir Path tmp) throws Exception {
+        Requires.programs("sh", "mv", "touch", "sleep", "ps");
+        Path program = tmp.resolve("prog");
+        Path runs = tmp.resolve("runs");
+        Path out = tmp.resolve("out.log");
+        Path pidFile = tmp.resolve("d.pid");
+        vanishingProgram(program, runs);
+        Result start = posix4j("daemon", "--respawn", "--pidfile", pidFile.toString(), "--output", out.toString(),
+                "--", program.toString());
+        assertEquals(0, start.exitCode(), start.toString());
+        long supervisor = Long.parseLong(Files.readString(pidFile).strip());
+        try {
+            // Run 1 fails at once and takes the file away; the restart 1 s later finds nothing.
+            awaitText(out, program + " could not be started (" + program + ": No such file or directory);"
+                    + " restarting in 2000 ms", 20);
+            assertTrue(alive(supervisor), "a missing program is a failure to count, not a reason to give up");
+            Files.move(program.resolveSibling("prog.away"), program);
+            // The next restart finds it again: run 2 stays up as a child of the supervisor.
+            long deadline = System.nanoTime() + 20L * timeFactor() * 1_000_000_000L;
+            while (System.nanoTime() < deadline && Files.readAllLines(runs).size() < 2) {
+                Thread.sleep(50);
+            }
+            assertEquals(2, Files.readAllLines(runs).size(), Files.readString(out));
+            assertTrue(alive(supervisor));
+            assertEquals(1, children(supervisor).size());
+            assertFalse(Files.readString(out).contains("giving up"), Files.readString(out));
+            assertEquals(0, posix4j("daemon", "--stop", "--pidfile", pidFile.toString()).exitCode());
+            awaitGone(supervisor);
+        } finally {
+            if (alive(supervisor)) {
+                ProcessHandle.of(supervisor).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    @Test
+    void respawnGivesUpWhenTheProgramStaysMissing(@TempDir Path tmp) throws Exception {
+        Requires.programs("sh", "mv", "touch");
+        Path program = tmp.resolve("prog");
+        Path runs = tmp.resolve("runs");
+        Path out = tmp.resolve("out.log");
+        Path pidFile = tmp.resolve("d.pid");
+        vanishingProgram(program, runs);
+        Result start = posix4j("daemon", "--respawn", "--pidfile", pidFile.toString(), "--output", out.toString(),
+                "--", program.toString());
+        assertEquals(0, start.exitCode(), start.toString());
+        long supervisor = Long.parseLong(Files.readString(pidFile).strip());
+        // One run and four starts that fail, 1 + 2 + 4 + 8 s apart: the fifth failure ends it.
+        awaitText(out, "giving up: " + program + " failed 5 times in a row within 10 s of its start (last: could not"
+                + " be started (" + program + ": No such file or directory))", 40);
+        awaitGone(supervisor);
+        assertEquals(1, Files.readAllLines(runs).size());
+        String log = Files.readString(out);
+        assertEquals(3, log.split("could not be started \\(", -1).length - 2, log);
+        assertFalse(Files.exists(pidFile));
+    }
+
+    /// Runs `posix4j daemon --pidfile DIR/d.pid` in a mount namespace of its own where `setup`
+    /// (a shell command, DIR in $1) has mounted something on DIR, so the machine's mounts are
+    /// never touched; the program would leave `marker` if it ran.
+    private static Result daemonWithPidFileIn(Path dir, String setup, Path marker)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                setup + " && shift && exec \"$@\"", "sh", dir.toString()));
+        cmd.addAll(ChildProcess.java(Main.class, "daemon", "--pidfile", dir.resolve("d.pid").toString(), "--",
+                "touch", marker.toString()));
+        return ChildProcess.run(cmd);
+    }
+
+    @Test
+    void pidFileOnAReadOnlyFileSystemFailsAtStart(@TempDir Path tmp) throws Exception {
+        Requires.that(ChildProcess.output("id", "-u").equals("0"), "needs root to mount (CI runs as root)");
+        Requires.programs("unshare", "mount", "sh", "touch");
+        Path dir = Files.createDirectory(tmp.resolve("ro"));
+        Path marker = tmp.resolve("ran");
+        Result r = daemonWithPidFileIn(dir, "mount -t tmpfs -o ro,size=64k tmpfs \"$1\"", marker);
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.stderr().startsWith("posix4j daemon: cannot create the pid file " + dir.resolve("d.pid") + ": ")
+                && r.stderr().endsWith(": Read-only file system [EROFS]\n"), r.stderr());
+        assertEquals(1, r.stderr().lines().count(), r.stderr());
+        assertFalse(Files.exists(marker), "the program never started");
+    }
+
+    @Test
+    void pidFileOnAFullFileSystemFailsAtStart(@TempDir Path tmp) throws Exception {
+        Requires.that(ChildProcess.output("id", "-u").equals("0"), "needs root to mount (CI runs as root)");
+        Requires.programs("unshare", "mount", "sh", "touch", "dd");
+        Path dir = Files.createDirectory(tmp.resolve("full"));
+        Path marker = tmp.resolve("ran");
+        // One page of tmpfs, filled: the pid file can be created but not written.
+        Result r = daemonWithPidFileIn(dir, "mount -t tmpfs -o size=4k tmpfs \"$1\" && { dd if=/dev/zero"
+                + " of=\"$1/fill\" bs=4k count=2 2>/dev/null; [ -s \"$1/fill\" ]; }", marker);
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.stderr().startsWith("posix4j daemon: cannot create the pid file " + dir.resolve("d.pid") + ": ")
+                && r.stderr().endsWith(": No space left on device [ENOSPC]\n"), r.stderr());
+        assertEquals(1, r.stderr().lines().count(), r.stderr());
+        assertFalse(Files.exists(marker), "the program never started");
     }
 
     @Test
