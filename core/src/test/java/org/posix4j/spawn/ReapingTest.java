@@ -62,7 +62,10 @@ class ReapingTest {
         assertEquals(1000, pids.size());
         assertEquals(List.of(), Zombies.among(pids), "no child left, zombie or not");
         OpenFds.assertNoneOpenedSince(before);
-        assertEquals(1, watcherThreads());
+        // One watcher for all of them, not one per child; it may already have ended, 50 ms after
+        // its last child, when the checks above took longer on a loaded machine.
+        long watchers = watcherThreads();
+        assertTrue(watchers <= 1, () -> watchers + " watcher threads");
     }
 
     @Test
