@@ -3,6 +3,7 @@ package org.posix4j.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.OutputStream;
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.signal.Signal;
@@ -30,14 +32,15 @@ class DaemonRelativePathsTest {
     }
 
     /// A directory `app` to start from, with greeting.txt in it, and the library's classes and
-    /// the test classes as lib/classes and lib/tests (symbolic links: a relative path that
-    /// climbs with `..` could happen to resolve from "/" as well).
+    /// the test classes as lib/classes and lib/tests, so that the relative paths cannot resolve
+    /// from "/" as well (one that climbs with `..` could). The classes are copied: the JDK does
+    /// not scan an exploded module through a symbolic link.
     private record App(Path dir, String classes, String testClasses) {
         static App in(Path root) throws Exception {
             Path dir = Files.createDirectories(root.resolve("app"));
             Files.writeString(dir.resolve("greeting.txt"), "hello");
             Path lib = Files.createDirectories(dir.resolve("lib"));
-            Files.createSymbolicLink(lib.resolve("classes"), location(Daemon.class));
+            copy(location(Daemon.class), lib.resolve("classes"));
             Files.createSymbolicLink(lib.resolve("tests"), location(DaemonProgram.class));
             return new App(dir, "lib/classes", "lib/tests");
         }
@@ -67,6 +70,14 @@ class DaemonRelativePathsTest {
                 assertEquals(expected, written[1], "what the daemon read through a relative -D path");
             } finally {
                 Signals.kill(pid, Signal.KILL);
+            }
+        }
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(from.relativize(f).toString()));
             }
         }
     }
