@@ -76,7 +76,11 @@ import org.posix4j.signal.SignalSet;
 /// A failure of exec (ENOENT, EACCES, ENOEXEC, ENOTDIR, ELOOP, E2BIG...) is reported by
 /// posix_spawn itself, so [#start()] throws a [PosixException] with that errno and the program
 /// as its subject; no child is left behind and none exits 127. The same holds for a failing file
-/// action or chdir, whose errno posix_spawn reports the same way. A file with execute permission
+/// action or chdir, whose errno posix_spawn reports the same way, without saying which step
+/// failed: [#start()] then checks the actions (without side effects) and names the one that
+/// fails with that errno after the program, as in `posix_spawn(/bin/true: chdir /etc/passwd): Not
+/// a directory [ENOTDIR]`; when none does, exec failed and the subject is the program alone. A
+/// file with execute permission
 /// that is neither a binary nor starts with `#!` gives ENOEXEC: glibc's posix_spawn (and
 /// posix_spawnp since glibc 2.15) does not retry it with /bin/sh as execvp(3) and
 /// `ProcessBuilder` do, and posix4j keeps it that way, since running an unknown file through a
@@ -466,7 +470,9 @@ public final class Spawn {
     /// @return the running child
     /// @throws PosixException with posix_spawn's error number and the program as subject when
     ///     exec, chdir or a file action fails (ENOENT, EACCES, ENOEXEC, ENOTDIR, EBADF, EPERM for
-    ///     a process group in another session...); open(2)'s for a [Redirect#file] that cannot
+    ///     a process group in another session...), followed by the action that most likely failed
+    ///     (`/bin/true: open /missing as fd 3`, `dup2 7 5`, `keep fd 9`, `chdir /etc/passwd`);
+    ///     open(2)'s for a [Redirect#file] that cannot
     ///     be opened; pipe2's or pidfd_open's EMFILE when descriptors run out (the child is then
     ///     killed and reaped before this throws)
     /// @throws IllegalStateException if [#newSession()] is combined with joining a group or a
