@@ -99,7 +99,7 @@ class DaemonRelativePathsTest {
     }
 
     @Test
-    void relativeJar(@TempDir Path root) throws Exception {
+    void relativeJarAndAgent(@TempDir Path root) throws Exception {
         App app = App.in(root);
         Path lib = app.dir().resolve("lib");
         Manifest manifest = new Manifest();
@@ -115,6 +115,16 @@ class DaemonRelativePathsTest {
             jar.write("the program's classes are on the manifest's class path\n".getBytes(StandardCharsets.UTF_8));
         }
         app.launch(root.resolve("pid"), Map.of(), "hello", "-Dposix4j.greeting=greeting.txt", "-jar", "lib/d.jar");
+
+        Manifest agentManifest = new Manifest();
+        agentManifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        agentManifest.getMainAttributes().putValue("Premain-Class", DaemonProgram.class.getName());
+        try (OutputStream file = Files.newOutputStream(lib.resolve("agent.jar"));
+                JarOutputStream jar = new JarOutputStream(file, agentManifest)) {
+            jar.putNextEntry(new JarEntry("README"));
+        }
+        app.launch(root.resolve("pid"), Map.of(), "hello+agent", "-javaagent:lib/agent.jar",
+                "-Dposix4j.greeting=greeting.txt", "-jar", "lib/d.jar");
     }
 
     @Test
