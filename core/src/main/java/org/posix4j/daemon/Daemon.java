@@ -32,6 +32,19 @@ import org.posix4j.spawn.Spawn;
 /// is not the leader (what the seed's second fork is for): it can never acquire a controlling
 /// terminal. It starts in "/", with standard input, output and error on /dev/null.
 ///
+/// Since the daemon starts in "/", the paths of the original command line that were relative to
+/// the directory the JVM started in are made absolute against it first: the class path (and
+/// `CLASSPATH`), module paths and `--patch-module`, the jar of `-jar`, the source file of a
+/// source-file launch (`java Server.java`), agent paths (`-javaagent:`, `-agentpath:`),
+/// `-Xbootclasspath/a:`, `-splash:`, `-XX:Flags=`, `-XX:VMOptionsFile=`, and `-Dname=value`
+/// values that name an existing file or directory (or a file in an existing directory, when the
+/// value has a `/`). `@argfiles` are expanded in place, their contents rewritten the same way, and
+/// the options of `JDK_JAVA_OPTIONS` move onto the command line, rewritten. The program's own
+/// arguments are passed as they are: like any relative path the daemon uses, a relative path
+/// among them resolves against "/" in the daemon, as after the seed's chdir. Paths inside other
+/// JVM options (`-Xlog:...:file=`), in `JAVA_TOOL_OPTIONS` and `_JAVA_OPTIONS`, and `-D` values
+/// that name nothing yet are not rewritten: give them absolute.
+///
 /// In the launching process `daemonize` does not return: it waits until the daemon calls
 /// [#ready()] and then exits with status 0, or, when the daemon throws an uncaught exception or
 /// exits before it is ready, prints the daemon's error on its own standard error and exits with
@@ -58,6 +71,8 @@ public final class Daemon {
     public static final String READY_FD_VARIABLE = "POSIX4J_DAEMON_READY_FD";
 
     private static final String READY = "READY\n";
+    private static final String JDK_JAVA_OPTIONS = "JDK_JAVA_OPTIONS";
+    private static final String CLASSPATH = "CLASSPATH";
     private static final Object LOCK = new Object();
     private static Fd readiness;
 
@@ -67,7 +82,7 @@ public final class Daemon {
     ///
     /// @return in the daemon, its pid; the launcher never returns
     /// @throws PosixException if the daemon cannot be started (in the launcher) or set up
-    /// @throws IOException if /proc/self/cmdline cannot be read
+    /// @throws IOException if /proc/self/cmdline or an `@argfile` it names cannot be read
     public static int daemonize() throws IOException {
         return daemonize(0);
     }
@@ -77,7 +92,7 @@ public final class Daemon {
     /// @param umask the daemon's file mode creation mask, within 0777
     /// @return in the daemon, its pid; the launcher never returns
     /// @throws PosixException if the daemon cannot be started (in the launcher) or set up
-    /// @throws IOException if /proc/self/cmdline cannot be read
+    /// @throws IOException if /proc/self/cmdline or an `@argfile` it names cannot be read
     /// @throws IllegalArgumentException if `umask` has bits outside 0777
     public static int daemonize(int umask) throws IOException {
         if ((umask & ~0777) != 0) {
@@ -191,14 +206,18 @@ public final class Daemon {
 
     /// The launcher's side: starts the daemon, relays its start-up result, exits.
     private static void launch() throws IOException {
+        // The directory the launcher's relative paths were written against: the JVM's own at start.
+        Path cwd = Path.of(System.getProperty("user.dir"));
+        Optional<String> jdkJavaOptions = Environment.get(JDK_JAVA_OPTIONS);
         List<String> command = new ArrayList<>(List.of("-c", "\"$@\" &", "posix4j-daemon",
                 Files.readSymbolicLink(Path.of("/proc/self/exe")).toString()));
-        List<String> argv = commandLine();
-        command.addAll(argv.subList(1, argv.size()));
+        command.addAll(DaemonCommandLine.arguments(commandLine(), jdkJavaOptions.orElse(null), cwd));
+        Spawn daemon = Spawn.program("/bin/sh").args(command).unsetEnv(JDK_JAVA_OPTIONS);
+        Environment.get(CLASSPATH).ifPresent(cp -> daemon.setEnv(CLASSPATH, DaemonCommandLine.absoluteList(cp, cwd)));
         String text;
         try (Pipe pipe = Pipe.open()) {
             int writeEnd = pipe.writeEnd().intValue();
-            try (Child shell = Spawn.program("/bin/sh").args(command)
+            try (Child shell = daemon
                     .newSession()
                     .chdir(Path.of("/"))
                     .stdin(Redirect.NULL).stdout(Redirect.NULL).stderr(Redirect.NULL)

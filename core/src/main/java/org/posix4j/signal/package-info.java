@@ -27,6 +27,9 @@
 ///   as it found them), for example by a parent that set the mask with posix_spawn's signal mask
 ///   or pthread_sigmask before exec. Then each event carries what the kernel's `siginfo` says:
 ///   sender pid and uid, sigqueue value, `si_code`. Real-time signals work only this way.
+///   SIGHUP, SIGINT and SIGTERM take this way only when the JVM also runs with `-Xrs`, under
+///   which HotSpot leaves them blocked: so `-Xrs` plus starting with SIGTERM blocked is how to
+///   learn who sent a SIGTERM.
 /// - Otherwise it uses **the JVM's own handler**, `sun.misc.Signal` from module
 ///   `jdk.unsupported` (a JDK module, so no third-party dependency and no `--add-opens`): the
 ///   JVM's native handler notes the signal and its "Signal Dispatcher" thread starts a Java thread

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.locks.Lock;
@@ -35,6 +36,7 @@ import org.posix4j.io.OpenFlags;
 import org.posix4j.io.Pipe;
 import org.posix4j.process.Sessions;
 import org.posix4j.signal.Signal;
+import org.posix4j.signal.SignalSet;
 
 /// Starts a program with posix_spawn(3): the JVM is never forked to run Java code, and glibc's
 /// posix_spawn creates the child with CLONE_VM | CLONE_VFORK, so the cost does not grow with the
@@ -74,7 +76,11 @@ import org.posix4j.signal.Signal;
 /// A failure of exec (ENOENT, EACCES, ENOEXEC, ENOTDIR, ELOOP, E2BIG...) is reported by
 /// posix_spawn itself, so [#start()] throws a [PosixException] with that errno and the program
 /// as its subject; no child is left behind and none exits 127. The same holds for a failing file
-/// action or chdir, whose errno posix_spawn reports the same way. A file with execute permission
+/// action or chdir, whose errno posix_spawn reports the same way, without saying which step
+/// failed: [#start()] then checks the actions (without side effects) and names the one that
+/// fails with that errno after the program, as in `posix_spawn(/bin/true: chdir /etc/passwd): Not
+/// a directory [ENOTDIR]`; when none does, exec failed and the subject is the program alone. A
+/// file with execute permission
 /// that is neither a binary nor starts with `#!` gives ENOEXEC: glibc's posix_spawn (and
 /// posix_spawnp since glibc 2.15) does not retry it with /bin/sh as execvp(3) and
 /// `ProcessBuilder` do, and posix4j keeps it that way, since running an unknown file through a
@@ -89,6 +95,8 @@ public final class Spawn {
     private static final ReentrantReadWriteLock DISPOSITIONS = new ReentrantReadWriteLock();
     private static final Set<Signal> NOT_IGNORABLE = EnumSet.of(Signal.KILL, Signal.STOP, Signal.CHLD,
             Signal.SEGV, Signal.BUS, Signal.FPE, Signal.ILL, Signal.TRAP, Signal.SYS, Signal.USR2);
+    /// The JDK's signal for interrupting threads blocked in I/O (NativeThread.INTERRUPT_SIGNAL).
+    private static final int NIO_INTERRUPT_SIGNAL = Signal.SIGRTMAX - 2;
     private static final int CREATE_MODE = 0666;
     /// glibc's internal signals, SIGRTMIN - 2 and SIGRTMIN - 1 of the kernel's numbering.
     private static final int SIGCANCEL = 32;
@@ -115,9 +123,9 @@ public final class Spawn {
     private boolean newSession;
     private final List<Action> actions = new ArrayList<>();
     private final TreeSet<Integer> kept = new TreeSet<>();
-    private final EnumSet<Signal> defaults = EnumSet.noneOf(Signal.class);
-    private final EnumSet<Signal> ignored = EnumSet.noneOf(Signal.class);
-    private final EnumSet<Signal> mask = EnumSet.noneOf(Signal.class);
+    private SignalSet defaults = SignalSet.empty();
+    private SignalSet ignored = SignalSet.empty();
+    private SignalSet mask = SignalSet.empty();
     private final Redirect[] stdio = {Redirect.INHERIT, Redirect.INHERIT, Redirect.INHERIT};
     /// Where the posix_spawn call is made: here, or on the broker's filtered thread, in which
     /// case the child opens no file itself (its opens would be brokered before the broker runs).
@@ -156,20 +164,24 @@ public final class Spawn {
         return new Spawn(CStrings.checkNonEmpty("program", program));
     }
 
-    /// Appends arguments (`argv[1]` onwards).
+    /// Appends arguments (`argv[1]` onwards). Nothing is appended when one is refused.
     ///
-    /// @throws IllegalArgumentException if an argument contains NUL
+    /// @throws IllegalArgumentException if an argument contains NUL, naming it as `args[i]`
+    /// @throws NullPointerException if `args` or an argument is null, naming it as `args[i]`
     public Spawn args(String... args) {
-        return args(List.of(args));
+        return args(Arrays.asList(Objects.requireNonNull(args, "args is null")));
     }
 
-    /// Appends arguments (`argv[1]` onwards).
+    /// Appends arguments (`argv[1]` onwards). Nothing is appended when one is refused.
     ///
-    /// @throws IllegalArgumentException if an argument contains NUL
+    /// @throws IllegalArgumentException if an argument contains NUL, naming it as `args[i]`
+    /// @throws NullPointerException if `args` or an argument is null, naming it as `args[i]`
     public Spawn args(List<String> args) {
+        List<String> checked = new ArrayList<>(Objects.requireNonNull(args, "args is null").size());
         for (String a : args) {
-            this.args.add(CStrings.check("args", a));
+            checked.add(CStrings.check("args[" + checked.size() + "]", a));
         }
+        this.args.addAll(checked);
         return this;
     }
 
@@ -346,8 +358,19 @@ public final class Spawn {
     /// process ignores it. Undoes [#ignoreSignal] for that signal. Equivalent to the seed's
     /// `Sig_default`.
     public Spawn defaultSignal(Signal signal) {
-        ignored.remove(signal);
-        defaults.add(signal);
+        return defaultSignal(Objects.requireNonNull(signal, "signal is null").number());
+    }
+
+    /// Like [#defaultSignal(Signal)] for signal number `signal`, a real-time one
+    /// ([Signal#realTime(int)], [Signal#numberOf(String)]) included, as the seed's `Sig_default`
+    /// takes any signal number.
+    ///
+    /// @throws IllegalArgumentException if `signal` is not within 1..31 or
+    ///     [Signal#SIGRTMIN]..[Signal#SIGRTMAX]
+    public Spawn defaultSignal(int signal) {
+        SignalSet one = SignalSet.ofNumbers(signal);
+        ignored = ignored.minus(one);
+        defaults = defaults.union(one);
         return this;
     }
 
@@ -372,24 +395,47 @@ public final class Spawn {
     ///     briefly, makes the kernel reap children itself and lose their status), SEGV, BUS, FPE,
     ///     ILL, TRAP, SYS and USR2 (the JVM relies on its handlers for them)
     public Spawn ignoreSignal(Signal signal) {
-        if (NOT_IGNORABLE.contains(signal)) {
-            throw new IllegalArgumentException("signal " + signal.cName() + " cannot be ignored by a spawned child: "
-                    + (signal == Signal.KILL || signal == Signal.STOP ? "the kernel refuses"
-                    : signal == Signal.CHLD ? "ignoring it here, even briefly, would let the kernel reap children"
+        return ignoreSignal(Objects.requireNonNull(signal, "signal is null").number());
+    }
+
+    /// Like [#ignoreSignal(Signal)] for signal number `signal`, a real-time one
+    /// ([Signal#realTime(int)], [Signal#numberOf(String)]) included, as the seed's `Sig_ignore`
+    /// takes any signal number.
+    ///
+    /// @throws IllegalArgumentException if `signal` is not within 1..31 or
+    ///     [Signal#SIGRTMIN]..[Signal#SIGRTMAX], or is one [#ignoreSignal(Signal)] refuses, or is
+    ///     SIGRTMAX-2 (the JDK interrupts threads blocked in I/O with it: one sent while it is
+    ///     briefly ignored here would be lost and leave such a thread blocked)
+    public Spawn ignoreSignal(int signal) {
+        SignalSet one = SignalSet.ofNumbers(signal);
+        if (signal == NIO_INTERRUPT_SIGNAL) {
+            throw new IllegalArgumentException("signal " + Signal.nameOf(signal) + " cannot be ignored by a spawned"
+                    + " child: the JDK interrupts threads blocked in I/O with it");
+        }
+        Signal standard = Signal.of(signal).orElse(null);
+        if (standard != null && NOT_IGNORABLE.contains(standard)) {
+            throw new IllegalArgumentException("signal " + standard.cName() + " cannot be ignored by a spawned child: "
+                    + (standard == Signal.KILL || standard == Signal.STOP ? "the kernel refuses"
+                    : standard == Signal.CHLD ? "ignoring it here, even briefly, would let the kernel reap children"
                     : "the JVM relies on its handler"));
         }
-        defaults.remove(signal);
-        ignored.add(signal);
+        defaults = defaults.minus(one);
+        ignored = ignored.union(one);
         return this;
     }
 
     /// Sets the child's signal mask to exactly `blocked` (POSIX_SPAWN_SETSIGMASK). By default the
     /// mask is empty, whatever the calling thread blocks (JVM threads block SIGQUIT, for one).
+    ///
+    /// @throws NullPointerException if a signal is null
     public Spawn signalMask(Signal... blocked) {
-        mask.clear();
-        for (Signal s : blocked) {
-            mask.add(Objects.requireNonNull(s, "blocked contains null"));
-        }
+        return signalMask(SignalSet.of(blocked));
+    }
+
+    /// Sets the child's signal mask to exactly `blocked`, real-time signals included
+    /// (POSIX_SPAWN_SETSIGMASK).
+    public Spawn signalMask(SignalSet blocked) {
+        mask = Objects.requireNonNull(blocked, "blocked is null");
         return this;
     }
 
@@ -424,7 +470,9 @@ public final class Spawn {
     /// @return the running child
     /// @throws PosixException with posix_spawn's error number and the program as subject when
     ///     exec, chdir or a file action fails (ENOENT, EACCES, ENOEXEC, ENOTDIR, EBADF, EPERM for
-    ///     a process group in another session...); open(2)'s for a [Redirect#file] that cannot
+    ///     a process group in another session...), followed by the action that most likely failed
+    ///     (`/bin/true: open /missing as fd 3`, `dup2 7 5`, `keep fd 9`, `chdir /etc/passwd`);
+    ///     open(2)'s for a [Redirect#file] that cannot
     ///     be opened; pipe2's or pidfd_open's EMFILE when descriptors run out (the child is then
     ///     killed and reaped before this throws)
     /// @throws IllegalStateException if [#newSession()] is combined with joining a group or a
@@ -525,13 +573,11 @@ public final class Spawn {
         Libc.checkReturned((int) SpawnH.ATTR_SETFLAGS.invokeExact(attr, flags), "posix_spawnattr_setflags", program);
     }
 
-    private static MemorySegment sigset(Arena arena, Set<Signal> signals) {
+    /// A sigset_t holding `signals`: Linux has 64 signals, the first 64 bits of glibc's 1024-bit
+    /// set, bit N - 1 for signal N as in the kernel's mask.
+    private static MemorySegment sigset(Arena arena, SignalSet signals) {
         MemorySegment set = arena.allocate(SignalH.SIGSET);
-        for (Signal s : signals) {
-            int bit = s.number() - 1;
-            long index = (bit / 64) * JAVA_LONG.byteSize();
-            set.set(JAVA_LONG, index, set.get(JAVA_LONG, index) | 1L << (bit % 64));
-        }
+        set.set(JAVA_LONG, 0, signals.kernelMask());
         return set;
     }
 
@@ -792,7 +838,7 @@ public final class Spawn {
         boolean search = program.indexOf('/') < 0;
         MethodHandle call = search ? SpawnH.POSIX_SPAWNP : SpawnH.POSIX_SPAWN;
         MemorySegment path = CStrings.of(arena, "program", program);
-        Signal[] ignore = ignored.toArray(new Signal[0]);
+        int[] ignore = ignored.numbers();
         Lock lock = ignore.length == 0 ? DISPOSITIONS.readLock() : DISPOSITIONS.writeLock();
         int rc;
         lock.lock();
@@ -813,29 +859,119 @@ public final class Spawn {
         } finally {
             lock.unlock();
         }
-        Libc.checkReturned(rc, search ? "posix_spawnp" : "posix_spawn", program);
+        if (rc != 0) {
+            throw new PosixException(search ? "posix_spawnp" : "posix_spawn", rc,
+                    program + failedAction(rc).map(action -> ": " + action).orElse(""));
+        }
+    }
+
+    /// The file action that most likely failed with `errno`, described as the shell would
+    /// ("chdir /etc/passwd"), or empty when none would: then exec failed. glibc's posix_spawn
+    /// returns the errno of whichever step failed in the child without saying which, so each
+    /// action that touches a path or a descriptor is checked here, in the child's order, without
+    /// side effects (O_PATH opens, no creation, no truncation). Another process changing the
+    /// file system in between can mislead this; it only shapes the message.
+    private Optional<String> failedAction(int errno) {
+        if (chdirPath != null && errno == openErrno(chdirPath.toString(), FcntlH.O_DIRECTORY)) {
+            return Optional.of("chdir " + chdirPath);
+        }
+        if (chdirFd != null && errno == openErrno("/proc/self/fd/" + chdirFd.intValue(), FcntlH.O_DIRECTORY)) {
+            return Optional.of("fchdir fd " + chdirFd.intValue());
+        }
+        boolean badFd = errno == Errno.EBADF.number();
+        Known known = new Known();
+        for (int target = 0; target < 3; target++) {
+            if (!(stdio[target] instanceof Redirect.Inherit)) {
+                known.opened(target);
+            }
+        }
+        for (Action a : actions) {
+            switch (a) {
+                case Open(int fd, String path, int flags, int mode) -> {
+                    if (runner == null && errno == openErrno(inChildDirectory(path), flags)) {
+                        return Optional.of("open " + path + " as fd " + fd);
+                    }
+                    known.opened(fd);
+                }
+                case Dup2(Fd fromFd, int from, int to) -> {
+                    int source = fromFd == null ? from : fromFd.intValue();
+                    if (badFd && !known.isOpen(source)) {
+                        return Optional.of("dup2 " + source + " " + to);
+                    }
+                    known.opened(to);
+                }
+                case Close(int fd, boolean ignoreBadFd) -> known.closed(fd);
+                case CloseAllExcept(TreeSet<Integer> except) -> known.closedAllBut(except);
+            }
+        }
+        for (int fd : kept) {
+            if (badFd && !known.isOpen(fd)) {
+                return Optional.of("keep fd " + fd);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /// `path` as the child resolves it after its chdir.
+    private String inChildDirectory(String path) {
+        if (path.startsWith("/")) {
+            return path;
+        }
+        if (chdirPath != null) {
+            return chdirPath.resolve(path).toString();
+        }
+        return chdirFd != null ? "/proc/self/fd/" + chdirFd.intValue() + "/" + path : path;
+    }
+
+    /// The errno an open(2) of `path` with `flags` would most likely fail with, or 0, found
+    /// without creating or truncating anything.
+    private static int openErrno(String path, int flags) {
+        int found = pathErrno(path, FcntlH.O_PATH | (flags & FcntlH.O_DIRECTORY));
+        if ((flags & FcntlH.O_CREAT) != 0) {
+            if (found == Errno.ENOENT.number()) {
+                Path parent = Path.of(path).getParent();
+                return pathErrno(parent == null ? "." : parent.toString(), FcntlH.O_PATH | FcntlH.O_DIRECTORY);
+            }
+            if (found == 0 && (flags & FcntlH.O_EXCL) != 0) {
+                return Errno.EEXIST.number();
+            }
+        }
+        if (found == 0 && (flags & (FcntlH.O_WRONLY | FcntlH.O_RDWR)) != 0
+                && pathErrno(path, FcntlH.O_PATH | FcntlH.O_DIRECTORY) == 0) {
+            return Errno.EISDIR.number();
+        }
+        return found;
+    }
+
+    private static int pathErrno(String path, int flags) {
+        try {
+            Fd.open(path, flags, 0).close();
+            return 0;
+        } catch (PosixException e) {
+            return e.errnoValue();
+        }
     }
 
     /// Sets SIG_IGN for `signals`, saving each previous action in `saved`; a failure part-way
     /// restores those already changed before it throws.
-    private static void ignoreInThisProcess(Arena arena, Signal[] signals, MemorySegment saved) throws Throwable {
+    private static void ignoreInThisProcess(Arena arena, int[] signals, MemorySegment saved) throws Throwable {
         MemorySegment ignore = arena.allocate(SignalH.SIGACTION_T);
         SignalH.SA_HANDLER.set(ignore, 0L, MemorySegment.ofAddress(SignalH.SIG_IGN));
         MemorySegment errno = Libc.errnoSlot();
         for (int i = 0; i < signals.length; i++) {
-            int r = (int) SignalH.SIGACTION.invokeExact(errno, signals[i].number(), ignore,
+            int r = (int) SignalH.SIGACTION.invokeExact(errno, signals[i], ignore,
                     saved.asSlice(i * SignalH.SIGACTION_T.byteSize(), SignalH.SIGACTION_T));
             if (r < 0) {
                 restore(signals, saved, i);
-                Libc.check(r, errno, "sigaction", signals[i].cName());
+                Libc.check(r, errno, "sigaction", Signal.nameOf(signals[i]));
             }
         }
     }
 
-    private static void restore(Signal[] signals, MemorySegment saved, int count) throws Throwable {
+    private static void restore(int[] signals, MemorySegment saved, int count) throws Throwable {
         MemorySegment errno = Libc.errnoSlot();
         for (int i = 0; i < count; i++) {
-            int ignored = (int) SignalH.SIGACTION.invokeExact(errno, signals[i].number(),
+            int ignored = (int) SignalH.SIGACTION.invokeExact(errno, signals[i],
                     saved.asSlice(i * SignalH.SIGACTION_T.byteSize(), SignalH.SIGACTION_T), MemorySegment.NULL);
         }
     }

@@ -28,7 +28,8 @@ public final class Subprocesses {
     /// another process, posix4j opens a pidfd with pidfd_open(2) now; if `pid` already ended and
     /// was reaped, the number may name another process, so prefer [#watch(Child, boolean)] for
     /// children. Its status is known only if it is a child of this JVM that its owner has not
-    /// reaped yet (see [Watched#status()]).
+    /// reaped yet, which for a `ProcessBuilder` child is almost never the case: the JDK reaps it
+    /// at once (see [Watched#status()] and [Watched#outcome()]).
     ///
     /// @param pid the process
     /// @param pgid its process group for [Watched#killGroup] and [#killGroupAll], or 0 for none
@@ -47,8 +48,12 @@ public final class Subprocesses {
         Watcher watcher = Watcher.get();
         Tracked ours = watcher.child(pid);
         if (ours != null) {
-            return Watched.create(watcher, ours, pgid, killFlag);
+            return Watched.create(watcher, ours, pgid, killFlag, true);
         }
+        // Asked first: a process already reaped has no parent left to ask about (and then
+        // pidfd_open fails with ESRCH).
+        boolean child = ProcessHandle.of(pid).flatMap(ProcessHandle::parent)
+                .map(parent -> parent.pid() == ProcessHandle.current().pid()).orElse(false);
         int pidfd = Calls.pidfdOpen(pid);
         Tracked t;
         try (Arena arena = Arena.ofConfined()) {
@@ -58,7 +63,7 @@ public final class Subprocesses {
             throw e;
         }
         try {
-            return Watched.create(watcher, t, pgid, killFlag);
+            return Watched.create(watcher, t, pgid, killFlag, child);
         } catch (PosixException e) {
             watcher.cancel(t);
             throw e;
@@ -72,7 +77,7 @@ public final class Subprocesses {
     /// @throws PosixException EMFILE when the notification pipe cannot be made
     /// @throws IllegalStateException if `child` was closed
     public static Watched watch(Child child, boolean killFlag) throws PosixException {
-        return Watched.create(Watcher.get(), child.tracked(), child.ownProcessGroup(), killFlag);
+        return Watched.create(Watcher.get(), child.tracked(), child.ownProcessGroup(), killFlag, true);
     }
 
     /// Sends `signal` to every watched process that still exists and is selected: its kill_flag

@@ -23,16 +23,37 @@ import org.posix4j.signal.Signal;
 public final class Watched {
     private enum State { WATCHING, IGNORED, FORGOTTEN }
 
+    /// What is known about the end of a watched process, as [#outcome()] reports it.
+    public enum Outcome {
+        /// It has not ended yet.
+        RUNNING,
+        /// It ended and [#status()] holds its exit status.
+        STATUS,
+        /// It ended as a child of this JVM, but another waiter reaped it before posix4j could
+        /// read its status, so the status is not known here. For a `ProcessBuilder` child this is
+        /// the usual end: the JDK's process reaper thread waits for it the moment it ends; its
+        /// exit code is `Process.exitValue()` (or `onExit()`), which says 128 + N for a death
+        /// by signal N. For a child posix4j started, only native code calling wait(2), or
+        /// SIGCHLD set to SIG_IGN, can do this.
+        REAPED_BY_ANOTHER,
+        /// It ended and was not a child of this JVM when it was watched: the kernel tells the
+        /// status of a process only to its parent.
+        NOT_A_CHILD
+    }
+
     final Tracked tracked;
     final int processGroup;
     final boolean killFlag;
+    /// Whether the process was a child of this JVM when it was watched.
+    private final boolean child;
     private final Watcher watcher;
     private final Fd fd;
     private final Fd notifier;
     private volatile State state = State.WATCHING;
 
-    private Watched(Watcher watcher, Tracked tracked, int processGroup, boolean killFlag, Pipe pipe) {
+    private Watched(Watcher watcher, Tracked tracked, int processGroup, boolean killFlag, boolean child, Pipe pipe) {
         this.watcher = watcher;
+        this.child = child;
         this.tracked = tracked;
         this.processGroup = processGroup;
         this.killFlag = killFlag;
@@ -40,8 +61,11 @@ public final class Watched {
         this.notifier = pipe.writeEnd();
     }
 
-    static Watched create(Watcher watcher, Tracked tracked, int processGroup, boolean killFlag) throws PosixException {
-        Watched w = new Watched(watcher, tracked, processGroup, killFlag, Pipe.open());
+    /// Watches `tracked`; `child` says whether it is a child of this JVM (always true for one
+    /// posix4j started).
+    static Watched create(Watcher watcher, Tracked tracked, int processGroup, boolean killFlag, boolean child)
+            throws PosixException {
+        Watched w = new Watched(watcher, tracked, processGroup, killFlag, child, Pipe.open());
         watcher.addWatched(w);
         tracked.exit.whenComplete((status, failure) -> w.closeNotifier());
         return w;
@@ -70,11 +94,14 @@ public final class Watched {
         return fd;
     }
 
-    /// The exit status once the process has ended; empty while it runs, and also after the end of
-    /// a process that is not a child of this JVM, whose status the kernel tells only its parent.
-    /// For a child of this JVM that posix4j did not start (a `ProcessBuilder` child), the status
-    /// is read with WNOWAIT when it is still there, leaving the reaping to the JDK.
-    /// Equivalent to `Netsys_posix.get_subprocess_status`.
+    /// The exit status once the process has ended, when posix4j could read it; [#outcome()] says
+    /// why it is empty. It is empty while the process runs; after the end of a process that is
+    /// not a child of this JVM, whose status the kernel tells only its parent
+    /// ([Outcome#NOT_A_CHILD]); and, in practice always, after the end of a `ProcessBuilder`
+    /// child ([Outcome#REAPED_BY_ANOTHER]): posix4j reads such a child's status with WNOWAIT,
+    /// leaving the reaping to the JDK, but the JDK's reaper thread, blocked in waitpid for that
+    /// very pid, reaps it first. Take that child's exit code from its `Process`. Equivalent to
+    /// `Netsys_posix.get_subprocess_status`.
     ///
     /// @throws IllegalStateException after [#ignore()] or [#forget()]
     public Optional<ExitStatus> status() {
@@ -83,6 +110,24 @@ public final class Watched {
             return Optional.empty();
         }
         return Optional.ofNullable(tracked.exit.getNow(null));
+    }
+
+    /// What is known about the process's end: [Outcome#RUNNING] until it ends, then
+    /// [Outcome#STATUS] when [#status()] holds its status, or why it does not.
+    ///
+    /// @throws IllegalStateException after [#ignore()] or [#forget()]
+    public Outcome outcome() {
+        check();
+        if (!tracked.exit.isDone()) {
+            return Outcome.RUNNING;
+        }
+        if (tracked.exit.isCompletedExceptionally()) {
+            return Outcome.REAPED_BY_ANOTHER;
+        }
+        if (tracked.exit.getNow(null) != null) {
+            return Outcome.STATUS;
+        }
+        return child ? Outcome.REAPED_BY_ANOTHER : Outcome.NOT_A_CHILD;
     }
 
     /// Whether the process has ended (whether or not its status is known).

@@ -281,6 +281,38 @@ class SignalChannelTest {
         }
     }
 
+    /// The README's route to a sender pid for SIGTERM: HotSpot unblocks SIGHUP, SIGINT and
+    /// SIGTERM in every thread it starts, so a JVM started with SIGTERM blocked gets it through
+    /// its own handler, without the sender; with -Xrs as well, SIGTERM stays blocked everywhere
+    /// and comes through the signalfd, sender included.
+    @Test
+    void termCarriesItsSenderOnlyUnderXrsWithTermBlockedAtStart() throws Exception {
+        String term = Integer.toString(Signal.TERM.number());
+        try (ChildJvm child = start(term, "", List.of())) {
+            int pid = pid(child);
+            assertTrue(taskMasks(pid, "SigBlk").stream().anyMatch(m -> (m & (1L << 14)) == 0),
+                    "HotSpot unblocked SIGTERM in its threads");
+            assertEquals("signalfd:[] jvm:[SIGTERM]", ask(child, "open SIGTERM"));
+            peerKill("TERM", pid);
+            assertEquals("SIGTERM code=- pid=- uid=- value=-", ask(child, "read"), "no sender through the JVM");
+            assertEquals("ok", ask(child, "close"));
+            child.send("exit");
+            assertEquals(0, child.finish().exitCode());
+        }
+        try (ChildJvm child = start(term, "", List.of("-Xrs"))) {
+            int pid = pid(child);
+            for (long m : taskMasks(pid, "SigBlk")) {
+                assertEquals(1L << 14, m & (1L << 14), "under -Xrs every thread keeps SIGTERM blocked: " + m);
+            }
+            assertEquals("signalfd:[SIGTERM] jvm:[]", ask(child, "open SIGTERM"));
+            long sender = peerKill("TERM", pid);
+            assertEquals("SIGTERM code=0 pid=" + sender + " uid=" + UID + " value=-", ask(child, "read"));
+            assertEquals("ok", ask(child, "close"));
+            child.send("exit");
+            assertEquals(0, child.finish().exitCode());
+        }
+    }
+
     @Test
     void raiseReachesAChannelThroughTheJvmHandler() throws Exception {
         try (ChildJvm child = ChildJvm.start(SignalChild.class)) {

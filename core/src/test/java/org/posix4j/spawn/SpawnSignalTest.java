@@ -2,6 +2,8 @@ package org.posix4j.spawn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.posix4j.signal.Signal;
+import org.posix4j.signal.SignalSet;
 import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.Proc;
 
@@ -62,7 +65,7 @@ class SpawnSignalTest {
             System.out.println("jvm.after=" + jvm());
         }
 
-        private static String jvm() {
+        static String jvm() {
             long pid = ProcessHandle.current().pid();
             return Proc.status(pid, "SigIgn") + "/" + Proc.status(pid, "SigCgt");
         }
@@ -71,6 +74,57 @@ class SpawnSignalTest {
             List<String> lines = Outputs.lines(spawn);
             System.out.println(key + "=" + Long.toHexString(Outputs.statusMask(lines, "SigIgn")));
         }
+    }
+
+    /// Like [Dispositions] for real-time signals, which only the number overloads can name.
+    public static final class RealTimeDispositions {
+        public static void main(String[] args) throws Exception {
+            System.out.println("jvm.before=" + Dispositions.jvm());
+            report("plain", status());
+            report("ignore", status().ignoreSignal(Signal.realTime(3)).ignoreSignal(Signal.numberOf("SIGRTMAX")));
+            report("default", status().defaultSignal(Signal.realTime(6)));
+            List<String> lines = Outputs.lines(status().signalMask(SignalSet.ofNumbers(Signal.realTime(1), Signal.SIGRTMAX)
+                    .with(Signal.TERM.number())));
+            System.out.println("blocked=" + Long.toHexString(Outputs.statusMask(lines, "SigBlk")));
+            System.out.println("jvm.after=" + Dispositions.jvm());
+        }
+
+        private static void report(String key, Spawn spawn) throws Exception {
+            List<String> lines = Outputs.lines(spawn);
+            System.out.println(key + "=" + Long.toHexString(Outputs.statusMask(lines, "SigIgn")));
+        }
+    }
+
+    /// The seed's signal actions take any signal number; so do these, real-time signals included.
+    @Test
+    void realTimeSignals() throws Exception {
+        int rt6 = Signal.realTime(6);
+        // The test JVM starts with SIGRTMIN+6 ignored (dash's trap takes the number).
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "trap '' " + rt6 + "; exec \"$@\"", "sh"));
+        command.addAll(ChildJvm.command(List.of(), RealTimeDispositions.class));
+        ChildJvm.Result r;
+        try (ChildJvm child = ChildJvm.start(new ProcessBuilder(command))) {
+            r = child.finish().assertSuccess();
+        }
+        long rt6Bit = Outputs.bit(rt6);
+        assertEquals(rt6Bit, Long.parseLong(r.value("plain="), 16), "an ignored signal stays ignored: " + r);
+        assertEquals(rt6Bit | Outputs.bit(Signal.realTime(3)) | Outputs.bit(Signal.SIGRTMAX),
+                Long.parseUnsignedLong(r.value("ignore="), 16), r::toString);
+        assertEquals(0, Long.parseLong(r.value("default="), 16), "SETSIGDEF resets it: " + r);
+        assertEquals(Outputs.bit(Signal.realTime(1)) | Outputs.bit(Signal.SIGRTMAX) | Outputs.bit(Signal.TERM.number()),
+                Long.parseUnsignedLong(r.value("blocked="), 16), r::toString);
+        assertEquals(r.value("jvm.before="), r.value("jvm.after="), "this JVM's dispositions are restored exactly");
+    }
+
+    @Test
+    void realTimeSignalsTheJdkUsesOrGlibcKeepsAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Spawn.program("x").ignoreSignal(Signal.SIGRTMAX - 2));
+        assertTrue(e.getMessage().startsWith("signal SIGRTMAX-2 cannot be ignored"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Spawn.program("x").defaultSignal(32));
+        assertTrue(e.getMessage().startsWith("signal number must be within"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Spawn.program("x").ignoreSignal(65));
+        assertTrue(e.getMessage().startsWith("signal number must be within"), e.getMessage());
     }
 
     @Test

@@ -99,6 +99,58 @@ class SpawnTest {
         assertEquals("posix_spawn", e.function());
     }
 
+    /// glibc's posix_spawn returns a failed file action's errno as it returns exec's; the
+    /// message names the action that fails with that errno, and an exec failure stays as it is.
+    @Test
+    void failedFileActionIsNamed(@TempDir Path dir) throws Exception {
+        assertSpawnFails("posix_spawn(/bin/true: chdir /etc/passwd): Not a directory [ENOTDIR]",
+                Spawn.program("/bin/true").chdir(Path.of("/etc/passwd")));
+        Path missing = dir.resolve("missing");
+        assertSpawnFails("posix_spawn(/bin/true: chdir " + missing + "): No such file or directory [ENOENT]",
+                Spawn.program("/bin/true").chdir(missing));
+        assertSpawnFails("posix_spawn(/bin/true: open " + missing + " as fd 3): No such file or directory [ENOENT]",
+                Spawn.program("/bin/true").open(3, missing.toString(), OpenFlags.READ_ONLY, 0));
+        assertSpawnFails("posix_spawn(/bin/true: open missing as fd 3): No such file or directory [ENOENT]",
+                Spawn.program("/bin/true").chdir(dir).open(3, "missing", OpenFlags.READ_ONLY, 0));
+        assertSpawnFails("posix_spawn(/bin/true: open no/file as fd 4): No such file or directory [ENOENT]",
+                Spawn.program("/bin/true").chdir(dir).open(4, "no/file", OpenFlags.WRITE_ONLY | OpenFlags.CREATE, 0644));
+        assertSpawnFails("posix_spawn(/bin/true: open " + dir + " as fd 3): Is a directory [EISDIR]",
+                Spawn.program("/bin/true").open(3, dir.toString(), OpenFlags.WRITE_ONLY, 0));
+        int notOpen = 700;
+        assertFalse(Files.exists(Path.of("/proc/self/fd/" + notOpen)));
+        assertSpawnFails("posix_spawn(/bin/true: dup2 700 5): Bad file descriptor [EBADF]",
+                Spawn.program("/bin/true").dup2(notOpen, 5));
+        assertSpawnFails("posix_spawn(/bin/true: keep fd 700): Bad file descriptor [EBADF]",
+                Spawn.program("/bin/true").keepFd(notOpen));
+        try (Fd fd = Fd.open("/dev/null", OpenFlags.READ_ONLY, 0)) {
+            assertSpawnFails("posix_spawn(/bin/true: dup2 " + fd.intValue() + " 5): Bad file descriptor [EBADF]",
+                    Spawn.program("/bin/true").close(fd.intValue()).dup2(fd.intValue(), 5));
+        }
+        assertFalse(Files.exists(dir.resolve("no")), "checking the actions created nothing");
+
+        // Every action succeeds: exec is to blame, and the message says so as before.
+        Path program = dir.resolve("nothing");
+        assertSpawnFails("posix_spawn(" + program + "): No such file or directory [ENOENT]",
+                Spawn.program(program.toString()).chdir(dir).open(3, "/etc/passwd", OpenFlags.READ_ONLY, 0));
+        assertSpawnFails("posix_spawn(/etc/passwd/x): Not a directory [ENOTDIR]",
+                Spawn.program("/etc/passwd/x").chdir(Path.of("/")));
+    }
+
+    private static void assertSpawnFails(String message, Spawn spawn) {
+        PosixException e = assertThrows(PosixException.class, spawn::start);
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void nullArgumentIsNamed() {
+        Spawn spawn = Spawn.program("/bin/echo").args("a");
+        NullPointerException e = assertThrows(NullPointerException.class, () -> spawn.args("b", null));
+        assertEquals("args[1] is null", e.getMessage());
+        e = assertThrows(NullPointerException.class, () -> spawn.args(java.util.Arrays.asList("b", "c", null)));
+        assertEquals("args[2] is null", e.getMessage());
+        assertEquals("Spawn[/bin/echo a]", spawn.toString(), "a refused call appends nothing");
+    }
+
     @Test
     void environmentExplicitClearedAndEdited() throws Exception {
         List<String> env = Outputs.lines(Spawn.program("/usr/bin/env").environment(Map.of("A", "1", "B", "two words")));
@@ -342,7 +394,7 @@ class SpawnTest {
     void invalidArgumentsAreRejectedBeforeAnyCall() {
         assertMessage("program ", () -> Spawn.program(""));
         assertMessage("program ", () -> Spawn.program("a\0b"));
-        assertMessage("args ", () -> Spawn.program("x").args("ok", "b\0d"));
+        assertMessage("args[1] ", () -> Spawn.program("x").args("ok", "b\0d"));
         assertMessage("name ", () -> Spawn.program("x").setEnv("A=B", "v"));
         assertMessage("name ", () -> Spawn.program("x").unsetEnv(""));
         assertMessage("value ", () -> Spawn.program("x").environment(Map.of("A", "\0")));
