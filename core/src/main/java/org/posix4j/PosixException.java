@@ -9,7 +9,16 @@ import java.util.Optional;
 /// error number is always kept, even when Linux has no name for it. Test the kind of failure with
 /// [#errno()] or the predicates ([#isPermission()], [#isNotFound()]) rather than by parsing the
 /// message.
+///
+/// **Debug output.** Every PosixException is logged when it is created, at `DEBUG`, to the
+/// `System.Logger` named [#LOGGER_NAME] (`org.posix4j`): enable that logger (with
+/// java.util.logging, `org.posix4j.level = FINE` and a handler at that level) to see each
+/// failed call with its errno as it happens, even where the caller catches it. This replaces
+/// Netsys_posix's `Debug` module (`Debug.enable := true`). Calls that succeed are not logged.
 public final class PosixException extends IOException {
+    /// The name of the `System.Logger` that failed calls are logged to at `DEBUG`.
+    public static final String LOGGER_NAME = "org.posix4j";
+
     private static final long serialVersionUID = 1L;
 
     private final String function;
@@ -26,6 +35,16 @@ public final class PosixException extends IOException {
         this.function = function;
         this.errnoValue = errnoValue;
         this.subject = subject;
+        System.Logger logger = Debug.LOGGER;
+        if (logger.isLoggable(System.Logger.Level.DEBUG)) {
+            logger.log(System.Logger.Level.DEBUG, getMessage());
+        }
+    }
+
+    /// Holds the logger, looked up on the first failure rather than when the class loads, so
+    /// that a LoggerFinder being set up is never asked for a logger by its own failures.
+    private static final class Debug {
+        static final System.Logger LOGGER = System.getLogger(LOGGER_NAME);
     }
 
     /// Creates an exception for `function` failing with `errno` on `subject`.

@@ -43,8 +43,10 @@ import org.posix4j.spawn.Child;
 /// Some calls are answered here without being returned by [#receive()], because they need no
 /// decision or cannot be allowed: a stat of a descriptor the program already holds (glibc's
 /// fstat is `newfstatat(fd, "", AT_EMPTY_PATH)`), a signal to a process (allowed to processes of
-/// the sandbox, refused with EPERM otherwise), network calls (refused with EACCES until part two
-/// of the broker decodes them), unreadable arguments (EFAULT, ENAMETOOLONG, EBADF).
+/// the sandbox, refused with EPERM otherwise), a connect to AF_UNSPEC (which only dissolves an
+/// association, performed as asked), a connect, bind or send to an address family other than
+/// unix, inet and inet6 (refused with EACCES; those three reach [#receive()] as `connect_*` and
+/// `bind_*` calls), unreadable arguments (EFAULT, ENAMETOOLONG, EBADF).
 ///
 /// Thread safety: several threads may call [#receive()] at once (one at a time reads the
 /// listener; the rest of the work runs in parallel); each thread answers the call it received.

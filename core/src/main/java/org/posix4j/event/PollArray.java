@@ -6,6 +6,9 @@ import java.time.Duration;
 import org.posix4j.PosixException;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.PollH;
+import org.posix4j.process.Limit;
+import org.posix4j.process.ResourceLimits;
+import org.posix4j.process.Resource;
 
 /// A native array of `struct pollfd` for poll(2): Netsys_posix's `poll_array`.
 ///
@@ -36,10 +39,20 @@ public final class PollArray implements AutoCloseable {
     /// Creates an array of `size` cells, each for descriptor 0 (standard input) with no events
     /// requested or reported. Equivalent to `Netsys_posix.create_poll_array`.
     ///
-    /// @throws IllegalArgumentException if `size` is negative
+    /// poll(2) refuses (EINVAL) more entries than the soft RLIMIT_NOFILE, so an array is never
+    /// larger than that limit as it stands when the array is created: raise the limit first for a
+    /// larger one (the kernel caps it at fs.nr_open, 1048576 by default). Lowering the limit
+    /// later makes [#poll(int, Duration)] of too many cells fail with EINVAL.
+    ///
+    /// @throws IllegalArgumentException if `size` is negative or above the soft RLIMIT_NOFILE
     public static PollArray create(int size) {
         if (size < 0) {
             throw new IllegalArgumentException("size must not be negative: " + size);
+        }
+        Limit nofile = ResourceLimits.get(Resource.NOFILE).soft();
+        if (!nofile.isUnlimited() && size > nofile.value()) {
+            throw new IllegalArgumentException("size " + size + " is above the soft RLIMIT_NOFILE (" + nofile.value()
+                    + "), the most descriptors poll(2) accepts: raise the limit first");
         }
         Arena arena = Arena.ofShared();
         MemorySegment cells = arena.allocate(PollH.POLLFD, size);
@@ -173,11 +186,18 @@ public final class PollArray implements AutoCloseable {
     /// Polls the one descriptor `fd` for reading (`read`), writing (`write`) and urgent data
     /// (`priority`), waiting at most `timeout` (negative: forever): poll(2) on one `struct pollfd`
     /// in a per-thread buffer, so nothing is allocated. EINTR is not handled, as in the seed.
-    /// Equivalent to `Netsys_posix.poll_single`.
+    /// Equivalent to `Netsys_posix.poll_single`, which "returns true if one of the requested
+    /// events is indicated for the descriptor".
     ///
-    /// @return whether poll(2) reported the descriptor: one of the requested events, or a
-    ///     hang-up, error or invalid descriptor, after which the next read or write does not block
-    /// @throws IllegalArgumentException if `fd` is negative
+    /// poll(2) reports a hang-up, an error or an invalid descriptor (POLLHUP, POLLERR, POLLNVAL)
+    /// whether asked or not. They indicate a requested event, since the requested read or write
+    /// no longer blocks (it ends with end of file or an error), so they count when at least one
+    /// event was requested. With none requested nothing can be indicated: the answer is false,
+    /// after poll(2) returned or the timeout expired, even for a closed descriptor number.
+    ///
+    /// @return whether poll(2) indicated one of the requested events
+    /// @throws IllegalArgumentException if `fd` is negative: poll(2) would skip the only entry
+    ///     and merely sleep (a negative descriptor disables a [PollCell] of an array)
     /// @throws PosixException EINTR when a signal handler ran during the wait
     public static boolean pollSingle(int fd, boolean read, boolean write, boolean priority, Duration timeout)
             throws PosixException {
@@ -204,7 +224,7 @@ public final class PollArray implements AutoCloseable {
         int events = (read ? PollEvents.READ : 0) | (write ? PollEvents.WRITE : 0) | (priority ? PollEvents.PRIORITY : 0);
         PollH.EVENTS.set(one, 0L, 0L, (short) events);
         PollH.REVENTS.set(one, 0L, 0L, (short) 0);
-        return poll(one, 1, nanos, false) > 0;
+        return poll(one, 1, nanos, false) > 0 && events != 0;
     }
 
     /// poll(2) on the first `n` entries of `fds` for `nanos` (negative: forever). Beyond

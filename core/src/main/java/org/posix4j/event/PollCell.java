@@ -7,27 +7,25 @@ import java.util.Objects;
 /// `poll_act_events`), immutable here: [PollArray#set(int, PollCell)] stores a cell,
 /// [PollArray#get(int)] answers a new one.
 ///
+/// A negative descriptor disables the cell, as in the seed and poll(2): poll skips it and
+/// reports no events for it (the kernel sets its returned events to 0), so callers may switch a
+/// cell off by negating its descriptor, or `~fd` to keep descriptor 0 distinguishable.
+///
 /// Thread safety: immutable.
 ///
-/// @param fd the descriptor number (`poll_fd`)
+/// @param fd the descriptor number (`poll_fd`); negative: skipped by poll
 /// @param requested the events to watch for (`poll_req_events`)
 /// @param returned the events reported (`poll_act_events`)
 public record PollCell(int fd, RequestedEvents requested, ReturnedEvents returned) {
     /// Checks the components.
     ///
-    /// @throws IllegalArgumentException if `fd` is negative
     /// @throws NullPointerException if `requested` or `returned` is null
     public PollCell {
-        if (fd < 0) {
-            throw new IllegalArgumentException("fd must not be negative: " + fd);
-        }
         Objects.requireNonNull(requested, "requested");
         Objects.requireNonNull(returned, "returned");
     }
 
     /// A cell for `fd` asking for `requested`, with no events reported yet.
-    ///
-    /// @throws IllegalArgumentException if `fd` is negative
     public PollCell(int fd, RequestedEvents requested) {
         this(fd, requested, ReturnedEvents.NONE);
     }

@@ -6,6 +6,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.Arrays;
+import java.util.stream.Collectors;
 import org.posix4j.PosixException;
 import org.posix4j.internal.CStrings;
 import org.posix4j.internal.Libc;
@@ -166,7 +167,7 @@ public final class Credentials {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment list = gids.length == 0 ? MemorySegment.NULL : arena.allocateFrom(JAVA_INT, gids);
             Libc.check((int) PwdGrpH.SETGROUPS.invokeExact(errno, (long) gids.length, list), errno, "setgroups",
-                    Arrays.toString(gids));
+                    Arrays.stream(gids).mapToObj(Integer::toUnsignedString).collect(Collectors.joining(", ", "[", "]")));
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }

@@ -5,6 +5,12 @@ package org.posix4j.process;
 ///
 /// The classes are honoured by the BFQ and (older) CFQ block schedulers; with others the kernel
 /// stores but ignores them.
+///
+/// Since Linux 6.5 the ten bits above the level carry a hint (`IOPRIO_HINT_*`: 1 to 7 select a
+/// command duration limit descriptor of a disk that supports them; 0 is no hint). Any class may
+/// carry one, so every priority has a [#hint()], and [#fromRaw(int)] decodes it instead of taking
+/// it for part of the level. `ionice` of util-linux 2.38 prints the 13 bits below the class as
+/// one number, `hint * 8 + level`.
 public sealed interface IoPriority {
     /// IOPRIO_CLASS_NONE: no class set; the process gets best-effort at a level derived from its
     /// nice value. `Netsys_posix.Noprio`.
@@ -18,9 +24,24 @@ public sealed interface IoPriority {
     /// The level within the class, 0 (highest) to 7 (lowest); 0 for idle.
     int level();
 
-    /// The raw ioprio value: class shifted by 13, ORed with the level.
+    /// The hint, 0 (none) to 1023 (`IOPRIO_HINT_*`, Linux 6.5+).
+    int hint();
+
+    /// This class and level with `hint` instead of this priority's hint.
+    ///
+    /// @throws IllegalArgumentException if hint is outside 0..1023
+    default IoPriority withHint(int hint) {
+        return switch (this) {
+            case None n -> new None(n.level(), hint);
+            case RealTime r -> new RealTime(r.level(), hint);
+            case BestEffort b -> new BestEffort(b.level(), hint);
+            case Idle _ -> new Idle(hint);
+        };
+    }
+
+    /// The raw ioprio value: class shifted by 13, ORed with the hint shifted by 3 and the level.
     default int toRaw() {
-        return classNumber() << 13 | level();
+        return classNumber() << 13 | hint() << 3 | level();
     }
 
     /// Real-time at `level` 0 (highest) to 7; setting it needs CAP_SYS_ADMIN or CAP_SYS_NICE.
@@ -42,12 +63,16 @@ public sealed interface IoPriority {
     ///
     /// @throws IllegalArgumentException for a class the kernel does not define
     static IoPriority fromRaw(int raw) {
-        int level = raw & 0x1fff;
+        // <linux/ioprio.h>: class above bit 13 (IOPRIO_CLASS_SHIFT), then IOPRIO_HINT_NR_BITS (10)
+        // of hint above IOPRIO_HINT_SHIFT (3), then the level.
+        int level = raw & 7;
+        int hint = raw >>> 3 & 0x3ff;
         return switch (raw >>> 13) {
-            case 0 -> new None(level);
-            case 1 -> new RealTime(level);
-            case 2 -> new BestEffort(level);
-            case 3 -> IDLE;
+            case 0 -> new None(level, hint);
+            case 1 -> new RealTime(level, hint);
+            case 2 -> new BestEffort(level, hint);
+            // The kernel ignores the level of the idle class; only the hint is kept.
+            case 3 -> new Idle(hint);
             default -> throw new IllegalArgumentException("raw: unknown I/O priority class " + (raw >>> 13));
         };
     }
@@ -59,13 +84,27 @@ public sealed interface IoPriority {
         return level;
     }
 
+    private static int checkHint(int hint) {
+        if (hint < 0 || hint > 0x3ff) {
+            throw new IllegalArgumentException("hint must be within 0..1023: " + hint);
+        }
+        return hint;
+    }
+
     /// IOPRIO_CLASS_NONE. The kernel reports the level it would use in the low bits.
     ///
     /// @param level the level carried with the class, usually 0 or the nice-derived level
-    record None(int level) implements IoPriority {
-        /// Checks the level.
+    /// @param hint 0 (none) to 1023
+    record None(int level, int hint) implements IoPriority {
+        /// Checks the level and the hint.
         public None {
             checkLevel(level);
+            checkHint(hint);
+        }
+
+        /// No class, at `level`, without a hint.
+        public None(int level) {
+            this(level, 0);
         }
 
         @Override
@@ -77,10 +116,17 @@ public sealed interface IoPriority {
     /// IOPRIO_CLASS_RT.
     ///
     /// @param level 0 (highest) to 7
-    record RealTime(int level) implements IoPriority {
-        /// Checks the level.
+    /// @param hint 0 (none) to 1023
+    record RealTime(int level, int hint) implements IoPriority {
+        /// Checks the level and the hint.
         public RealTime {
             checkLevel(level);
+            checkHint(hint);
+        }
+
+        /// This class at `level`, without a hint.
+        public RealTime(int level) {
+            this(level, 0);
         }
 
         @Override
@@ -92,10 +138,17 @@ public sealed interface IoPriority {
     /// IOPRIO_CLASS_BE.
     ///
     /// @param level 0 (highest) to 7
-    record BestEffort(int level) implements IoPriority {
-        /// Checks the level.
+    /// @param hint 0 (none) to 1023
+    record BestEffort(int level, int hint) implements IoPriority {
+        /// Checks the level and the hint.
         public BestEffort {
             checkLevel(level);
+            checkHint(hint);
+        }
+
+        /// This class at `level`, without a hint.
+        public BestEffort(int level) {
+            this(level, 0);
         }
 
         @Override
@@ -105,7 +158,19 @@ public sealed interface IoPriority {
     }
 
     /// IOPRIO_CLASS_IDLE.
-    record Idle() implements IoPriority {
+    ///
+    /// @param hint 0 (none) to 1023
+    record Idle(int hint) implements IoPriority {
+        /// Checks the hint.
+        public Idle {
+            checkHint(hint);
+        }
+
+        /// The idle class without a hint.
+        public Idle() {
+            this(0);
+        }
+
         @Override
         public int classNumber() {
             return 3;

@@ -21,7 +21,8 @@ import java.util.OptionalInt;
 ///     [#CODE_TKILL] for tgkill(2), [#CODE_KERNEL] for the kernel, CLD_* for SIGCHLD; empty when
 ///     the signal came through the JVM's handler
 /// @param senderPid the pid of the sending process (for SIGCHLD, the child), when known
-/// @param senderUid the real user id of the sending process, when known
+/// @param senderUid the real user id of the sending process, when known: an unsigned `uid_t`
+///     held in an int, which [#toString()] prints unsigned
 /// @param value the `sival_int` of a sigqueue(3) value (or of a POSIX timer or message queue
 ///     notification), when the signal carried one
 public record SignalEvent(int number, OptionalInt code, OptionalInt senderPid, OptionalInt senderUid,
@@ -60,6 +61,14 @@ public record SignalEvent(int number, OptionalInt code, OptionalInt senderPid, O
     /// Whether this is `signal`.
     public boolean is(Signal signal) {
         return number == signal.number();
+    }
+
+    /// The components, with the sender's uid unsigned as id(1) prints it.
+    @Override
+    public String toString() {
+        return "SignalEvent[number=" + number + ", code=" + code + ", senderPid=" + senderPid + ", senderUid="
+                + (senderUid.isPresent() ? "OptionalInt[" + Integer.toUnsignedString(senderUid.getAsInt()) + "]" : senderUid)
+                + ", value=" + value + "]";
     }
 
     /// The signal's name as [Signal#nameOf(int)] gives it, such as "SIGHUP" or "SIGRTMIN+3":

@@ -9,8 +9,11 @@ import java.util.Locale;
 ///
 /// Immutable; safe to share between threads.
 public enum Facility {
-    /// LOG_KERN. Reserved for the kernel: glibc's syslog(3) replaces facility 0 with the facility
-    /// given to openlog (user by default), so a process cannot send a kern message through it.
+    /// LOG_KERN, facility 0, which syslog(3) takes for "no facility": it replaces it with the
+    /// facility given to openlog. glibc 2.36 (Debian 12) also takes LOG_KERN in openlog(3) as a
+    /// facility like any other, so after `Syslog.open(..., KERN)` messages go out as kern
+    /// (checked with a C program: `openlog(id, 0, LOG_KERN); syslog(LOG_INFO, ...)` sends
+    /// `<6>`, kern.info); older glibc releases ignored it there and kept the previous facility.
     KERN(0),
     /// LOG_USER, the default.
     USER(1),
@@ -49,7 +52,13 @@ public enum Facility {
     /// LOG_LOCAL6
     LOCAL6(22),
     /// LOG_LOCAL7
-    LOCAL7(23);
+    LOCAL7(23),
+    /// No facility of its own: keep the facility given to openlog. Equivalent to
+    /// Netsys_posix.syslog_facility's `Default`. [Syslog#log(Facility, Level, String)] sends the
+    /// message without facility bits, which syslog(3) replaces with the open facility;
+    /// [Syslog#open] keeps the facility of the previous `open` (user before the first). Its
+    /// [#number()] is -1 and its [#code()] 0.
+    DEFAULT(-1);
 
     private final int number;
 
@@ -57,18 +66,21 @@ public enum Facility {
         this.number = number;
     }
 
-    /// The facility number as syslog daemons show it (0 for kern, 1 for user, 16 for local0).
+    /// The facility number as syslog daemons show it (0 for kern, 1 for user, 16 for local0);
+    /// -1 for [#DEFAULT].
     public int number() {
         return number;
     }
 
-    /// The `LOG_*` constant: [#number()] shifted left by three, as openlog(3) and syslog(3) take it.
+    /// The `LOG_*` constant: [#number()] shifted left by three, as openlog(3) and syslog(3) take
+    /// it; 0 (no facility bits) for [#DEFAULT].
     public int code() {
-        return number << 3;
+        return this == DEFAULT ? 0 : number << 3;
     }
 
     /// The facility named `name`, case-insensitively, as logger(1) and Prosody spell it
-    /// (`daemon`, `local3`); also accepts the deprecated `security` for auth.
+    /// (`daemon`, `local3`); also accepts the deprecated `security` for auth, and `default` for
+    /// [#DEFAULT].
     ///
     /// @throws IllegalArgumentException naming `name` when no facility has that name
     public static Facility parse(String name) {

@@ -40,6 +40,9 @@ public final class Syslog {
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(1024));
     /// Holds the ident glibc points to; replaced by open, released by close. Guarded by LOCK.
     private static Arena identArena;
+    /// The facility last given to openlog, which Facility.DEFAULT keeps: glibc cannot be asked
+    /// for it. User, glibc's own default, before the first open. Guarded by LOCK.
+    private static Facility openFacility = Facility.USER;
 
     private Syslog() {}
 
@@ -52,8 +55,10 @@ public final class Syslog {
     /// @param ident the tag put before every message, usually the program name; null for the
     ///        program name glibc knows (`java`)
     /// @param options openlog options, possibly empty
-    /// @param facility the facility of messages logged without one; [Facility#KERN] leaves
-    ///        glibc's current default (user) in place, as openlog(3) does
+    /// @param facility the facility of messages logged without one; [Facility#DEFAULT] keeps the
+    ///        one given to the previous `open` (user before the first; a call of openlog(3)
+    ///        made outside this class is not seen); [Facility#KERN] makes kern the facility with
+    ///        glibc 2.36 (see [Facility#KERN])
     /// @throws IllegalArgumentException if `ident` contains a NUL character
     /// @throws NullPointerException if `options` or `facility` is null
     public static void open(String ident, Set<Option> options, Facility facility) {
@@ -67,6 +72,7 @@ public final class Syslog {
             bits |= Objects.requireNonNull(o, "options contains null").code();
         }
         synchronized (LOCK) {
+            Facility effective = facility == Facility.DEFAULT ? openFacility : facility;
             Arena arena = Arena.ofShared();
             MemorySegment id = ident == null ? MemorySegment.NULL : arena.allocateFrom(ident, StandardCharsets.UTF_8);
             try {
@@ -74,7 +80,7 @@ public final class Syslog {
                     // openlog(NULL, ...) keeps glibc's current ident; only closelog forgets it.
                     SyslogH.CLOSELOG.invokeExact();
                 }
-                SyslogH.OPENLOG.invokeExact(id, bits, facility.code());
+                SyslogH.OPENLOG.invokeExact(id, bits, effective.code());
             } catch (Throwable t) {
                 arena.close();
                 throw Libc.unexpected(t);
@@ -84,6 +90,7 @@ public final class Syslog {
                 identArena.close();
             }
             identArena = arena;
+            openFacility = effective;
         }
     }
 
@@ -97,9 +104,21 @@ public final class Syslog {
         send(level.code(), message);
     }
 
+    /// Logs `message` at `level`, prefixed with `section` and ": ", with the facility given to
+    /// [#open]: syslog(3) with the format "%s". Equivalent to Prosody's
+    /// pposix.syslog_log(level, section, message), which sends "section: message".
+    ///
+    /// @throws NullPointerException if an argument is null
+    public static void log(Level level, String section, String message) {
+        Objects.requireNonNull(level, "level is null");
+        Objects.requireNonNull(section, "section is null");
+        Objects.requireNonNull(message, "message is null");
+        send(level.code(), section + ": " + message);
+    }
+
     /// Logs `message` at `level` with `facility` instead of the one given to [#open]: syslog(3)
     /// with `facility | level` and the format "%s". Equivalent to Netsys_posix.syslog. glibc sends
-    /// [Facility#KERN] as the open facility.
+    /// [Facility#DEFAULT] and [Facility#KERN] (facility 0) as the open facility.
     ///
     /// @throws NullPointerException if an argument is null
     public static void log(Facility facility, Level level, String message) {

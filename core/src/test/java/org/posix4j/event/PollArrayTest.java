@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,10 @@ import org.posix4j.io.Fd;
 import org.posix4j.testing.NoFdLeaks;
 import org.posix4j.io.OpenFds;
 import org.posix4j.io.Pipe;
+import org.posix4j.process.ResourceLimits;
+import org.posix4j.process.Resource;
+import org.posix4j.process.Rlimit;
+import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.Proc;
 
 @ExtendWith(NoFdLeaks.class)
@@ -155,7 +161,11 @@ class PollArrayTest {
             assertEquals(1, a.poll(1, NO_WAIT));
             assertTrue(a.get(0).returned().invalid());
             assertEquals(PollEvents.INVALID, a.returnedBits(0));
-            assertTrue(PollArray.pollSingle(closed, true, false, false, NO_WAIT), "POLLNVAL counts as reported");
+            assertTrue(PollArray.pollSingle(closed, true, false, false, NO_WAIT), "POLLNVAL: a read would not block");
+            long t0 = System.nanoTime();
+            assertFalse(PollArray.pollSingle(closed, false, false, false, Duration.ofSeconds(30)),
+                    "the seed: true only if one of the requested events is indicated, and none was requested");
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(20), "poll(2) returned at once with POLLNVAL");
         }
     }
 
@@ -254,20 +264,82 @@ class PollArrayTest {
     }
 
     @Test
-    void morePollCellsThanRlimitNofileIsEinval() throws Exception {
-        int n = Math.toIntExact(Kernel.nofileSoftLimit() + 1);
-        try (PollArray a = PollArray.create(n)) {
-            PosixException e = assertThrows(PosixException.class, () -> a.poll(n, NO_WAIT));
-            assertTrue(e.is(Errno.EINVAL), e.getMessage());
-            assertEquals("poll", e.function());
-            assertEquals(0, a.poll(n - 1, NO_WAIT), "at the limit poll accepts it");
+    void negativeDescriptorsAreSkipped() throws Exception {
+        try (Pipe pipe = Pipe.openNonBlocking(); PollArray a = PollArray.create(3)) {
+            int r = pipe.readEnd().intValue();
+            int w = pipe.writeEnd().intValue();
+            write(pipe.writeEnd(), 1);
+            a.set(0, new PollCell(r, READ));
+            // Events left over from an earlier poll: the kernel clears them for a skipped entry.
+            a.set(1, new PollCell(-1, READ, ReturnedEvents.ofBits(PollEvents.READ | PollEvents.INVALID)));
+            a.set(2, new PollCell(~w, WRITE, ReturnedEvents.ofBits(PollEvents.WRITE)));
+            assertEquals(new PollCell(~w, WRITE, ReturnedEvents.ofBits(PollEvents.WRITE)), a.get(2));
+            assertEquals(1, a.poll(3, NO_WAIT), "the write end is writable, but disabled by ~w");
+            assertEquals(List.of(PollEvents.READ, 0, 0), List.of(a.returnedBits(0), a.returnedBits(1), a.returnedBits(2)));
+            assertEquals(-1, a.fd(1));
+
+            a.set(0, new PollCell(~r, READ));
+            long t0 = System.nanoTime();
+            assertEquals(0, a.poll(3, Duration.ofMillis(50)), "every cell disabled: poll only waits");
+            assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(50));
+            a.set(2, new PollCell(w, WRITE));
+            assertEquals(1, a.restartingPoll(3, NO_WAIT), "enabled again by its real number");
+            assertTrue(a.get(2).returned().writable());
         }
+    }
+
+    @Test
+    void arraysAreBoundedByWhatPollAccepts() {
+        long soft = Kernel.nofileSoftLimit();
+        long t0 = System.nanoTime();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PollArray.create(Integer.MAX_VALUE));
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "refused before allocating anything");
+        assertEquals("size " + Integer.MAX_VALUE + " is above the soft RLIMIT_NOFILE (" + soft
+                + "), the most descriptors poll(2) accepts: raise the limit first", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> PollArray.create(Math.toIntExact(soft + 1)));
+        try (PollArray a = PollArray.create(Math.toIntExact(soft))) {
+            assertEquals(soft, a.length());
+        }
+    }
+
+    /// Creates an array of as many (disabled) cells as the soft RLIMIT_NOFILE allows, polls it
+    /// whole, then lowers the limit by one and polls it whole again.
+    public static final class LowersNofile {
+        public static void main(String[] args) throws Exception {
+            Rlimit before = ResourceLimits.get(Resource.NOFILE);
+            int n = Math.toIntExact(before.soft().value());
+            try (PollArray a = PollArray.create(n)) {
+                System.out.println("n=" + n);
+                // Every cell skipped, so that poll answers only for the count (stdin may hang up).
+                for (int k = 0; k < n; k++) {
+                    a.set(k, new PollCell(-1, READ));
+                }
+                System.out.println("whole=" + a.poll(n, NO_WAIT));
+                ResourceLimits.set(Resource.NOFILE, Rlimit.of(n - 1, before.hard().value()));
+                System.out.println("limit=" + Files.readAllLines(Path.of("/proc/self/limits")).stream()
+                        .filter(l -> l.startsWith("Max open files")).findFirst().orElseThrow().split("\\s+")[3]);
+                try {
+                    System.out.println("lowered=" + a.poll(n, NO_WAIT));
+                } catch (PosixException e) {
+                    System.out.println("lowered=" + e.errno().orElseThrow() + " " + e.function());
+                }
+                System.out.println("below=" + a.poll(n - 1, NO_WAIT));
+            }
+        }
+    }
+
+    @Test
+    void pollOfMoreCellsThanALoweredRlimitNofileIsEinval() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(LowersNofile.class).assertSuccess();
+        assertEquals("0", r.value("whole="), "every cell skipped");
+        assertEquals(Long.parseLong(r.value("n=")) - 1, Long.parseLong(r.value("limit=")), "the kernel's limit, lowered");
+        assertEquals("EINVAL poll", r.value("lowered="));
+        assertEquals("0", r.value("below="));
     }
 
     @Test
     void invalidArgumentsAreRejectedInJava() {
         assertThrows(IllegalArgumentException.class, () -> PollArray.create(-1));
-        assertThrows(IllegalArgumentException.class, () -> new PollCell(-1, READ));
         assertThrows(IllegalArgumentException.class, () -> RequestedEvents.ofBits(0x10000));
         assertThrows(IllegalArgumentException.class, () -> ReturnedEvents.ofBits(-1));
         assertThrows(NullPointerException.class, () -> new PollCell(0, null));

@@ -9,9 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.posix4j.PosixException;
+import org.posix4j.signal.SignalEvent;
+import org.posix4j.system.GroupEntry;
+import org.posix4j.system.PasswdEntry;
 import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.Report;
 import org.posix4j.testing.Proc;
@@ -138,6 +142,56 @@ class CredentialsTest {
             assertArrayEquals(expected, groups, "groups of " + user);
             child.finish().assertSuccess();
         }
+    }
+
+    /// Takes ids above 2^31 - 1 (negative as Java ints), prints what posix4j shows for them and
+    /// what id(1) shows, then fails to take others as uid 4000000001.
+    public static final class HighIds {
+        public static void main(String[] args) throws Exception {
+            int high = (int) 4_000_000_000L;
+            Credentials.setGroups(high, (int) 4_000_000_002L);
+            Credentials.setGid(high);
+            Credentials.setUid((int) 4_000_000_001L);
+            System.out.println("resuid=" + Credentials.resuid());
+            System.out.println("resgid=" + Credentials.resgid());
+            Process id = new ProcessBuilder("id").redirectErrorStream(true).start();
+            System.out.println("id=" + new String(id.getInputStream().readAllBytes()).strip());
+            id.waitFor();
+            try {
+                Credentials.setGid(12345);
+            } catch (PosixException e) {
+                System.out.println("setgid=" + e.getMessage());
+            }
+            try {
+                Credentials.setGroups(high, 5);
+            } catch (PosixException e) {
+                System.out.println("setgroups=" + e.getMessage());
+            }
+            try {
+                Credentials.setRegid(-1, (int) 4_000_000_003L);
+            } catch (PosixException e) {
+                System.out.println("setregid=" + e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void idsAbove2Pow31PrintUnsignedAsIdDoes() throws Exception {
+        Requires.root();
+        ChildJvm.Result r = ChildJvm.run(HighIds.class).assertSuccess();
+        assertEquals("uid=4000000001 gid=4000000000 groups=4000000000,4000000002", r.value("id="));
+        assertEquals("ResIds[real=4000000001, effective=4000000001, saved=4000000001]", r.value("resuid="));
+        assertEquals("ResIds[real=4000000000, effective=4000000000, saved=4000000000]", r.value("resgid="));
+        assertEquals("setgid(12345): Operation not permitted [EPERM]", r.value("setgid="));
+        assertEquals("setgroups([4000000000, 5]): Operation not permitted [EPERM]", r.value("setgroups="));
+        assertEquals("setregid(-1, 4000000003): Operation not permitted [EPERM]", r.value("setregid="));
+        assertEquals("PasswdEntry[name=big, uid=4000000001, gid=4000000000, gecos=, home=/, shell=/bin/sh]",
+                new PasswdEntry("big", (int) 4_000_000_001L, (int) 4_000_000_000L, "", "/", "/bin/sh")
+                        .toString());
+        assertEquals("GroupEntry[name=big, gid=4000000000, members=[big]]",
+                new GroupEntry("big", (int) 4_000_000_000L, List.of("big")).toString());
+        assertTrue(new SignalEvent(15, OptionalInt.of(0), OptionalInt.of(1), OptionalInt.of((int) 4_000_000_001L),
+                OptionalInt.empty()).toString().contains("senderUid=OptionalInt[4000000001]"));
     }
 
     /// Without privilege, every credential change the kernel guards fails with EPERM.

@@ -20,13 +20,70 @@ class IoPrioritiesTest {
         return Proc.run("ionice", "-p", Long.toString(tid));
     }
 
+    /// What util-linux 2.38's `ionice -p` prints: the 13 bits below the class as one number,
+    /// which is `hint * 8 + level` since Linux 6.5 put hints above the level.
     private static String expected(IoPriority p) {
+        int data = p.hint() * 8 + p.level();
         return switch (p) {
-            case IoPriority.None n -> "none: prio " + n.level();
-            case IoPriority.RealTime r -> "realtime: prio " + r.level();
-            case IoPriority.BestEffort b -> "best-effort: prio " + b.level();
-            case IoPriority.Idle i -> "idle";
+            case IoPriority.None _ -> "none: prio " + data;
+            case IoPriority.RealTime _ -> "realtime: prio " + data;
+            case IoPriority.BestEffort _ -> "best-effort: prio " + data;
+            case IoPriority.Idle _ -> "idle";
         };
+    }
+
+    /// A Python peer sets best-effort 4 with hint 1 (IOPRIO_HINT_DEV_DURATION_LIMIT_1) on itself
+    /// through ioprio_set(2), as a tool that knows hints would, then waits for stdin to close.
+    private static final String HINTED_PEER = """
+            import ctypes, os, sys
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.syscall(251, 1, 0, 2 << 13 | 1 << 3 | 4) != 0:
+                print("errno=" + os.strerror(ctypes.get_errno()), flush=True)
+                sys.exit(1)
+            print("ready", flush=True)
+            sys.stdin.read()
+            """;
+
+    @Test
+    void getDecodesTheHintAPeerSet() throws Exception {
+        Requires.that(Path.of("/usr/bin/python3").toFile().canExecute(), "needs /usr/bin/python3 for the peer");
+        Process peer = new ProcessBuilder("/usr/bin/python3", "-c", HINTED_PEER).redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(peer.getInputStream()))) {
+            String line = out.readLine();
+            Requires.that("ready".equals(line), "the kernel refused an I/O priority hint (Linux 6.5+): " + line);
+            IoPriority got = IoPriorities.get(IoPriorityTarget.process((int) peer.pid()));
+            assertEquals(new IoPriority.BestEffort(4, 1), got);
+            assertEquals(4, got.level());
+            assertEquals(1, got.hint());
+            assertEquals("best-effort: prio 12", ionice(peer.pid()), "ionice shows hint * 8 + level");
+            assertEquals(expected(got), ionice(peer.pid()));
+        } finally {
+            peer.getOutputStream().close();
+            peer.waitFor();
+        }
+    }
+
+    @Test
+    void setCarriesAHintForEveryClass() throws Exception {
+        Requires.root();
+        try (ChildJvm child = ChildJvm.start(Waiter.class)) {
+            child.expect("ready");
+            IoPriorityTarget target = IoPriorityTarget.process((int) child.pid());
+            for (IoPriority p : new IoPriority[] {IoPriority.bestEffort(2).withHint(3), IoPriority.realTime(7).withHint(1),
+                    IoPriority.IDLE.withHint(5), IoPriority.NONE.withHint(2), IoPriority.bestEffort(0).withHint(1023)}) {
+                try {
+                    IoPriorities.set(target, p);
+                } catch (PosixException e) {
+                    Requires.that(!e.is(Errno.EINVAL), "the kernel refused an I/O priority hint (Linux 6.5+): " + e.getMessage());
+                    throw e;
+                }
+                assertEquals(expected(p), ionice(child.pid()), p.toString());
+                assertEquals(p, IoPriorities.get(target));
+            }
+            child.finish().assertSuccess();
+        }
+        assertThrows(IllegalArgumentException.class, () -> IoPriority.bestEffort(1).withHint(1024));
+        assertThrows(IllegalArgumentException.class, () -> new IoPriority.Idle(-1));
     }
 
     @Test
@@ -68,7 +125,7 @@ class IoPrioritiesTest {
         Requires.root();
         try (ChildJvm child = ChildJvm.start(SetOwn.class)) {
             long tid = Long.parseLong(child.expect("tid="));
-            assertEquals("BestEffort[level=3]", child.expect("got="));
+            assertEquals("BestEffort[level=3, hint=0]", child.expect("got="));
             child.expect("ready");
             assertEquals("best-effort: prio 3", ionice(tid));
             ChildJvm.Result r = child.finish().assertSuccess();

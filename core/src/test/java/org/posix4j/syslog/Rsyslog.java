@@ -1,14 +1,9 @@
 package org.posix4j.syslog;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,36 +17,60 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.posix4j.testing.Requires;
 
-/// A real rsyslogd owning /dev/log for the tests, with a configuration of its own that writes
-/// facility, severity, program name, tag, pid and message of every line it receives to a file.
-/// Started once per test JVM (before the first test class extended with it) and stopped
-/// when the run ends. Test JVMs on one machine take turns through a lock file, since there is
-/// only one /dev/log. Where /dev/log belongs to another live daemon the tests skip (fail on CI).
+/// A real rsyslogd for the tests, with a configuration of its own that writes facility,
+/// severity, program name, tag, pid and message of every line it receives to a file. Started
+/// once per test JVM (before the first test class extended with it) and stopped when the run
+/// ends.
+///
+/// The machine's own /dev/log is never touched, whoever owns it (journald, rsyslog, nobody):
+/// rsyslogd listens on a socket in its own directory, and the programs that log run through
+/// [#command(List)] in a private mount namespace (unshare(1) `--mount`, root only) whose /dev is
+/// a tmpfs of links to the real /dev entries, except /dev/log, which links to that socket. So
+/// test JVMs run side by side, each with its own daemon, while the machine logs as before.
 final class Rsyslog implements BeforeAllCallback, ParameterResolver, AutoCloseable {
-    private static final Path DEV_LOG = Path.of("/dev/log");
-    private static final Path LOCK = Path.of("/tmp/posix4j-test-rsyslog.lock");
+    /// Run by `sh -c` in the new mount namespace with the socket, an empty directory and the
+    /// command as arguments: keeps the real /dev reachable under the directory (an rbind, so
+    /// /dev/pts and /dev/shm come along), mounts a tmpfs on /dev with a link to each real entry,
+    /// points /dev/log at the socket, and execs the command, which keeps the pid unshare had.
+    private static final String PRIVATE_DEV_LOG = """
+            set -eu
+            log=$1; dev=$2; shift 2
+            mount --rbind /dev "$dev"
+            mount -t tmpfs -o mode=0755,nosuid tmpfs /dev
+            ln -s "$dev"/* /dev/
+            rm -f /dev/log
+            ln -s "$log" /dev/log
+            exec "$@"
+            """;
 
     private final Process daemon;
     private final Path dir;
     private final Path out;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
 
     /// Used by JUnit as an extension; the daemon itself is made by [#start].
     public Rsyslog() {
         this.daemon = null;
         this.dir = null;
         this.out = null;
-        this.lockChannel = null;
-        this.lock = null;
     }
 
-    private Rsyslog(Process daemon, Path dir, FileChannel lockChannel, FileLock lock) {
+    private Rsyslog(Process daemon, Path dir) {
         this.daemon = daemon;
         this.dir = dir;
         this.out = dir.resolve("messages");
-        this.lockChannel = lockChannel;
-        this.lock = lock;
+    }
+
+    /// `command` wrapped to run in a private mount namespace where /dev/log is this daemon's
+    /// socket; the pid of the process started is the command's own.
+    public List<String> command(List<String> command) {
+        return namespaced(dir, command);
+    }
+
+    private static List<String> namespaced(Path dir, List<String> command) {
+        List<String> wrapped = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--",
+                "sh", "-c", PRIVATE_DEV_LOG, "sh", dir.resolve("log").toString(), dir.resolve("dev").toString()));
+        wrapped.addAll(command);
+        return wrapped;
     }
 
     /// One line as rsyslog received it.
@@ -91,75 +110,35 @@ final class Rsyslog implements BeforeAllCallback, ParameterResolver, AutoCloseab
                 .getOrComputeIfAbsent(Rsyslog.class, k -> start(), Rsyslog.class);
     }
 
-    /// Starts rsyslogd on /dev/log, or skips (fails under CI) when that cannot be done.
+    /// Starts rsyslogd on its own socket, or skips (fails under CI) when that cannot be done.
     static Rsyslog start() {
         Requires.root();
         Requires.that(Files.isExecutable(Path.of("/usr/sbin/rsyslogd")),
                 "rsyslogd is not installed (apt-get install rsyslog)");
-        FileChannel channel = null;
         try {
-            channel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while ((lock = channel.tryLock()) == null && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            if (lock == null) {
-                fail("another test JVM held " + LOCK + " for 60 s");
-            }
-            Requires.that(!listening(), "/dev/log belongs to a running syslog daemon");
             Path dir = Files.createTempDirectory("posix4j-rsyslog");
+            Files.createDirectory(dir.resolve("dev"));
             Path conf = dir.resolve("rsyslog.conf");
             Files.writeString(conf, String.join("\n",
                     "global(workDirectory=\"" + dir + "\")",
                     // No rate limit: the tests send hundreds of messages within a second.
-                    "module(load=\"imuxsock\" SysSock.Name=\"/dev/log\" SysSock.Unlink=\"on\""
+                    "module(load=\"imuxsock\" SysSock.Name=\"" + dir.resolve("log") + "\" SysSock.Unlink=\"on\""
                             + " SysSock.RateLimit.Interval=\"0\")",
                     "template(name=\"fields\" type=\"string\" string=\"%syslogfacility%|%syslogseverity%"
                             + "|%programname%|%syslogtag%|%procid%|%msg:::sp-if-no-1st-sp%%msg%\\n\")",
                     "*.* action(type=\"omfile\" file=\"" + dir.resolve("messages") + "\" template=\"fields\")",
                     ""));
-            Process p = new ProcessBuilder("/usr/sbin/rsyslogd", "-n", "-f", conf.toString(),
-                    "-i", dir.resolve("pid").toString())
+            // rsyslogd too runs in a namespace of its own: whatever it does to /dev stays there.
+            Process p = new ProcessBuilder(namespaced(dir, List.of("/usr/sbin/rsyslogd", "-n", "-f", conf.toString(),
+                    "-i", dir.resolve("pid").toString())))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("rsyslogd.out").toFile()).start();
-            Rsyslog r = new Rsyslog(p, dir, channel, lock);
+            Rsyslog r = new Rsyslog(p, dir);
             // Ready once its own start message is written: the socket is bound by then.
             r.await(e -> e.program().equals("rsyslogd") && e.message().contains(" start"));
             return r;
         } catch (IOException e) {
-            closeQuietly(channel);
             throw new IllegalStateException("cannot start rsyslogd", e);
-        } catch (InterruptedException e) {
-            closeQuietly(channel);
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (RuntimeException | Error e) {
-            // A skip (or a failure) must not keep the other test JVMs waiting for the lock.
-            closeQuietly(channel);
-            throw e;
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException ignored) {
-            // Closing also releases the lock; nothing else to undo.
-        }
-    }
-
-    /// Whether /dev/log is someone else's: a symlink, or a socket some process has bound (from
-    /// /proc/net/unix).
-    private static boolean listening() throws IOException {
-        if (Files.isSymbolicLink(DEV_LOG)) {
-            // systemd points /dev/log at journald's socket: not ours to replace.
-            return true;
-        }
-        try (Stream<String> lines = Files.lines(Path.of("/proc/net/unix"))) {
-            return lines.anyMatch(l -> l.endsWith(" " + DEV_LOG));
         }
     }
 
@@ -222,7 +201,7 @@ final class Rsyslog implements BeforeAllCallback, ParameterResolver, AutoCloseab
         }
     }
 
-    /// Stops rsyslogd, removes its files and lets the next test JVM have /dev/log.
+    /// Stops rsyslogd and removes its files.
     @Override
     public void close() throws IOException {
         daemon.destroy();
@@ -239,7 +218,5 @@ final class Rsyslog implements BeforeAllCallback, ParameterResolver, AutoCloseab
                 Files.deleteIfExists(f);
             }
         }
-        lock.release();
-        lockChannel.close();
     }
 }

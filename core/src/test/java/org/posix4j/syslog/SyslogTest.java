@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,7 +20,8 @@ import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.NoFdLeaks;
 
 /// Syslog, the JUL handler and the logger finder, checked against what a real rsyslogd wrote
-/// down. Whatever changes the mask or the logging configuration runs in a child JVM.
+/// down. Every call that logs runs in a child JVM in a private mount namespace whose /dev/log is
+/// the test's rsyslogd, so the machine's own syslog daemon, if any, is neither needed nor touched.
 @ExtendWith(Rsyslog.class)
 @ExtendWith(NoFdLeaks.class)
 class SyslogTest {
@@ -34,28 +33,34 @@ class SyslogTest {
         rsyslog = daemon;
     }
 
-    @AfterEach
-    void closeLog() {
-        Syslog.close();
-    }
-
     /// A tag no other test or run uses.
     private static String ident(String what) {
         return "p4j-" + what + "-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
     }
 
+    /// Runs SyslogChild's `mode` with `idents`, in the namespace where /dev/log is the test's
+    /// rsyslogd, to the end, and checks it succeeded.
+    private static ChildJvm.Result child(String mode, String... idents) throws Exception {
+        return child(List.of(), mode, idents).finish().assertSuccess();
+    }
+
+    private static ChildJvm child(List<String> jvmOptions, String mode, String... idents) throws Exception {
+        List<String> args = new ArrayList<>(List.of(mode));
+        args.addAll(List.of(idents));
+        return ChildJvm.start(new ProcessBuilder(
+                rsyslog.command(ChildJvm.command(jvmOptions, SyslogChild.class, args.toArray(String[]::new)))));
+    }
+
     @Test
-    void everyFacilityAndLevelArriveWithTheirNumbers() {
+    void everyFacilityAndLevelArriveWithTheirNumbers() throws Exception {
         String ident = ident("all");
-        Syslog.open(ident, Set.of(), Facility.USER);
+        child("all", ident);
         Set<String> sent = new HashSet<>();
         for (Facility f : Facility.values()) {
-            if (f == Facility.KERN) {
-                continue;
-            }
-            for (Level l : Level.values()) {
-                Syslog.log(f, l, f + " " + l);
-                sent.add(f + " " + l);
+            if (f != Facility.KERN && f != Facility.DEFAULT) {
+                for (Level l : Level.values()) {
+                    sent.add(f + " " + l);
+                }
             }
         }
         List<Entry> got = rsyslog.awaitFrom(ident, sent.size());
@@ -71,26 +76,43 @@ class SyslogTest {
         assertEquals(19 * 8, got.size());
     }
 
+    /// What glibc 2.36 does with facility 0 (checked with a C program): syslog(3) replaces it
+    /// with the open facility, and openlog(3) takes LOG_KERN as the open facility. DEFAULT keeps
+    /// the facility of the previous open.
     @Test
-    void theOpenFacilityIsTheDefaultAndStandsInForKern() {
+    void theOpenFacilityIsTheDefaultAndStandsInForKern() throws Exception {
         String ident = ident("default");
-        Syslog.open(ident, Set.of(), Facility.LOCAL4);
-        Syslog.log(Level.NOTICE, "default facility");
-        Syslog.log(Facility.KERN, Level.ALERT, "kern");
-        List<Entry> got = rsyslog.awaitFrom(ident, 2);
-        assertEquals(List.of("20 5 default facility", "20 1 kern"),
+        String reopened = ident("default-reopened");
+        String kern = ident("default-kern");
+        child("default", ident, reopened, kern);
+        List<Entry> got = rsyslog.awaitFrom(ident, 3);
+        assertEquals(List.of("20 5 default facility", "20 1 kern", "20 3 default constant"),
                 got.stream().map(e -> e.facility() + " " + e.severity() + " " + e.message()).toList());
+        Entry e = rsyslog.awaitFrom(reopened, 1).getFirst();
+        assertEquals("20 6 reopened with default", e.facility() + " " + e.severity() + " " + e.message());
+        assertEquals(List.of("0 6 opened with kern", "0 4 default after kern"), rsyslog.awaitFrom(kern, 2).stream()
+                .map(k -> k.facility() + " " + k.severity() + " " + k.message()).toList());
+    }
+
+    /// Prosody's syslog_log(level, section, message) sends "section: message".
+    @Test
+    void sectionIsPrefixedToTheMessage() throws Exception {
+        String ident = ident("section");
+        child("section", ident);
+        assertEquals(List.of("3 4 c2s: client %s disconnected", "3 6 : empty section", "3 6 no section"),
+                rsyslog.awaitFrom(ident, 3).stream()
+                        .map(e -> e.facility() + " " + e.severity() + " " + e.message()).toList());
     }
 
     @Test
-    void pidOptionPutsThisProcessInTheTag() {
-        long pid = ProcessHandle.current().pid();
+    void pidOptionPutsThisProcessInTheTag() throws Exception {
         String withPid = ident("pid");
-        Syslog.open(withPid, EnumSet.of(Option.PID), Facility.DAEMON);
-        Syslog.log(Level.INFO, "with pid");
         String without = ident("nopid");
-        Syslog.open(without, EnumSet.noneOf(Option.class), Facility.DAEMON);
-        Syslog.log(Level.INFO, "without pid");
+        long pid;
+        try (ChildJvm c = child(List.of(), "pid", withPid, without)) {
+            pid = c.pid();
+            c.finish().assertSuccess();
+        }
         Entry a = rsyslog.awaitFrom(withPid, 1).getFirst();
         Entry b = rsyslog.awaitFrom(without, 1).getFirst();
         assertEquals(withPid + "[" + pid + "]:", a.tag());
@@ -100,96 +122,65 @@ class SyslogTest {
         assertEquals(3, b.facility());
     }
 
+    /// Sent by SyslogChild's "text" mode.
+    static final String LITERAL = "%s%n%x%d%p %% %99999999s \\ | ü 日本語 😀 end";
+    /// Sent by SyslogChild's "long" mode.
+    static final String LONG = "é".repeat(1500) + "😀" + "x".repeat(500) + " end";
+
     @Test
-    void formatCharactersAndUnicodeArriveLiterally() {
+    void formatCharactersAndUnicodeArriveLiterally() throws Exception {
         String ident = ident("text");
-        Syslog.open(ident, Set.of(), Facility.USER);
-        String text = "%s%n%x%d%p %% %99999999s \\ | ü 日本語 😀 end";
-        Syslog.log(Level.INFO, text);
-        assertEquals(text, rsyslog.awaitFrom(ident, 1).getFirst().message());
+        child("text", ident);
+        assertEquals(LITERAL, rsyslog.awaitFrom(ident, 1).getFirst().message());
     }
 
     @Test
-    void longMessagesArriveWholeAndShortOnesAfterThem() {
+    void longMessagesArriveWholeAndShortOnesAfterThem() throws Exception {
         String ident = ident("long");
-        Syslog.open(ident, Set.of(), Facility.USER);
-        String long1 = "é".repeat(1500) + "😀" + "x".repeat(500) + " end";
-        Syslog.log(Level.INFO, long1);
-        Syslog.log(Level.INFO, "short");
-        assertEquals(List.of(long1, "short"), rsyslog.awaitFrom(ident, 2).stream().map(Entry::message).toList());
+        child("long", ident);
+        assertEquals(List.of(LONG, "short"), rsyslog.awaitFrom(ident, 2).stream().map(Entry::message).toList());
     }
 
     @Test
-    void nulIsEscapedAndNewlineStaysInOneMessage() {
+    void nulIsEscapedAndNewlineStaysInOneMessage() throws Exception {
         String ident = ident("ctl");
-        Syslog.open(ident, Set.of(), Facility.USER);
-        Syslog.log(Level.INFO, "before\0after");
-        Syslog.log(Level.INFO, "line one\nline two");
+        child("ctl", ident);
         List<Entry> got = rsyslog.awaitFrom(ident, 2);
         // rsyslog shows control characters it receives as #ooo: the newline arrived as such.
         assertEquals(List.of("before#000after", "line one#012line two"), got.stream().map(Entry::message).toList());
     }
 
     @Test
-    void reopenChangesTheIdentAndCloseForgetsIt() {
+    void reopenChangesTheIdentAndCloseForgetsIt() throws Exception {
         String first = ident("first");
         String second = ident("second");
         String marker = ident("after-close");
-        Syslog.open(first, Set.of(), Facility.USER);
-        Syslog.log(Level.INFO, "one");
-        Syslog.open(second, Set.of(), Facility.USER);
-        Syslog.log(Level.INFO, "two");
-        Syslog.close();
-        Syslog.log(Level.INFO, marker);
+        String nullIdent = ident("null-ident");
+        child("reopen", first, second, marker, nullIdent);
         assertEquals("one", rsyslog.awaitFrom(first, 1).getFirst().message());
         assertEquals("two", rsyslog.awaitFrom(second, 1).getFirst().message());
         // Without an ident glibc tags with the program name.
         assertEquals("java", rsyslog.await(e -> e.message().equals(marker)).program());
-        Syslog.open(null, Set.of(), Facility.USER);
-        String nullIdent = ident("null-ident");
-        Syslog.log(Level.INFO, nullIdent);
         assertEquals("java", rsyslog.await(e -> e.message().equals(nullIdent)).program());
     }
 
-    /// Threads log while the log is reopened again and again with fresh copies of the ident: had
-    /// an old copy been freed while glibc still pointed to it, tags would arrive garbled.
+    /// Threads in SyslogChild's "threads" mode, each sending this many messages.
+    static final int THREADS = 4;
+    static final int EACH = 200;
+
     @Test
     void threadsLogWhileTheLogIsReopened() throws Exception {
         String ident = ident("threads");
-        Syslog.open(ident, Set.of(), Facility.USER);
-        int threads = 4;
-        int each = 200;
-        List<Thread> started = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int n = t;
-            started.add(Thread.ofPlatform().start(() -> {
-                for (int i = 0; i < each; i++) {
-                    Syslog.log(Level.INFO, "thread " + n + " message " + i);
-                }
-            }));
-        }
-        for (int i = 0; i < 200; i++) {
-            Syslog.open(new String(ident.toCharArray()), Set.of(), Facility.USER);
-        }
-        for (Thread t : started) {
-            t.join();
-        }
-        List<Entry> got = rsyslog.awaitFrom(ident, threads * each);
-        assertEquals(threads * each, new HashSet<>(got.stream().map(Entry::message).toList()).size());
+        child("threads", ident);
+        List<Entry> got = rsyslog.awaitFrom(ident, THREADS * EACH);
+        assertEquals(THREADS * EACH, new HashSet<>(got.stream().map(Entry::message).toList()).size());
         got.forEach(e -> assertEquals(ident + ":", e.tag(), e::toString));
     }
 
     @Test
-    void handlerForAFacilityLogsThroughTheOpenLog() {
+    void handlerForAFacilityLogsThroughTheOpenLog() throws Exception {
         String ident = ident("handler");
-        Syslog.open(ident, Set.of(), Facility.USER);
-        SyslogHandler handler = new SyslogHandler(Facility.LOCAL2);
-        java.util.logging.LogRecord record = new java.util.logging.LogRecord(java.util.logging.Level.WARNING, "h {0}");
-        record.setParameters(new Object[] {"%x"});
-        handler.publish(record);
-        handler.publish(new java.util.logging.LogRecord(java.util.logging.Level.FINEST, "finest"));
-        handler.close();
-        Syslog.log(Level.INFO, "after close");
+        child("handler", ident);
         List<Entry> got = rsyslog.awaitFrom(ident, 3);
         assertEquals(List.of("18 4 h %x", "18 7 finest", "1 6 after close"),
                 got.stream().map(e -> e.facility() + " " + e.severity() + " " + e.message()).toList());
@@ -198,7 +189,7 @@ class SyslogTest {
     @Test
     void minimumLevelDropsLessSevereMessages() throws Exception {
         String ident = ident("mask");
-        ChildJvm.Result r = ChildJvm.run(SyslogChild.class, "mask", ident).assertSuccess();
+        ChildJvm.Result r = child("mask", ident);
         assertEquals("DEBUG", r.value("previous:"));
         assertEquals("WARNING", r.value("again:"));
         List<Entry> got = rsyslog.awaitFrom(ident, 3);
@@ -211,7 +202,7 @@ class SyslogTest {
     @Test
     void perrorAlsoWritesToStandardError() throws Exception {
         String ident = ident("perror");
-        try (ChildJvm child = ChildJvm.start(SyslogChild.class, "perror", ident)) {
+        try (ChildJvm child = child(List.of(), "perror", ident)) {
             ChildJvm.Result r = child.finish();
             assertEquals(0, r.exitCode(), r::toString);
             assertTrue(r.stderr().contains(ident + "[" + child.pid() + "]: to stderr too"), r::toString);
@@ -223,7 +214,7 @@ class SyslogTest {
 
     @Test
     void ndelayConnectsAtOnceAndCloseDisconnects() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(SyslogChild.class, "ndelay", ident("ndelay")).assertSuccess();
+        ChildJvm.Result r = child("ndelay", ident("ndelay"));
         Set<String> before = set(r.value("before:"));
         Set<String> open = set(r.value("open:"));
         Set<String> closed = set(r.value("closed:"));
@@ -247,9 +238,7 @@ class SyslogTest {
                 "org.posix4j.syslog.SyslogHandler.ident = " + ident,
                 "org.posix4j.syslog.SyslogHandler.facility = local6",
                 ""));
-        List<String> cmd = ChildJvm.command(List.of("-Djava.util.logging.config.file=" + props),
-                SyslogChild.class, "jul", ident);
-        try (ChildJvm child = ChildJvm.start(new ProcessBuilder(cmd))) {
+        try (ChildJvm child = child(List.of("-Djava.util.logging.config.file=" + props), "jul", ident)) {
             child.finish().assertSuccess();
             List<Entry> got = rsyslog.awaitFrom(ident, 7);
             List<String> seen = new ArrayList<>();
@@ -266,10 +255,8 @@ class SyslogTest {
     @Test
     void loggerFinderSendsToSyslogWhenConfigured() throws Exception {
         String ident = ident("finder");
-        List<String> cmd = ChildJvm.command(
-                List.of("-Dposix4j.syslog=" + ident, "-Dposix4j.syslog.facility=local1"),
-                SyslogChild.class, "finder", ident);
-        try (ChildJvm child = ChildJvm.start(new ProcessBuilder(cmd))) {
+        try (ChildJvm child = child(List.of("-Dposix4j.syslog=" + ident, "-Dposix4j.syslog.facility=local1"),
+                "finder", ident)) {
             ChildJvm.Result r = child.finish().assertSuccess();
             assertEquals(SyslogLoggerFinder.class.getName(), r.value("finder:"));
             List<Entry> got = rsyslog.awaitFrom(ident, 4);
@@ -288,7 +275,7 @@ class SyslogTest {
     @Test
     void loggerFinderLeavesLoggingToJulUnlessConfigured() throws Exception {
         String fence = ident("fence");
-        try (ChildJvm child = ChildJvm.start(SyslogChild.class, "finder", ident("unused"))) {
+        try (ChildJvm child = child(List.of(), "finder", ident("unused"))) {
             ChildJvm.Result r = child.finish();
             assertEquals(0, r.exitCode(), r::toString);
             // JUL's default console handler printed them, with its level names.
@@ -296,8 +283,7 @@ class SyslogTest {
             assertTrue(r.stderr().contains("INFO: finder-info %n"), r::toString);
             assertTrue(!r.stderr().contains("finder-debug"), r::toString);
         }
-        Syslog.open(fence, Set.of(), Facility.USER);
-        Syslog.log(Level.INFO, "fence");
+        child("fence", fence);
         rsyslog.awaitFrom(fence, 1);
         assertTrue(rsyslog.entries().stream().noneMatch(e -> e.message().startsWith("finder-")
                 && !e.program().startsWith("p4j-finder-")), () -> rsyslog.entries().toString());
@@ -312,6 +298,8 @@ class SyslogTest {
         assertThrows(NullPointerException.class, () -> Syslog.open("x", Set.of(), null));
         assertThrows(NullPointerException.class, () -> Syslog.log(Level.INFO, null));
         assertThrows(NullPointerException.class, () -> Syslog.log(null, Level.INFO, "x"));
+        assertThrows(NullPointerException.class, () -> Syslog.log(Level.INFO, null, "x"));
+        assertThrows(NullPointerException.class, () -> Syslog.log(Level.INFO, "section", null));
         assertThrows(NullPointerException.class, () -> Syslog.setMinimumLevel(null));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Level.parse("verbose"))
                 .getMessage().startsWith("level"));
@@ -330,5 +318,7 @@ class SyslogTest {
             assertEquals(f, Facility.parse(f.name().toLowerCase(java.util.Locale.ROOT)));
         }
         assertEquals(23 << 3, Facility.LOCAL7.code());
+        assertEquals(Facility.DEFAULT, Facility.parse("Default"));
+        assertEquals(List.of(-1, 0), List.of(Facility.DEFAULT.number(), Facility.DEFAULT.code()));
     }
 }

@@ -159,7 +159,8 @@ record InfoReport(
         if (ioprio == null) {
             w.nullValue();
         } else {
-            w.beginObject().name("class").value(ioprioClass(ioprio)).name("level").value(ioprio.level()).endObject();
+            w.beginObject().name("class").value(ioprioClass(ioprio)).name("level").value(ioprio.level())
+                    .name("hint").value(ioprio.hint()).endObject();
         }
         w.name("features").beginObject();
         features.forEach((name, f) -> w.name(name).value(f.available()));
@@ -184,7 +185,7 @@ record InfoReport(
                 .row("tty", tty == null ? "none" : tty)
                 .row("ioprio", ioprio == null
                         ? "unavailable: " + Features.ioprio().reason()
-                        : ioprioClass(ioprio) + " " + ioprio.level())
+                        : ioprioText(ioprio))
                 .row("open_max", Long.toString(openMax)));
         sections.add(new TextTable("Credentials")
                 .row("uid", Long.toString(id(uids.real())))
@@ -237,6 +238,13 @@ record InfoReport(
 
     private static JsonWriter limit(JsonWriter w, Limit limit) {
         return limit.isUnlimited() ? w.value("unlimited") : w.value(limit.value());
+    }
+
+    /// As `ionice -p` prints it ("best-effort: prio 4", "idle"), with the hint ionice 2.38 folds
+    /// into the level shown apart: "best-effort: prio 4, hint 1".
+    private static String ioprioText(IoPriority p) {
+        String text = p instanceof IoPriority.Idle ? "idle" : ioprioClass(p) + ": prio " + p.level();
+        return p.hint() == 0 ? text : text + ", hint " + p.hint();
     }
 
     private static String ioprioClass(IoPriority p) {

@@ -139,8 +139,9 @@ class DaemonCommandTest {
         String tag = "p4jdaemon" + ProcessHandle.current().pid();
         Path pidFile = tmp.resolve("d.pid");
         try (Rsyslog rsyslog = Rsyslog.start()) {
-            Result start = posix4j("daemon", "--syslog", tag, "--pidfile", pidFile.toString(), "--", "sh", "-c",
-                    "echo to stdout; echo to stderr >&2; exec sleep 60");
+            // In the namespace where /dev/log is the test's rsyslogd, which the daemon inherits.
+            Result start = ChildProcess.run(rsyslog.command(ChildProcess.java(Main.class, "daemon", "--syslog", tag,
+                    "--pidfile", pidFile.toString(), "--", "sh", "-c", "echo to stdout; echo to stderr >&2; exec sleep 60")));
             assertEquals(0, start.exitCode(), start.toString());
             long supervisor = Long.parseLong(Files.readString(pidFile).strip());
             try {

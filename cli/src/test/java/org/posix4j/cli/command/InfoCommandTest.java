@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -19,11 +20,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.Feature;
 import org.posix4j.Features;
 import org.posix4j.cli.Main;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
+import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Proc;
 import org.posix4j.cli.testing.Requires;
 import org.posix4j.cli.testing.RunThenWait;
@@ -118,6 +121,39 @@ class InfoCommandTest {
             Result result = child.finish();
             assertEquals(0, result.exitCode());
             assertEquals("", result.stderr(), "no JVM warning");
+        }
+    }
+
+    /// A process whose I/O priority carries a hint (Linux 6.5+), set by a C program through
+    /// ioprio_set(2) before it execs the JVM: both forms show class, level and hint, and agree
+    /// with `ionice -p`, which prints the 13 bits below the class as one number (hint * 8 + level).
+    @Test
+    void ioPriorityWithAHintIsDecodedLikeIonice(@TempDir Path dir) throws Exception {
+        Requires.programs("ionice");
+        Path setter = Gcc.compile("info/ioprio-hint.c", dir);
+        Result probe = ChildProcess.run(List.of(setter.toString(), "true"));
+        Requires.that(probe.exitCode() != 3, "the kernel refused an I/O priority hint (Linux 6.5+): " + probe.stderr());
+        assertEquals(0, probe.exitCode(), probe::toString);
+        for (String form : List.of("--json", "text")) {
+            List<String> command = new ArrayList<>(List.of(setter.toString()));
+            command.addAll(form.equals("text") ? ChildProcess.java(RunThenWait.class, "info")
+                    : ChildProcess.java(RunThenWait.class, "info", "--json"));
+            try (ChildProcess child = ChildProcess.start(new ProcessBuilder(command))) {
+                String[] printed = child.readUntil(RunThenWait.MARKER);
+                assertEquals("0", printed[1], () -> "exit code; output: " + printed[0]);
+                assertEquals("best-effort: prio 12", ChildProcess.output("ionice", "-p", Long.toString(child.pid())));
+                if (form.equals("text")) {
+                    assertEquals("best-effort: prio 4, hint 1", keyValues(sections(printed[0]).get("Process")).get("ioprio"));
+                } else {
+                    JsonNode ioprio = JSON.readTree(printed[0]).get("ioprio");
+                    assertEquals("best-effort", ioprio.get("class").asText());
+                    assertEquals(4, ioprio.get("level").asInt());
+                    assertEquals(1, ioprio.get("hint").asInt());
+                }
+                Result result = child.finish();
+                assertEquals(0, result.exitCode());
+                assertEquals("", result.stderr(), "no JVM warning, no stack trace");
+            }
         }
     }
 

@@ -18,9 +18,10 @@ import org.posix4j.cli.testing.Requires;
 import org.posix4j.cli.testing.Rsyslog;
 import org.posix4j.cli.testing.Rsyslog.Entry;
 
-/// `posix4j logger` side by side with util-linux logger(1): both write to /dev/log, owned here by
-/// a real rsyslogd with a configuration of its own that writes facility, severity, program, tag,
-/// pid and message of every line to a file, and the lines each produced must agree.
+/// `posix4j logger` side by side with util-linux logger(1): both write to /dev/log, here (in a
+/// private mount namespace) a real rsyslogd with a configuration of its own that writes facility,
+/// severity, program, tag, pid and message of every line to a file, and the lines each produced
+/// must agree.
 class LoggerCommandTest {
     private static Rsyslog rsyslog;
     private static int runs;
@@ -55,7 +56,7 @@ class LoggerCommandTest {
             cmd.add("-t");
             cmd.add(marker);
             cmd.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(cmd);
+            ProcessBuilder pb = new ProcessBuilder(rsyslog.command(cmd));
             if (input != null) {
                 pb.redirectInput(input.toFile());
             }
@@ -115,7 +116,7 @@ class LoggerCommandTest {
     void defaultTagIsTheUserName() throws Exception {
         String marker = "p4j-default-tag-" + ProcessHandle.current().pid();
         for (List<String> cmd : List.of(List.of("logger", marker), ChildProcess.java(Main.class, "logger", marker))) {
-            assertEquals(0, ChildProcess.run(cmd).exitCode());
+            assertEquals(0, ChildProcess.run(rsyslog.command(cmd)).exitCode());
         }
         List<Entry> got = rsyslog.await(2, e -> e.message().equals(marker));
         assertEquals(comparable(got.get(0)), comparable(got.get(1)));
@@ -125,8 +126,9 @@ class LoggerCommandTest {
     @Test
     void unknownFacilityOrLevelFailsLikeLogger() throws Exception {
         for (String p : List.of("nosuch.info", "user.loud")) {
-            ChildProcess.Result ours = ChildProcess.run(ChildProcess.java(Main.class, "logger", "-p", p, "x"));
-            ChildProcess.Result theirs = ChildProcess.run(List.of("logger", "-p", p, "x"));
+            ChildProcess.Result ours =
+                    ChildProcess.run(rsyslog.command(ChildProcess.java(Main.class, "logger", "-p", p, "x")));
+            ChildProcess.Result theirs = ChildProcess.run(rsyslog.command(List.of("logger", "-p", p, "x")));
             assertEquals(1, ours.exitCode(), ours::toString);
             assertNotEquals(0, theirs.exitCode(), theirs::toString);
             assertTrue(ours.stderr().contains(p.startsWith("nosuch") ? "facility" : "level"), ours::toString);

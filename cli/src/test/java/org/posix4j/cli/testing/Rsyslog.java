@@ -1,15 +1,10 @@
 package org.posix4j.cli.testing;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.File;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,17 +12,34 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
-/// A real rsyslogd owning /dev/log for the duration of a test, with a configuration of its own
-/// that writes facility, severity, program, tag, pid and message of every line it receives to a
-/// file, which the tests read back.
+/// A real rsyslogd for the duration of a test, with a configuration of its own that writes
+/// facility, severity, program, tag, pid and message of every line it receives to a file, which
+/// the tests read back.
 ///
-/// Thread safety: one test thread at a time; test JVMs take turns through a lock file.
+/// The machine's own /dev/log is never touched, whoever owns it (journald, rsyslog, nobody):
+/// rsyslogd listens on a socket in its own directory, and the programs that log run through
+/// [#command(List)] in a private mount namespace (unshare(1) `--mount`, root only) whose /dev is
+/// a tmpfs of links to the real /dev entries, except /dev/log, which links to that socket.
+/// Core's syslog tests do the same.
+///
+/// Thread safety: one test thread at a time.
 public final class Rsyslog implements AutoCloseable {
-    /// Shared with core's syslog tests: one /dev/log per machine, so test JVMs take turns.
-    private static final Path LOCK = Path.of("/tmp/posix4j-test-rsyslog.lock");
     private static final Path RSYSLOGD = Path.of("/usr/sbin/rsyslogd");
+    /// Run by `sh -c` in the new mount namespace with the socket, an empty directory and the
+    /// command as arguments: keeps the real /dev reachable under the directory (an rbind, so
+    /// /dev/pts and /dev/shm come along), mounts a tmpfs on /dev with a link to each real entry,
+    /// points /dev/log at the socket, and execs the command, which keeps the pid unshare had.
+    private static final String PRIVATE_DEV_LOG = """
+            set -eu
+            log=$1; dev=$2; shift 2
+            mount --rbind /dev "$dev"
+            mount -t tmpfs -o mode=0755,nosuid tmpfs /dev
+            ln -s "$dev"/* /dev/
+            rm -f /dev/log
+            ln -s "$log" /dev/log
+            exec "$@"
+            """;
 
-    private final FileChannel lockChannel;
     private final Process daemon;
     private final Path dir;
 
@@ -39,52 +51,47 @@ public final class Rsyslog implements AutoCloseable {
         }
     }
 
-    private Rsyslog(FileChannel lockChannel, Process daemon, Path dir) {
-        this.lockChannel = lockChannel;
+    private Rsyslog(Process daemon, Path dir) {
         this.daemon = daemon;
         this.dir = dir;
     }
 
-    /// Starts rsyslogd on /dev/log once no other test JVM has it, and returns when it listens.
-    /// Skips (fails under CI) when not root, when rsyslogd is missing or when another syslog
-    /// daemon owns /dev/log.
+    /// `command` wrapped to run in a private mount namespace where /dev/log is this daemon's
+    /// socket; the pid of the process started is the command's own.
+    public List<String> command(List<String> command) {
+        return namespaced(dir, command);
+    }
+
+    private static List<String> namespaced(Path dir, List<String> command) {
+        List<String> wrapped = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--",
+                "sh", "-c", PRIVATE_DEV_LOG, "sh", dir.resolve("log").toString(), dir.resolve("dev").toString()));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
+    /// Starts rsyslogd on a socket of its own and returns when it listens. Skips (fails under
+    /// CI) when not root or when rsyslogd is missing.
     public static Rsyslog start() throws Exception {
-        Requires.that(ChildProcess.output("id", "-u").equals("0"), "needs root to own /dev/log (CI runs as root)");
+        Requires.that(ChildProcess.output("id", "-u").equals("0"),
+                "needs root for a private mount namespace (CI runs as root)");
         Requires.that(Files.isExecutable(RSYSLOGD), "rsyslogd is not installed (apt-get install rsyslog)");
-        FileChannel lockChannel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        FileLock lock;
-        while ((lock = lockChannel.tryLock()) == null && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        if (lock == null) {
-            lockChannel.close();
-            fail("another test JVM held " + LOCK + " for 60 s");
-        }
-        // A symlink is systemd pointing /dev/log at journald: not ours to replace either.
-        boolean taken = Files.isSymbolicLink(Path.of("/dev/log"));
-        try (Stream<String> unix = Files.lines(Path.of("/proc/net/unix"))) {
-            taken |= unix.anyMatch(l -> l.endsWith(" /dev/log"));
-        }
-        if (taken) {
-            lockChannel.close();
-            Requires.that(false, "/dev/log belongs to a running syslog daemon");
-        }
         Path dir = Files.createTempDirectory("posix4j-test-rsyslog");
+        Files.createDirectory(dir.resolve("dev"));
         Path conf = dir.resolve("rsyslog.conf");
         Files.writeString(conf, String.join("\n",
                 "global(workDirectory=\"" + dir + "\")",
-                "module(load=\"imuxsock\" SysSock.Name=\"/dev/log\" SysSock.Unlink=\"on\""
+                "module(load=\"imuxsock\" SysSock.Name=\"" + dir.resolve("log") + "\" SysSock.Unlink=\"on\""
                         + " SysSock.RateLimit.Interval=\"0\")",
                 "template(name=\"fields\" type=\"string\" string=\"%syslogfacility%|%syslogseverity%"
                         + "|%programname%|%syslogtag%|%procid%|%msg:::sp-if-no-1st-sp%%msg%\\n\")",
                 "*.* action(type=\"omfile\" file=\"" + dir.resolve("messages") + "\" template=\"fields\")",
                 ""));
-        Process daemon = new ProcessBuilder(RSYSLOGD.toString(), "-n", "-f", conf.toString(),
-                "-i", dir.resolve("pid").toString())
+        // rsyslogd too runs in a namespace of its own: whatever it does to /dev stays there.
+        Process daemon = new ProcessBuilder(namespaced(dir, List.of(RSYSLOGD.toString(), "-n", "-f", conf.toString(),
+                "-i", dir.resolve("pid").toString())))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("rsyslogd.out").toFile()).start();
-        Rsyslog rsyslog = new Rsyslog(lockChannel, daemon, dir);
+        Rsyslog rsyslog = new Rsyslog(daemon, dir);
         try {
             // Its own start message is written once the socket is bound.
             rsyslog.await(1, e -> e.program().equals("rsyslogd"));
@@ -121,29 +128,25 @@ public final class Rsyslog implements AutoCloseable {
         throw new AssertionError("expected " + count + " lines, rsyslog has " + entries());
     }
 
-    /// Stops rsyslogd, deletes its files and lets the next test JVM have /dev/log.
+    /// Stops rsyslogd and deletes its files.
     @Override
     public void close() throws IOException {
+        daemon.destroy();
+        boolean ended;
         try {
-            daemon.destroy();
-            boolean ended;
-            try {
-                ended = daemon.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                // Still stop it: a stray rsyslogd would hold /dev/log for every later run.
-                Thread.currentThread().interrupt();
-                ended = false;
+            ended = daemon.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            // Still stop it: a stray rsyslogd would outlive the test run.
+            Thread.currentThread().interrupt();
+            ended = false;
+        }
+        if (!ended) {
+            daemon.destroyForcibly().onExit().join();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
             }
-            if (!ended) {
-                daemon.destroyForcibly().onExit().join();
-            }
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(f);
-                }
-            }
-        } finally {
-            lockChannel.close();
         }
     }
 }
