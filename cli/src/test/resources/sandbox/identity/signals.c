@@ -3,7 +3,9 @@
    JVM under posix4j sandbox). OPs: kill, killpg (kill(-pgid)), tkill, tgkill, sigqueue
    (rt_sigqueueinfo), pidfd (pidfd_send_signal on a /proc/PID directory), setown (F_SETOWN +
    O_ASYNC + F_SETSIG SIGKILL, then a write that raises the signal), setownex (the same with
-   F_SETOWN_EX F_OWNER_PID); "child:-" kills a child of its own, "raise:-" raises SIGUSR1. */
+   F_SETOWN_EX F_OWNER_PID); "child:-" kills a child of its own, "raise:-" raises SIGUSR1;
+   "dropped:-" forks a child that drops to uid/gid 65534 and sends SIGUSR1 to this (root) process,
+   which the kernel refuses (EPERM): the result is the child's. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -96,6 +98,28 @@ int main(int argc, char **argv) {
                 r = -1;
                 errno = EINVAL;
             }
+        } else if (strcmp(op, "dropped") == 0) {
+            signal(SIGUSR1, on_usr1);
+            int ends[2];
+            if (pipe(ends) < 0) return 2;
+            pid_t c = fork();
+            if (c == 0) {
+                int e = 0;
+                if (setresgid(65534, 65534, 65534) < 0 || setresuid(65534, 65534, 65534) < 0) {
+                    e = errno;
+                } else if (kill(getppid(), SIGUSR1) < 0) {
+                    e = errno;
+                }
+                (void) write(ends[1], &e, sizeof e);
+                _exit(0);
+            }
+            int e = EINVAL;
+            close(ends[1]);
+            if (read(ends[0], &e, sizeof e) != sizeof e) e = EINVAL;
+            close(ends[0]);
+            waitpid(c, NULL, 0);
+            r = e == 0 ? 0 : -1;
+            errno = e;
         } else if (strcmp(op, "raise") == 0) {
             signal(SIGUSR1, on_usr1);
             r = raise(SIGUSR1);

@@ -64,7 +64,12 @@ final class Signals {
     void signal(Scratch s, long id, Caller c, String syscall, long[] a) {
         Map<String, Object> args = new LinkedHashMap<>();
         int errno;
+        ProgramCredentials creds = c.credentials(s);
+        ProgramCredentials.actAs(creds);
         try {
+            if (creds == null) {
+                throw new Refused(ESRCH);
+            }
             errno = switch (syscall) {
                 case "kill" -> kill(s, c, (int) a[0], (int) a[1], args);
                 case "tkill" -> thread(s, c, -1, (int) a[0], (int) a[1], 0, args);
@@ -76,6 +81,8 @@ final class Signals {
             };
         } catch (Refused r) {
             errno = r.errno;
+        } finally {
+            ProgramCredentials.actAs(null);
         }
         master.reply(s, id, errno == 0 ? 0 : -1, errno);
         master.automatic(c, syscall, "kill", args, errno == EPERM ? Decision.DENY : Decision.ALLOW,
@@ -89,10 +96,17 @@ final class Signals {
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("fd", fd);
         int errno;
+        ProgramCredentials creds = c.credentials(s);
+        ProgramCredentials.actAs(creds);
         try {
+            if (creds == null) {
+                throw new Refused(ESRCH);
+            }
             errno = owner(s, c, fd, cmd, arg, args);
         } catch (Refused r) {
             errno = r.errno;
+        } finally {
+            ProgramCredentials.actAs(null);
         }
         master.reply(s, id, errno == 0 ? 0 : -1, errno);
         master.automatic(c, "fcntl", "kill", args, errno == EPERM ? Decision.DENY : Decision.ALLOW,
@@ -146,15 +160,17 @@ final class Signals {
             }
             try {
                 int r;
-                if (cmd == F_SETOWN) {
-                    r = Kernel.fcntl(copy, F_SETOWN, (int) arg);
-                } else {
-                    try (Arena arena = Arena.ofConfined()) {
-                        MemorySegment ex = arena.allocate(8, 4);
-                        ex.set(JAVA_INT, 0, type);
-                        ex.set(JAVA_INT, 4, pid);
-                        r = Kernel.fcntlPointer(copy, F_SETOWN_EX, ex);
-                    }
+                // The kernel records the credentials of the thread setting the owner, and checks
+                // them against the owner's when it sends SIGIO: the program's, not the JVM's.
+                int w = ProgramCredentials.enter();
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment ex = arena.allocate(8, 4);
+                    ex.set(JAVA_INT, 0, type);
+                    ex.set(JAVA_INT, 4, pid);
+                    r = w < 0 ? w : cmd == F_SETOWN ? Kernel.fcntl(copy, F_SETOWN, (int) arg)
+                            : Kernel.fcntlPointer(copy, F_SETOWN_EX, ex);
+                } finally {
+                    ProgramCredentials.leave(w);
                 }
                 if (r < 0) {
                     return -r;
@@ -196,9 +212,21 @@ final class Signals {
         }
         int target = provenProcess(s, pid);
         try {
-            return -Kernel.pidfdSendSignal(target, signal, MemorySegment.NULL, 0);
+            return -send(target, signal, MemorySegment.NULL, 0);
         } finally {
             Kernel.close(target);
+        }
+    }
+
+    /// pidfd_send_signal(2) with the credentials of the program's thread ([ProgramCredentials]),
+    /// so that the kernel's own rule holds as for the program itself (a real or effective uid
+    /// equal to the target's real or saved uid, or CAP_KILL); 0 or -errno.
+    private static int send(int pidfd, int signal, MemorySegment info, int flags) {
+        int w = ProgramCredentials.enter();
+        try {
+            return w < 0 ? w : Kernel.pidfdSendSignal(pidfd, signal, info, flags);
+        } finally {
+            ProgramCredentials.leave(w);
         }
     }
 
@@ -226,7 +254,7 @@ final class Signals {
         try {
             for (int fd : members) {
                 if (fd >= 0) {
-                    int r = Kernel.pidfdSendSignal(fd, signal, MemorySegment.NULL, 0);
+                    int r = send(fd, signal, MemorySegment.NULL, 0);
                     if (r == 0) {
                         sent++;
                     } else {
@@ -406,7 +434,7 @@ final class Signals {
     /// kernel (si_code >= 0) or from tkill only to the program itself.
     private static int deliver(Caller c, int pidfd, int pid, int signal, long info, int flags) throws Refused {
         if (info == 0) {
-            return -Kernel.pidfdSendSignal(pidfd, signal, MemorySegment.NULL, flags);
+            return -send(pidfd, signal, MemorySegment.NULL, flags);
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment si = arena.allocate(SIGINFO, 8);
@@ -418,7 +446,7 @@ final class Signals {
                 throw new Refused(EPERM);
             }
             si.set(JAVA_INT, 0, signal);
-            return -Kernel.pidfdSendSignal(pidfd, signal, si, flags);
+            return -send(pidfd, signal, si, flags);
         }
     }
 

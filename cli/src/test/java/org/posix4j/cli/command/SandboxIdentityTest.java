@@ -32,7 +32,9 @@ class SandboxIdentityTest {
     /// Each route first kills an outside `sleep` (in a session and group of its own) without the
     /// sandbox; under the sandbox, aimed at fresh outside sleeps and at the supervising JVM
     /// (the program's parent), every route is refused and every target is still there, not
-    /// even stopped; and a child of the program can still be killed, and raise() still works.
+    /// even stopped; and a child of the program can still be killed, and raise() still works,
+    /// while a child that dropped to uid 65534 cannot signal its root parent, as without the
+    /// sandbox.
     @Test
     void signalsReachOnlyTheSandbox(@TempDir Path tmp) throws Exception {
         Requires.programs("setsid", "sleep");
@@ -43,6 +45,10 @@ class SandboxIdentityTest {
             assertEquals(route + ":" + sleep.pid() + ": OK", control.stdout().strip(), () -> "control " + control);
             assertTrue(sleep.waitFor(5, TimeUnit.SECONDS), () -> "control: " + route + " did not kill the outsider");
         }
+        // A child that dropped to uid 65534 may not signal its root parent: the kernel's answer,
+        // which the sandbox must give too (the master sends with the caller's credentials).
+        Result dropped = ChildProcess.run(List.of(program.toString(), "dropped:-"));
+        assertEquals("dropped:-: EPERM", dropped.stdout().strip(), () -> "control " + dropped);
         Tree t = Tree.create(tmp);
         List<Process> sleeps = new ArrayList<>();
         List<String> ops = new ArrayList<>();
@@ -60,6 +66,8 @@ class SandboxIdentityTest {
         expected.put("child:-", "OK");
         ops.add("raise:-");
         expected.put("raise:-", "OK");
+        ops.add("dropped:-");
+        expected.put("dropped:-", "EPERM");
         List<String> line = new ArrayList<>();
         line.add(program.toString());
         line.addAll(ops);
