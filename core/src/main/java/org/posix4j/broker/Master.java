@@ -16,6 +16,7 @@ import java.util.OptionalInt;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
@@ -68,6 +69,7 @@ public final class Master implements AutoCloseable {
     private static final int ENOTSOCK = 88;
     private static final int EOPNOTSUPP = 95;
     private static final int RENAME_NOREPLACE = 1;
+    private static final int F_GETFL = 3;
     private static final int F_SETOWN = 8;
     private static final int F_SETOWN_EX = 15;
     private static final int RENAME_EXCHANGE = 2;
@@ -84,6 +86,7 @@ public final class Master implements AutoCloseable {
     private volatile Signals signals;
     private volatile Fd rootPidfd;
     private volatile boolean closed;
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile AuditSink audit;
 
     Master(Fd listener) throws PosixException {
@@ -284,8 +287,15 @@ public final class Master implements AutoCloseable {
     /// 0, `fds` must be empty and this is [#send(long, int)]. The caller still owns and closes
     /// `fds`.
     ///
-    /// @throws IllegalStateException if this thread has no call to answer
-    /// @throws IllegalArgumentException if `fds` does not fit the call as described
+    /// The descriptor is checked before anything is answered, so that after an exception the
+    /// call is still this thread's to answer: it must be open, and must not be an O_PATH
+    /// descriptor (SECCOMP_IOCTL_NOTIF_ADDFD refuses those; open the file for reading or
+    /// writing instead). A failure of the kernel to install it in the program (EMFILE there, for
+    /// one) is the program's call's result, as it would be for its own open.
+    ///
+    /// @throws IllegalStateException if this thread has no call to answer, or the [Fd] is closed
+    /// @throws IllegalArgumentException if `fds` does not fit the call as described, its
+    ///     descriptor is not open, or it is an O_PATH descriptor
     public void sendWithFds(long result, List<Fd> fds, int errno) {
         Call call = current();
         if (errno != 0 || fds.isEmpty()) {
@@ -301,8 +311,17 @@ public final class Master implements AutoCloseable {
         if (fds.size() != 1) {
             throw new IllegalArgumentException("open returns one descriptor, not " + fds.size());
         }
+        int fd = fds.getFirst().intValue();
+        int status = Kernel.fcntl(fd, F_GETFL, 0);
+        if (status < 0) {
+            throw new IllegalArgumentException("fds: descriptor " + fd + " is not open");
+        }
+        if ((status & OpenFlag.O_PATH) != 0) {
+            throw new IllegalArgumentException("fds: descriptor " + fd
+                    + " is an O_PATH descriptor, which SECCOMP_IOCTL_NOTIF_ADDFD refuses; open the file for I/O");
+        }
         answer(call);
-        int r = injectFdResult(Scratch.get(), call.id, fds.getFirst().intValue(), call.rawFlags);
+        int r = injectFdResult(Scratch.get(), call.id, fd, call.rawFlags);
         if (r < 0 && r != -ENOENT) {
             reply(Scratch.get(), call.id, 0, -r);
         }
@@ -317,8 +336,8 @@ public final class Master implements AutoCloseable {
     /// as the program asked, on the program's own socket, and answers it with the kernel's
     /// result: the raw loop's way to allow a network call. A relative unix path is taken from
     /// the program's working directory; nothing is contained (use [Sandbox#serve] with a
-    /// [Policy] for that). An exec or chdir is let continue: the kernel performs it itself, with the program's own
-    /// credentials (see [Function#EXEC]).
+    /// [Policy] for that). An exec or chdir is let continue: the kernel performs it itself, with
+    /// the program's own credentials (see [Function#EXEC]).
     ///
     /// @throws IllegalStateException if this thread has no call, or it is no socket call, exec
     ///     or chdir
@@ -405,8 +424,12 @@ public final class Master implements AutoCloseable {
 
     /// Stops every [#receive()] (they return `null`) and closes the listener. The sandboxed
     /// processes' brokered calls fail with ENOSYS from then on: they are never let through.
+    /// Closing again, from any thread, does nothing.
     @Override
     public void close() throws PosixException {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
         closed = true;
         try {
             wakeup.signal();

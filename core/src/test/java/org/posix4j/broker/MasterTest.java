@@ -1,6 +1,7 @@
 package org.posix4j.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.Errno;
 import org.posix4j.Features;
 import org.posix4j.io.Fd;
+import org.posix4j.io.OpenFlags;
 import org.posix4j.io.Pipe;
 import org.posix4j.spawn.ExitStatus;
 import org.posix4j.spawn.Redirect;
@@ -153,6 +155,54 @@ class MasterTest {
             }
             default -> master.send(-1, Errno.EACCES);
         }
+    }
+
+    /// A descriptor the kernel would refuse to install (O_PATH), one whose number is not open
+    /// and a closed [Fd] are refused before the call is marked answered: the loop can still
+    /// answer it, and the program gets the descriptor given then.
+    @Test
+    void refusedDescriptorsThrowBeforeTheCallIsAnswered() throws Exception {
+        try (Pipe injected = Pipe.open();
+                Fd path = Fd.open("/tmp", OpenFlags.PATH | OpenFlags.DIRECTORY, 0);
+                Sandbox sandbox = Sandbox.start(Spawn.program(calls.toString()).stdout(Redirect.PIPE))) {
+            Master master = sandbox.master();
+            Fd closed = Fd.open("/dev/null", OpenFlags.READ_ONLY, 0);
+            closed.close();
+            Fd notOpen = Fd.adopt(4000);
+            boolean tried = false;
+            for (Call call; (call = master.receive()) != null; ) {
+                if (call.function() == Function.OPEN && call.absolutePath().equals("/m/new")) {
+                    IllegalArgumentException opath = assertThrows(IllegalArgumentException.class,
+                            () -> master.sendWithFds(0, List.of(path), 0));
+                    assertTrue(opath.getMessage().contains("O_PATH"), opath.getMessage());
+                    IllegalArgumentException unused = assertThrows(IllegalArgumentException.class,
+                            () -> master.sendWithFds(0, List.of(notOpen), 0));
+                    assertTrue(unused.getMessage().contains("4000 is not open"), unused.getMessage());
+                    assertThrows(IllegalStateException.class, () -> master.sendWithFds(0, List.of(closed), 0));
+                    assertFalse(call.isAnswered(), "still this thread's to answer");
+                    tried = true;
+                }
+                answer(master, call, injected.writeEnd());
+            }
+            injected.writeEnd().close();
+            String output = read(sandbox.child().stdoutPipe().orElseThrow());
+            assertEquals(0, sandbox.child().waitFor().shellCode(), output);
+            assertTrue(tried, output);
+            assertEquals("via-injected-fd", read(injected.readEnd()), "the descriptor given afterwards arrived: "
+                    + output);
+        }
+    }
+
+    /// Closing the master, then the sandbox, then both again, in any order, is quiet.
+    @Test
+    void closingInAnyOrderTwiceIsQuiet() throws Exception {
+        Sandbox sandbox = Sandbox.start(Spawn.program(calls.toString()).stdout(Redirect.NULL));
+        sandbox.master().close();
+        sandbox.close();
+        sandbox.master().close();
+        sandbox.close();
+        assertNull(sandbox.master().receive(), "a closed master receives nothing");
+        sandbox.child().waitFor();
     }
 
     private static Call find(List<Call> calls, Function f) {
