@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.posix4j.internal.SysStatH;
 
 /// The thread that made one call, held by handles rather than by its number: a pidfd of the
@@ -29,6 +30,8 @@ final class Caller implements AutoCloseable {
     private static final int O_CLOEXEC = 02000000;
     private static final int PIDFD_THREAD = 0200;
     private static final int ENOENT = 2;
+    private static final int EFAULT = 14;
+    private static final int ENOBUFS = 105;
     private static final int ESRCH = 3;
     private static final int STX_INO = 32;
     /// tgid by the pidfs inode of a thread's pidfd, which names one thread for as long as the
@@ -45,6 +48,16 @@ final class Caller implements AutoCloseable {
     private int mem;
     private int proc = -1;
     private volatile boolean handedOff;
+    /// Bytes of this call's copies counted in [#HELD]; guarded by this.
+    private long held;
+    private boolean overBudget;
+
+    /// The most bytes of programs' memory the master holds copies of at once, across every call
+    /// of every sandbox in this JVM (each call may take up to [Sockets#MAX_DATA]): past it, a
+    /// call that needs a copy fails with ENOBUFS, as a send does when the kernel has no buffer,
+    /// until other calls are answered.
+    static final long BUDGET = 64L << 20;
+    private static final AtomicLong HELD = new AtomicLong();
 
     private Caller(Master master, long id, int tid, int pid, int thread, int mem) {
         this.master = master;
@@ -176,8 +189,33 @@ final class Caller implements AutoCloseable {
         return handedOff;
     }
 
+    /// Reserves `bytes` of [#BUDGET] for a copy of the caller's memory this call holds until its
+    /// handles close; false, and [#copyError()] says ENOBUFS from then on, when the budget is
+    /// spent.
+    synchronized boolean reserve(long bytes) {
+        for (;;) {
+            long h = HELD.get();
+            if (h + bytes > BUDGET) {
+                overBudget = true;
+                return false;
+            }
+            if (HELD.compareAndSet(h, h + bytes)) {
+                held += bytes;
+                return true;
+            }
+        }
+    }
+
+    /// The errno of a copy of the caller's memory that failed: ENOBUFS when the master's budget
+    /// was spent, else EFAULT (the memory could not be read).
+    synchronized int copyError() {
+        return overBudget ? ENOBUFS : EFAULT;
+    }
+
     @Override
     public synchronized void close() {
+        HELD.addAndGet(-held);
+        held = 0;
         if (mem >= 0) {
             Kernel.close(mem);
             mem = -1;

@@ -785,7 +785,7 @@ public final class Master implements AutoCloseable {
         }
         byte[] raw = length == 0 ? new byte[0] : Sockets.readData(c, address, length);
         if (raw == null) {
-            throw new Refused(EFAULT);
+            throw new Refused(c.copyError());
         }
         int[] errno = {0};
         Endpoint endpoint = Endpoint.decode(raw, errno);
@@ -869,7 +869,7 @@ public final class Master implements AutoCloseable {
             long addressLength) throws Refused {
         byte[] data = Sockets.readData(c, buffer, length);
         if (data == null) {
-            throw new Refused(EFAULT);
+            throw new Refused(c.copyError());
         }
         Sockets.Message message = new Sockets.Message(data, new byte[0], List.of(), flags, length > data.length);
         if (address == 0) {
@@ -933,7 +933,7 @@ public final class Master implements AutoCloseable {
                 if (name == null) {
                     ((Sockets.Message) read[2]).fds().forEach(Kernel::close);
                     messages.forEach(m -> ((Sockets.Message) m[2]).fds().forEach(Kernel::close));
-                    throw new Refused(name == null && length >= 0 && length <= Endpoint.MAX ? EFAULT : EINVAL);
+                    throw new Refused(length >= 0 && length <= Endpoint.MAX ? c.copyError() : EINVAL);
                 }
                 read = new Object[] {read[0], read[1], read[2], name};
                 named = named < 0 ? i : named;

@@ -23,7 +23,6 @@ final class Sockets {
     /// The most data one call makes the master copy out of the program, over all its messages.
     static final int MAX_DATA = 4 << 20;
     private static final int EBADF = 9;
-    private static final int EFAULT = 14;
     private static final int EINVAL = 22;
     private static final int EPERM = 1;
     private static final int EINTR = 4;
@@ -139,11 +138,16 @@ final class Sockets {
     /// to the copy limit (a stream takes the part as a partial send; a datagram is EMSGSIZE).
     record Message(byte[] data, byte[] control, List<Integer> fds, int flags, boolean truncated) {}
 
-    /// Reads the data at `address` (`length` bytes, at most [#MAX_DATA]) from the caller.
+    /// Reads the data at `address` (`length` bytes, at most [#MAX_DATA]) from the caller, counted
+    /// in the master's budget ([Caller#reserve]); `null` when it cannot ([Caller#copyError()]
+    /// says why).
     static byte[] readData(Caller c, long address, long length) {
         int n = (int) Math.min(length, MAX_DATA);
         if (n == 0) {
             return new byte[0];
+        }
+        if (!c.reserve(n)) {
+            return null;
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(n);
@@ -157,7 +161,7 @@ final class Sockets {
     static Object[] readMsghdr(Caller c, long address, long limit, int[] errno) {
         byte[] hdr = readData(c, address, MSGHDR);
         if (hdr == null) {
-            errno[0] = EFAULT;
+            errno[0] = c.copyError();
             return null;
         }
         MemorySegment h = MemorySegment.ofArray(hdr);
@@ -176,7 +180,7 @@ final class Sockets {
         if (iovCount > 0) {
             byte[] vecs = readData(c, iov, iovCount * 16);
             if (vecs == null) {
-                errno[0] = EFAULT;
+                errno[0] = c.copyError();
                 return null;
             }
             MemorySegment v = MemorySegment.ofArray(vecs);
@@ -187,7 +191,7 @@ final class Sockets {
                 truncated = len < 0 || len > room;
                 byte[] part = readData(c, base, truncated ? room : len);
                 if (part == null) {
-                    errno[0] = EFAULT;
+                    errno[0] = c.copyError();
                     return null;
                 }
                 data.writeBytes(part);
@@ -198,7 +202,7 @@ final class Sockets {
         if (control != 0 && controlLength > 0) {
             cmsg = readData(c, control, controlLength);
             if (cmsg == null) {
-                errno[0] = EFAULT;
+                errno[0] = c.copyError();
                 return null;
             }
             int e = translateRights(cmsg, c, fds);

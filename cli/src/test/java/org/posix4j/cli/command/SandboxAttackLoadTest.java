@@ -74,6 +74,27 @@ class SandboxAttackLoadTest {
     /// A forked child of the program, four threads looping on mkdir/rmdir/create/unlink, is
     /// SIGKILLed in the middle of its calls: the rest of the program is still served (2000
     /// opens) and posix4j's JVM holds as many descriptors as before the child existed.
+    /// Forty threads each send 4 MiB on a socket nobody reads yet, so each blocked send would
+    /// hold a copy in the master: without the sandbox the kernel takes them all in the end;
+    /// inside, the master holds at most 64 MiB of copies at once (16 such sends) and answers the
+    /// rest ENOBUFS, what a send gets when the kernel has no buffer for it.
+    @Test
+    void copiesOfTheProgramsMemoryStayWithinTheMastersBudget(@TempDir Path tmp) throws Exception {
+        Path hoard = Gcc.compile("sandbox/attack/hoard.c", tmp, "-pthread");
+        Pattern line = Pattern.compile("hoard: sent=(\\d+) enobufs=(\\d+) other=(\\d+)");
+        Result control = ChildProcess.run(List.of(hoard.toString(), "40", "4"));
+        assertEquals("hoard: sent=40 enobufs=0 other=0", control.stdout().strip(), control::toString);
+        Tree t = Tree.create(tmp);
+        Result r = sandbox(t, List.of(), hoard.toString(), "40", "4");
+        Matcher m = line.matcher(r.stdout().strip());
+        assertTrue(m.matches(), r::toString);
+        int sent = Integer.parseInt(m.group(1));
+        int enobufs = Integer.parseInt(m.group(2));
+        assertEquals(0, Integer.parseInt(m.group(3)), r::toString);
+        assertEquals(40, sent + enobufs, r::toString);
+        assertTrue(sent <= 16 && enobufs >= 24, () -> "at most 64 MiB held at once: " + r);
+    }
+
     @Test
     void aChildKilledMidCallLeavesNothingBehind(@TempDir Path tmp) throws Exception {
         Tree t = Tree.create(tmp);
