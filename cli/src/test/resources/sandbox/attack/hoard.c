@@ -3,12 +3,15 @@
  * one end of a unix stream socketpair nobody reads yet, so each send blocks holding its data;
  * once every thread has its answer or is blocked (a short wait), the main thread drains the
  * other end so the blocked ones finish. Prints "hoard: sent=N enobufs=M other=K": without the
- * sandbox the kernel takes every send in the end (sent=THREADS).
+ * sandbox the kernel takes every send in the end (sent=THREADS). Before draining, while the sends
+ * are blocked, it opens and closes its own program file 2000 times and prints "hoard: opened=N":
+ * blocked sends must not keep the supervisor from answering other calls.
  *
  *   hoard THREADS SIZE_MIB
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -58,6 +61,15 @@ int main(int argc, char **argv) {
     pthread_t t[threads];
     for (int i = 0; i < threads; i++) pthread_create(&t[i], NULL, sender, NULL);
     sleep(2);
+    int opened = 0;
+    for (int i = 0; i < 2000; i++) {
+        int fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            opened++;
+            close(fd);
+        }
+    }
+    printf("hoard: opened=%d\n", opened);
     static char sink[1 << 16];
     while (atomic_load(&done) < threads) {
         struct pollfd p = {.fd = ends[1], .events = POLLIN};
