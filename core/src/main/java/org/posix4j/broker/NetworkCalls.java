@@ -65,25 +65,13 @@ final class NetworkCalls {
                 return result(r);
             }
             case BIND -> {
-                int w = ProgramCredentials.enter();
-                int r;
-                try {
-                    r = w < 0 ? w : Sockets.bind(copy, address);
-                } finally {
-                    ProgramCredentials.leave(w);
-                }
+                int r = ProgramCredentials.asProgram(() -> Sockets.bind(copy, address));
                 Kernel.close(copy);
                 after.run();
                 return result(r);
             }
             case LISTEN -> {
-                int w = ProgramCredentials.enter();
-                int r;
-                try {
-                    r = w < 0 ? w : Sockets.listen(copy, (Integer) call.payload);
-                } finally {
-                    ProgramCredentials.leave(w);
-                }
+                int r = ProgramCredentials.asProgram(() -> Sockets.listen(copy, (Integer) call.payload));
                 Kernel.close(copy);
                 after.run();
                 return result(r);
@@ -126,22 +114,12 @@ final class NetworkCalls {
     }
 
     private static int connect(int fd, byte[] address) {
-        int w = ProgramCredentials.enter();
-        try {
-            return w < 0 ? w : Sockets.connect(fd, address);
-        } finally {
-            ProgramCredentials.leave(w);
-        }
+        return ProgramCredentials.asProgram(() -> Sockets.connect(fd, address));
     }
 
     /// [Sockets#send] with the credentials this thread acts with.
     static long send(int fd, Sockets.Message m, byte[] address, int flags) {
-        int w = ProgramCredentials.enter();
-        try {
-            return w < 0 ? w : Sockets.send(fd, m, address, flags);
-        } finally {
-            ProgramCredentials.leave(w);
-        }
+        return ProgramCredentials.asProgramLong(() -> Sockets.send(fd, m, address, flags));
     }
 
     /// Runs `op` with `creds` set for this thread's [ProgramCredentials#enter()]: a send that

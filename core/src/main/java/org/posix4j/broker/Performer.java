@@ -101,6 +101,8 @@ final class Performer {
             Kernel.fchmodat(-1, s.path2, 0);
             Sockets.connect(-1, new byte[] {1, 0});
             Sockets.bind(-1, new byte[] {1, 0});
+            Sockets.listen(-1, 0);
+            Sockets.create(-1, 0, 0);
         } finally {
             ProgramCredentials.leave(w);
         }
@@ -461,13 +463,7 @@ final class Performer {
             return;
         }
         Decision decision = allowed ? Decision.ALLOW : Decision.WOULD_DENY;
-        int w = ProgramCredentials.enter();
-        int fd;
-        try {
-            fd = w < 0 ? w : Sockets.create(a.domain(), a.type(), a.protocol());
-        } finally {
-            ProgramCredentials.leave(w);
-        }
+        int fd = ProgramCredentials.asProgram(() -> Sockets.create(a.domain(), a.type(), a.protocol()));
         if (fd < 0) {
             finish(s, call, List.of(), decision, -1, -fd);
             return;

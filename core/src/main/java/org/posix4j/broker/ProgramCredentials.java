@@ -8,6 +8,8 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import org.posix4j.internal.CredH;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.PrctlH;
@@ -147,6 +149,27 @@ final class ProgramCredentials {
             return -EACCES;
         }
         return 1;
+    }
+
+    /// Runs the native operation `op` between [#enter()] and [#leave(int)]: its result, or
+    /// `-EACCES` when the switch could not be made (then `op` is not run).
+    static int asProgram(IntSupplier op) {
+        int w = enter();
+        try {
+            return w < 0 ? w : op.getAsInt();
+        } finally {
+            leave(w);
+        }
+    }
+
+    /// [#asProgram(IntSupplier)] for an operation answering a `long`.
+    static long asProgramLong(LongSupplier op) {
+        int w = enter();
+        try {
+            return w < 0 ? w : op.getAsLong();
+        } finally {
+            leave(w);
+        }
     }
 
     /// Switches this thread back to the JVM's credentials after an [#enter()] that answered 1.

@@ -222,12 +222,7 @@ final class Signals {
     /// so that the kernel's own rule holds as for the program itself (a real or effective uid
     /// equal to the target's real or saved uid, or CAP_KILL); 0 or -errno.
     private static int send(int pidfd, int signal, MemorySegment info, int flags) {
-        int w = ProgramCredentials.enter();
-        try {
-            return w < 0 ? w : Kernel.pidfdSendSignal(pidfd, signal, info, flags);
-        } finally {
-            ProgramCredentials.leave(w);
-        }
+        return ProgramCredentials.asProgram(() -> Kernel.pidfdSendSignal(pidfd, signal, info, flags));
     }
 
     /// A pidfd of process `pid`, proven to be in the sandbox; the caller closes it.
