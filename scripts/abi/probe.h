@@ -35,7 +35,10 @@
 #include <netinet/in.h>
 #include <time.h>
 #include <unistd.h>
+#include <asm/termbits.h>
 #include <linux/audit.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
 #include <linux/filter.h>
 #include <linux/ioprio.h>
 #include <linux/openat2.h>

@@ -64,7 +64,8 @@ public final class AbiTable {
     /// Fields that are not C values: the broker's own limits and numbers derived in Java.
     private static final Set<String> NOT_ABI = Set.of(
             "Signals.MAX_DEPTH", "Caller.GROUPS_MAX", "Sockets.MAX_DATA", "SemaphoreH.SEM_ALIGN",
-            "Performer.CONTAINED", "Performer.STATUS_FLAGS", "BrokerFilter.SIGN_BIT", "BrokerFilter.RET_ENOSYS");
+            "Performer.CONTAINED", "Performer.STATUS_FLAGS", "BrokerFilter.SIGN_BIT", "BrokerFilter.RET_ENOSYS",
+            "Caller.BUDGET", "PrctlH.SOCK_TYPE_MASK");
 
     /// C expressions for fields whose Java name is not the C macro's.
     private static final Map<String, String> C_NAMES = Map.ofEntries(
@@ -74,6 +75,11 @@ public final class AbiTable {
             Map.entry("PrctlH.BPF_JMP_JEQ_K", "BPF_JMP | BPF_JEQ | BPF_K"),
             Map.entry("PrctlH.BPF_JMP_JGE_K", "BPF_JMP | BPF_JGE | BPF_K"),
             Map.entry("PrctlH.BPF_JMP_JSET_K", "BPF_JMP | BPF_JSET | BPF_K"),
+            Map.entry("PrctlH.BPF_ALU_AND_K", "BPF_ALU | BPF_AND | BPF_K"),
+            Map.entry("PrctlH.SIOCGSTAMP_NEW", "?SIOCGSTAMP_NEW"),
+            Map.entry("PrctlH.SIOCGSTAMPNS_NEW", "?SIOCGSTAMPNS_NEW"),
+            Map.entry("PrctlH.F_DUPFD_QUERY", "?F_DUPFD_QUERY"),
+            Map.entry("PrctlH.F_CREATED_QUERY", "?F_CREATED_QUERY"),
             Map.entry("PrctlH.SECCOMP_DATA_NR", "offsetof(struct seccomp_data, nr)"),
             Map.entry("PrctlH.SECCOMP_DATA_ARCH", "offsetof(struct seccomp_data, arch)"),
             Map.entry("PrctlH.SECCOMP_DATA_ARGS", "offsetof(struct seccomp_data, args)"),
