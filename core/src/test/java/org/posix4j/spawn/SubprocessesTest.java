@@ -150,15 +150,18 @@ class SubprocessesTest {
 
     @Test
     void watchingAProcessThatIsNotOurChild() throws Exception {
-        // An orphan: sh starts sleep in the background and exits, so sleep's parent is not us.
+        // An orphan: sh starts sleep in the background and exits, so sleep's parent is not us; it
+        // runs until the test ends it, however slow the machine.
         String orphan;
-        try (Child sh = Spawn.program("/bin/sh").args("-c", "sleep 0.3 & echo $!").stdout(Redirect.PIPE).start()) {
+        try (Child sh = Spawn.program("/bin/sh").args("-c", "sleep 30 >/dev/null & echo $!").stdout(Redirect.PIPE)
+                .start()) {
             orphan = new String(sh.stdoutPipe().orElseThrow().inputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
             sh.waitFor();
         }
         Watched w = Subprocesses.watch(Integer.parseInt(orphan), 0, false);
         assertTrue(w.status().isEmpty());
         assertEquals(Watched.Outcome.RUNNING, w.outcome());
+        w.kill(Signal.TERM);
         assertEquals(Optional.empty(), w.onExit().get(10, TimeUnit.SECONDS), "ended, status known only to its parent");
         assertTrue(w.hasEnded());
         assertEquals(Watched.Outcome.NOT_A_CHILD, w.outcome());
