@@ -515,8 +515,6 @@ class BrokerFilterTest {
         private static final long S_IFIFO = 0010000;
         // st_size in struct stat: 48 on x86_64, 48 on aarch64 too.
         private static final long STAT_SIZE = 48;
-        // The KERNEL-mode probe never calls setpgid; any positive group will do.
-        private static final int PGID_UNUSED = 1;
 
         public static void main(String[] args) throws Throwable {
             int pid = (int) ProcessHandle.current().pid();
@@ -527,7 +525,7 @@ class BrokerFilterTest {
             Arena arena = Arena.ofShared();
             MemorySegment prog = BrokerFilter.program(arena, ARCH, pgid);
             if (args[0].equals("kernel")) {
-                kernelMode(arena, pid, Path.of(args[1]));
+                kernelMode(arena, pid, pgid, Path.of(args[1]));
                 return;
             }
             if (args[0].equals("x32")) {
@@ -672,8 +670,8 @@ class BrokerFilterTest {
 
         /// Installs the KERNEL-mode filter (and no Landlock ruleset) on one thread and makes there,
         /// in `dir`, the calls that mode leaves to the kernel and some it keeps from it.
-        private static void kernelMode(Arena arena, int pid, Path dir) throws InterruptedException {
-            MemorySegment prog = BrokerFilter.program(arena, ARCH, PGID_UNUSED, BrokerSyscalls.Mode.KERNEL);
+        private static void kernelMode(Arena arena, int pid, int pgid, Path dir) throws InterruptedException {
+            MemorySegment prog = BrokerFilter.program(arena, ARCH, pgid, Mode.KERNEL);
             MemorySegment file = arena.allocateFrom(dir.resolve("file").toString());
             MemorySegment missing = arena.allocateFrom(dir.resolve("missing").toString());
             MemorySegment made = arena.allocateFrom(dir.resolve("made").toString());
