@@ -100,7 +100,8 @@ public final class BrokerSyscalls {
                 throw new IllegalArgumentException("errno of " + name + ": 0 for DENY in kernel mode");
             }
             if (!landlock.isEmpty() && kernel != ALLOW && kernel != GUARD) {
-                throw new IllegalArgumentException("landlock of " + name + ": the kernel never sees it under " + kernel);
+                throw new IllegalArgumentException(
+                        "landlock of " + name + ": the kernel never sees it under " + kernel);
             }
         }
 
@@ -691,13 +692,16 @@ public final class BrokerSyscalls {
                     "Changes extended attributes by path (6.13)."),
             rule("rename", 82, -1, BROKER, 0,
                     "Renames: the master performs it when both ends are write-allowed.",
-                    ALLOW, REFER, REMOVE_FILE, REMOVE_DIR, MAKE_REG, MAKE_DIR, MAKE_SYM, MAKE_FIFO, MAKE_SOCK, MAKE_CHAR, MAKE_BLOCK),
+                    ALLOW, REFER, REMOVE_FILE, REMOVE_DIR,
+                    MAKE_REG, MAKE_DIR, MAKE_SYM, MAKE_FIFO, MAKE_SOCK, MAKE_CHAR, MAKE_BLOCK),
             rule("renameat", 264, 38, BROKER, 0,
                     "Renames: the master performs it when both ends are write-allowed.",
-                    ALLOW, REFER, REMOVE_FILE, REMOVE_DIR, MAKE_REG, MAKE_DIR, MAKE_SYM, MAKE_FIFO, MAKE_SOCK, MAKE_CHAR, MAKE_BLOCK),
+                    ALLOW, REFER, REMOVE_FILE, REMOVE_DIR,
+                    MAKE_REG, MAKE_DIR, MAKE_SYM, MAKE_FIFO, MAKE_SOCK, MAKE_CHAR, MAKE_BLOCK),
             rule("renameat2", 316, 276, BROKER, 0,
                     "Renames: the master performs it when both ends are write-allowed.",
-                    GUARD, REFER, REMOVE_FILE, REMOVE_DIR, MAKE_REG, MAKE_DIR, MAKE_SYM, MAKE_FIFO, MAKE_SOCK, MAKE_CHAR, MAKE_BLOCK),
+                    GUARD, REFER, REMOVE_FILE, REMOVE_DIR,
+                    MAKE_REG, MAKE_DIR, MAKE_SYM, MAKE_FIFO, MAKE_SOCK, MAKE_CHAR, MAKE_BLOCK),
             rule("request_key", 249, 218, DENY, EPERM,
                     "Kernel keyrings are shared with other processes of the user."),
             rule("restart_syscall", 219, 128, ALLOW, 0,

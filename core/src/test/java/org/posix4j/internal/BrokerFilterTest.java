@@ -730,7 +730,8 @@ class BrokerFilterTest {
                 RESULTS.put("socket_netlink", result(sys(nr("socket"), 16, 3, 0)));
                 RESULTS.put("fchownat", result(sys(nr("fchownat"), -100, file.address(), 0, 0, 0)));
                 RESULTS.put("utimensat_path", result(sys(nr("utimensat"), -100, file.address(), 0, 0)));
-                RESULTS.put("setxattr", result(sys(nr("setxattr"), file.address(), attr.address(), buf.address(), 1, 0)));
+                RESULTS.put("setxattr",
+                        result(sys(nr("setxattr"), file.address(), attr.address(), buf.address(), 1, 0)));
                 RESULTS.put("getxattr", result(sys(nr("getxattr"), file.address(), attr.address(), buf.address(), 64)));
                 RESULTS.put("statfs", result(sys(nr("statfs"), file.address(), buf.address())));
                 RESULTS.put("inotify_add_watch", result(sys(nr("inotify_add_watch"), sock, file.address(), 2)));

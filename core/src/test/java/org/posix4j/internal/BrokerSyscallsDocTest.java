@@ -157,7 +157,8 @@ class BrokerSyscallsDocTest {
                 assertTrue(!r.landlock().isEmpty() || (metadata.contains(r.name()) && kernel == Treatment.ALLOW),
                         r.name() + ": kernel mode treats it as " + kernel + " without a Landlock right");
             } else {
-                assertEquals(Set.of(), r.landlock(), r.name() + ": names Landlock rights but is treated as in broker mode");
+                assertEquals(Set.of(), r.landlock(),
+                        r.name() + ": names Landlock rights but is treated as in broker mode");
             }
             if (kernel == Treatment.DENY) {
                 assertEquals(Treatment.DENY, broker, r.name());
