@@ -133,10 +133,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.posix4j.Errno;
+import org.posix4j.internal.BrokerSyscalls.Mode;
 import org.posix4j.internal.BrokerSyscalls.Rule;
 import org.posix4j.internal.BrokerSyscalls.Treatment;
 
-/// Compiles [BrokerSyscalls] into the classic BPF seccomp program of the broker's slave end.
+/// Compiles [BrokerSyscalls] into the classic BPF seccomp program of the broker's slave end, for
+/// one [Mode]: in [Mode#KERNEL] the path calls a Landlock ruleset governs are allowed, so the
+/// caller must have installed that ruleset (handling every right of
+/// [BrokerSyscalls#kernelRights()]) before the filter.
 ///
 /// The program kills the process for a foreign architecture (the i386 `int 0x80` entry) or,
 /// on x86_64, an x32 syscall number, then finds the syscall number with a balanced binary
@@ -197,8 +201,13 @@ public final class BrokerFilter {
 
     /// The guard of each GUARD syscall; [#guard] emits its code.
     private enum Guard {
-        SETPGID, SECCOMP, IOCTL, FCNTL, SOCKET, SOCKETPAIR, CLONE, SENDTO, UTIMENSAT, SELF, SETPRIORITY, IOPRIO_SET
+        SETPGID, SECCOMP, IOCTL, FCNTL, SOCKET, SOCKETPAIR, CLONE, SENDTO, UTIMENSAT, SELF, SETPRIORITY, IOPRIO_SET,
+        RENAMEAT2
     }
+
+    /// renameat2's flag that leaves a whiteout (a 0:0 character device) at the source: Landlock
+    /// checks no MAKE_CHAR for it, so it goes to the master, which refuses it in every mode.
+    private static final int RENAME_WHITEOUT = 1 << 2;
 
     private static final Map<String, Guard> GUARDS = new HashMap<>();
 
@@ -218,14 +227,18 @@ public final class BrokerFilter {
         }
         GUARDS.put("setpriority", Guard.SETPRIORITY);
         GUARDS.put("ioprio_set", Guard.IOPRIO_SET);
+        GUARDS.put("renameat2", Guard.RENAMEAT2);
         for (Rule r : BrokerSyscalls.all()) {
-            if ((r.treatment() == Treatment.GUARD) != GUARDS.containsKey(r.name())) {
+            boolean guarded = r.treatment() == Treatment.GUARD || r.kernel() == Treatment.GUARD;
+            if (guarded != GUARDS.containsKey(r.name())) {
                 throw new ExceptionInInitializerError("guard of " + r.name() + " does not match its rule");
             }
         }
-        // A guard that refuses needs the errno its rule documents; SENDTO and SOCKET only allow or broker.
+        // A guard that refuses needs the errno its rule documents; SENDTO, SOCKET and RENAMEAT2
+        // only allow or broker.
         for (Map.Entry<String, Guard> g : GUARDS.entrySet()) {
-            boolean refuses = g.getValue() != Guard.SENDTO && g.getValue() != Guard.SOCKET;
+            boolean refuses = g.getValue() != Guard.SENDTO && g.getValue() != Guard.SOCKET
+                    && g.getValue() != Guard.RENAMEAT2;
             if (refuses != (BrokerSyscalls.rule(g.getKey()).errno() > 0)) {
                 throw new ExceptionInInitializerError("errno of the guard of " + g.getKey() + " does not match its rule");
             }
@@ -236,19 +249,30 @@ public final class BrokerFilter {
     /// in the run's returns.
     private record Run(int start, List<Insn> code) {}
 
-    /// The program for `arch` (a [Syscalls#arch()] name: "x86_64" or "aarch64").
+    /// The program for `arch` (a [Syscalls#arch()] name: "x86_64" or "aarch64") in [Mode#BROKER].
     ///
     /// @param supervisorPgid the process group of the posix4j JVM, which the program may not join
     /// @throws IllegalArgumentException if `arch` is not x86_64 or aarch64, or the pgid is not
     ///     positive
     public static List<Insn> instructions(String arch, int supervisorPgid) {
-        return instructions(arch, supervisorPgid, BrokerSyscalls.all());
+        return instructions(arch, supervisorPgid, Mode.BROKER);
     }
 
-    /// [#instructions(String, int)] for the table `rules`; the tests compile tables larger than
-    /// the real one to reach the long-jump paths.
-    static List<Insn> instructions(String arch, int supervisorPgid, List<Rule> rules) {
+    /// The program for `arch` (a [Syscalls#arch()] name: "x86_64" or "aarch64") in `mode`.
+    ///
+    /// @param supervisorPgid the process group of the posix4j JVM, which the program may not join
+    /// @param mode whose treatments to compile
+    /// @throws IllegalArgumentException if `arch` is not x86_64 or aarch64, or the pgid is not
+    ///     positive
+    public static List<Insn> instructions(String arch, int supervisorPgid, Mode mode) {
+        return instructions(arch, supervisorPgid, mode, BrokerSyscalls.all());
+    }
+
+    /// [#instructions(String, int, Mode)] for the table `rules`; the tests compile tables larger
+    /// than the real one to reach the long-jump paths.
+    static List<Insn> instructions(String arch, int supervisorPgid, Mode mode, List<Rule> rules) {
         Objects.requireNonNull(arch, "arch");
+        Objects.requireNonNull(mode, "mode");
         if (supervisorPgid <= 0) {
             throw new IllegalArgumentException("supervisorPgid: not positive: " + supervisorPgid);
         }
@@ -270,7 +294,7 @@ public final class BrokerFilter {
         for (Rule r : rules) {
             int nr = r.number(arch);
             if (nr >= 0) {
-                byNr.put(nr, code(r, supervisorPgid));
+                byNr.put(nr, code(r, r.treatment(mode), supervisorPgid));
             }
         }
         List<Run> runs = runs(byNr, List.of(ret(retErrno(Errno.ENOSYS.number()))));
@@ -281,13 +305,25 @@ public final class BrokerFilter {
         return List.copyOf(out);
     }
 
-    /// [#instructions] as a `struct sock_fprog` ([PrctlH#SOCK_FPROG]) pointing at a `struct
-    /// sock_filter` array, both allocated in `arena`, ready for seccomp(SECCOMP_SET_MODE_FILTER).
+    /// [#instructions(String, int)] as a `struct sock_fprog` ([PrctlH#SOCK_FPROG]) pointing at a
+    /// `struct sock_filter` array, both allocated in `arena`, ready for
+    /// seccomp(SECCOMP_SET_MODE_FILTER): the [Mode#BROKER] program.
     ///
-    /// @throws IllegalArgumentException as [#instructions] does
+    /// @throws IllegalArgumentException as [#instructions(String, int)] does
     public static MemorySegment program(Arena arena, String arch, int supervisorPgid) {
+        return program(arena, arch, supervisorPgid, Mode.BROKER);
+    }
+
+    /// [#instructions(String, int, Mode)] as a `struct sock_fprog` ([PrctlH#SOCK_FPROG]) pointing
+    /// at a `struct sock_filter` array, both allocated in `arena`, ready for
+    /// seccomp(SECCOMP_SET_MODE_FILTER). A [Mode#KERNEL] program is only as strict as the
+    /// [Mode#BROKER] one under a Landlock ruleset that handles [BrokerSyscalls#kernelRights()],
+    /// installed first.
+    ///
+    /// @throws IllegalArgumentException as [#instructions(String, int, Mode)] does
+    public static MemorySegment program(Arena arena, String arch, int supervisorPgid, Mode mode) {
         Objects.requireNonNull(arena, "arena");
-        List<Insn> insns = instructions(arch, supervisorPgid);
+        List<Insn> insns = instructions(arch, supervisorPgid, mode);
         MemorySegment filter = arena.allocate(MemoryLayout.sequenceLayout(insns.size(), PrctlH.SOCK_FILTER));
         long size = PrctlH.SOCK_FILTER.byteSize();
         for (int i = 0; i < insns.size(); i++) {
@@ -304,9 +340,9 @@ public final class BrokerFilter {
         return prog;
     }
 
-    /// The code a syscall's number leads to.
-    private static List<Insn> code(Rule r, int pgid) {
-        return switch (r.treatment()) {
+    /// The code a syscall's number leads to under `treatment`, its rule's in the mode compiled.
+    private static List<Insn> code(Rule r, Treatment treatment, int pgid) {
+        return switch (treatment) {
             case ALLOW -> RET_ALLOW;
             case BROKER -> RET_NOTIF;
             case DENY -> List.of(ret(retErrno(r.errno())));
@@ -445,6 +481,12 @@ public final class BrokerFilter {
                     deny.getFirst());
             case SETPRIORITY -> bothEqualAllow(PRIO_PROCESS, 0, retErrno(errno));
             case IOPRIO_SET -> bothEqualAllow(IOPRIO_WHO_PROCESS, 0, retErrno(errno));
+            // The flags are an unsigned int: the low half is all the kernel reads.
+            case RENAMEAT2 -> List.of(
+                    load(arg(4)),
+                    jump(BPF_JMP_JSET_K, RENAME_WHITEOUT, 1, 0),
+                    ret(SECCOMP_RET_ALLOW),
+                    ret(SECCOMP_RET_USER_NOTIF));
         };
     }
 

@@ -5,21 +5,43 @@ import static org.posix4j.internal.BrokerSyscalls.Treatment.BROKER;
 import static org.posix4j.internal.BrokerSyscalls.Treatment.DENY;
 import static org.posix4j.internal.BrokerSyscalls.Treatment.GUARD;
 
+import static org.posix4j.landlock.FsAccess.EXECUTE;
+import static org.posix4j.landlock.FsAccess.MAKE_BLOCK;
+import static org.posix4j.landlock.FsAccess.MAKE_CHAR;
+import static org.posix4j.landlock.FsAccess.MAKE_DIR;
+import static org.posix4j.landlock.FsAccess.MAKE_FIFO;
+import static org.posix4j.landlock.FsAccess.MAKE_REG;
+import static org.posix4j.landlock.FsAccess.MAKE_SOCK;
+import static org.posix4j.landlock.FsAccess.MAKE_SYM;
+import static org.posix4j.landlock.FsAccess.READ_DIR;
+import static org.posix4j.landlock.FsAccess.READ_FILE;
+import static org.posix4j.landlock.FsAccess.REFER;
+import static org.posix4j.landlock.FsAccess.REMOVE_DIR;
+import static org.posix4j.landlock.FsAccess.REMOVE_FILE;
+import static org.posix4j.landlock.FsAccess.TRUNCATE;
+import static org.posix4j.landlock.FsAccess.WRITE_FILE;
+
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.posix4j.Errno;
+import org.posix4j.landlock.FsAccess;
 
-/// Every syscall the broker's seccomp filter knows and what it does with it: the table
-/// [BrokerFilter] compiles and docs/broker-syscalls.md shows.
+/// Every syscall the broker's seccomp filter knows and what it does with it in each [Mode]: the
+/// table [BrokerFilter] compiles and docs/broker-syscalls.md shows.
 ///
 /// The table covers x86_64 and aarch64 up to Linux 6.18. A number it does not list fails with
 /// ENOSYS, so a syscall added by a later kernel is refused until someone classifies it here.
 /// Everything that names a path, a socket address, another process or system-wide state is
-/// brokered, guarded or denied; only calls confined to the program itself are allowed.
+/// brokered, guarded or denied; only calls confined to the program itself are allowed. In
+/// [Mode#KERNEL] the path calls a Landlock ruleset governs are allowed too: each such rule names
+/// the rights ([Rule#landlock()]) the ruleset must handle for the kernel to decide them.
 ///
 /// Immutable; safe to use from any thread.
 public final class BrokerSyscalls {
@@ -37,26 +59,70 @@ public final class BrokerSyscalls {
         GUARD
     }
 
-    /// One syscall and its treatment.
+    /// Who enforces the file allow-lists, and so which treatment column the filter is compiled from.
+    public enum Mode {
+        /// The master decides every path call: nothing about a file outside the allowances is
+        /// revealed, and --deny holds anywhere.
+        BROKER,
+        /// A Landlock ruleset installed before the filter decides the path calls it governs, which
+        /// the filter then allows: no round trip, but stat, access and chdir outside the allowances
+        /// succeed and reveal what exists. Everything Landlock cannot say stays as in [#BROKER].
+        KERNEL
+    }
+
+    /// One syscall and its treatment in each [Mode].
     ///
     /// @param name the kernel's name (`__NR_name`)
     /// @param x86_64 its number on x86_64, -1 where it does not exist
     /// @param aarch64 its number on aarch64, -1 where it does not exist
-    /// @param treatment what the filter does with it
+    /// @param treatment what the filter does with it in [Mode#BROKER]
     /// @param errno the errno returned for DENY (and by a GUARD when its condition denies), 0 otherwise
     /// @param note one short sentence for the docs table: why, and for a GUARD the condition
-    public record Rule(String name, int x86_64, int aarch64, Treatment treatment, int errno, String note) {
+    /// @param kernel what the filter does with it in [Mode#KERNEL]
+    /// @param landlock the Landlock rights that govern the call when [Mode#KERNEL] lets it through
+    ///     to the kernel (empty when it does not, or when no right governs it: the stat family)
+    public record Rule(String name, int x86_64, int aarch64, Treatment treatment, int errno, String note,
+            Treatment kernel, Set<FsAccess> landlock) {
         /// Checks the fields.
         public Rule {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(treatment, "treatment");
             Objects.requireNonNull(note, "note");
+            Objects.requireNonNull(kernel, "kernel");
+            landlock = landlock.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(landlock));
             if (x86_64 < -1 || aarch64 < -1 || (x86_64 < 0 && aarch64 < 0)) {
                 throw new IllegalArgumentException("numbers of " + name + ": " + x86_64 + ", " + aarch64);
             }
             if (errno < 0 || (treatment != GUARD && (treatment == DENY) != (errno > 0))) {
                 throw new IllegalArgumentException("errno of " + name + ": " + errno + " for " + treatment);
             }
+            if (kernel == DENY && errno == 0) {
+                throw new IllegalArgumentException("errno of " + name + ": 0 for DENY in kernel mode");
+            }
+            if (!landlock.isEmpty() && kernel != ALLOW && kernel != GUARD) {
+                throw new IllegalArgumentException(
+                        "landlock of " + name + ": the kernel never sees it under " + kernel);
+            }
+        }
+
+        /// A rule whose treatment is the same in both modes.
+        ///
+        /// @param name the kernel's name (`__NR_name`)
+        /// @param x86_64 its number on x86_64, -1 where it does not exist
+        /// @param aarch64 its number on aarch64, -1 where it does not exist
+        /// @param treatment what the filter does with it
+        /// @param errno the errno returned for DENY (and by a GUARD when its condition denies), 0 otherwise
+        /// @param note one short sentence for the docs table: why, and for a GUARD the condition
+        public Rule(String name, int x86_64, int aarch64, Treatment treatment, int errno, String note) {
+            this(name, x86_64, aarch64, treatment, errno, note, treatment, Set.of());
+        }
+
+        /// What the filter does with the call in `mode`.
+        public Treatment treatment(Mode mode) {
+            return switch (Objects.requireNonNull(mode, "mode")) {
+                case BROKER -> treatment;
+                case KERNEL -> kernel;
+            };
         }
 
         /// The number on `arch` (a [Syscalls#arch()] name), -1 where it does not exist.
@@ -83,6 +149,12 @@ public final class BrokerSyscalls {
         return new Rule(name, x86_64, aarch64, treatment, errno, note);
     }
 
+    /// A rule that [Mode#KERNEL] treats as `kernel`, the kernel deciding it by `landlock`.
+    private static Rule rule(String name, int x86_64, int aarch64, Treatment treatment, int errno, String note,
+            Treatment kernel, FsAccess... landlock) {
+        return new Rule(name, x86_64, aarch64, treatment, errno, note, kernel, Set.of(landlock));
+    }
+
     // Kept sorted by name; the x86_64 numbers come from asm/unistd_64.h, the aarch64 ones from
     // asm-generic/unistd.h (Linux 6.1), and the calls added up to 6.18 by hand.
     private static final List<Rule> ALL = Stream.of(
@@ -93,7 +165,8 @@ public final class BrokerSyscalls {
             rule("accept4", 288, 242, ALLOW, 0,
                     "Socket call that names no address."),
             rule("access", 21, -1, BROKER, 0,
-                    "Checks access to a path: the master answers under the policy."),
+                    "Checks access to a path: the master answers under the policy.",
+                    ALLOW),
             rule("acct", 163, 89, DENY, EPERM,
                     "Switches system-wide process accounting to a path."),
             rule("add_key", 248, 217, DENY, EPERM,
@@ -119,7 +192,8 @@ public final class BrokerSyscalls {
             rule("capset", 126, 91, ALLOW, 0,
                     "The program's own credentials."),
             rule("chdir", 80, 49, BROKER, 0,
-                    "Reveals whether a directory exists and is searchable: the master decides like a stat, then changes the program's directory."),
+                    "Reveals whether a directory exists and is searchable: the master decides like a stat, then changes the program's directory.",
+                    ALLOW),
             rule("chmod", 90, -1, BROKER, 0,
                     "Changes mode bits: done by the master where writing is allowed, setuid/setgid dropped."),
             rule("chown", 92, -1, DENY, EPERM,
@@ -149,7 +223,8 @@ public final class BrokerSyscalls {
             rule("copy_file_range", 326, 285, ALLOW, 0,
                     "Moves data between held descriptors."),
             rule("creat", 85, -1, BROKER, 0,
-                    "Opens a path: the master opens it under the policy and injects the descriptor."),
+                    "Opens a path: the master opens it under the policy and injects the descriptor.",
+                    ALLOW, WRITE_FILE, MAKE_REG, TRUNCATE),
             rule("create_module", 174, -1, DENY, ENOSYS,
                     "Not implemented (or compiled out) by current kernels."),
             rule("delete_module", 176, 106, DENY, EPERM,
@@ -181,17 +256,21 @@ public final class BrokerSyscalls {
             rule("eventfd2", 290, 19, ALLOW, 0,
                     "Creates anonymous descriptors."),
             rule("execve", 59, 221, BROKER, 0,
-                    "Executes a path: the master decides like a read, so --deny holds and existence does not leak; the new image keeps the filter."),
+                    "Executes a path: the master decides like a read, so --deny holds and existence does not leak; the new image keeps the filter.",
+                    ALLOW, EXECUTE),
             rule("execveat", 322, 281, BROKER, 0,
-                    "Executes a path: the master decides like a read, so --deny holds and existence does not leak; the new image keeps the filter."),
+                    "Executes a path: the master decides like a read, so --deny holds and existence does not leak; the new image keeps the filter.",
+                    ALLOW, EXECUTE),
             rule("exit", 60, 93, ALLOW, 0,
                     "Process lifetime."),
             rule("exit_group", 231, 94, ALLOW, 0,
                     "Process lifetime."),
             rule("faccessat", 269, 48, BROKER, 0,
-                    "Checks access to a path: the master answers under the policy."),
+                    "Checks access to a path: the master answers under the policy.",
+                    ALLOW),
             rule("faccessat2", 439, 439, BROKER, 0,
-                    "Checks access to a path: the master answers under the policy."),
+                    "Checks access to a path: the master answers under the policy.",
+                    ALLOW),
             rule("fadvise64", 221, 223, ALLOW, 0,
                     "Acts on a descriptor the program already holds."),
             rule("fallocate", 285, 47, ALLOW, 0,
@@ -387,9 +466,11 @@ public final class BrokerSyscalls {
             rule("lgetxattr", 192, 9, DENY, ENOTSUP,
                     "Reads extended attributes by path; programs such as ls take ENOTSUP as \"no attributes\"."),
             rule("link", 86, -1, DENY, EACCES,
-                    "Creates a name for a path the broker never checked."),
+                    "Creates a name for a path the broker never checked.",
+                    ALLOW, REFER, MAKE_REG, MAKE_SYM, MAKE_FIFO, MAKE_SOCK, MAKE_CHAR, MAKE_BLOCK),
             rule("linkat", 265, 37, DENY, EACCES,
-                    "Creates a name for a path the broker never checked."),
+                    "Creates a name for a path the broker never checked.",
+                    ALLOW, REFER, MAKE_REG, MAKE_SYM, MAKE_FIFO, MAKE_SOCK, MAKE_CHAR, MAKE_BLOCK),
             rule("listen", 50, 201, BROKER, 0,
                     "Binds an unbound socket to an ephemeral port: the master decides like bind."),
             rule("listmount", 458, 458, DENY, EPERM,
@@ -415,7 +496,8 @@ public final class BrokerSyscalls {
             rule("lsm_set_self_attr", 460, 460, DENY, EPERM,
                     "Changes the security module attributes of the process (6.8)."),
             rule("lstat", 6, -1, BROKER, 0,
-                    "Stats a path (or, with AT_EMPTY_PATH, a descriptor): the master answers under the policy."),
+                    "Stats a path (or, with AT_EMPTY_PATH, a descriptor): the master answers under the policy.",
+                    ALLOW),
             rule("madvise", 28, 233, ALLOW, 0,
                     "The program's own memory."),
             rule("map_shadow_stack", 453, 453, ALLOW, 0,
@@ -433,13 +515,17 @@ public final class BrokerSyscalls {
             rule("mincore", 27, 232, ALLOW, 0,
                     "The program's own memory."),
             rule("mkdir", 83, -1, BROKER, 0,
-                    "Creates or removes a directory: the master performs it under the policy."),
+                    "Creates or removes a directory: the master performs it under the policy.",
+                    ALLOW, MAKE_DIR),
             rule("mkdirat", 258, 34, BROKER, 0,
-                    "Creates or removes a directory: the master performs it under the policy."),
+                    "Creates or removes a directory: the master performs it under the policy.",
+                    ALLOW, MAKE_DIR),
             rule("mknod", 133, -1, DENY, EPERM,
-                    "Creates device nodes, FIFOs or sockets by path."),
+                    "Creates device nodes, FIFOs or sockets by path.",
+                    ALLOW, MAKE_REG, MAKE_FIFO, MAKE_SOCK, MAKE_CHAR, MAKE_BLOCK),
             rule("mknodat", 259, 33, DENY, EPERM,
-                    "Creates device nodes, FIFOs or sockets by path."),
+                    "Creates device nodes, FIFOs or sockets by path.",
+                    ALLOW, MAKE_REG, MAKE_FIFO, MAKE_SOCK, MAKE_CHAR, MAKE_BLOCK),
             rule("mlock", 149, 228, ALLOW, 0,
                     "The program's own memory."),
             rule("mlock2", 325, 284, ALLOW, 0,
@@ -497,11 +583,13 @@ public final class BrokerSyscalls {
             rule("nanosleep", 35, 101, ALLOW, 0,
                     "Reads time or sleeps."),
             rule("newfstatat", 262, 79, BROKER, 0,
-                    "Stats a path (or, with AT_EMPTY_PATH, a descriptor): the master answers under the policy."),
+                    "Stats a path (or, with AT_EMPTY_PATH, a descriptor): the master answers under the policy.",
+                    ALLOW),
             rule("nfsservctl", 180, 42, DENY, EPERM,
                     "Obsolete administrative call."),
             rule("open", 2, -1, BROKER, 0,
-                    "Opens a path: the master opens it under the policy and injects the descriptor."),
+                    "Opens a path: the master opens it under the policy and injects the descriptor.",
+                    ALLOW, READ_FILE, WRITE_FILE, READ_DIR, MAKE_REG, TRUNCATE),
             rule("open_by_handle_at", 304, 265, DENY, EPERM,
                     "File handles reach inodes without path resolution."),
             rule("open_tree", 428, 428, DENY, EPERM,
@@ -509,9 +597,11 @@ public final class BrokerSyscalls {
             rule("open_tree_attr", 467, 467, DENY, EPERM,
                     "New mount API: changes or reaches the mount tree."),
             rule("openat", 257, 56, BROKER, 0,
-                    "Opens a path: the master opens it under the policy and injects the descriptor."),
+                    "Opens a path: the master opens it under the policy and injects the descriptor.",
+                    ALLOW, READ_FILE, WRITE_FILE, READ_DIR, MAKE_REG, TRUNCATE),
             rule("openat2", 437, 437, BROKER, 0,
-                    "Opens a path: the master opens it under the policy and injects the descriptor."),
+                    "Opens a path: the master opens it under the policy and injects the descriptor.",
+                    ALLOW, READ_FILE, WRITE_FILE, READ_DIR, MAKE_REG, TRUNCATE),
             rule("pause", 34, -1, ALLOW, 0,
                     "The program's own signal state."),
             rule("perf_event_open", 298, 241, DENY, EPERM,
@@ -601,17 +691,24 @@ public final class BrokerSyscalls {
             rule("removexattrat", 466, 466, DENY, EACCES,
                     "Changes extended attributes by path (6.13)."),
             rule("rename", 82, -1, BROKER, 0,
-                    "Renames: the master performs it when both ends are write-allowed."),
+                    "Renames: the master performs it when both ends are write-allowed.",
+                    ALLOW, REFER, REMOVE_FILE, REMOVE_DIR,
+                    MAKE_REG, MAKE_DIR, MAKE_SYM, MAKE_FIFO, MAKE_SOCK, MAKE_CHAR, MAKE_BLOCK),
             rule("renameat", 264, 38, BROKER, 0,
-                    "Renames: the master performs it when both ends are write-allowed."),
+                    "Renames: the master performs it when both ends are write-allowed.",
+                    ALLOW, REFER, REMOVE_FILE, REMOVE_DIR,
+                    MAKE_REG, MAKE_DIR, MAKE_SYM, MAKE_FIFO, MAKE_SOCK, MAKE_CHAR, MAKE_BLOCK),
             rule("renameat2", 316, 276, BROKER, 0,
-                    "Renames: the master performs it when both ends are write-allowed."),
+                    "Renames: the master performs it when both ends are write-allowed.",
+                    GUARD, REFER, REMOVE_FILE, REMOVE_DIR,
+                    MAKE_REG, MAKE_DIR, MAKE_SYM, MAKE_FIFO, MAKE_SOCK, MAKE_CHAR, MAKE_BLOCK),
             rule("request_key", 249, 218, DENY, EPERM,
                     "Kernel keyrings are shared with other processes of the user."),
             rule("restart_syscall", 219, 128, ALLOW, 0,
                     "Kernel-internal restart and signal return."),
             rule("rmdir", 84, -1, BROKER, 0,
-                    "Creates or removes a directory: the master performs it under the policy."),
+                    "Creates or removes a directory: the master performs it under the policy.",
+                    ALLOW, REMOVE_DIR),
             rule("rseq", 334, 293, ALLOW, 0,
                     "Thread synchronisation."),
             rule("rt_sigaction", 13, 134, ALLOW, 0,
@@ -751,21 +848,25 @@ public final class BrokerSyscalls {
             rule("splice", 275, 76, ALLOW, 0,
                     "Moves data between held descriptors."),
             rule("stat", 4, -1, BROKER, 0,
-                    "Stats a path (or, with AT_EMPTY_PATH, a descriptor): the master answers under the policy."),
+                    "Stats a path (or, with AT_EMPTY_PATH, a descriptor): the master answers under the policy.",
+                    ALLOW),
             rule("statfs", 137, 43, DENY, EACCES,
                     "Reports on the filesystem of a path; fstatfs on a descriptor is allowed."),
             rule("statmount", 457, 457, DENY, EPERM,
                     "Reads the mount tree (6.8)."),
             rule("statx", 332, 291, BROKER, 0,
-                    "Stats a path (or, with AT_EMPTY_PATH, a descriptor): the master answers under the policy."),
+                    "Stats a path (or, with AT_EMPTY_PATH, a descriptor): the master answers under the policy.",
+                    ALLOW),
             rule("swapoff", 168, 225, DENY, EPERM,
                     "Changes system swap."),
             rule("swapon", 167, 224, DENY, EPERM,
                     "Changes system swap."),
             rule("symlink", 88, -1, DENY, EACCES,
-                    "Creates a name for a path the broker never checked."),
+                    "Creates a name for a path the broker never checked.",
+                    ALLOW, MAKE_SYM),
             rule("symlinkat", 266, 36, DENY, EACCES,
-                    "Creates a name for a path the broker never checked."),
+                    "Creates a name for a path the broker never checked.",
+                    ALLOW, MAKE_SYM),
             rule("sync", 162, 81, ALLOW, 0,
                     "Flushes every filesystem: slow, but changes nothing another process can observe."),
             rule("sync_file_range", 277, 84, ALLOW, 0,
@@ -805,7 +906,8 @@ public final class BrokerSyscalls {
             rule("tkill", 200, 130, BROKER, 0,
                     "The master decides: only processes of the sandbox, delivered through a proven pidfd."),
             rule("truncate", 76, 45, DENY, EACCES,
-                    "Truncates by path; ftruncate on an opened descriptor is allowed."),
+                    "Truncates by path; ftruncate on an opened descriptor is allowed.",
+                    ALLOW, TRUNCATE),
             rule("tuxcall", 184, -1, DENY, ENOSYS,
                     "Not implemented (or compiled out) by current kernels."),
             rule("umask", 95, 166, ALLOW, 0,
@@ -815,9 +917,11 @@ public final class BrokerSyscalls {
             rule("uname", 63, 160, ALLOW, 0,
                     "Reads system information or randomness."),
             rule("unlink", 87, -1, BROKER, 0,
-                    "Removes a name: the master performs it under the policy."),
+                    "Removes a name: the master performs it under the policy.",
+                    ALLOW, REMOVE_FILE),
             rule("unlinkat", 263, 35, BROKER, 0,
-                    "Removes a name: the master performs it under the policy."),
+                    "Removes a name: the master performs it under the policy.",
+                    ALLOW, REMOVE_FILE, REMOVE_DIR),
             rule("unshare", 272, 97, DENY, EPERM,
                     "Enters or creates namespaces."),
             rule("uprobe", 336, -1, ALLOW, 0,
@@ -854,11 +958,17 @@ public final class BrokerSyscalls {
                     "Descriptor I/O.")
             ).sorted(Comparator.comparing(Rule::name)).toList();
 
+    private static final Set<FsAccess> KERNEL_RIGHTS;
     private static final Map<String, Rule> BY_NAME = new HashMap<>();
     private static final Map<Integer, String> X86_64 = new HashMap<>();
     private static final Map<Integer, String> AARCH64 = new HashMap<>();
 
     static {
+        EnumSet<FsAccess> rights = EnumSet.noneOf(FsAccess.class);
+        for (Rule r : ALL) {
+            rights.addAll(r.landlock());
+        }
+        KERNEL_RIGHTS = Collections.unmodifiableSet(rights);
         for (Rule r : ALL) {
             unique(BY_NAME.put(r.name(), r), r.name());
             if (r.x86_64() >= 0) {
@@ -891,6 +1001,14 @@ public final class BrokerSyscalls {
             case "aarch64" -> AARCH64.get(nr);
             default -> throw new IllegalArgumentException("arch: not x86_64 or aarch64: " + arch);
         };
+    }
+
+    /// Every Landlock right some rule lets the kernel decide in [Mode#KERNEL]: the filter compiled
+    /// for that mode is only as strict as BROKER mode where the Landlock ruleset installed under it
+    /// handles all of these (granting each only where the policy allows it; MAKE_CHAR and
+    /// MAKE_BLOCK nowhere).
+    public static Set<FsAccess> kernelRights() {
+        return KERNEL_RIGHTS;
     }
 
     /// The rule for the syscall called `name`.

@@ -17,6 +17,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -26,8 +27,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.Errno;
 import org.posix4j.internal.BrokerFilter.Insn;
+import org.posix4j.internal.BrokerSyscalls.Mode;
 import org.posix4j.internal.BrokerSyscalls.Rule;
 import org.posix4j.process.Resource;
 import org.posix4j.process.ResourceLimits;
@@ -199,6 +202,15 @@ class BrokerFilterTest {
                 new Object[] {eperm, new long[] {0, 4242, 10}},
                 new Object[] {eperm, new long[] {1, 0, 10}},
                 new Object[] {eperm, new long[] {2, 0, 10}}));
+        // Kernel mode only: RENAME_WHITEOUT (4) goes to the master, every other flag to the kernel.
+        m.put("renameat2", List.of(
+                new Object[] {ALLOW, new long[] {-100, 0x1000, -100, 0x2000, 0}},
+                new Object[] {ALLOW, new long[] {-100, 0x1000, -100, 0x2000, 1}},
+                new Object[] {ALLOW, new long[] {-100, 0x1000, -100, 0x2000, 2}},
+                new Object[] {ALLOW, new long[] {-100, 0x1000, -100, 0x2000, garbage | 3}},
+                new Object[] {NOTIF, new long[] {-100, 0x1000, -100, 0x2000, 4}},
+                new Object[] {NOTIF, new long[] {-100, 0x1000, -100, 0x2000, 5}},
+                new Object[] {NOTIF, new long[] {-100, 0x1000, -100, 0x2000, 0xffff_ffffL}}));
         m.put("ioprio_set", List.of(
                 new Object[] {ALLOW, new long[] {1, 0, 0x6000}},
                 new Object[] {eperm, new long[] {1, 4242, 0x6000}},
@@ -209,18 +221,28 @@ class BrokerFilterTest {
 
     @Test
     void everyRowLandsOnItsTreatmentOverABalancedSearch() {
+        for (Mode mode : Mode.values()) {
+            everyRowLandsOnItsTreatmentOverABalancedSearch(mode);
+        }
+        assertEquals(guardCases().keySet(), guardRows(), "guard test cases and GUARD rows differ");
+    }
+
+    private static void everyRowLandsOnItsTreatmentOverABalancedSearch(Mode mode) {
         Map<String, List<Object[]>> guards = guardCases();
         int longest = 0;
         for (String arch : List.of("x86_64", "aarch64")) {
             int audit = arch.equals("x86_64") ? 0xc000003e : 0xc00000b7;
-            List<Insn> prog = BrokerFilter.instructions(arch, PGID);
+            List<Insn> prog = BrokerFilter.instructions(arch, PGID, mode);
+            if (mode == Mode.BROKER) {
+                assertEquals(prog, BrokerFilter.instructions(arch, PGID), "the two-argument form compiles BROKER");
+            }
             List<Outcome> outcomes = new ArrayList<>();
             for (Rule r : BrokerSyscalls.all()) {
                 int nr = r.number(arch);
                 if (nr < 0) {
                     continue;
                 }
-                switch (r.treatment()) {
+                switch (r.treatment(mode)) {
                     case ALLOW -> outcomes.add(expect(ALLOW, prog, nr, audit, r, 0x1234, 7));
                     case BROKER -> outcomes.add(expect(NOTIF, prog, nr, audit, r, 0x1234, 7));
                     case DENY -> outcomes.add(expect(0x00050000 | r.errno(), prog, nr, audit, r, 0x1234, 7));
@@ -249,17 +271,19 @@ class BrokerFilterTest {
             assertEquals(x32, run(prog, -1, audit).ret(), arch + ": number -1");
             int max = outcomes.stream().mapToInt(Outcome::steps).max().orElseThrow();
             longest = Math.max(longest, max);
-            System.out.println("broker filter " + arch + ": " + prog.size() + " instructions, longest path " + max);
+            System.out.println("broker filter " + mode + " " + arch + ": " + prog.size()
+                    + " instructions, longest path " + max);
         }
-        assertTrue(longest <= 25, "longest path " + longest + " instructions: the search is not balanced");
-        assertEquals(guards.keySet(), guardRows(), "guard test cases and GUARD rows differ");
+        assertTrue(longest <= 25, mode + ": longest path " + longest + " instructions: the search is not balanced");
     }
 
     private static Set<String> guardRows() {
         Set<String> s = new LinkedHashSet<>();
         for (Rule r : BrokerSyscalls.all()) {
-            if (r.treatment() == BrokerSyscalls.Treatment.GUARD) {
-                s.add(r.name());
+            for (Mode mode : Mode.values()) {
+                if (r.treatment(mode) == BrokerSyscalls.Treatment.GUARD) {
+                    s.add(r.name());
+                }
             }
         }
         return s;
@@ -283,7 +307,7 @@ class BrokerFilterTest {
                     ? new Rule("s" + nr, nr, nr, BrokerSyscalls.Treatment.ALLOW, 0, "even")
                     : new Rule("s" + nr, nr, nr, BrokerSyscalls.Treatment.DENY, nr % 7 + 1, "odd"));
         }
-        List<Insn> prog = BrokerFilter.instructions("aarch64", PGID, rules);
+        List<Insn> prog = BrokerFilter.instructions("aarch64", PGID, Mode.BROKER, rules);
         assertTrue(prog.stream().anyMatch(i -> i.code() == 0x05), "no BPF_JA in " + prog.size() + " instructions");
         int longest = 0;
         for (Rule r : rules) {
@@ -314,17 +338,25 @@ class BrokerFilterTest {
     @Test
     void programIsASockFprogOfTheInstructions() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment prog = BrokerFilter.program(arena, "x86_64", PGID);
-            List<Insn> insns = BrokerFilter.instructions("x86_64", PGID);
-            assertEquals(insns.size(), Short.toUnsignedInt(prog.get(JAVA_SHORT, 0)));
-            MemorySegment filter = Libc.unbounded(prog.get(ADDRESS, 8));
-            for (int i = 0; i < insns.size(); i++) {
-                Insn insn = insns.get(i);
-                assertEquals(insn.code(), filter.get(JAVA_SHORT, 8L * i));
-                assertEquals(insn.jt(), filter.get(JAVA_BYTE, 8L * i + 2));
-                assertEquals(insn.jf(), filter.get(JAVA_BYTE, 8L * i + 3));
-                assertEquals(insn.k(), filter.get(JAVA_INT, 8L * i + 4));
+            assertSockFprog(BrokerFilter.program(arena, "x86_64", PGID), BrokerFilter.instructions("x86_64", PGID));
+            for (Mode mode : Mode.values()) {
+                assertSockFprog(BrokerFilter.program(arena, "x86_64", PGID, mode),
+                        BrokerFilter.instructions("x86_64", PGID, mode));
             }
+        }
+        assertTrue(!BrokerFilter.instructions("x86_64", PGID, Mode.KERNEL)
+                .equals(BrokerFilter.instructions("x86_64", PGID, Mode.BROKER)), "the modes compile the same program");
+    }
+
+    private static void assertSockFprog(MemorySegment prog, List<Insn> insns) {
+        assertEquals(insns.size(), Short.toUnsignedInt(prog.get(JAVA_SHORT, 0)));
+        MemorySegment filter = Libc.unbounded(prog.get(ADDRESS, 8));
+        for (int i = 0; i < insns.size(); i++) {
+            Insn insn = insns.get(i);
+            assertEquals(insn.code(), filter.get(JAVA_SHORT, 8L * i));
+            assertEquals(insn.jt(), filter.get(JAVA_BYTE, 8L * i + 2));
+            assertEquals(insn.jf(), filter.get(JAVA_BYTE, 8L * i + 3));
+            assertEquals(insn.k(), filter.get(JAVA_INT, 8L * i + 4));
         }
     }
 
@@ -398,6 +430,56 @@ class BrokerFilterTest {
     }
 
     @Test
+    void kernelModeLetsTheLandlockCallsThroughAndKeepsTheRest(@TempDir Path dir) throws Exception {
+        Requires.that(Syscalls.CURRENT.known(), "no syscall table for " + System.getProperty("os.arch"));
+        Path file = Files.writeString(dir.resolve("file"), "0123456789");
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+        ChildJvm.Result r = ChildJvm.run(Child.class, "kernel", dir.toString()).assertSuccess();
+        assertEquals("ok", r.value("installed="));
+        // Allowed: the kernel answers (no listener exists, so a brokered call would be ENOSYS).
+        assertTrue(Integer.parseInt(r.value("openat=")) > 2, r.value("openat="));
+        assertEquals("10", r.value("read="), "read the file the kernel opened");
+        assertEquals("0", r.value("newfstatat="));
+        assertEquals("10", r.value("newfstatat_size="), "the kernel's stat of the file");
+        assertEquals("ENOENT", r.value("newfstatat_missing="), "kernel mode reveals what does not exist");
+        assertEquals("0", r.value("faccessat="));
+        assertEquals("0", r.value("mkdirat="));
+        assertEquals("0", r.value("symlinkat="));
+        assertEquals("0", r.value("linkat="));
+        assertEquals("0", r.value("renameat2="));
+        assertEquals("0", r.value("truncate="));
+        assertEquals("0", r.value("mknodat_fifo="));
+        assertEquals("0", r.value("unlinkat="));
+        assertEquals("0", r.value("chdir="));
+        assertEquals("ENOENT", r.value("execve="), "the kernel looked the program up");
+        // What the kernel did, read back here, outside the filter.
+        assertTrue(Files.isDirectory(dir.resolve("made")), "mkdirat");
+        assertEquals(file.toString(), Files.readSymbolicLink(dir.resolve("made/sym")).toString(), "symlinkat");
+        assertEquals(2, (int) Files.getAttribute(file, "unix:nlink"), "linkat: the renamed link and the file");
+        assertTrue(Files.exists(dir.resolve("renamed")) && !Files.exists(dir.resolve("hard")), "renameat2");
+        assertEquals(4, Files.size(file), "truncate(file, 4)");
+        assertEquals(0010000, (int) Files.getAttribute(dir.resolve("fifo"), "unix:mode") & 0170000, "a FIFO");
+        assertTrue(!Files.exists(dir.resolve("gone")), "unlinkat");
+        // Still brokered (ENOSYS without a listener) or denied, as in broker mode.
+        for (String brokered : List.of("renameat2_whiteout", "readlinkat", "fchmodat", "connect", "bind",
+                "sendto_dest", "listen", "kill_self", "fcntl_setown", "socket_netlink")) {
+            assertEquals("ENOSYS", r.value(brokered + "="), brokered + ": brokered in kernel mode too");
+        }
+        assertTrue(Files.exists(dir.resolve("renamed")), "the whiteout rename did not happen");
+        assertEquals(mode, Files.getPosixFilePermissions(file), "fchmodat did not reach the kernel");
+        assertEquals("EPERM", r.value("fchownat="));
+        assertEquals("EACCES", r.value("utimensat_path="));
+        assertEquals("EACCES", r.value("setxattr="));
+        assertEquals("EOPNOTSUPP", r.value("getxattr="));
+        assertEquals("EACCES", r.value("statfs="));
+        assertEquals("EACCES", r.value("inotify_add_watch="));
+        assertEquals("EPERM", r.value("mount="));
+        assertEquals("EPERM", r.value("ptrace="));
+        assertEquals("ENOTTY", r.value("ioctl_tiocsti="));
+        assertEquals("EPERM", r.value("clone_newuser="));
+    }
+
+    @Test
     void x32SyscallKillsTheProcess() throws Exception {
         Requires.that(Syscalls.CURRENT.arch().equals("x86_64"), "x32 exists on x86_64 only");
         ChildJvm.Result r = ChildJvm.run(Child.class, "x32");
@@ -429,6 +511,10 @@ class BrokerFilterTest {
         private static final long CLONE_NEWUSER = 0x10000000;
         private static final long SIGCHLD = 17;
         private static final long WNOHANG = 1;
+        private static final long RENAME_WHITEOUT = 4;
+        private static final long S_IFIFO = 0010000;
+        // st_size in struct stat: 48 on x86_64, 48 on aarch64 too.
+        private static final long STAT_SIZE = 48;
 
         public static void main(String[] args) throws Throwable {
             int pid = (int) ProcessHandle.current().pid();
@@ -438,6 +524,10 @@ class BrokerFilterTest {
             System.out.println("pid=" + pid);
             Arena arena = Arena.ofShared();
             MemorySegment prog = BrokerFilter.program(arena, ARCH, pgid);
+            if (args[0].equals("kernel")) {
+                kernelMode(arena, pid, pgid, Path.of(args[1]));
+                return;
+            }
             if (args[0].equals("x32")) {
                 ResourceLimits.set(Resource.CORE, Rlimit.of(0, 0));
                 Thread t = Thread.ofPlatform().start(() -> {
@@ -575,6 +665,82 @@ class BrokerFilterTest {
             });
             t.join();
             RESULTS.put("fork", reap(child[0], status));
+            RESULTS.forEach((k, v) -> System.out.println(k + "=" + v));
+        }
+
+        /// Installs the KERNEL-mode filter (and no Landlock ruleset) on one thread and makes there,
+        /// in `dir`, the calls that mode leaves to the kernel and some it keeps from it.
+        private static void kernelMode(Arena arena, int pid, int pgid, Path dir) throws InterruptedException {
+            MemorySegment prog = BrokerFilter.program(arena, ARCH, pgid, Mode.KERNEL);
+            MemorySegment file = arena.allocateFrom(dir.resolve("file").toString());
+            MemorySegment missing = arena.allocateFrom(dir.resolve("missing").toString());
+            MemorySegment made = arena.allocateFrom(dir.resolve("made").toString());
+            MemorySegment sym = arena.allocateFrom(dir.resolve("made/sym").toString());
+            MemorySegment hard = arena.allocateFrom(dir.resolve("hard").toString());
+            MemorySegment renamed = arena.allocateFrom(dir.resolve("renamed").toString());
+            MemorySegment fifo = arena.allocateFrom(dir.resolve("fifo").toString());
+            MemorySegment gone = arena.allocateFrom(dir.resolve("gone").toString());
+            MemorySegment dirPath = arena.allocateFrom(dir.toString());
+            MemorySegment attr = arena.allocateFrom("user.posix4j");
+            MemorySegment tmpfs = arena.allocateFrom("tmpfs");
+            MemorySegment buf = arena.allocate(256);
+            MemorySegment unix = arena.allocate(110);
+            unix.set(JAVA_SHORT, 0, (short) 1);
+            unix.setString(3, "posix4j-kernel-mode");
+            long sock = sys(nr("socket"), 1, 1, 0);
+            check(sock >= 0, "socket");
+            long gonefd = sys(nr("openat"), -100, gone.address(), 0101, 0600);
+            check(gonefd >= 0, "create gone");
+            sys(nr("close"), gonefd);
+            sys(nr("getpid"));
+            sys(nr("getpid"), 0, 0, 0, 0, 0);
+            result(-1);
+            result(0);
+            Thread t = Thread.ofPlatform().start(() -> {
+                install(prog);
+                RESULTS.put("installed", "ok");
+                long fd = sys(nr("openat"), -100, file.address(), 0);
+                RESULTS.put("openat", result(fd));
+                RESULTS.put("read", result(sys(nr("read"), fd, buf.address(), 256)));
+                RESULTS.put("newfstatat", result(sys(nr("newfstatat"), -100, file.address(), buf.address(), 0)));
+                RESULTS.put("newfstatat_size", Long.toString(buf.get(JAVA_LONG, STAT_SIZE)));
+                RESULTS.put("newfstatat_missing",
+                        result(sys(nr("newfstatat"), -100, missing.address(), buf.address(), 0)));
+                RESULTS.put("faccessat", result(sys(nr("faccessat"), -100, file.address(), 4)));
+                RESULTS.put("mkdirat", result(sys(nr("mkdirat"), -100, made.address(), 0755)));
+                RESULTS.put("symlinkat", result(sys(nr("symlinkat"), file.address(), -100, sym.address())));
+                RESULTS.put("linkat", result(sys(nr("linkat"), -100, file.address(), -100, hard.address(), 0)));
+                RESULTS.put("renameat2",
+                        result(sys(nr("renameat2"), -100, hard.address(), -100, renamed.address(), 0)));
+                RESULTS.put("renameat2_whiteout",
+                        result(sys(nr("renameat2"), -100, renamed.address(), -100, hard.address(), RENAME_WHITEOUT)));
+                RESULTS.put("truncate", result(sys(nr("truncate"), file.address(), 4)));
+                RESULTS.put("mknodat_fifo", result(sys(nr("mknodat"), -100, fifo.address(), S_IFIFO | 0600, 0)));
+                RESULTS.put("unlinkat", result(sys(nr("unlinkat"), -100, gone.address(), 0)));
+                RESULTS.put("chdir", result(sys(nr("chdir"), dirPath.address())));
+                RESULTS.put("execve", result(sys(nr("execve"), missing.address(), 0, 0)));
+                RESULTS.put("readlinkat", result(sys(nr("readlinkat"), -100, sym.address(), buf.address(), 256)));
+                RESULTS.put("fchmodat", result(sys(nr("fchmodat"), -100, file.address(), 0777)));
+                RESULTS.put("connect", result(sys(nr("connect"), sock, unix.address(), 110)));
+                RESULTS.put("bind", result(sys(nr("bind"), sock, unix.address(), 110)));
+                RESULTS.put("sendto_dest", result(sys(nr("sendto"), sock, buf.address(), 1, 0, unix.address(), 110)));
+                RESULTS.put("listen", result(sys(nr("listen"), sock, 1)));
+                RESULTS.put("kill_self", result(sys(nr("kill"), pid, 0)));
+                RESULTS.put("fcntl_setown", result(sys(nr("fcntl"), sock, PrctlH.F_SETOWN, pid)));
+                RESULTS.put("socket_netlink", result(sys(nr("socket"), 16, 3, 0)));
+                RESULTS.put("fchownat", result(sys(nr("fchownat"), -100, file.address(), 0, 0, 0)));
+                RESULTS.put("utimensat_path", result(sys(nr("utimensat"), -100, file.address(), 0, 0)));
+                RESULTS.put("setxattr",
+                        result(sys(nr("setxattr"), file.address(), attr.address(), buf.address(), 1, 0)));
+                RESULTS.put("getxattr", result(sys(nr("getxattr"), file.address(), attr.address(), buf.address(), 64)));
+                RESULTS.put("statfs", result(sys(nr("statfs"), file.address(), buf.address())));
+                RESULTS.put("inotify_add_watch", result(sys(nr("inotify_add_watch"), sock, file.address(), 2)));
+                RESULTS.put("mount", result(sys(nr("mount"), tmpfs.address(), made.address(), tmpfs.address(), 0, 0)));
+                RESULTS.put("ptrace", result(sys(nr("ptrace"), 16, pid, 0, 0)));
+                RESULTS.put("ioctl_tiocsti", result(sys(nr("ioctl"), sock, TIOCSTI, buf.address())));
+                RESULTS.put("clone_newuser", result(sys(nr("clone"), CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0)));
+            });
+            t.join();
             RESULTS.forEach((k, v) -> System.out.println(k + "=" + v));
         }
 

@@ -7,12 +7,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.posix4j.Errno;
+import org.posix4j.internal.BrokerSyscalls.Mode;
 import org.posix4j.internal.BrokerSyscalls.Rule;
+import org.posix4j.internal.BrokerSyscalls.Treatment;
+import org.posix4j.landlock.FsAccess;
 import org.posix4j.testing.Requires;
 
 /// docs/broker-syscalls.md shows, under "## Every syscall", exactly the table [BrokerSyscalls] holds, and that table knows
@@ -35,17 +42,27 @@ class BrokerSyscallsDocTest {
     /// The Markdown table of every rule, one row per syscall.
     static String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append("| syscall | x86_64 | aarch64 | treatment | errno | note |\n");
-        sb.append("| --- | ---: | ---: | --- | --- | --- |\n");
+        sb.append("| syscall | x86_64 | aarch64 | broker mode | errno | kernel mode | note |\n");
+        sb.append("| --- | ---: | ---: | --- | --- | --- | --- |\n");
         for (Rule r : BrokerSyscalls.all()) {
             sb.append("| `").append(r.name()).append("` | ")
                     .append(number(r.x86_64())).append(" | ")
                     .append(number(r.aarch64())).append(" | ")
                     .append(r.treatment()).append(" | ")
                     .append(r.errno() == 0 ? "" : Errno.of(r.errno()).orElseThrow().name()).append(" | ")
+                    .append(kernel(r)).append(" | ")
                     .append(r.note()).append(" |\n");
         }
         return sb.toString();
+    }
+
+    /// The kernel-mode cell: the treatment, and the Landlock rights that then decide the call, or
+    /// "metadata" for a call the mode lets through that no right governs.
+    private static String kernel(Rule r) {
+        if (!r.landlock().isEmpty()) {
+            return r.kernel() + ": " + r.landlock().stream().map(FsAccess::name).collect(Collectors.joining(", "));
+        }
+        return r.kernel() == r.treatment() ? r.kernel().toString() : r.kernel() + " (metadata)";
     }
 
     private static String number(int nr) {
@@ -117,5 +134,66 @@ class BrokerSyscallsDocTest {
                 "pidfd_send_signal")) {
             assertEquals(BrokerSyscalls.Treatment.BROKER, BrokerSyscalls.rule(brokered).treatment(), brokered);
         }
+    }
+
+    /// Kernel mode loosens nothing but what a Landlock ruleset decides instead, and the metadata
+    /// reads the mode is documented to reveal: a call broker mode denies is allowed only where the
+    /// rule names the Landlock rights that govern it, and every call Landlock cannot govern keeps
+    /// its broker-mode treatment.
+    @Test
+    void kernelModeLoosensOnlyWhatLandlockGoverns() {
+        Set<String> metadata = Set.of("stat", "lstat", "newfstatat", "statx", "access", "faccessat", "faccessat2",
+                "chdir");
+        Set<String> deniedByBrokerGivenToLandlock = new TreeSet<>();
+        for (Rule r : BrokerSyscalls.all()) {
+            Treatment broker = r.treatment(Mode.BROKER);
+            Treatment kernel = r.treatment(Mode.KERNEL);
+            if (broker == Treatment.DENY && kernel != Treatment.DENY) {
+                assertTrue(!r.landlock().isEmpty(), r.name() + ": denied in broker mode, not in kernel mode, "
+                        + "and no Landlock right governs it");
+                deniedByBrokerGivenToLandlock.add(r.name());
+            }
+            if (kernel != broker) {
+                assertTrue(!r.landlock().isEmpty() || (metadata.contains(r.name()) && kernel == Treatment.ALLOW),
+                        r.name() + ": kernel mode treats it as " + kernel + " without a Landlock right");
+            } else {
+                assertEquals(Set.of(), r.landlock(),
+                        r.name() + ": names Landlock rights but is treated as in broker mode");
+            }
+            if (kernel == Treatment.DENY) {
+                assertEquals(Treatment.DENY, broker, r.name());
+            }
+        }
+        // Named, so that giving the kernel another call broker mode denies is a visible decision.
+        assertEquals(new TreeSet<>(List.of("link", "linkat", "mknod", "mknodat", "symlink", "symlinkat", "truncate")),
+                deniedByBrokerGivenToLandlock);
+        // What Landlock cannot say stays as it is in broker mode.
+        for (String same : List.of("chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "fchownat", "lchown",
+                "utime", "utimes", "utimensat", "futimesat", "setxattr", "lsetxattr", "fsetxattr", "getxattr",
+                "listxattr", "removexattr", "file_setattr", "connect", "bind", "listen", "sendto", "sendmsg",
+                "sendmmsg", "socket", "socketpair", "kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
+                "pidfd_send_signal", "ioctl", "fcntl", "readlink", "readlinkat", "statfs", "inotify_add_watch",
+                "open_by_handle_at", "name_to_handle_at", "uselib", "acct", "chroot", "mount", "ptrace", "clone",
+                "clone3", "setpgid", "seccomp", "io_uring_setup")) {
+            Rule r = BrokerSyscalls.rule(same);
+            assertEquals(r.treatment(Mode.BROKER), r.treatment(Mode.KERNEL), same);
+        }
+        for (String toKernel : List.of("open", "openat", "openat2", "creat", "mkdir", "mkdirat", "rmdir", "unlink",
+                "unlinkat", "rename", "renameat", "link", "linkat", "symlink", "symlinkat", "mknod", "mknodat",
+                "truncate", "execve", "execveat")) {
+            assertEquals(Treatment.ALLOW, BrokerSyscalls.rule(toKernel).treatment(Mode.KERNEL), toKernel);
+        }
+        assertEquals(Treatment.GUARD, BrokerSyscalls.rule("renameat2").treatment(Mode.KERNEL), "RENAME_WHITEOUT");
+    }
+
+    @Test
+    void kernelRightsAreEveryRightTheTableNames() {
+        EnumSet<FsAccess> named = EnumSet.noneOf(FsAccess.class);
+        BrokerSyscalls.all().forEach(r -> named.addAll(r.landlock()));
+        assertEquals(named, BrokerSyscalls.kernelRights());
+        // ioctl stays guarded by the filter; every other filesystem right is relied on.
+        assertEquals(EnumSet.complementOf(EnumSet.of(FsAccess.IOCTL_DEV)), BrokerSyscalls.kernelRights());
+        assertEquals(3, BrokerSyscalls.kernelRights().stream().mapToInt(FsAccess::abi).max().orElseThrow(),
+                "kernel mode needs Landlock ABI 3 (TRUNCATE)");
     }
 }
