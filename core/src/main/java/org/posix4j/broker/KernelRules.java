@@ -58,11 +58,12 @@ import org.posix4j.landlock.Scope;
 ///
 /// **Own /proc.** The program's /proc/PID is not known before it starts, and a rule on
 /// /proc/self would name the JVM's, so when the policy lets a program read its own /proc/PID
-/// the ruleset grants [FsAccess#READ_FILE] and [FsAccess#READ_DIR] beneath all of /proc: wider
-/// than the broker's rule (other processes' status and cmdline, /proc/net's socket tables and
-/// /proc/sys become readable; the files ptrace rules guard, such as environ, mem and the fd
-/// links of processes outside the sandbox, stay refused, since Landlock forbids ptrace access
-/// across its domain). [#ownProcWidened()] says so.
+/// the ruleset grants [FsAccess#READ_FILE] and [FsAccess#READ_DIR] beneath all of /proc: much
+/// wider than the broker's rule. The program may then read what procfs lets its credentials
+/// read of every process, the JVM included: status, cmdline, and (Landlock refusing only
+/// ptrace *attach* across its domain, not reads) environ and maps; also /proc/net's socket
+/// tables and /proc/sys. Only what needs attach, such as another process's mem, stays
+/// refused. [#ownProcWidened()] says so.
 ///
 /// **Network.** TCP bind and connect are handled when the policy can be said by port alone:
 /// with no allowances (or [Policy.Builder#noNetwork()]) each is handled with no rule; with
@@ -226,8 +227,8 @@ final class KernelRules implements AutoCloseable {
         }
         if (policy.ownProc()) {
             reasons.add("own /proc/PID: the program's PID is not known before it starts, so the kernel lets it"
-                    + " read all of /proc (other processes' status and cmdline, /proc/net, /proc/sys), except"
-                    + " the files ptrace rules guard");
+                    + " read all of /proc (other processes' status, cmdline, environ and maps, the JVM's included,"
+                    + " /proc/net, /proc/sys); only another process's mem stays refused");
         }
         reasons.addAll(network(policy, abi).reasons());
         if (abi < Scope.ABI) {
