@@ -349,6 +349,17 @@ class KernelRulesTest {
         }
     }
 
+    /// Any-address rules naming more ports than [KernelRules#MAX_PORTS] leave that right to the broker.
+    @Test
+    void tooManyPortsAreNamed() throws Exception {
+        try (Policy p = Policy.builder().ownProc(false)
+                .allowBind(new Policy.NetworkRule(InetAddress.getByName("0.0.0.0"), 0, 1024, 65535))
+                .allowBind(new Policy.NetworkRule(InetAddress.getByName("::"), 0, 1024, 65535)).build()) {
+            assertEquals(List.of("--allow-bind ports: 64512 ports, over the 4096 a ruleset gets a rule each for, so"
+                    + " TCP bind is left unhandled"), KernelRules.inexact(p, 7));
+        }
+    }
+
     /// On the running kernel: a policy with any-address TCP rules of the same ports for both
     /// families is exact and handled with port rules, every filesystem right of the ABI is
     /// handled, a policy with own /proc says it is widened.
