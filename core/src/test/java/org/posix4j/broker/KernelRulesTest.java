@@ -78,7 +78,11 @@ class KernelRulesTest {
             new Case("exec in create tree", "cp /usr/bin/true c/prog && c/prog", true),
             new Case("exec outside", "o/prog", false),
             new Case("exec denied", "r/secret/prog", false),
-            new Case("write /dev/null", "echo x > /dev/null", true));
+            new Case("write /dev/null", "echo x > /dev/null", true),
+            new Case("read /dev/urandom", "head -c 1 /dev/urandom > /dev/null", true),
+            new Case("read /dev/zero", "head -c 1 /dev/zero > /dev/null", false),
+            new Case("read /proc/cpuinfo", "head -c 1 /proc/cpuinfo > /dev/null", true),
+            new Case("read own /proc without ownProc", "head -c 1 /proc/self/status > /dev/null", false));
 
     @Test
     void eachRightIsTheKernelsAndTheFilesShowIt(@TempDir Path tmp) throws Exception {
@@ -199,7 +203,7 @@ class KernelRulesTest {
             run(script(FILE_CASES, "control"), control);
             try (Policy policy = Policy.builder().ownProc(false).allowRead(Path.of("/usr"))
                     .allowRead(Path.of("/etc/ld.so.cache")).allowReadWrite(Path.of("/dev/null"))
-                    .allowRead(kernel.resolve("r")).allowReadWrite(kernel.resolve("w"))
+                    .allowRead(Path.of("/dev/urandom")).allowRead(Path.of("/proc/cpuinfo")).allowRead(kernel.resolve("r")).allowReadWrite(kernel.resolve("w"))
                     .allowCreate(kernel.resolve("c")).allowCreate(kernel.resolve("c2"))
                     .deny(kernel.resolve("r/secret")).build();
                     KernelRules rules = KernelRules.of(policy)) {
