@@ -185,6 +185,26 @@ public final class Policy implements AutoCloseable {
         return denies;
     }
 
+    /// The connect allowances for IP addresses, whatever [#noNetwork()] says.
+    List<NetworkRule> connects() {
+        return connects;
+    }
+
+    /// The bind allowances for IP addresses, whatever [#noNetwork()] says.
+    List<NetworkRule> binds() {
+        return binds;
+    }
+
+    /// The abstract unix socket names a program may connect to, whatever [#noNetwork()] says.
+    Set<String> abstractConnects() {
+        return abstractConnects;
+    }
+
+    /// Whether every network call and lookup is denied.
+    boolean noNetwork() {
+        return noNetwork;
+    }
+
     boolean statParents() {
         return statParents;
     }

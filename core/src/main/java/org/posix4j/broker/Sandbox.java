@@ -96,7 +96,7 @@ public final class Sandbox implements AutoCloseable {
         if (policy.isDryRun() || Landlock.abi() == 0) {
             return launch(spawn, null, null);
         }
-        try (Ruleset exec = ExecRules.of(policy)) {
+        try (Ruleset exec = KernelRules.execOnly(policy)) {
             return launch(spawn, exec, policy);
         }
     }

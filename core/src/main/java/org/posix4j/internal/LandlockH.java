@@ -39,6 +39,14 @@ public final class LandlockH {
             JAVA_INT.withName("parent_fd"));
     /// offsetof(struct landlock_path_beneath_attr, parent_fd)
     public static final long PATH_BENEATH_PARENT_FD = 8;
+    /// struct landlock_net_port_attr (ABI 4): allowed_access, port.
+    public static final StructLayout NET_PORT_ATTR = MemoryLayout.structLayout(
+            JAVA_LONG.withName("allowed_access"),
+            JAVA_LONG.withName("port"));
+    /// offsetof(struct landlock_ruleset_attr, handled_access_net)
+    public static final long RULESET_HANDLED_NET = 8;
+    /// offsetof(struct landlock_ruleset_attr, scoped)
+    public static final long RULESET_SCOPED = 16;
 
     /// LANDLOCK_CREATE_RULESET_VERSION: landlock_create_ruleset(NULL, 0, this) answers the ABI version.
     public static final long CREATE_RULESET_VERSION = 1L << 0;
@@ -46,6 +54,8 @@ public final class LandlockH {
     public static final long CREATE_RULESET_ERRATA = 1L << 1;
     /// LANDLOCK_RULE_PATH_BENEATH
     public static final long RULE_PATH_BENEATH = 1;
+    /// LANDLOCK_RULE_NET_PORT (ABI 4)
+    public static final long RULE_NET_PORT = 2;
 
     /// LANDLOCK_ACCESS_FS_EXECUTE (ABI 1)
     public static final long ACCESS_FS_EXECUTE = 1L << 0;
@@ -80,8 +90,19 @@ public final class LandlockH {
     /// LANDLOCK_ACCESS_FS_IOCTL_DEV (ABI 5)
     public static final long ACCESS_FS_IOCTL_DEV = 1L << 15;
 
+    /// LANDLOCK_ACCESS_NET_BIND_TCP (ABI 4)
+    public static final long ACCESS_NET_BIND_TCP = 1L << 0;
+    /// LANDLOCK_ACCESS_NET_CONNECT_TCP (ABI 4)
+    public static final long ACCESS_NET_CONNECT_TCP = 1L << 1;
+
+    /// LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (ABI 6)
+    public static final long SCOPE_ABSTRACT_UNIX_SOCKET = 1L << 0;
+    /// LANDLOCK_SCOPE_SIGNAL (ABI 6)
+    public static final long SCOPE_SIGNAL = 1L << 1;
+
     static {
         Abi.check("struct landlock_ruleset_attr", RULESET_ATTR, 24);
         Abi.check("struct landlock_path_beneath_attr", PATH_BENEATH_ATTR, 12);
+        Abi.check("struct landlock_net_port_attr", NET_PORT_ATTR, 16);
     }
 }

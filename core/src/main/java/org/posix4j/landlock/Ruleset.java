@@ -26,6 +26,7 @@ import org.posix4j.io.OpenFlags;
 /// A Landlock ruleset: the filesystem rights it handles, and the rules that grant some of them
 /// beneath files and directories. Once a thread is restricted by it, a handled right is
 /// refused (EACCES, or EXDEV for [FsAccess#REFER]) everywhere except beneath a rule granting it.
+/// It may also handle TCP rights ([NetAccess], granted by port rules) and set scopes ([Scope]).
 ///
 /// Built with [#builder()] (landlock_create_ruleset(2)); rules may also be added to a built
 /// ruleset with [#allow(Path, Set, LinkOption...)] and [#allow(Fd, Set)] (landlock_add_rule(2)
@@ -43,12 +44,19 @@ public final class Ruleset implements AutoCloseable {
     private final Fd fd;
     private final Set<FsAccess> requested;
     private final Set<FsAccess> handled;
+    private final Set<NetAccess> requestedNet;
+    private final Set<NetAccess> handledNet;
+    private final Set<Scope> scoped;
     private final int abi;
 
-    private Ruleset(Fd fd, Set<FsAccess> requested, Set<FsAccess> handled, int abi) {
+    private Ruleset(Fd fd, Set<FsAccess> requested, Set<FsAccess> handled, Set<NetAccess> requestedNet,
+            Set<NetAccess> handledNet, Set<Scope> scoped, int abi) {
         this.fd = fd;
         this.requested = requested;
         this.handled = handled;
+        this.requestedNet = requestedNet;
+        this.handledNet = handledNet;
+        this.scoped = scoped;
         this.abi = abi;
     }
 
@@ -61,6 +69,18 @@ public final class Ruleset implements AutoCloseable {
     /// [Compatibility#BEST_EFFORT].
     public Set<FsAccess> handled() {
         return Collections.unmodifiableSet(handled);
+    }
+
+    /// The network rights this ruleset handles: those asked for, or none when the kernel has
+    /// no network rights (before ABI 4) under [Compatibility#BEST_EFFORT].
+    public Set<NetAccess> handledNet() {
+        return Collections.unmodifiableSet(handledNet);
+    }
+
+    /// The scopes this ruleset sets: those asked for, or none when the kernel has no scopes
+    /// (before ABI 6) under [Compatibility#BEST_EFFORT].
+    public Set<Scope> scoped() {
+        return Collections.unmodifiableSet(scoped);
     }
 
     /// The kernel's Landlock ABI version when this ruleset was built.
@@ -107,6 +127,48 @@ public final class Ruleset implements AutoCloseable {
         checkRights(rights, subject);
         add(beneath, rights, subject);
         return this;
+    }
+
+    /// Grants `rights` on the TCP port `port` (local for [NetAccess#BIND_TCP], remote for
+    /// [NetAccess#CONNECT_TCP]), on every address: landlock_add_rule(2) with
+    /// `LANDLOCK_RULE_NET_PORT`. Does nothing when the kernel has no network rights and the
+    /// ruleset is [Compatibility#BEST_EFFORT].
+    ///
+    /// @throws IllegalArgumentException if `port` is not 0..65535, or `rights` is empty or has a
+    ///     right this ruleset was not asked to handle
+    /// @throws PosixException if the kernel refuses the rule
+    public Ruleset allowPort(int port, Set<NetAccess> rights) throws PosixException {
+        checkPort(port, rights);
+        if (!requestedNet.containsAll(rights)) {
+            throw new IllegalArgumentException("rights " + rights + " of the rule on port " + port
+                    + " are not all handled by this ruleset, which handles " + requestedNet);
+        }
+        EnumSet<NetAccess> granted = EnumSet.copyOf(rights);
+        granted.retainAll(handledNet);
+        if (granted.isEmpty()) {
+            return this;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(LandlockH.NET_PORT_ATTR);
+            attr.set(JAVA_LONG, 0, NetAccess.mask(granted));
+            attr.set(JAVA_LONG, 8, port);
+            MemorySegment slot = Libc.errnoSlot();
+            long rc = (long) SyscallH.SYSCALL4.invokeExact(slot, LandlockH.ADD_RULE, (long) fd.intValue(),
+                    LandlockH.RULE_NET_PORT, attr.address(), 0L);
+            Libc.check(rc, slot, "landlock_add_rule", "TCP port " + port);
+        } catch (Throwable t) {
+            throw Libc.propagate(t);
+        }
+        return this;
+    }
+
+    private static void checkPort(int port, Set<NetAccess> rights) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535: " + port);
+        }
+        if (Objects.requireNonNull(rights, "rights").isEmpty()) {
+            throw new IllegalArgumentException("rights must not be empty (rule on port " + port + ")");
+        }
     }
 
     private void checkRights(Set<FsAccess> rights, String subject) {
@@ -191,8 +253,13 @@ public final class Ruleset implements AutoCloseable {
     public static final class Builder {
         private record Pending(Path path, Set<FsAccess> rights, LinkOption[] options) {}
 
+        private record PendingPort(int port, Set<NetAccess> rights) {}
+
         private final EnumSet<FsAccess> handled = EnumSet.noneOf(FsAccess.class);
+        private final EnumSet<NetAccess> handledNet = EnumSet.noneOf(NetAccess.class);
+        private final EnumSet<Scope> scoped = EnumSet.noneOf(Scope.class);
         private final List<Pending> rules = new ArrayList<>();
+        private final List<PendingPort> ports = new ArrayList<>();
         private Compatibility compatibility = Compatibility.BEST_EFFORT;
 
         private Builder() {}
@@ -208,6 +275,24 @@ public final class Ruleset implements AutoCloseable {
         /// Handles every right in `rights` too.
         public Builder handle(Set<FsAccess> rights) {
             return handle(Objects.requireNonNull(rights, "rights").toArray(FsAccess[]::new));
+        }
+
+        /// Handles the TCP rights `rights` too (ABI 4): once restricted, binding or connecting
+        /// is refused except on the ports a rule grants.
+        public Builder handle(NetAccess... rights) {
+            for (NetAccess a : Objects.requireNonNull(rights, "rights")) {
+                handledNet.add(Objects.requireNonNull(a, "rights"));
+            }
+            return this;
+        }
+
+        /// Sets the scopes `scopes` too (ABI 6): once restricted, what they name is refused
+        /// toward processes outside the domain.
+        public Builder scope(Set<Scope> scopes) {
+            for (Scope sc : Objects.requireNonNull(scopes, "scopes")) {
+                scoped.add(Objects.requireNonNull(sc, "scopes"));
+            }
+            return this;
         }
 
         /// What to do with rights the kernel lacks; [Compatibility#BEST_EFFORT] by default.
@@ -230,17 +315,27 @@ public final class Ruleset implements AutoCloseable {
             return this;
         }
 
+        /// A rule granting `rights` on the TCP port `port`, added by [#build()] as
+        /// [Ruleset#allowPort(int, Set)] adds it.
+        ///
+        /// @throws IllegalArgumentException if `port` is not 0..65535 or `rights` is empty
+        public Builder allowPort(int port, Set<NetAccess> rights) {
+            checkPort(port, rights);
+            ports.add(new PendingPort(port, EnumSet.copyOf(rights)));
+            return this;
+        }
+
         /// Creates the ruleset (landlock_create_ruleset(2)) and adds the rules.
         ///
-        /// @throws IllegalStateException if no right is handled
+        /// @throws IllegalStateException if it handles no right and sets no scope
         /// @throws UnsupportedOperationException if the kernel has no Landlock; under
-        ///     [Compatibility#STRICT] also if it lacks a handled right; under
-        ///     [Compatibility#BEST_EFFORT] if it lacks every one
+        ///     [Compatibility#STRICT] also if it lacks a handled right or a scope; under
+        ///     [Compatibility#BEST_EFFORT] if it lacks every handled filesystem right
         /// @throws IllegalArgumentException as [Ruleset#allow(Path, Set, LinkOption...)] does
         /// @throws PosixException if the kernel refuses the ruleset or a rule, or a path cannot
         ///     be opened
         public Ruleset build() throws PosixException {
-            if (handled.isEmpty()) {
+            if (handled.isEmpty() && handledNet.isEmpty() && scoped.isEmpty()) {
                 throw new IllegalStateException("the ruleset handles no right: call handle(...) first");
             }
             int abi = Landlock.abi();
@@ -248,11 +343,17 @@ public final class Ruleset implements AutoCloseable {
                 throw new UnsupportedOperationException(
                         "Landlock is not available: landlock_create_ruleset(LANDLOCK_CREATE_RULESET_VERSION) failed");
             }
-            Set<FsAccess> kept = kept(handled, abi, compatibility);
-            Ruleset ruleset = new Ruleset(create(kept), EnumSet.copyOf(handled), kept, abi);
+            Set<FsAccess> kept = handled.isEmpty() ? EnumSet.noneOf(FsAccess.class) : kept(handled, abi, compatibility);
+            Set<NetAccess> keptNet = keptSince(handledNet, NetAccess.ABI, abi, "TCP rights");
+            Set<Scope> keptScopes = keptSince(scoped, Scope.ABI, abi, "scopes");
+            Ruleset ruleset = new Ruleset(create(kept, keptNet, keptScopes), EnumSet.copyOf(handled), kept,
+                    EnumSet.copyOf(handledNet), keptNet, keptScopes, abi);
             try {
                 for (Pending p : rules) {
                     ruleset.allow(p.path(), p.rights(), p.options());
+                }
+                for (PendingPort p : ports) {
+                    ruleset.allowPort(p.port(), p.rights());
                 }
             } catch (RuntimeException | PosixException e) {
                 try {
@@ -282,14 +383,32 @@ public final class Ruleset implements AutoCloseable {
             return kept;
         }
 
-        private static Fd create(Set<FsAccess> kept) throws PosixException {
+        /// `wanted` when ABI `abi` has what came with ABI `since`; else nothing, or the refusal
+        /// under [Compatibility#STRICT].
+        private <E extends Enum<E>> Set<E> keptSince(EnumSet<E> wanted, int since, int abi, String what) {
+            if (wanted.isEmpty() || abi >= since) {
+                return EnumSet.copyOf(wanted);
+            }
+            if (compatibility == Compatibility.STRICT) {
+                throw new UnsupportedOperationException("Landlock ABI " + abi + " lacks " + what + " " + wanted
+                        + " (they need ABI " + since + "), and the ruleset is strict");
+            }
+            EnumSet<E> none = EnumSet.copyOf(wanted);
+            none.clear();
+            return none;
+        }
+
+        private static Fd create(Set<FsAccess> kept, Set<NetAccess> net, Set<Scope> scopes) throws PosixException {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment attr = arena.allocate(LandlockH.RULESET_ATTR);
                 attr.set(JAVA_LONG, 0, FsAccess.mask(kept));
+                attr.set(JAVA_LONG, LandlockH.RULESET_HANDLED_NET, NetAccess.mask(net));
+                attr.set(JAVA_LONG, LandlockH.RULESET_SCOPED, Scope.mask(scopes));
                 MemorySegment slot = Libc.errnoSlot();
                 long fd = (long) SyscallH.SYSCALL3.invokeExact(slot, LandlockH.CREATE_RULESET, attr.address(),
                         LandlockH.RULESET_ATTR.byteSize(), 0L);
-                Libc.check(fd, slot, "landlock_create_ruleset", "handled_access_fs " + kept);
+                Libc.check(fd, slot, "landlock_create_ruleset", "handled_access_fs " + kept + ", handled_access_net "
+                        + net + ", scoped " + scopes);
                 return Fd.adopt((int) fd);
             } catch (Throwable t) {
                 throw Libc.propagate(t);

@@ -17,5 +17,6 @@
 /// ```
 ///
 /// The syscalls: landlock_create_ruleset(2), landlock_add_rule(2), landlock_restrict_self(2).
-/// Network port rules and scopes (ABI 4 and 6) are not offered yet.
+/// A ruleset may also handle TCP bind and connect ([NetAccess], ABI 4: granted by port, never
+/// by address) and scope signals and abstract unix sockets to its domain ([Scope], ABI 6).
 package org.posix4j.landlock;

@@ -18,7 +18,7 @@ import org.posix4j.spawn.Spawn;
 import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.Requires;
 
-/// The exec ruleset of a policy ([ExecRules]), applied to one thread of a child JVM without the
+/// The exec ruleset of a policy ([KernelRules#execOnly]), applied to one thread of a child JVM without the
 /// broker: what the policy lets the program read is executable and nothing else, a denied file
 /// or directory deep in an allowed tree is not, symbolic links count where they lead, and
 /// executables created after the rules in a directory on the way to a denied path are not (the
@@ -74,7 +74,7 @@ class ExecRulesTest {
             }
             try (Policy policy = Policy.builder().allowRead(dir).allowRead(Path.of("/usr")).deny(dir.resolve("a/b/secret"))
                     .deny(dir.resolve("a/b/hidden")).build();
-                    Ruleset exec = ExecRules.of(policy)) {
+                    Ruleset exec = KernelRules.execOnly(policy)) {
                 Thread t = Thread.ofPlatform().start(() -> {
                     try {
                         exec.restrictCurrentThread();

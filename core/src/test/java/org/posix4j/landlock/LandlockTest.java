@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,6 +110,71 @@ class LandlockTest {
             long tid = Long.parseLong(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
             return Files.readAllLines(Path.of("/proc/self/task/" + tid + "/status")).stream()
                     .filter(l -> l.startsWith("NoNewPrivs:")).findFirst().orElseThrow().split("\\s+")[1];
+        }
+    }
+
+    /// A ruleset handling TCP connect with a rule for one port, and scoping signals: the
+    /// restricted thread's connect to that port succeeds, to another listening port fails with
+    /// the kernel's EACCES (the main thread reaches it), and a shell it starts cannot signal a
+    /// process outside the domain (kill -0 fails; the main thread's succeeds) but can its own child.
+    @Test
+    void portRulesAndTheSignalScope() throws Exception {
+        Requires.that(Landlock.abi() >= Scope.ABI, "the kernel's Landlock lacks scopes (ABI 6)");
+        ChildJvm.Result r = ChildJvm.run(NetChild.class).assertSuccess();
+        assertEquals("[CONNECT_TCP] [SIGNAL]", r.value("handled: "));
+        assertEquals("connected", r.value("restricted thread, allowed port: "));
+        assertTrue(r.value("restricted thread, other port: ").contains("Permission denied"), r::toString);
+        assertEquals("connected", r.value("main thread, other port: "));
+        assertEquals("0", r.value("main thread, kill -0 outside: "));
+        assertEquals("1", r.value("restricted thread, kill -0 outside: "));
+        assertEquals("0", r.value("restricted thread, kill own child: "));
+        assertEquals("port must be 0..65535: 65536", assertThrows(IllegalArgumentException.class,
+                () -> Ruleset.builder().allowPort(65536, Set.of(NetAccess.CONNECT_TCP))).getMessage());
+    }
+
+    /// The child JVM of [#portRulesAndTheSignalScope].
+    static final class NetChild {
+        public static void main(String[] args) throws Exception {
+            Process sleeper = new ProcessBuilder("sleep", "60").start();
+            try (ServerSocket allowed = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+                    ServerSocket other = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+                Thread t = Thread.ofPlatform().start(() -> {
+                    try (Ruleset rules = Ruleset.builder().handle(NetAccess.CONNECT_TCP).scope(Set.of(Scope.SIGNAL))
+                            .allowPort(allowed.getLocalPort(), Set.of(NetAccess.CONNECT_TCP))
+                            .compatibility(Compatibility.STRICT).build()) {
+                        System.out.println("handled: " + rules.handledNet() + " " + rules.scoped());
+                        rules.restrictCurrentThread();
+                        System.out.println("restricted thread, allowed port: " + connect(allowed.getLocalPort()));
+                        System.out.println("restricted thread, other port: " + connect(other.getLocalPort()));
+                        System.out.println("restricted thread, kill -0 outside: " + sh("kill -0 " + sleeper.pid()));
+                        System.out.println("restricted thread, kill own child: " + sh("sleep 30 & kill $!"));
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                t.join();
+                System.out.println("main thread, other port: " + connect(other.getLocalPort()));
+                System.out.println("main thread, kill -0 outside: " + sh("kill -0 " + sleeper.pid()));
+            } finally {
+                sleeper.destroyForcibly().waitFor();
+            }
+        }
+
+        private static String connect(int port) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return s.isConnected() ? "connected" : "not connected";
+            } catch (IOException e) {
+                return e.getMessage();
+            }
+        }
+
+        private static String sh(String command) throws IOException {
+            try {
+                return Integer.toString(Spawn.program("/bin/sh").args("-c", command + " 2>/dev/null").start().waitFor()
+                        .shellCode());
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
         }
     }
 

@@ -1,0 +1,425 @@
+package org.posix4j.broker;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.posix4j.Errno;
+import org.posix4j.PosixException;
+import org.posix4j.io.Fd;
+import org.posix4j.io.OpenFlags;
+import org.posix4j.landlock.Compatibility;
+import org.posix4j.landlock.FsAccess;
+import org.posix4j.landlock.Landlock;
+import org.posix4j.landlock.NetAccess;
+import org.posix4j.landlock.Ruleset;
+import org.posix4j.landlock.Scope;
+
+/// The Landlock ruleset that has the kernel enforce a [Policy], and what of the policy it
+/// cannot say exactly ([#inexact()]).
+///
+/// It handles every filesystem right the kernel's ABI has, and grants, beneath each allowed
+/// tree:
+/// - read: [FsAccess#EXECUTE] (a program may execute what it may read), [FsAccess#READ_FILE],
+///   [FsAccess#READ_DIR], and [FsAccess#IOCTL_DEV] (the policy does not govern ioctl by path:
+///   the requests stay the filter's allow-list);
+/// - read-write: also [FsAccess#WRITE_FILE] and [FsAccess#TRUNCATE];
+/// - create: every right but [FsAccess#MAKE_CHAR] and [FsAccess#MAKE_BLOCK] (device nodes never),
+///   [FsAccess#REFER] included, so files move between create trees; unlike the broker, which
+///   refuses link(2), symlink(2) and mknod(2) for want of a way to check them, the kernel lets
+///   a program make hard links, symbolic links, FIFOs and sockets there, and checks what a link
+///   leads to when it is used;
+/// - temporary-only: nothing (Landlock cannot allow O_TMPFILE without allowing writes to the
+///   directory's files).
+///
+/// A rule on a file (not a directory) grants only the rights that apply to files.
+///
+/// **Denied paths.** Landlock grants beneath a directory and cannot carve a hole in it, so for
+/// a denied path D inside an allowed tree T the rules go not on T but on every entry of each
+/// directory along the path from T down to D, except the one leading to D. That is stricter
+/// than the policy in three ways: entries created in those directories later (by anyone) get
+/// no rights; the directories on the way cannot be listed; and, in a writable tree, nothing
+/// can be created, removed or renamed in them, which is why a denied path inside a writable
+/// tree makes the ruleset inexact. Symbolic links get no rule: access is checked where they lead.
+///
+/// **Own /proc.** The program's /proc/PID is not known before it starts, and a rule on
+/// /proc/self would name the JVM's, so when the policy lets a program read its own /proc/PID
+/// the ruleset grants [FsAccess#READ_FILE] and [FsAccess#READ_DIR] beneath all of /proc: much
+/// wider than the broker's rule. The program may then read what procfs lets its credentials
+/// read of every process, the JVM included: status, cmdline, and (Landlock refusing only
+/// ptrace *attach* across its domain, not reads) environ and maps; also /proc/net's socket
+/// tables and /proc/sys. Only what needs attach, such as another process's mem, stays
+/// refused. [#ownProcWidened()] says so.
+///
+/// **Network.** TCP bind and connect are handled when the policy can be said by port alone:
+/// with no allowances (or [Policy.Builder#noNetwork()]) each is handled with no rule; with
+/// allowances on any address only (0.0.0.0/0 and ::/0 for the same ports) it is handled with
+/// a rule per port. Any other allowance leaves that right unhandled (the broker must decide
+/// it). UDP, unix and raw sockets and name lookups are never Landlock's and are not counted
+/// here.
+///
+/// **Scopes** (ABI 6): signals are scoped to the sandbox (the broker's rule too), and so are
+/// abstract unix sockets unless the policy allows connecting to one by name.
+///
+/// Metadata writes (chmod, chown, utimes, xattrs) and stat are not governed by Landlock and are
+/// not counted here either; a refusal by the kernel is EACCES (EXDEV for a link or rename
+/// across directories), and a missing path is ENOENT whatever the policy's denial errno says.
+final class KernelRules implements AutoCloseable {
+    private static final Set<FsAccess> READ = Collections.unmodifiableSet(
+            EnumSet.of(FsAccess.EXECUTE, FsAccess.READ_FILE, FsAccess.READ_DIR, FsAccess.IOCTL_DEV));
+    private static final Set<FsAccess> READ_WRITE = Collections.unmodifiableSet(
+            EnumSet.of(FsAccess.EXECUTE, FsAccess.READ_FILE, FsAccess.READ_DIR, FsAccess.IOCTL_DEV,
+                    FsAccess.WRITE_FILE, FsAccess.TRUNCATE));
+    private static final Set<FsAccess> CREATE = Collections.unmodifiableSet(
+            EnumSet.complementOf(EnumSet.of(FsAccess.MAKE_CHAR, FsAccess.MAKE_BLOCK)));
+    private static final Set<FsAccess> PROC = Collections.unmodifiableSet(
+            EnumSet.of(FsAccess.READ_FILE, FsAccess.READ_DIR));
+    private static final Set<FsAccess> EXECUTE = Set.of(FsAccess.EXECUTE);
+    /// More ports than this for one right are not worth a rule each: the right is left to the broker.
+    static final int MAX_PORTS = 4096;
+
+    private final Ruleset ruleset;
+    private final List<String> inexact;
+    private final boolean ownProcWidened;
+
+    private KernelRules(Ruleset ruleset, List<String> inexact, boolean ownProcWidened) {
+        this.ruleset = ruleset;
+        this.inexact = List.copyOf(inexact);
+        this.ownProcWidened = ownProcWidened;
+    }
+
+    /// The ruleset for `policy` on the running kernel, its rule paths opened by the calling
+    /// thread. Close it once the threads it restricts are restricted.
+    ///
+    /// @throws IllegalArgumentException if `policy` is a dry run (which allows everything)
+    /// @throws UnsupportedOperationException if the kernel has no Landlock
+    /// @throws IOException if a directory on the way to a denied path cannot be listed, or the
+    ///     kernel refuses the ruleset or a rule
+    static KernelRules of(Policy policy) throws IOException {
+        if (policy.isDryRun()) {
+            throw new IllegalArgumentException("a dry run allows everything: it has no kernel rules");
+        }
+        int abi = Landlock.abi();
+        if (abi == 0) {
+            throw new UnsupportedOperationException(
+                    "Landlock is not available: landlock_create_ruleset(LANDLOCK_CREATE_RULESET_VERSION) failed");
+        }
+        Network net = network(policy, abi);
+        Ruleset.Builder b = Ruleset.builder().handle(FsAccess.values()).compatibility(Compatibility.BEST_EFFORT);
+        b.handle(net.handled().toArray(NetAccess[]::new));
+        b.scope(scopes(policy));
+        Ruleset ruleset = b.build();
+        try {
+            grant(ruleset, policy, KernelRules::rights);
+            if (policy.ownProc()) {
+                grantTree(ruleset, "/proc", null, PROC, policy.denies());
+            }
+            for (Map.Entry<Integer, Set<NetAccess>> p : net.ports().entrySet()) {
+                ruleset.allowPort(p.getKey(), p.getValue());
+            }
+        } catch (RuntimeException | IOException e) {
+            closeQuietly(ruleset, e);
+            throw e;
+        }
+        return new KernelRules(ruleset, inexact(policy, abi), policy.ownProc());
+    }
+
+    /// The ruleset that makes the kernel refuse to execute what `policy` does not let the
+    /// program read, and nothing else: it handles only [FsAccess#EXECUTE] (strictly), granted
+    /// beneath every tree the policy allows reading (read, read-write and create allowances; not
+    /// temporary-only ones), less the denied paths as described above.
+    ///
+    /// @throws UnsupportedOperationException if the kernel has no Landlock
+    /// @throws IOException as [#of(Policy)] does
+    static Ruleset execOnly(Policy policy) throws IOException {
+        Ruleset ruleset = Ruleset.builder().handle(FsAccess.EXECUTE).compatibility(Compatibility.STRICT).build();
+        try {
+            grant(ruleset, policy, level -> level == Policy.Level.TEMPORARY ? Set.of() : EXECUTE);
+        } catch (RuntimeException | IOException e) {
+            closeQuietly(ruleset, e);
+            throw e;
+        }
+        return ruleset;
+    }
+
+    /// The ruleset, to restrict a thread with ([Ruleset#restrictCurrentThread()]).
+    Ruleset ruleset() {
+        return ruleset;
+    }
+
+    /// Whether the ruleset says the policy exactly, but for the documented stricter effects of
+    /// denied paths inside read-only trees: [#inexact()] is empty.
+    boolean exact() {
+        return inexact.isEmpty();
+    }
+
+    /// What of the policy the ruleset cannot say exactly, one sentence each naming the part of
+    /// the policy (`--deny /a/b inside writable tree /a: ...`); empty when [#exact()].
+    List<String> inexact() {
+        return inexact;
+    }
+
+    /// Whether the ruleset lets the program read all of /proc because the policy lets it read
+    /// its own /proc/PID (see the class comment): the broker's own-/proc rule is narrower.
+    boolean ownProcWidened() {
+        return ownProcWidened;
+    }
+
+    /// Closes the ruleset; threads already restricted stay restricted.
+    @Override
+    public void close() throws PosixException {
+        ruleset.close();
+    }
+
+    /// What the ruleset of `policy` cannot say exactly on a kernel of Landlock ABI `abi`.
+    static List<String> inexact(Policy policy, int abi) {
+        List<String> reasons = new ArrayList<>();
+        if (abi == 0) {
+            reasons.add("everything: the kernel has no Landlock");
+            return reasons;
+        }
+        if (policy.denial() != Errno.EACCES) {
+            reasons.add("denial errno " + policy.denial().name()
+                    + ": the kernel refuses with EACCES (EXDEV for links and renames across directories)");
+        }
+        boolean creates = false;
+        for (Policy.Rule r : policy.allows()) {
+            String tree = Paths.display(r.path());
+            boolean directory = r.path().equals(r.anchorPath());
+            creates |= r.level() == Policy.Level.CREATE;
+            if (r.level() == Policy.Level.TEMPORARY) {
+                reasons.add("temporary files in " + tree + ": Landlock cannot allow O_TMPFILE there without"
+                        + " allowing writes to the directory's files, so the kernel refuses them");
+            } else if (r.level() == Policy.Level.CREATE && !directory) {
+                reasons.add("--allow-write " + tree + ": on a file, Landlock cannot allow removing or replacing"
+                        + " it, only reading and writing it");
+            }
+            if (directory && r.level().compareTo(Policy.Level.READ_WRITE) >= 0) {
+                for (String d : policy.denies()) {
+                    if (!d.equals(r.path()) && Paths.isUnder(d, r.path())) {
+                        reasons.add("--deny " + Paths.display(d) + " inside writable tree " + tree
+                                + ": Landlock cannot take rights from a tree, so the directories on the way to"
+                                + " it could not be listed or changed");
+                    }
+                }
+            }
+        }
+        if (abi < FsAccess.REFER.abi() && creates) {
+            reasons.add("links and renames across directories of --allow-write trees: Landlock ABI " + abi
+                    + " refuses them always (REFER needs ABI 2)");
+        }
+        if (abi < FsAccess.TRUNCATE.abi()) {
+            reasons.add("truncate: Landlock ABI " + abi + " cannot refuse truncate(2) (TRUNCATE needs ABI 3)");
+        }
+        if (policy.ownProc()) {
+            reasons.add("own /proc/PID: the program's PID is not known before it starts, so the kernel lets it"
+                    + " read all of /proc (other processes' status, cmdline, environ and maps, the JVM's included,"
+                    + " /proc/net, /proc/sys); only another process's mem stays refused");
+        }
+        reasons.addAll(network(policy, abi).reasons());
+        if (abi < Scope.ABI) {
+            reasons.add("signals to processes outside the sandbox: Landlock ABI " + abi
+                    + " cannot refuse them (scopes need ABI 6)");
+        }
+        if (!policy.noNetwork() && !policy.abstractConnects().isEmpty()) {
+            for (String name : policy.abstractConnects().stream().sorted().toList()) {
+                reasons.add("connecting to abstract socket @" + name + ": Landlock scopes every abstract socket"
+                        + " outside the sandbox or none, so it leaves them all unscoped");
+            }
+        } else if (abi < Scope.ABI) {
+            reasons.add("abstract unix sockets outside the sandbox: Landlock ABI " + abi
+                    + " cannot refuse connecting to them (scopes need ABI 6)");
+        }
+        return reasons;
+    }
+
+    private static Set<FsAccess> rights(Policy.Level level) {
+        return switch (level) {
+            case TEMPORARY -> Set.of();
+            case READ -> READ;
+            case READ_WRITE -> READ_WRITE;
+            case CREATE -> CREATE;
+        };
+    }
+
+    private static Set<Scope> scopes(Policy policy) {
+        EnumSet<Scope> scopes = EnumSet.of(Scope.SIGNAL);
+        if (policy.noNetwork() || policy.abstractConnects().isEmpty()) {
+            scopes.add(Scope.ABSTRACT_UNIX_SOCKET);
+        }
+        return scopes;
+    }
+
+    /// Rules for every allowed tree of `policy`, with the rights `rights` gives its level; the
+    /// rights of several allowances of one tree (/lib and /usr/lib on a merged /usr, or two
+    /// levels) are merged into one rule.
+    private static void grant(Ruleset ruleset, Policy policy, Function<Policy.Level, Set<FsAccess>> rights)
+            throws IOException {
+        Map<String, Policy.Rule> rules = new LinkedHashMap<>();
+        Map<String, EnumSet<FsAccess>> granted = new LinkedHashMap<>();
+        for (Policy.Rule r : policy.allows()) {
+            Set<FsAccess> given = rights.apply(r.level());
+            if (!given.isEmpty()) {
+                rules.putIfAbsent(r.path(), r);
+                granted.computeIfAbsent(r.path(), p -> EnumSet.noneOf(FsAccess.class)).addAll(given);
+            }
+        }
+        for (Map.Entry<String, Policy.Rule> e : rules.entrySet()) {
+            Policy.Rule r = e.getValue();
+            grantTree(ruleset, r.path(), r.path().equals(r.anchorPath()) ? r.anchor() : null, granted.get(e.getKey()),
+                    policy.denies());
+        }
+    }
+
+    /// Rules granting `rights` beneath `tree` (a directory when `anchor`, an `O_PATH` descriptor
+    /// on it, is given or when it is /proc; else a file), less the denied paths.
+    private static void grantTree(Ruleset ruleset, String tree, Fd anchor, Set<FsAccess> rights, List<String> denies)
+            throws IOException {
+        if (denied(tree, denies)) {
+            return;
+        }
+        boolean directory = anchor != null || Files.isDirectory(Path.of(Paths.display(tree)), LinkOption.NOFOLLOW_LINKS);
+        if (directory && deniedBelow(tree, denies)) {
+            expand(ruleset, tree, rights, denies);
+        } else if (anchor != null) {
+            ruleset.allow(anchor, rights);
+        } else if (directory) {
+            try (Fd dir = Fd.open(Paths.display(tree), OpenFlags.PATH | OpenFlags.DIRECTORY | OpenFlags.NO_FOLLOW, 0)) {
+                ruleset.allow(dir, rights);
+            }
+        } else {
+            allowEntry(ruleset, Path.of(Paths.display(tree)), forFiles(rights));
+        }
+    }
+
+    /// Rules on the entries of `dir`, a directory above a denied path, down to the denied paths.
+    private static void expand(Ruleset ruleset, String dir, Set<FsAccess> rights, List<String> denies)
+            throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of(Paths.display(dir)))) {
+            for (Path entry : entries) {
+                String raw = Paths.join(dir, Paths.raw(entry.getFileName().toString()));
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException gone) {
+                    continue;
+                }
+                if (a.isSymbolicLink() || denied(raw, denies)) {
+                    continue;
+                }
+                if (a.isDirectory() && deniedBelow(raw, denies)) {
+                    expand(ruleset, raw, rights, denies);
+                } else {
+                    allowEntry(ruleset, entry, a.isDirectory() ? rights : forFiles(rights));
+                }
+            }
+        }
+    }
+
+    /// A rule on `entry` itself: NOFOLLOW, so an entry swapped for a link since it was looked at
+    /// gets a rule on the link, which grants nothing, never on where the link leads. An entry gone
+    /// meanwhile needs no rule.
+    private static void allowEntry(Ruleset ruleset, Path entry, Set<FsAccess> rights) throws PosixException {
+        if (rights.isEmpty()) {
+            return;
+        }
+        try {
+            ruleset.allow(entry, rights, LinkOption.NOFOLLOW_LINKS);
+        } catch (PosixException e) {
+            if (!e.isNotFound()) {
+                throw e;
+            }
+        }
+    }
+
+    private static Set<FsAccess> forFiles(Set<FsAccess> rights) {
+        EnumSet<FsAccess> files = EnumSet.noneOf(FsAccess.class);
+        for (FsAccess a : rights) {
+            if (a.appliesToFiles()) {
+                files.add(a);
+            }
+        }
+        return files;
+    }
+
+    private static boolean denied(String path, List<String> denies) {
+        return denies.stream().anyMatch(d -> Paths.isUnder(path, d));
+    }
+
+    private static boolean deniedBelow(String dir, List<String> denies) {
+        return denies.stream().anyMatch(d -> !d.equals(dir) && Paths.isUnder(d, dir));
+    }
+
+    private static void closeQuietly(Ruleset ruleset, Exception e) {
+        try {
+            ruleset.close();
+        } catch (PosixException suppressed) {
+            e.addSuppressed(suppressed);
+        }
+    }
+
+    /// The TCP rights to handle, the port rules granting them, and what cannot be said.
+    private record Network(Set<NetAccess> handled, Map<Integer, Set<NetAccess>> ports, List<String> reasons) {}
+
+    private static Network network(Policy policy, int abi) {
+        EnumSet<NetAccess> handled = EnumSet.noneOf(NetAccess.class);
+        Map<Integer, Set<NetAccess>> ports = new LinkedHashMap<>();
+        List<String> reasons = new ArrayList<>();
+        Map<NetAccess, List<Policy.NetworkRule>> allowances = new EnumMap<>(NetAccess.class);
+        allowances.put(NetAccess.CONNECT_TCP, policy.noNetwork() ? List.of() : policy.connects());
+        allowances.put(NetAccess.BIND_TCP, policy.noNetwork() ? List.of() : policy.binds());
+        for (Map.Entry<NetAccess, List<Policy.NetworkRule>> e : allowances.entrySet()) {
+            String option = e.getKey() == NetAccess.BIND_TCP ? "--allow-bind " : "--allow-connect ";
+            String call = e.getKey() == NetAccess.BIND_TCP ? "TCP bind" : "TCP connect";
+            BitSet v4 = new BitSet();
+            BitSet v6 = new BitSet();
+            List<String> inexact = new ArrayList<>();
+            for (Policy.NetworkRule r : e.getValue()) {
+                if (r.prefixLength() != 0) {
+                    inexact.add(option + describe(r) + ": Landlock grants TCP ports on every address, so " + call
+                            + " is left unhandled");
+                }
+                (r.network().getAddress().length == 4 ? v4 : v6).set(r.firstPort(), r.lastPort() + 1);
+            }
+            if (!inexact.isEmpty()) {
+                reasons.addAll(inexact);
+            } else if (!v4.equals(v6)) {
+                reasons.add(option + "0.0.0.0/0 and ::/0 name different ports: Landlock's ports hold for IPv4 and"
+                        + " IPv6 alike, so " + call + " is left unhandled");
+            } else if (v4.cardinality() == 65536) {
+                continue;
+            } else if (abi < NetAccess.ABI) {
+                reasons.add(call + ": Landlock ABI " + abi + " has no network rights (they need ABI 4)");
+            } else if (v4.cardinality() > MAX_PORTS) {
+                reasons.add(option + "ports: " + v4.cardinality() + " ports, over the " + MAX_PORTS
+                        + " a ruleset gets a rule each for, so " + call + " is left unhandled");
+            } else {
+                handled.add(e.getKey());
+                for (int p = v4.nextSetBit(0); p >= 0; p = v4.nextSetBit(p + 1)) {
+                    ports.computeIfAbsent(p, x -> EnumSet.noneOf(NetAccess.class)).add(e.getKey());
+                }
+            }
+        }
+        return new Network(handled, ports, reasons);
+    }
+
+    private static String describe(Policy.NetworkRule r) {
+        InetAddress n = r.network();
+        String ports = r.firstPort() == r.lastPort() ? Integer.toString(r.firstPort()) : r.firstPort() + "-" + r.lastPort();
+        return n.getHostAddress() + "/" + r.prefixLength() + " port " + ports;
+    }
+}
