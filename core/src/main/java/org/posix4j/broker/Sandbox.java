@@ -11,6 +11,7 @@ import org.posix4j.Features;
 import org.posix4j.PosixException;
 import org.posix4j.event.EventFd;
 import org.posix4j.internal.BrokerFilter;
+import org.posix4j.internal.BrokerSyscalls;
 import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.PrctlH;
@@ -50,13 +51,19 @@ import org.posix4j.spawn.Spawn;
 public final class Sandbox implements AutoCloseable {
     private final Master master;
     private final Child child;
+    /// The Landlock ABI kernel mode needs: TRUNCATE (ABI 3), without which an open with O_TRUNC
+    /// would empty a file the program may only read.
+    private static final int KERNEL_ABI = 3;
     /// The policy whose exec rules the kernel enforces, `null` for none.
     private final Policy execPolicy;
 
-    private Sandbox(Master master, Child child, Policy execPolicy) {
+    private final BrokerSyscalls.Mode mode;
+
+    private Sandbox(Master master, Child child, Policy execPolicy, BrokerSyscalls.Mode mode) {
         this.master = master;
         this.child = child;
         this.execPolicy = execPolicy;
+        this.mode = mode;
     }
 
     /// Starts `spawn`'s program under the broker's filter, for a raw loop over [#master()]. Its
@@ -70,11 +77,12 @@ public final class Sandbox implements AutoCloseable {
     ///     pidfds or openat2, or the architecture is unknown
     /// @throws PosixException as [Spawn#start()] does, or when the filter cannot be installed
     public static Sandbox start(Spawn spawn) throws PosixException {
-        return launch(spawn, null, null);
+        return launch(spawn, null, null, BrokerSyscalls.Mode.BROKER);
     }
 
     /// Starts `spawn`'s program under the broker's filter, to be served under `policy`, with
-    /// the kernel refusing to execute anything the policy does not let it read.
+    /// the kernel refusing to execute anything the policy does not let it read. The broker
+    /// enforces the file rules ([Enforcement#BROKER]).
     ///
     /// Where the kernel has Landlock, the spawn thread sets `PR_SET_NO_NEW_PRIVS` and, before
     /// installing the filter (so that the Landlock calls are not filtered), restricts itself
@@ -92,16 +100,73 @@ public final class Sandbox implements AutoCloseable {
     /// @throws IOException as [#start(Spawn)] does, or when a directory holding a denied path
     ///     cannot be listed, or the kernel refuses the ruleset
     public static Sandbox start(Spawn spawn, Policy policy) throws IOException {
+        return start(spawn, policy, Enforcement.BROKER);
+    }
+
+    /// Starts `spawn`'s program under `policy`, its file rules enforced as `enforcement` says
+    /// (see [Enforcement]). In [Enforcement#KERNEL] mode (or [Enforcement#AUTO] when it picks
+    /// the kernel) the spawn thread restricts itself with a Landlock ruleset that says the
+    /// whole policy, and the filter lets the file calls Landlock governs through to the kernel;
+    /// the broker still decides the rest. [#enforcement()] says which mode was picked.
+    ///
+    /// @throws IllegalArgumentException for [Enforcement#KERNEL] when the kernel cannot
+    ///     enforce `policy` exactly: the message lists each reason, naming the part of the policy
+    /// @throws UnsupportedOperationException as [#start(Spawn)] does, or for
+    ///     [Enforcement#KERNEL] on a kernel without Landlock ABI 3
+    /// @throws IOException as [#start(Spawn, Policy)] does
+    public static Sandbox start(Spawn spawn, Policy policy, Enforcement enforcement) throws IOException {
         Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(enforcement, "enforcement");
+        List<String> why = kernelRefusals(policy);
+        if (enforcement == Enforcement.KERNEL && !why.isEmpty()) {
+            if (Landlock.abi() < KERNEL_ABI) {
+                throw new UnsupportedOperationException(String.join("; ", why));
+            }
+            throw new IllegalArgumentException("the kernel cannot enforce this policy exactly: "
+                    + String.join("; ", why));
+        }
+        if (enforcement != Enforcement.BROKER && why.isEmpty()) {
+            try (KernelRules rules = KernelRules.of(policy)) {
+                if (rules.exact()) {
+                    return launch(spawn, rules.ruleset(), policy, BrokerSyscalls.Mode.KERNEL);
+                }
+                if (enforcement == Enforcement.KERNEL) {
+                    throw new IllegalArgumentException("the kernel cannot enforce this policy exactly: "
+                            + String.join("; ", rules.inexact()));
+                }
+            }
+        }
         if (policy.isDryRun() || Landlock.abi() == 0) {
-            return launch(spawn, null, null);
+            return launch(spawn, null, null, BrokerSyscalls.Mode.BROKER);
         }
         try (Ruleset exec = KernelRules.execOnly(policy)) {
-            return launch(spawn, exec, policy);
+            return launch(spawn, exec, policy, BrokerSyscalls.Mode.BROKER);
         }
     }
 
-    private static Sandbox launch(Spawn spawn, Ruleset exec, Policy execPolicy) throws PosixException {
+    /// Why [Enforcement#KERNEL] cannot take `policy` on this kernel, each reason naming the
+    /// part of the policy; empty when it can (then [Enforcement#AUTO] picks the kernel).
+    public static List<String> kernelRefusals(Policy policy) {
+        Objects.requireNonNull(policy, "policy");
+        int abi = Landlock.abi();
+        if (abi < KERNEL_ABI) {
+            return List.of("Landlock ABI " + KERNEL_ABI + " or later is needed (this kernel has "
+                    + (abi == 0 ? "no Landlock" : "ABI " + abi) + ")");
+        }
+        if (policy.isDryRun()) {
+            return List.of("a dry run allows everything and records what it would deny: only the broker sees the calls");
+        }
+        return KernelRules.inexact(policy, abi);
+    }
+
+    /// Which mechanism enforces this sandbox's file rules: [Enforcement#KERNEL] or
+    /// [Enforcement#BROKER] (never [Enforcement#AUTO]: the one it picked).
+    public Enforcement enforcement() {
+        return mode == BrokerSyscalls.Mode.KERNEL ? Enforcement.KERNEL : Enforcement.BROKER;
+    }
+
+    private static Sandbox launch(Spawn spawn, Ruleset exec, Policy execPolicy, BrokerSyscalls.Mode mode)
+            throws PosixException {
         Objects.requireNonNull(spawn, "spawn");
         Features.seccompUserNotification().ensureAvailable();
         Features.pidfd().ensureAvailable();
@@ -109,11 +174,11 @@ public final class Sandbox implements AutoCloseable {
         AtomicReference<Fd> listener = new AtomicReference<>();
         AtomicReference<Master> master = new AtomicReference<>();
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment program = BrokerFilter.program(arena, Syscalls.CURRENT.arch(), Sessions.processGroup());
+            MemorySegment program = BrokerFilter.program(arena, Syscalls.CURRENT.arch(), Sessions.processGroup(), mode);
             spawn.setEnv("POSIX4J_BROKER", "1");
             Child child = SpawnAccess.start(spawn, call -> spawnFiltered(program, exec, call, listener, master));
             master.get().root(child);
-            return new Sandbox(master.get(), child, execPolicy);
+            return new Sandbox(master.get(), child, execPolicy, mode);
         } catch (RuntimeException | PosixException e) {
             Fd fd = listener.get();
             try {

@@ -14,10 +14,12 @@ import java.util.concurrent.Callable;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
 import org.posix4j.broker.AuditSink;
+import org.posix4j.broker.Enforcement;
 import org.posix4j.broker.Policy;
 import org.posix4j.broker.Sandbox;
 import org.posix4j.broker.SocketKind;
 import org.posix4j.io.Fd;
+import org.posix4j.landlock.Landlock;
 import org.posix4j.spawn.Spawn;
 import org.posix4j.terminal.Terminal;
 import picocli.CommandLine.Command;
@@ -115,6 +117,18 @@ final class SandboxCommand implements Callable<Integer> {
                     + " (repeatable).")
     private List<String> allowSocket = new ArrayList<>();
 
+    @Option(names = "--enforce", paramLabel = "MODE", defaultValue = "auto",
+            description = "Who enforces the file rules: auto (default: the kernel when Landlock can say the whole"
+                    + " policy and no --audit or --dry-run asks for the broker, else the broker), kernel (Landlock:"
+                    + " native speed; the program may stat outside the allowances, and gets no /proc of its own;"
+                    + " a policy Landlock cannot say is refused, exit 2, naming the part) or broker (posix4j decides"
+                    + " and performs every file call).")
+    private String enforce;
+
+    @Option(names = "--explain", description = "Say on standard error which mechanism enforces the file rules,"
+            + " and why, before running the program.")
+    private boolean explain;
+
     @Option(names = "--no-network", description = "Deny every network call, lookup and socket kind.")
     private boolean noNetwork;
 
@@ -186,9 +200,16 @@ final class SandboxCommand implements Callable<Integer> {
             err.println(spec.qualifiedName() + ": " + e.getMessage());
             return RunCommand.EXIT_RUN_FAILED;
         }
+        Enforcement enforcement = switch (enforce) {
+            case "auto" -> audit != null || dryRun ? Enforcement.BROKER : Enforcement.AUTO;
+            case "kernel" -> Enforcement.KERNEL;
+            case "broker" -> Enforcement.BROKER;
+            default -> throw new ParameterException(spec.commandLine(),
+                    "--enforce: unknown mode '" + enforce + "' (auto, kernel, broker)");
+        };
         Policy policy;
         try {
-            policy = policy(connects, binds, sockets);
+            policy = policy(connects, binds, sockets, enforcement == Enforcement.KERNEL);
         } catch (IllegalArgumentException | PosixException e) {
             err.println(spec.qualifiedName() + ": " + e.getMessage());
             return RunCommand.EXIT_RUN_FAILED;
@@ -203,9 +224,18 @@ final class SandboxCommand implements Callable<Integer> {
                 spawn.chdir(chdir);
             }
             AuditSink sink = auditOut == null ? null : AuditSink.jsonLines(auditOut);
+            if (explain) {
+                List<String> why = Sandbox.kernelRefusals(policy);
+                err.println(spec.qualifiedName() + ": --enforce " + enforce + ": file rules enforced by "
+                        + (enforcement != Enforcement.BROKER && why.isEmpty() ? "the kernel (Landlock ABI "
+                                + Landlock.abi() + "); the broker decides network, metadata writes and signals"
+                                : "the broker" + (why.isEmpty() ? "" : "; the kernel cannot: " + String.join("; ", why))));
+            }
             Sandbox sandbox;
             try {
-                sandbox = Sandbox.start(spawn, policy);
+                sandbox = Sandbox.start(spawn, policy, enforcement);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--enforce kernel: " + e.getMessage());
             } catch (PosixException e) {
                 if (e.function().equals("posix_spawn") || e.function().equals("posix_spawnp")) {
                     err.println(spec.qualifiedName() + ": " + program + ": " + e.errno().map(Errno::description)
@@ -228,9 +258,9 @@ final class SandboxCommand implements Callable<Integer> {
         }
     }
 
-    private Policy policy(List<NetworkAddress> connects, List<NetworkAddress> binds, List<SocketKind> sockets)
-            throws PosixException {
-        Policy.Builder b = Policy.builder().dryRun(dryRun).ownProc(!noDefaults).revealMissing(revealMissing);
+    private Policy policy(List<NetworkAddress> connects, List<NetworkAddress> binds, List<SocketKind> sockets,
+            boolean kernel) throws PosixException {
+        Policy.Builder b = Policy.builder().dryRun(dryRun).ownProc(!noDefaults && !kernel).revealMissing(revealMissing);
         if (!noDefaults) {
             for (String p : DEFAULT_READ) {
                 if (Files.exists(Path.of(p))) {

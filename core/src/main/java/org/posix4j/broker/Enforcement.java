@@ -1,0 +1,22 @@
+package org.posix4j.broker;
+
+/// Which mechanism enforces a [Policy]'s file rules ([Sandbox#start(org.posix4j.spawn.Spawn,
+/// Policy, Enforcement)]). Network address rules, metadata writes (chmod, chown, timestamps,
+/// xattrs), signals and the rest of the filter's guards are the broker's in every mode.
+public enum Enforcement {
+    /// The kernel when it can say the whole policy exactly (Landlock ABI 3 or later, and
+    /// [#KERNEL]'s conditions met), else the broker.
+    AUTO,
+    /// Landlock: the program's file calls go straight to the kernel, which allows them only
+    /// below the policy's trees, at native speed. What a program may observe differs from the
+    /// broker's: stat, access and readlink outside the allowances succeed or say ENOENT (only
+    /// contents and changes are confined, as with other Landlock sandboxes), nothing of the file
+    /// calls reaches an audit, and a `--deny` inside a read-only tree also hides its parent
+    /// directories' listings (stricter). Refused, with the reasons, for a policy Landlock cannot
+    /// say exactly: a deny inside a writable tree, the own-/proc allowance (Landlock cannot
+    /// confine /proc to the program's own entries), a dry run, or a kernel older than ABI 3.
+    KERNEL,
+    /// The broker decides and performs every file call (what the sandbox did before this
+    /// choice existed); the kernel holds exec to the readable trees as a second wall.
+    BROKER
+}
