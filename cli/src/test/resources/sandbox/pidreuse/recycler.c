@@ -13,9 +13,10 @@
  * bytes that are no longer 0xa5, and the 4 bytes at ADDR). The recycler prints
  * "recycled tid=TID attempts=N" and waits for the victim.
  *
- * With MODE "write", before letting the victim print, it does what a supervisor that goes by number would do with the
- * answer's msg_len: process_vm_writev(2) of the 4-byte value 16 at ADDR of TID, and prints
- * "wrote by number: R" (the control: the number and the address do reach the victim).
+ * With MODE "write", before letting the victim print, it does what a supervisor that goes by
+ * number would do with the answer's msg_len: process_vm_writev(2) of the 4-byte value 16 at
+ * ADDR of TID, and prints "wrote by number: R" (the control: the number and the address do
+ * reach the victim).
  *
  *   recycler TID ADDR SETTLE_MS none|write
  */

@@ -58,8 +58,8 @@ class SandboxPidReuseTest {
                 () -> "the write by number did not reach the victim: " + control);
 
         Path audit = tmp.resolve("audit.jsonl");
-        Run inside = attack(t, recycler, posix4j(List.of("--audit", audit.toString()), List.of(caller.toString(), factor)),
-                "none", audit);
+        List<String> sandboxed = posix4j(List.of("--audit", audit.toString()), List.of(caller.toString(), factor));
+        Run inside = attack(t, recycler, sandboxed, "none", audit);
         assertRecycled(inside);
         assertEquals("victim unchanged", inside.check(), () -> "the master wrote into the victim: " + inside);
         assertEquals(0, inside.caller().exitCode(), inside::toString);
