@@ -1,6 +1,7 @@
 package org.posix4j.cli.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.posix4j.cli.command.SandboxAttackTest.posix4j;
 
@@ -36,6 +37,7 @@ import org.posix4j.cli.testing.Requires;
 @Timeout(120)
 class SandboxPidReuseTest {
     private static final Pattern BLOCKED = Pattern.compile("blocked tid=(\\d+) addr=(0x[0-9a-f]+)");
+    private static final Pattern FREED = Pattern.compile("freed pid=(\\d+) tid=(\\d+)");
     private static final Pattern AUDIT = Pattern.compile("\"result\":(-?\\d+),\"errno\":(null|\"(\\w+)\")");
 
     /// What one run of the attack printed: the caller's tid and the address of its msg_len, and
@@ -72,6 +74,65 @@ class SandboxPidReuseTest {
         // left, and it must have been refused (ESRCH); not sent: the call was dropped (EINTR).
         String expected = inside.drained().endsWith("message=yes") ? "ESRCH" : "EINTR";
         assertEquals(expected, m.group(3), () -> sends + " after " + inside.drained() + "; " + inside);
+    }
+
+    /// The stale identity of item 2: thread T of a sandboxed process A makes a brokered call,
+    /// then A ends; A's pid goes to an outside victim whose environment holds a token, and T to a
+    /// new sandboxed process B, which opens /proc/A/environ. Without the sandbox (control) B, as
+    /// root, reads the victim's token, which shows both numbers were recycled as planned; inside,
+    /// the master must know B for itself, not for A (whose own /proc entry it would allow), and
+    /// refuse.
+    @Test
+    void aRecycledTidIsNotTakenForTheProcessItOnceBelongedTo(@TempDir Path tmp) throws Exception {
+        Tree t = Tree.create(tmp);
+        Requires.programs("unshare", "nsenter", "setsid");
+        Path stale = Gcc.compile("sandbox/pidreuse/stale.c", tmp);
+        Path namer = Gcc.compile("sandbox/pidreuse/namer.c", tmp);
+
+        String[] control = staleIdentity(t, namer, List.of(stale.toString()));
+        assertEquals("environ=POSIX4J_PIDREUSE_TOKEN=" + t.token, control[0], () -> String.join("; ", control));
+
+        String[] inside = staleIdentity(t, namer, posix4j(List.of(), List.of(stale.toString())));
+        assertTrue(inside[0].matches("environ=error:E[A-Z]+"), () -> String.join("; ", inside));
+        assertFalse(inside[1].contains(t.token), () -> "the victim's environment leaked: " + String.join("; ", inside));
+    }
+
+    /// Runs `command` (stale.c, alone or under posix4j) in a new pid namespace, gives its freed
+    /// pid to the namer's victim and forks until a child gets the freed tid; answers what that
+    /// child printed after "child pid=TID " and all the program printed.
+    private static String[] staleIdentity(Tree t, Path namer, List<String> command)
+            throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(
+                List.of("unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "setsid"));
+        line.addAll(command);
+        try (Live caller = new Live(new ProcessBuilder(line).directory(t.root.toFile()))) {
+            Matcher freed = FREED.matcher(caller.await("freed "));
+            assertTrue(freed.matches(), freed::toString);
+            String pid = freed.group(1);
+            String tid = freed.group(2);
+            long init = ProcessHandle.of(caller.process.pid()).orElseThrow().children().findFirst().orElseThrow().pid();
+            ProcessBuilder name = new ProcessBuilder("nsenter", "-t", String.valueOf(init), "-p", "-m",
+                    namer.toString(), pid, tid);
+            name.environment().put("POSIX4J_PIDREUSE_TOKEN", t.token);
+            try (Live n = new Live(name)) {
+                String victim = n.await("victim ");
+                assertTrue(victim.startsWith("victim pid=" + pid + " "), victim);
+                String child = null;
+                for (int i = 0; i < 50 && (child == null || child.endsWith(" missed")); i++) {
+                    n.send("arm");
+                    n.await("armed");
+                    caller.send("fork");
+                    child = caller.await("child ");
+                }
+                String got = child;
+                assertTrue(got.startsWith("child pid=" + tid + " "), () -> "tid " + tid + " not recycled: " + got);
+                Result namerEnd = n.finish();
+                assertEquals(0, namerEnd.exitCode(), namerEnd::toString);
+                Result r = caller.finish();
+                assertEquals(0, r.exitCode(), r::toString);
+                return new String[] {got.substring(("child pid=" + tid + " ").length()), r.stdout() + r.stderr()};
+            }
+        }
     }
 
     /// The victim got the blocked caller's tid, after the caller was killed and reaped, and has
