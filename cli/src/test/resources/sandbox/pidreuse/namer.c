@@ -4,7 +4,8 @@
  * the child gets PID; that child, the victim, waits (with this process's environment, which
  * holds the test's token) until this process ends. Prints "victim pid=PID attempts=N". Then on
  * each line "arm" on stdin sets ns_last_pid to TID-1 and prints "armed", so that the next
- * process of the namespace gets TID.
+ * process of the namespace gets TID. At the end of stdin it lets the victim go and prints how
+ * it ended: "victim ended: exit 0" unless something killed it ("victim ended: signal N").
  *
  *   namer PID TID
  */
@@ -61,6 +62,9 @@ int main(int argc, char **argv) {
         fflush(stdout);
     }
     close(hold[1]);
-    waitpid(pid, NULL, 0);
+    int status;
+    if (waitpid(pid, &status, 0) != pid) return 2;
+    printf("victim ended: %s %d\n", WIFSIGNALED(status) ? "signal" : "exit",
+            WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
     return 0;
 }

@@ -8,7 +8,9 @@
  * victim's, holding the test's token) and prints "child pid=T environ=..." with the first
  * variable that starts with POSIX4J_PIDREUSE_TOKEN or the errno of the failure ("error:NAME");
  * else it prints "child pid=P missed". A master that took thread T for A's would find A's own
- * /proc entry here and let the victim's environment through.
+ * /proc entry here and let the victim's environment through. The line "kill" sends SIGTERM to
+ * A's pid, now the victim's, and prints "kill pid=A: OK" or the errno's name: a master that
+ * still took that number for a process of the sandbox would let the signal through.
  *
  *   stale
  */
@@ -16,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +77,11 @@ int main(void) {
     fflush(stdout);
     char line[64];
     while (fgets(line, sizeof line, stdin)) {
+        if (strcmp(line, "kill\n") == 0) {
+            int r = kill(a, SIGTERM);
+            printf("kill pid=%d: %s\n", a, r == 0 ? "OK" : strerrorname_np(errno));
+            fflush(stdout);
+        }
         if (strcmp(line, "fork\n") != 0) continue;
         pid_t b = fork();
         if (b < 0) return 2;

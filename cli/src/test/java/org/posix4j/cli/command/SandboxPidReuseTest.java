@@ -78,10 +78,11 @@ class SandboxPidReuseTest {
 
     /// The stale identity of item 2: thread T of a sandboxed process A makes a brokered call,
     /// then A ends; A's pid goes to an outside victim whose environment holds a token, and T to a
-    /// new sandboxed process B, which opens /proc/A/environ. Without the sandbox (control) B, as
-    /// root, reads the victim's token, which shows both numbers were recycled as planned; inside,
-    /// the master must know B for itself, not for A (whose own /proc entry it would allow), and
-    /// refuse.
+    /// new sandboxed process B, which opens /proc/A/environ; then the program sends SIGTERM to
+    /// A's pid. Without the sandbox (control) B, as root, reads the victim's token and the signal
+    /// kills the victim, which shows both numbers were recycled as planned; inside, the master
+    /// must know B for itself, not for A (whose own /proc entry it would allow), and refuse, and
+    /// must not take the victim for a process of the sandbox: the victim lives.
     @Test
     void aRecycledTidIsNotTakenForTheProcessItOnceBelongedTo(@TempDir Path tmp) throws Exception {
         Tree t = Tree.create(tmp);
@@ -91,15 +92,20 @@ class SandboxPidReuseTest {
 
         String[] control = staleIdentity(t, namer, List.of(stale.toString()));
         assertEquals("environ=POSIX4J_PIDREUSE_TOKEN=" + t.token, control[0], () -> String.join("; ", control));
+        assertEquals("OK", control[1], () -> String.join("; ", control));
+        assertEquals("victim ended: signal 15", control[2], () -> String.join("; ", control));
 
         String[] inside = staleIdentity(t, namer, posix4j(List.of(), List.of(stale.toString())));
         assertTrue(inside[0].matches("environ=error:E[A-Z]+"), () -> String.join("; ", inside));
-        assertFalse(inside[1].contains(t.token), () -> "the victim's environment leaked: " + String.join("; ", inside));
+        assertFalse(inside[3].contains(t.token), () -> "the victim's environment leaked: " + String.join("; ", inside));
+        assertTrue(inside[1].matches("EPERM|ESRCH"), () -> String.join("; ", inside));
+        assertEquals("victim ended: exit 0", inside[2], () -> "the victim was signalled: " + String.join("; ", inside));
     }
 
     /// Runs `command` (stale.c, alone or under posix4j) in a new pid namespace, gives its freed
-    /// pid to the namer's victim and forks until a child gets the freed tid; answers what that
-    /// child printed after "child pid=TID " and all the program printed.
+    /// pid to the namer's victim, forks until a child gets the freed tid, then has the program
+    /// signal the freed pid; answers what that child printed after "child pid=TID ", what the
+    /// kill gave, how the victim ended and all the program printed.
     private static String[] staleIdentity(Tree t, Path namer, List<String> command)
             throws IOException, InterruptedException {
         List<String> line = new ArrayList<>(
@@ -126,11 +132,15 @@ class SandboxPidReuseTest {
                 }
                 String got = child;
                 assertTrue(got.startsWith("child pid=" + tid + " "), () -> "tid " + tid + " not recycled: " + got);
+                caller.send("kill");
+                String kill = caller.await("kill pid=" + pid + ": ");
                 Result namerEnd = n.finish();
                 assertEquals(0, namerEnd.exitCode(), namerEnd::toString);
                 Result r = caller.finish();
                 assertEquals(0, r.exitCode(), r::toString);
-                return new String[] {got.substring(("child pid=" + tid + " ").length()), r.stdout() + r.stderr()};
+                String victimEnd = namerEnd.stdout().strip().lines().toList().getLast();
+                return new String[] {got.substring(("child pid=" + tid + " ").length()),
+                        kill.substring(("kill pid=" + pid + ": ").length()), victimEnd, r.stdout() + r.stderr()};
             }
         }
     }
