@@ -21,19 +21,16 @@ import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
 
-/// The pid-reuse attack of issue 11, item 2, made deterministic: a sandboxed process blocks in a
-/// sendmmsg(2) whose answer (msg_len) the master writes back into its memory, is killed while the
-/// call waits, and its tid is handed to a new process outside the sandbox, the victim, which has
-/// a page of 0xa5 at the same address; then the send is released. The master must write nothing
-/// into the victim.
+/// The pid-reuse attacks of issue 11, item 2, made deterministic: a write-back into a caller that
+/// died while its call waited, and a tid or pid taken for the process that once had it.
 ///
-/// Everything runs in a pid namespace of its own (`unshare --pid --fork --mount-proc`), so the
-/// recycling touches neither the machine's pid_max nor its other processes: the recycler, run in
-/// that namespace with nsenter (outside the sandbox, root there), writes
-/// /proc/sys/kernel/ns_last_pid = TID-1 and forks until its child gets TID. The control run,
-/// without the sandbox, shows that the victim does get the caller's tid and has the page at the
-/// caller's address, and that a write by number there (what a master bound to the number would
-/// do) lands in the victim.
+/// Everything runs in a pid namespace of its own (`unshare --pid --fork --mount-proc`, with
+/// posix4j's JVM as its first process), so the recycling touches neither the machine's pid_max
+/// nor its other processes: a helper run in that namespace with nsenter (outside the sandbox,
+/// root there, which the sandboxed program is not allowed to be for /proc/sys) writes
+/// /proc/sys/kernel/ns_last_pid = N-1 and forks until its child gets N. Each control run, without
+/// the sandbox, shows that the numbers were recycled as planned and that going by them reaches
+/// the victim.
 @Timeout(120)
 class SandboxPidReuseTest {
     private static final Pattern BLOCKED = Pattern.compile("blocked tid=(\\d+) addr=(0x[0-9a-f]+)");
@@ -45,6 +42,12 @@ class SandboxPidReuseTest {
     private record Run(int tid, String address, String recycled, String wrote, String victim, String ended,
             String drained, String check, Result caller) {}
 
+    /// A sandboxed process blocks in a sendmmsg(2) whose answer (msg_len) the master writes back
+    /// into its memory, is killed while the call waits, and its tid goes to a new process outside
+    /// the sandbox, the victim, which has a page of 0xa5 at the same address; then the send is
+    /// released. The control shows the victim got the tid and the address, and that a write by
+    /// number there (what a master bound to the number would do) lands in the victim; inside,
+    /// the victim's page stays unchanged and the audit says ESRCH (or EINTR, dropped).
     @Test
     void theMasterWritesNothingIntoTheProcessThatGotADeadCallersTid(@TempDir Path tmp) throws Exception {
         Tree t = Tree.create(tmp);
