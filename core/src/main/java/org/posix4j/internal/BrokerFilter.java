@@ -251,9 +251,11 @@ public final class BrokerFilter {
 
     /// The program for `arch` (a [Syscalls#arch()] name: "x86_64" or "aarch64") in [Mode#BROKER].
     ///
-    /// @param supervisorPgid the process group of the posix4j JVM, which the program may not join
-    /// @throws IllegalArgumentException if `arch` is not x86_64 or aarch64, or the pgid is not
-    ///     positive
+    /// @param supervisorPgid the process group of the posix4j JVM, which the program may not join;
+    ///     0 when that group lies outside the JVM's pid namespace (getpgrp(2) answers 0), where
+    ///     the program cannot name it, so setpgid needs no guard
+    /// @throws IllegalArgumentException if `arch` is not x86_64 or aarch64, or the pgid is
+    ///     negative
     public static List<Insn> instructions(String arch, int supervisorPgid) {
         return instructions(arch, supervisorPgid, Mode.BROKER);
     }
@@ -261,9 +263,10 @@ public final class BrokerFilter {
     /// The program for `arch` (a [Syscalls#arch()] name: "x86_64" or "aarch64") in `mode`.
     ///
     /// @param supervisorPgid the process group of the posix4j JVM, which the program may not join
+    ///     (0: outside the pid namespace, see [#instructions(String, int)])
     /// @param mode whose treatments to compile
-    /// @throws IllegalArgumentException if `arch` is not x86_64 or aarch64, or the pgid is not
-    ///     positive
+    /// @throws IllegalArgumentException if `arch` is not x86_64 or aarch64, or the pgid is
+    ///     negative
     public static List<Insn> instructions(String arch, int supervisorPgid, Mode mode) {
         return instructions(arch, supervisorPgid, mode, BrokerSyscalls.all());
     }
@@ -273,8 +276,8 @@ public final class BrokerFilter {
     static List<Insn> instructions(String arch, int supervisorPgid, Mode mode, List<Rule> rules) {
         Objects.requireNonNull(arch, "arch");
         Objects.requireNonNull(mode, "mode");
-        if (supervisorPgid <= 0) {
-            throw new IllegalArgumentException("supervisorPgid: not positive: " + supervisorPgid);
+        if (supervisorPgid < 0) {
+            throw new IllegalArgumentException("supervisorPgid: negative: " + supervisorPgid);
         }
         int auditArch = switch (arch) {
             case "x86_64" -> AUDIT_ARCH_X86_64;
@@ -424,7 +427,7 @@ public final class BrokerFilter {
     private static List<Insn> guard(Guard guard, int errno, int pgid) {
         List<Insn> deny = List.of(ret(retErrno(errno)));
         return switch (guard) {
-            case SETPGID -> equalsDenies(arg(1), pgid, deny.getFirst());
+            case SETPGID -> pgid == 0 ? RET_ALLOW : equalsDenies(arg(1), pgid, deny.getFirst());
             case SECCOMP -> List.of(
                     load(arg(1)),
                     jump(BPF_JMP_JSET_K, SECCOMP_FILTER_FLAG_NEW_LISTENER, 1, 0),

@@ -327,6 +327,11 @@ class BrokerFilterTest {
         IllegalArgumentException pgid = assertThrows(IllegalArgumentException.class,
                 () -> BrokerFilter.instructions("x86_64", -3));
         assertTrue(pgid.getMessage().startsWith("supervisorPgid"), pgid.getMessage());
+        // Group 0: the supervisor's group is outside its pid namespace, so setpgid needs no guard.
+        List<Insn> outside = BrokerFilter.instructions("x86_64", 0);
+        int setpgid = BrokerSyscalls.rule("setpgid").number("x86_64");
+        assertEquals(ALLOW, run(outside, setpgid, 0xc000003e, 0, 0).ret());
+        assertEquals(ALLOW, run(outside, setpgid, 0xc000003e, 0, PGID).ret());
         IllegalArgumentException name = assertThrows(IllegalArgumentException.class,
                 () -> BrokerSyscalls.rule("no_such_call"));
         assertTrue(name.getMessage().startsWith("name"), name.getMessage());

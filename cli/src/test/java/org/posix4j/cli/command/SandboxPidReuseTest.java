@@ -3,6 +3,7 @@ package org.posix4j.cli.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.posix4j.cli.command.SandboxAttackTest.finish;
 import static org.posix4j.cli.command.SandboxAttackTest.posix4j;
 
 import java.io.IOException;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.command.SandboxAttackTest.Live;
 import org.posix4j.cli.command.SandboxAttackTest.Tree;
+import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
@@ -36,6 +38,23 @@ class SandboxPidReuseTest {
     private static final Pattern BLOCKED = Pattern.compile("blocked tid=(\\d+) addr=(0x[0-9a-f]+)");
     private static final Pattern FREED = Pattern.compile("freed pid=(\\d+) tid=(\\d+)");
     private static final Pattern AUDIT = Pattern.compile("\"result\":(-?\\d+),\"errno\":(null|\"(\\w+)\")");
+
+    /// posix4j started as the first process of a new pid namespace, whose process group lies
+    /// outside it (getpgrp(2) answers 0): the sandbox runs, and its program can still make a
+    /// process group of its own (the program cannot name the JVM's group there at all).
+    @Test
+    void theSupervisorRunsAsTheFirstProcessOfAPidNamespace(@TempDir Path tmp) throws Exception {
+        Requires.that(ChildProcess.output("id", "-u").equals("0"), "unshare --pid needs root (CI runs as root)");
+        Requires.programs("unshare");
+        Requires.that(Files.isExecutable(Path.of("/usr/bin/python3")), "needs /usr/bin/python3");
+        Tree t = Tree.create(tmp);
+        List<String> line = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc", "--kill-child"));
+        line.addAll(posix4j(List.of(), List.of("/usr/bin/python3", "-S", "-c",
+                "import os; os.setpgid(0, 0); print('own group', os.getpgrp() == os.getpid())")));
+        Result r = finish(new ProcessBuilder(line).directory(t.root.toFile()));
+        assertEquals("own group True\n", r.stdout(), r::toString);
+        assertEquals(0, r.exitCode(), r::toString);
+    }
 
     /// What one run of the attack printed: the caller's tid and the address of its msg_len, and
     /// the lines of the caller, the recycler and the victim.
@@ -163,8 +182,7 @@ class SandboxPidReuseTest {
     /// and asks the victim to check its page.
     private static Run attack(Tree t, Path recycler, List<String> command, String mode, Path audit)
             throws IOException, InterruptedException {
-        // setsid: the process group unshare's child inherits lies outside the new namespace, so
-        // getpgrp(2) answers 0 there, and posix4j refuses to start without its own group.
+        // setsid: posix4j and the program in a group of their own, as a shell would start them.
         List<String> line = new ArrayList<>(
                 List.of("unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "setsid"));
         line.addAll(command);
