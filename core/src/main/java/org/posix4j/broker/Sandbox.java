@@ -23,6 +23,7 @@ import org.posix4j.landlock.Landlock;
 import org.posix4j.landlock.Ruleset;
 import org.posix4j.process.CurrentProcess;
 import org.posix4j.process.Sessions;
+import org.posix4j.signal.Signal;
 import org.posix4j.spawn.Child;
 import org.posix4j.spawn.ExitStatus;
 import org.posix4j.spawn.Spawn;
@@ -157,6 +158,14 @@ public final class Sandbox implements AutoCloseable {
             return List.of("a dry run allows everything and records what it would deny: only the broker sees the calls");
         }
         return KernelRules.inexact(policy, abi);
+    }
+
+    private void stopProgram(Throwable failure) {
+        try {
+            child.signal(Signal.KILL);
+        } catch (PosixException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /// Which mechanism enforces this sandbox's file rules: [Enforcement#KERNEL] or
@@ -332,7 +341,13 @@ public final class Sandbox implements AutoCloseable {
     /// files are created with the program's umask, read from `/proc/TID/status`.
     ///
     /// @throws IllegalArgumentException if `threads` is not in 1..64
-    /// @throws PosixException if the listener fails; the program's calls then fail closed
+    /// A failure of a serving thread (the listener, or `audit` throwing: a call must not go on
+    /// unrecorded) stops the program: it is killed (SIGKILL), and whatever it started is left
+    /// with every brokered call failing (ENOSYS). The failure is then thrown.
+    ///
+    /// @throws PosixException if the listener fails
+    /// @throws RuntimeException what `audit` threw (an [java.io.UncheckedIOException] when
+    ///     [AuditSink#jsonLines] cannot write)
     /// @throws InterruptedException if interrupted while waiting; the program keeps running
     public ExitStatus serve(Policy policy, AuditSink audit, int threads) throws PosixException, InterruptedException {
         if (threads < 1 || threads > 64) {
@@ -365,6 +380,9 @@ public final class Sandbox implements AutoCloseable {
         }
         performer.awaitOffloaded(10_000);
         Throwable t = failure.get();
+        if (t != null) {
+            stopProgram(t);
+        }
         if (t instanceof PosixException p) {
             throw p;
         }

@@ -4,6 +4,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -251,6 +252,12 @@ final class SandboxCommand implements Callable<Integer> {
             try (SignalRelay relay = SignalRelay.open(); sandbox) {
                 relay.forwardTo(sandbox.child(), true);
                 return sandbox.serve(policy, sink, threads).shellCode();
+            } catch (UncheckedIOException e) {
+                // The audit could not be written: the sandbox stopped the program rather than let
+                // a call go on unrecorded.
+                err.println(spec.qualifiedName() + ": --audit " + audit + ": " + e.getMessage() + ": "
+                        + e.getCause().getMessage() + "; the program was stopped");
+                return RunCommand.EXIT_RUN_FAILED;
             }
         } catch (IOException e) {
             err.println(spec.qualifiedName() + ": " + e.getMessage());

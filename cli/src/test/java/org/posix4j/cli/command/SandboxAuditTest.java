@@ -185,6 +185,19 @@ class SandboxAuditTest {
         assertEquals(l.allowedFile() + ": allowed content\n", statically.result().stdout(), statically::describe);
     }
 
+    /// An audit that cannot be written (/dev/full answers ENOSPC) stops the program rather than
+    /// let its calls go on unrecorded: posix4j exits 125 naming the reason, and the program's
+    /// later output never appears.
+    @Test
+    void anAuditThatCannotBeWrittenStopsTheProgram() throws Exception {
+        Result r = run(sandbox(List.of("--audit", "/dev/full"),
+                List.of("sh", "-c", "cat /etc/passwd > /dev/null; echo still-running")), Map.of());
+        assertEquals(125, r.exitCode(), r::toString);
+        assertTrue(r.stderr().contains("--audit /dev/full: cannot write the audit: No space left on device; the"
+                + " program was stopped"), r::toString);
+        assertFalse(r.stdout().contains("still-running"), r::toString);
+    }
+
     /// The one audit line of `syscall` whose resolved path is `resolved`.
     private static Map<String, Object> only(List<Map<String, Object>> lines, String resolved, String syscall) {
         List<Map<String, Object>> found = lines.stream()
