@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.SysStatH;
 
 /// The thread that made one call, held by handles rather than by its number: a pidfd of the
@@ -26,7 +27,7 @@ import org.posix4j.internal.SysStatH;
 final class Caller implements AutoCloseable {
     private static final int O_RDWR = 2;
     private static final int O_PATH = 010000000;
-    private static final int O_DIRECTORY = 0200000;
+    private static final int O_DIRECTORY = FcntlH.O_DIRECTORY;
     private static final int O_CLOEXEC = 02000000;
     private static final int PIDFD_THREAD = 0200;
     private static final int ENOENT = 2;

@@ -2,6 +2,7 @@ package org.posix4j.broker;
 
 import java.util.EnumSet;
 import java.util.Set;
+import org.posix4j.internal.FcntlH;
 
 /// An open flag of an arbitrated `open` or `openat`, by the seed's name (`read_only`,
 /// `create`, `resolve_beneath`...). Flags the seed has no name for (`O_NONBLOCK`, `O_NOCTTY`,
@@ -53,11 +54,11 @@ public enum OpenFlag {
     static final int O_APPEND = 02000;
     static final int O_NONBLOCK = 04000;
     static final int O_SYNC = 04010000;
-    static final int O_DIRECTORY = 0200000;
-    static final int O_NOFOLLOW = 0400000;
+    static final int O_DIRECTORY = FcntlH.O_DIRECTORY;
+    static final int O_NOFOLLOW = FcntlH.O_NOFOLLOW;
     static final int O_CLOEXEC = 02000000;
     static final int O_PATH = 010000000;
-    static final int O_TMPFILE = 020200000;
+    static final int O_TMPFILE = 020000000 | FcntlH.O_DIRECTORY;
     static final long R_NO_XDEV = 0x01;
     static final long R_NO_MAGICLINKS = 0x02;
     static final long R_NO_SYMLINKS = 0x04;

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToIntFunction;
+import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.SysStatH;
 
 /// Decides a [Call] under a [Policy] and performs it: the master's own operation, contained
@@ -41,7 +42,7 @@ final class Performer {
     private static final int F_SETFL = 4;
     private static final long CONTAINED = OpenFlag.R_BENEATH | OpenFlag.R_NO_SYMLINKS
             | OpenFlag.R_NO_MAGICLINKS;
-    private static final int STATUS_FLAGS = OpenFlag.O_APPEND | OpenFlag.O_NONBLOCK | 040000 | 01000000 | 020000;
+    private static final int STATUS_FLAGS = OpenFlag.O_APPEND | OpenFlag.O_NONBLOCK | FcntlH.O_DIRECT | 01000000 | 020000;
     private static final int S_IFMT = 0170000;
     private static final int S_IFIFO = 0010000;
     private static final int S_IFREG = 0100000;

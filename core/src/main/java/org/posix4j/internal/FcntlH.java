@@ -49,10 +49,30 @@ public final class FcntlH {
     public static final int O_APPEND = 02000;
     /// O_NONBLOCK
     public static final int O_NONBLOCK = 04000;
+    /// The open(2) flags whose bits differ between architectures (asm/fcntl.h: x86_64 takes
+    /// the generic values, aarch64 its own).
+    ///
+    /// @param directory O_DIRECTORY
+    /// @param noFollow O_NOFOLLOW
+    /// @param direct O_DIRECT
+    public record ArchOpenFlags(int directory, int noFollow, int direct) {
+        /// The flags of `arch` (a [Syscalls#arch()] name; anything but "aarch64" gets the
+        /// generic values, which x86_64 uses).
+        public static ArchOpenFlags of(String arch) {
+            return "aarch64".equals(arch) ? new ArchOpenFlags(040000, 0100000, 0200000)
+                    : new ArchOpenFlags(0200000, 0400000, 040000);
+        }
+    }
+
+    /// The [ArchOpenFlags] of the architecture this JVM runs on.
+    public static final ArchOpenFlags ARCH = ArchOpenFlags.of(
+            "aarch64".equals(System.getProperty("os.arch")) ? "aarch64" : "x86_64");
     /// O_DIRECTORY
-    public static final int O_DIRECTORY = 0200000;
+    public static final int O_DIRECTORY = ARCH.directory();
     /// O_NOFOLLOW
-    public static final int O_NOFOLLOW = 0400000;
+    public static final int O_NOFOLLOW = ARCH.noFollow();
+    /// O_DIRECT
+    public static final int O_DIRECT = ARCH.direct();
     /// O_CLOEXEC
     public static final int O_CLOEXEC = 02000000;
     /// O_PATH

@@ -1,5 +1,7 @@
 package org.posix4j.io;
 
+import org.posix4j.internal.FcntlH;
+
 /// The open(2) flags [Fd#open(String, int, int)] takes, to be ORed together. O_CLOEXEC is not
 /// listed: posix4j always adds it.
 public final class OpenFlags {
@@ -25,10 +27,12 @@ public final class OpenFlags {
     public static final int NON_BLOCKING = 04000;
     /// O_SYNC: writes return once data and metadata are on disk.
     public static final int SYNC = 04010000;
-    /// O_DIRECTORY: fail with ENOTDIR unless the path is a directory.
-    public static final int DIRECTORY = 0200000;
+    /// O_DIRECTORY: fail with ENOTDIR unless the path is a directory. Its bit differs between
+    /// architectures, so it is not a compile-time constant.
+    public static final int DIRECTORY = FcntlH.O_DIRECTORY;
     /// O_PATH: a descriptor that names the file without opening its contents.
     public static final int PATH = 010000000;
-    /// O_NOFOLLOW: fail with ELOOP if the last path component is a symbolic link.
-    public static final int NO_FOLLOW = 0400000;
+    /// O_NOFOLLOW: fail with ELOOP if the last path component is a symbolic link. Its bit
+    /// differs between architectures, so it is not a compile-time constant.
+    public static final int NO_FOLLOW = FcntlH.O_NOFOLLOW;
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 import org.posix4j.Errno;
 
 /// Prints the ABI values the Java code assumes, one per line, for scripts/abi-check.sh, which
@@ -66,6 +67,19 @@ public final class AbiTable {
             "Signals.MAX_DEPTH", "Caller.GROUPS_MAX", "Sockets.MAX_DATA", "SemaphoreH.SEM_ALIGN",
             "Performer.CONTAINED", "Performer.STATUS_FLAGS", "BrokerFilter.SIGN_BIT", "BrokerFilter.RET_ENOSYS",
             "Caller.BUDGET", "PrctlH.SOCK_TYPE_MASK");
+
+    /// The fields whose value depends on the architecture, from [FcntlH.ArchOpenFlags] of the
+    /// architecture checked rather than of the one this JVM runs on.
+    private static final Map<String, ToIntFunction<FcntlH.ArchOpenFlags>> PER_ARCH = Map.of(
+            "FcntlH.O_DIRECTORY", FcntlH.ArchOpenFlags::directory,
+            "FcntlH.O_NOFOLLOW", FcntlH.ArchOpenFlags::noFollow,
+            "FcntlH.O_DIRECT", FcntlH.ArchOpenFlags::direct,
+            "Caller.O_DIRECTORY", FcntlH.ArchOpenFlags::directory,
+            "OpenFlag.O_DIRECTORY", FcntlH.ArchOpenFlags::directory,
+            "OpenFlag.O_NOFOLLOW", FcntlH.ArchOpenFlags::noFollow,
+            "OpenFlag.O_TMPFILE", a -> 020000000 | a.directory(),
+            "OpenFlags.DIRECTORY", FcntlH.ArchOpenFlags::directory,
+            "OpenFlags.NO_FOLLOW", FcntlH.ArchOpenFlags::noFollow);
 
     /// C expressions for fields whose Java name is not the C macro's.
     private static final Map<String, String> C_NAMES = Map.ofEntries(
@@ -350,7 +364,8 @@ public final class AbiTable {
                 continue;
             }
             f.setAccessible(true);
-            long value = ((Number) f.get(null)).longValue();
+            long value = PER_ARCH.containsKey(key) ? PER_ARCH.get(key).applyAsInt(FcntlH.ArchOpenFlags.of(arch))
+                    : ((Number) f.get(null)).longValue();
             int bits = f.getType() == short.class ? Short.SIZE : f.getType() == int.class ? Integer.SIZE : Long.SIZE;
             out.add(new Line(arch, key, value, bits, C_NAMES.getOrDefault(key, f.getName())));
         }
