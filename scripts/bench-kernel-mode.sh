@@ -2,8 +2,8 @@
 # The 20,000-file walk (benchmarks/c/broker_walk.c: stat + open + read to EOF + close of each
 # file) natively and under `posix4j sandbox --allow-read /usr` with the file rules enforced by the
 # kernel (--enforce kernel) and by the broker (--enforce broker), in turns, ROUNDS rounds. Prints
-# the program's own time of each run, then the median of each variant and the ratios to native
-# within the same run.
+# the program's own time of each run, then the median of each variant and the median of each
+# round's ratio to that round's native run.
 #
 # Usage: scripts/bench-kernel-mode.sh   (ROUNDS=5 FILES=20000 by default)
 set -euo pipefail
@@ -13,7 +13,8 @@ files=${FILES:-20000}
 work=$(mktemp -d)
 trap 'rm -rf -- "$work"' EXIT
 gcc -O2 -o "$work/walk" "$root/benchmarks/c/broker_walk.c"
-find /usr/share -type f | sort | head -n "$files" >"$work/list"
+find /usr/share -type f | sort >"$work/all"
+head -n "$files" "$work/all" >"$work/list"
 "$work/walk" "$work/list" >/dev/null
 run() {
     local variant=$1
@@ -33,7 +34,9 @@ times = {}
 for line in open(sys.argv[1]):
     v, ms = line.split()
     times.setdefault(v, []).append(float(ms))
-med = {v: statistics.median(t) for v, t in times.items()}
 for v in ("native", "kernel", "broker"):
-    print(f"{v}: median {med[v]:.0f} ms ({min(times[v]):.0f}-{max(times[v]):.0f}), {med[v] / med['native']:.2f}x native")
+    ratios = [t / n for t, n in zip(times[v], times["native"])]
+    print(f"{v}: median {statistics.median(times[v]):.0f} ms ({min(times[v]):.0f}-{max(times[v]):.0f}),"
+          f" {statistics.median(ratios):.2f}x native (median of the rounds' ratios,"
+          f" {min(ratios):.2f}-{max(ratios):.2f})")
 PY
