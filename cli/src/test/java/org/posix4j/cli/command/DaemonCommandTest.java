@@ -372,30 +372,29 @@ class DaemonCommandTest {
 
     @Test
     void pidFileOnAReadOnlyFileSystemFailsAtStart(@TempDir Path tmp) throws Exception {
-        Requires.that(ChildProcess.output("id", "-u").equals("0"), "needs root to mount (CI runs as root)");
-        Requires.programs("unshare", "mount", "sh", "touch");
-        Path dir = Files.createDirectory(tmp.resolve("ro"));
-        Path marker = tmp.resolve("ran");
-        Result r = daemonWithPidFileIn(dir, "mount -t tmpfs -o ro,size=64k tmpfs \"$1\"", marker);
-        assertEquals(1, r.exitCode(), r.toString());
-        assertTrue(r.stderr().startsWith("posix4j daemon: cannot create the pid file " + dir.resolve("d.pid") + ": ")
-                && r.stderr().endsWith(": Read-only file system [EROFS]\n"), r.stderr());
-        assertEquals(1, r.stderr().lines().count(), r.stderr());
-        assertFalse(Files.exists(marker), "the program never started");
+        assertPidFileFails(tmp, "mount -t tmpfs -o ro,size=64k tmpfs \"$1\"", "Read-only file system [EROFS]");
     }
 
     @Test
     void pidFileOnAFullFileSystemFailsAtStart(@TempDir Path tmp) throws Exception {
-        Requires.that(ChildProcess.output("id", "-u").equals("0"), "needs root to mount (CI runs as root)");
-        Requires.programs("unshare", "mount", "sh", "touch", "dd");
-        Path dir = Files.createDirectory(tmp.resolve("full"));
-        Path marker = tmp.resolve("ran");
+        Requires.programs("dd");
         // One page of tmpfs, filled: the pid file can be created but not written.
-        Result r = daemonWithPidFileIn(dir, "mount -t tmpfs -o size=4k tmpfs \"$1\" && { dd if=/dev/zero"
-                + " of=\"$1/fill\" bs=4k count=2 2>/dev/null; [ -s \"$1/fill\" ]; }", marker);
+        assertPidFileFails(tmp, "mount -t tmpfs -o size=4k tmpfs \"$1\" && { dd if=/dev/zero"
+                + " of=\"$1/fill\" bs=4k count=2 2>/dev/null; [ -s \"$1/fill\" ]; }",
+                "No space left on device [ENOSPC]");
+    }
+
+    /// The pid file's directory made unusable by `mount` (run in a private mount namespace):
+    /// posix4j daemon says so in one line ending in `error`, exits 1, and never starts the program.
+    private static void assertPidFileFails(Path tmp, String mount, String error) throws Exception {
+        Requires.that(ChildProcess.output("id", "-u").equals("0"), "needs root to mount (CI runs as root)");
+        Requires.programs("unshare", "mount", "sh", "touch");
+        Path dir = Files.createDirectory(tmp.resolve("pid"));
+        Path marker = tmp.resolve("ran");
+        Result r = daemonWithPidFileIn(dir, mount, marker);
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(r.stderr().startsWith("posix4j daemon: cannot create the pid file " + dir.resolve("d.pid") + ": ")
-                && r.stderr().endsWith(": No space left on device [ENOSPC]\n"), r.stderr());
+                && r.stderr().endsWith(": " + error + "\n"), r.stderr());
         assertEquals(1, r.stderr().lines().count(), r.stderr());
         assertFalse(Files.exists(marker), "the program never started");
     }
