@@ -122,7 +122,7 @@ public final class Master implements AutoCloseable {
             throw new IllegalStateException("the call this thread received before is not answered yet: " + pending);
         }
         current.remove();
-        Call first = early.poll();
+        Call first = closed ? null : early.poll();
         if (first != null) {
             current.set(first);
             return first;
@@ -431,6 +431,10 @@ public final class Master implements AutoCloseable {
             return;
         }
         closed = true;
+        // A call kept from the bootstrap was never handed to a thread: its handles go now.
+        for (Call c; (c = early.poll()) != null; ) {
+            release(c.id);
+        }
         try {
             wakeup.signal();
         } finally {
