@@ -30,7 +30,7 @@ import org.posix4j.landlock.Ruleset;
 import org.posix4j.landlock.Scope;
 
 /// The Landlock ruleset that has the kernel enforce a [Policy], and what of the policy it
-/// cannot say exactly ([#inexact()]).
+/// cannot say exactly ([#inexact(Policy, int)]).
 ///
 /// It handles every filesystem right the kernel's ABI has, and grants, beneath each allowed
 /// tree:
@@ -63,7 +63,7 @@ import org.posix4j.landlock.Scope;
 /// read of every process, the JVM included: status, cmdline, and (Landlock refusing only
 /// ptrace *attach* across its domain, not reads) environ and maps; also /proc/net's socket
 /// tables and /proc/sys. Only what needs attach, such as another process's mem, stays
-/// refused. [#ownProcWidened()] says so.
+/// refused. [#inexact(Policy, int)] says so.
 ///
 /// **Network.** TCP bind and connect are handled when the policy can be said by port alone:
 /// with no allowances (or [Policy.Builder#noNetwork()]) each is handled with no rule; with
@@ -93,13 +93,9 @@ final class KernelRules implements AutoCloseable {
     static final int MAX_PORTS = 4096;
 
     private final Ruleset ruleset;
-    private final List<String> inexact;
-    private final boolean ownProcWidened;
 
-    private KernelRules(Ruleset ruleset, List<String> inexact, boolean ownProcWidened) {
+    private KernelRules(Ruleset ruleset) {
         this.ruleset = ruleset;
-        this.inexact = List.copyOf(inexact);
-        this.ownProcWidened = ownProcWidened;
     }
 
     /// The ruleset for `policy` on the running kernel, its rule paths opened by the calling
@@ -135,7 +131,7 @@ final class KernelRules implements AutoCloseable {
             closeQuietly(ruleset, e);
             throw e;
         }
-        return new KernelRules(ruleset, inexact(policy, abi), policy.ownProc());
+        return new KernelRules(ruleset);
     }
 
     /// The ruleset that makes the kernel refuse to execute what `policy` does not let the
@@ -161,31 +157,16 @@ final class KernelRules implements AutoCloseable {
         return ruleset;
     }
 
-    /// Whether the ruleset says the policy exactly, but for the documented stricter effects of
-    /// denied paths inside read-only trees: [#inexact()] is empty.
-    boolean exact() {
-        return inexact.isEmpty();
-    }
-
-    /// What of the policy the ruleset cannot say exactly, one sentence each naming the part of
-    /// the policy (`--deny /a/b inside writable tree /a: ...`); empty when [#exact()].
-    List<String> inexact() {
-        return inexact;
-    }
-
-    /// Whether the ruleset lets the program read all of /proc because the policy lets it read
-    /// its own /proc/PID (see the class comment): the broker's own-/proc rule is narrower.
-    boolean ownProcWidened() {
-        return ownProcWidened;
-    }
-
     /// Closes the ruleset; threads already restricted stay restricted.
     @Override
     public void close() throws PosixException {
         ruleset.close();
     }
 
-    /// What the ruleset of `policy` cannot say exactly on a kernel of Landlock ABI `abi`.
+    /// What the ruleset of `policy` cannot say exactly on a kernel of Landlock ABI `abi`, one
+    /// sentence each naming the part of the policy (`--deny /a/b inside writable tree /a: ...`);
+    /// empty when it says the policy exactly, but for the documented stricter effects of denied
+    /// paths inside read-only trees.
     static List<String> inexact(Policy policy, int abi) {
         List<String> reasons = new ArrayList<>();
         if (abi == 0) {

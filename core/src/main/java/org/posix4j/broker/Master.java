@@ -22,7 +22,9 @@ import org.posix4j.Errno;
 import org.posix4j.PosixException;
 import org.posix4j.event.EventFd;
 import org.posix4j.internal.BrokerSyscalls;
+import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.PollH;
+import org.posix4j.internal.PrctlH;
 import org.posix4j.internal.SeccompH;
 import org.posix4j.internal.SocketH;
 import org.posix4j.internal.SysStatH;
@@ -69,9 +71,6 @@ public final class Master implements AutoCloseable {
     private static final int ENOTSOCK = 88;
     private static final int EOPNOTSUPP = 95;
     private static final int RENAME_NOREPLACE = 1;
-    private static final int F_GETFL = 3;
-    private static final int F_SETOWN = 8;
-    private static final int F_SETOWN_EX = 15;
     private static final int RENAME_EXCHANGE = 2;
 
     private final Fd listener;
@@ -312,7 +311,7 @@ public final class Master implements AutoCloseable {
             throw new IllegalArgumentException("open returns one descriptor, not " + fds.size());
         }
         int fd = fds.getFirst().intValue();
-        int status = Kernel.fcntl(fd, F_GETFL, 0);
+        int status = Kernel.fcntl(fd, FcntlH.F_GETFL, 0);
         if (status < 0) {
             throw new IllegalArgumentException("fds: descriptor " + fd + " is not open");
         }
@@ -532,7 +531,7 @@ public final class Master implements AutoCloseable {
                     yield null;
                 }
                 case "fcntl" -> {
-                    if ((int) a[1] != F_SETOWN && (int) a[1] != F_SETOWN_EX) {
+                    if ((int) a[1] != PrctlH.F_SETOWN && (int) a[1] != PrctlH.F_SETOWN_EX) {
                         throw new Refused(EPERM);
                     }
                     signals.setOwner(s, id, c, (int) a[0], (int) a[1], a[2]);

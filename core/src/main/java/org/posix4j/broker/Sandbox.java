@@ -118,7 +118,7 @@ public final class Sandbox implements AutoCloseable {
     public static Sandbox start(Spawn spawn, Policy policy, Enforcement enforcement) throws IOException {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(enforcement, "enforcement");
-        List<String> why = kernelRefusals(policy);
+        List<String> why = enforcement == Enforcement.BROKER ? List.of() : kernelRefusals(policy);
         if (enforcement == Enforcement.KERNEL && !why.isEmpty()) {
             if (Landlock.abi() < KERNEL_ABI) {
                 throw new UnsupportedOperationException(String.join("; ", why));
@@ -128,13 +128,7 @@ public final class Sandbox implements AutoCloseable {
         }
         if (enforcement != Enforcement.BROKER && why.isEmpty()) {
             try (KernelRules rules = KernelRules.of(policy)) {
-                if (rules.exact()) {
-                    return launch(spawn, rules.ruleset(), policy, BrokerSyscalls.Mode.KERNEL);
-                }
-                if (enforcement == Enforcement.KERNEL) {
-                    throw new IllegalArgumentException("the kernel cannot enforce this policy exactly: "
-                            + String.join("; ", rules.inexact()));
-                }
+                return launch(spawn, rules.ruleset(), policy, BrokerSyscalls.Mode.KERNEL);
             }
         }
         if (policy.isDryRun() || Landlock.abi() == 0) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.posix4j.internal.PrctlH;
 import org.posix4j.internal.SysStatH;
 
 /// The signals a sandboxed program sends (kill, tkill, tgkill, rt_sigqueueinfo,
@@ -40,8 +41,6 @@ final class Signals {
     private static final int PIDFD_SIGNAL_THREAD_GROUP = 2;
     private static final int SI_TKILL = -6;
     private static final int SIGINFO = 128;
-    private static final int F_SETOWN = 8;
-    private static final int F_SETOWN_EX = 15;
     private static final int F_OWNER_TID = 0;
     private static final int F_OWNER_PID = 1;
     private static final int F_OWNER_PGRP = 2;
@@ -116,7 +115,7 @@ final class Signals {
     private int owner(Scratch s, Caller c, int fd, int cmd, long arg, Map<String, Object> args) throws Refused {
         int type;
         int pid;
-        if (cmd == F_SETOWN) {
+        if (cmd == PrctlH.F_SETOWN) {
             int v = (int) arg;
             type = v < 0 ? F_OWNER_PGRP : F_OWNER_PID;
             pid = v < 0 ? -v : v;
@@ -162,15 +161,13 @@ final class Signals {
                 int r;
                 // The kernel records the credentials of the thread setting the owner, and checks
                 // them against the owner's when it sends SIGIO: the program's, not the JVM's.
-                int w = ProgramCredentials.enter();
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment ex = arena.allocate(8, 4);
                     ex.set(JAVA_INT, 0, type);
                     ex.set(JAVA_INT, 4, pid);
-                    r = w < 0 ? w : cmd == F_SETOWN ? Kernel.fcntl(copy, F_SETOWN, (int) arg)
-                            : Kernel.fcntlPointer(copy, F_SETOWN_EX, ex);
-                } finally {
-                    ProgramCredentials.leave(w);
+                    r = ProgramCredentials.asProgram(() -> cmd == PrctlH.F_SETOWN
+                            ? Kernel.fcntl(copy, PrctlH.F_SETOWN, (int) arg)
+                            : Kernel.fcntlPointer(copy, PrctlH.F_SETOWN_EX, ex));
                 }
                 if (r < 0) {
                     return -r;
@@ -179,7 +176,7 @@ final class Signals {
                 // process is still there now.
                 for (int proof : proofs) {
                     if (!alive(proof)) {
-                        Kernel.fcntl(copy, F_SETOWN, 0);
+                        Kernel.fcntl(copy, PrctlH.F_SETOWN, 0);
                         return ESRCH;
                     }
                 }
