@@ -5,18 +5,23 @@ package org.posix4j.broker;
 /// xattrs), signals and the rest of the filter's guards are the broker's in every mode.
 public enum Enforcement {
     /// The kernel when it can say the whole policy exactly (Landlock ABI 3 or later, and
-    /// [#KERNEL]'s conditions met), else the broker.
+    /// [#KERNEL]'s conditions met) and the policy does not let the program read its own
+    /// /proc/PID (which the kernel would refuse it), else the broker.
     AUTO,
     /// Landlock: the program's file calls go straight to the kernel, which allows them only
     /// below the policy's trees, at native speed. What a program may observe differs from the
     /// broker's: stat, access and readlink outside the allowances succeed or say ENOENT (only
     /// contents and changes are confined, as with other Landlock sandboxes), nothing of the file
-    /// calls reaches an audit, and a `--deny` inside a read-only tree also hides its parent
-    /// directories' listings (stricter). Refused, with the reasons, for a policy Landlock cannot
-    /// say exactly: a deny inside a writable tree, the own-/proc allowance (Landlock cannot
-    /// confine /proc to the program's own entries), a dry run, or a kernel older than ABI 3.
+    /// calls reaches an audit. Stricter than the policy in two ways
+    /// ([Sandbox#kernelStricter(Policy)]): no file under /proc is readable, the program's own
+    /// /proc/PID included (Landlock cannot confine /proc to one process's entries), and a
+    /// `--deny` inside a read-only tree also hides its parent directories' listings. Refused,
+    /// with the reasons, for a policy Landlock cannot say exactly or more strictly: a deny
+    /// inside a writable tree, a dry run, or a kernel older than ABI 3.
     KERNEL,
     /// The broker decides and performs every file call (what the sandbox did before this
-    /// choice existed); the kernel holds exec to the readable trees as a second wall.
+    /// choice existed), with the policy's Landlock ruleset standing behind it as a second wall:
+    /// what reaches the kernel in the program's name (an exec, a call a filter bug let through)
+    /// is still held to the allow-lists.
     BROKER
 }

@@ -17,11 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
 import org.posix4j.io.Fd;
-import org.posix4j.io.OpenFlags;
 import org.posix4j.landlock.Compatibility;
 import org.posix4j.landlock.FsAccess;
 import org.posix4j.landlock.Landlock;
@@ -57,13 +55,12 @@ import org.posix4j.landlock.Scope;
 /// tree makes the ruleset inexact. Symbolic links get no rule: access is checked where they lead.
 ///
 /// **Own /proc.** The program's /proc/PID is not known before it starts, and a rule on
-/// /proc/self would name the JVM's, so when the policy lets a program read its own /proc/PID
-/// the ruleset grants [FsAccess#READ_FILE] and [FsAccess#READ_DIR] beneath all of /proc: much
-/// wider than the broker's rule. The program may then read what procfs lets its credentials
-/// read of every process, the JVM included: status, cmdline, and (Landlock refusing only
-/// ptrace *attach* across its domain, not reads) environ and maps; also /proc/net's socket
-/// tables and /proc/sys. Only what needs attach, such as another process's mem, stays
-/// refused. [#inexact(Policy, int)] says so.
+/// /proc/self would name the JVM's, while a rule on /proc would let the program read what
+/// procfs lets its credentials read of every process, the JVM included (status, cmdline, and,
+/// Landlock refusing only ptrace *attach* across its domain, environ and maps). So the own-/proc
+/// allowance gets no rule: the kernel refuses the program every file under /proc, its own
+/// included, stricter than the policy ([#stricter(Policy)] says so). The calls the broker still
+/// decides in kernel mode (readlink of /proc/self/exe, for one) keep the allowance.
 ///
 /// **Network.** TCP bind and connect are handled when the policy can be said by port alone:
 /// with no allowances (or [Policy.Builder#noNetwork()]) each is handled with no rule; with
@@ -86,9 +83,6 @@ final class KernelRules implements AutoCloseable {
                     FsAccess.WRITE_FILE, FsAccess.TRUNCATE));
     private static final Set<FsAccess> CREATE = Collections.unmodifiableSet(
             EnumSet.complementOf(EnumSet.of(FsAccess.MAKE_CHAR, FsAccess.MAKE_BLOCK)));
-    private static final Set<FsAccess> PROC = Collections.unmodifiableSet(
-            EnumSet.of(FsAccess.READ_FILE, FsAccess.READ_DIR));
-    private static final Set<FsAccess> EXECUTE = Set.of(FsAccess.EXECUTE);
     /// More ports than this for one right are not worth a rule each: the right is left to the broker.
     static final int MAX_PORTS = 4096;
 
@@ -120,10 +114,7 @@ final class KernelRules implements AutoCloseable {
         b.scope(scopes(policy));
         Ruleset ruleset = b.build();
         try {
-            grant(ruleset, policy, KernelRules::rights);
-            if (policy.ownProc()) {
-                grantTree(ruleset, "/proc", null, PROC, policy.denies());
-            }
+            grant(ruleset, policy);
             for (Map.Entry<Integer, Set<NetAccess>> p : net.ports().entrySet()) {
                 ruleset.allowPort(p.getKey(), p.getValue());
             }
@@ -132,24 +123,6 @@ final class KernelRules implements AutoCloseable {
             throw e;
         }
         return new KernelRules(ruleset);
-    }
-
-    /// The ruleset that makes the kernel refuse to execute what `policy` does not let the
-    /// program read, and nothing else: it handles only [FsAccess#EXECUTE] (strictly), granted
-    /// beneath every tree the policy allows reading (read, read-write and create allowances; not
-    /// temporary-only ones), less the denied paths as described above.
-    ///
-    /// @throws UnsupportedOperationException if the kernel has no Landlock
-    /// @throws IOException as [#of(Policy)] does
-    static Ruleset execOnly(Policy policy) throws IOException {
-        Ruleset ruleset = Ruleset.builder().handle(FsAccess.EXECUTE).compatibility(Compatibility.STRICT).build();
-        try {
-            grant(ruleset, policy, level -> level == Policy.Level.TEMPORARY ? Set.of() : EXECUTE);
-        } catch (RuntimeException | IOException e) {
-            closeQuietly(ruleset, e);
-            throw e;
-        }
-        return ruleset;
     }
 
     /// The ruleset, to restrict a thread with ([Ruleset#restrictCurrentThread()]).
@@ -206,11 +179,6 @@ final class KernelRules implements AutoCloseable {
         if (abi < FsAccess.TRUNCATE.abi()) {
             reasons.add("truncate: Landlock ABI " + abi + " cannot refuse truncate(2) (TRUNCATE needs ABI 3)");
         }
-        if (policy.ownProc()) {
-            reasons.add("own /proc/PID: the program's PID is not known before it starts, so the kernel lets it"
-                    + " read all of /proc (other processes' status, cmdline, environ and maps, the JVM's included,"
-                    + " /proc/net, /proc/sys); only another process's mem stays refused");
-        }
         reasons.addAll(network(policy, abi).reasons());
         if (abi < Scope.ABI) {
             reasons.add("signals to processes outside the sandbox: Landlock ABI " + abi
@@ -226,6 +194,28 @@ final class KernelRules implements AutoCloseable {
                     + " cannot refuse connecting to them (scopes need ABI 6)");
         }
         return reasons;
+    }
+
+    /// What the ruleset of `policy` refuses that the policy allows, one sentence each: the
+    /// program's own /proc/PID when the policy allows it, and the entries created later in the
+    /// directories on the way to a path denied inside an allowed tree. Empty when there is
+    /// nothing of the kind.
+    static List<String> stricter(Policy policy) {
+        List<String> effects = new ArrayList<>();
+        if (policy.ownProc()) {
+            effects.add("the program's own /proc/PID: the kernel refuses it every file under /proc, since a rule"
+                    + " could only name all of /proc (every process's environment, the JVM's included)");
+        }
+        for (String d : policy.denies()) {
+            for (Policy.Rule r : policy.allows()) {
+                if (!d.equals(r.path()) && Paths.isUnder(d, r.path()) && r.path().equals(r.anchorPath())) {
+                    effects.add("--deny " + Paths.display(d) + ": entries created later in the directories between "
+                            + Paths.display(r.path()) + " and it get no rights, and those directories cannot be listed");
+                    break;
+                }
+            }
+        }
+        return effects;
     }
 
     private static Set<FsAccess> rights(Policy.Level level) {
@@ -245,15 +235,14 @@ final class KernelRules implements AutoCloseable {
         return scopes;
     }
 
-    /// Rules for every allowed tree of `policy`, with the rights `rights` gives its level; the
+    /// Rules for every allowed tree of `policy`, with the rights of its level; the
     /// rights of several allowances of one tree (/lib and /usr/lib on a merged /usr, or two
     /// levels) are merged into one rule.
-    private static void grant(Ruleset ruleset, Policy policy, Function<Policy.Level, Set<FsAccess>> rights)
-            throws IOException {
+    private static void grant(Ruleset ruleset, Policy policy) throws IOException {
         Map<String, Policy.Rule> rules = new LinkedHashMap<>();
         Map<String, EnumSet<FsAccess>> granted = new LinkedHashMap<>();
         for (Policy.Rule r : policy.allows()) {
-            Set<FsAccess> given = rights.apply(r.level());
+            Set<FsAccess> given = rights(r.level());
             if (!given.isEmpty()) {
                 rules.putIfAbsent(r.path(), r);
                 granted.computeIfAbsent(r.path(), p -> EnumSet.noneOf(FsAccess.class)).addAll(given);
@@ -267,21 +256,16 @@ final class KernelRules implements AutoCloseable {
     }
 
     /// Rules granting `rights` beneath `tree` (a directory when `anchor`, an `O_PATH` descriptor
-    /// on it, is given or when it is /proc; else a file), less the denied paths.
+    /// on it, is given; else a file), less the denied paths.
     private static void grantTree(Ruleset ruleset, String tree, Fd anchor, Set<FsAccess> rights, List<String> denies)
             throws IOException {
         if (denied(tree, denies)) {
             return;
         }
-        boolean directory = anchor != null || Files.isDirectory(Path.of(Paths.display(tree)), LinkOption.NOFOLLOW_LINKS);
-        if (directory && deniedBelow(tree, denies)) {
+        if (anchor != null && deniedBelow(tree, denies)) {
             expand(ruleset, tree, rights, denies);
         } else if (anchor != null) {
             ruleset.allow(anchor, rights);
-        } else if (directory) {
-            try (Fd dir = Fd.open(Paths.display(tree), OpenFlags.PATH | OpenFlags.DIRECTORY | OpenFlags.NO_FOLLOW, 0)) {
-                ruleset.allow(dir, rights);
-            }
         } else {
             allowEntry(ruleset, Path.of(Paths.display(tree)), forFiles(rights));
         }

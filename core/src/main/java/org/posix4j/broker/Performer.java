@@ -409,7 +409,7 @@ final class Performer {
     /// exists (ENOENT only when the policy reveals missing paths). When allowed the call
     /// continues: the kernel executes the path itself, re-resolving it, so a racing thread could
     /// swap what it names after the decision; what the kernel may execute is held to the same
-    /// rule by the Landlock ruleset installed at spawn (EXECUTE only where reading is allowed),
+    /// rule by the policy's Landlock ruleset installed at spawn (EXECUTE only where reading is allowed),
     /// and the kernel checks the program's own execute permission. Where no such ruleset holds
     /// (no Landlock, or a policy other than the one the sandbox was started with), every exec is
     /// refused with EACCES: a checked call is never let continue unbacked.

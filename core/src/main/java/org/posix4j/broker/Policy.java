@@ -92,6 +92,7 @@ public final class Policy implements AutoCloseable {
     private final Errno denial;
     private final boolean dryRun;
     private final boolean revealMissing;
+    private final boolean hideMetadata;
     private final boolean ownProc;
     private final List<NetworkRule> connects;
     private final List<NetworkRule> binds;
@@ -112,6 +113,7 @@ public final class Policy implements AutoCloseable {
         this.denial = b.denial;
         this.dryRun = b.dryRun;
         this.revealMissing = b.revealMissing;
+        this.hideMetadata = b.hideMetadata;
         this.ownProc = b.ownProc;
         this.connects = List.copyOf(b.connects);
         this.binds = List.copyOf(b.binds);
@@ -219,6 +221,12 @@ public final class Policy implements AutoCloseable {
         return revealMissing;
     }
 
+    /// Whether the calls that only look at a path stay with the broker in kernel mode (see
+    /// [Builder#hideMetadata(boolean)]).
+    public boolean hidesMetadata() {
+        return hideMetadata;
+    }
+
     /// Whether a program may read its own /proc/PID entries.
     public boolean ownProc() {
         return ownProc;
@@ -267,6 +275,7 @@ public final class Policy implements AutoCloseable {
         private Errno denial = Errno.EACCES;
         private boolean dryRun;
         private boolean revealMissing;
+        private boolean hideMetadata;
         private boolean ownProc = true;
         private final List<NetworkRule> connects = new ArrayList<>();
         private final List<NetworkRule> binds = new ArrayList<>();
@@ -395,6 +404,18 @@ public final class Policy implements AutoCloseable {
         /// exist, as Landlock and AppArmor do.
         public Builder revealMissing(boolean on) {
             this.revealMissing = on;
+            return this;
+        }
+
+        /// Whether, when the kernel enforces the file rules ([Enforcement#KERNEL]), the calls
+        /// that only look at a path (stat, lstat, fstatat, statx, access, faccessat, chdir) still
+        /// go to the broker, which answers them under the policy, so that they reveal nothing
+        /// about what exists outside the allowances (off by default: they go to the kernel,
+        /// which answers them for any path). The broker always hides them. An open of a missing
+        /// path outside the allowances still fails with ENOENT in kernel mode: Landlock checks
+        /// a file only once the kernel has found it.
+        public Builder hideMetadata(boolean on) {
+            this.hideMetadata = on;
             return this;
         }
 

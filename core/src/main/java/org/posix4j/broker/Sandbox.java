@@ -41,10 +41,13 @@ import org.posix4j.spawn.Spawn;
 /// gets `POSIX4J_BROKER=1`, which makes [BrokerResolverProvider] send a Java program's name
 /// lookups to the master.
 ///
-/// Started with a [Policy] ([#start(Spawn, Policy)]), the kernel also refuses to execute what
-/// the policy does not let the program read: before the filter, the spawn thread restricts
-/// itself with a Landlock ruleset handling only `LANDLOCK_ACCESS_FS_EXECUTE` (see
-/// [#execBackedByKernel()]), which the program and everything it starts inherit.
+/// Started with a [Policy] ([#start(Spawn, Policy)]), the kernel holds the program to the
+/// policy's allow-lists as well: before the filter, the spawn thread restricts itself with the
+/// Landlock ruleset that says the policy ([KernelRules]), which the program and everything it
+/// starts inherit. In [Enforcement#BROKER] mode that ruleset is a second wall behind the broker:
+/// the broker performs the program's file calls itself, so the ruleset decides only what reaches
+/// the kernel in the program's name (an exec, a call a filter bug let through), and it refuses
+/// those outside the allow-lists whatever the broker decided.
 ///
 /// [docs/broker-syscalls.md] lists every syscall and what the filter does with it.
 ///
@@ -55,7 +58,7 @@ public final class Sandbox implements AutoCloseable {
     /// The Landlock ABI kernel mode needs: TRUNCATE (ABI 3), without which an open with O_TRUNC
     /// would empty a file the program may only read.
     private static final int KERNEL_ABI = 3;
-    /// The policy whose exec rules the kernel enforces, `null` for none.
+    /// The policy whose rules the kernel enforces, `null` for none.
     private final Policy execPolicy;
 
     private final BrokerSyscalls.Mode mode;
@@ -81,18 +84,19 @@ public final class Sandbox implements AutoCloseable {
         return launch(spawn, null, null, BrokerSyscalls.Mode.BROKER);
     }
 
-    /// Starts `spawn`'s program under the broker's filter, to be served under `policy`, with
-    /// the kernel refusing to execute anything the policy does not let it read. The broker
-    /// enforces the file rules ([Enforcement#BROKER]).
+    /// Starts `spawn`'s program under the broker's filter, to be served under `policy`; the
+    /// broker enforces the file rules ([Enforcement#BROKER]), with the kernel behind it.
     ///
     /// Where the kernel has Landlock, the spawn thread sets `PR_SET_NO_NEW_PRIVS` and, before
     /// installing the filter (so that the Landlock calls are not filtered), restricts itself
-    /// with a ruleset handling only `LANDLOCK_ACCESS_FS_EXECUTE`, granted beneath every tree
-    /// `policy` allows reading (its read, read-write and create allowances) except its denied
-    /// paths. Landlock cannot exclude a path from a tree, so for a denied path inside an
-    /// allowed tree the rules go on the entries along the way instead (the siblings of each
-    /// directory leading to it): entries created later in those directories are not
-    /// executable, stricter than the policy. The rule paths are opened by the calling thread.
+    /// with the ruleset of `policy` ([KernelRules]): beneath the trees it allows, the rights of
+    /// each allowance, and nothing elsewhere. What reaches the kernel in the program's name is
+    /// held to it: an exec (which the kernel performs itself, see [#execBackedByKernel()]), or a
+    /// call the filter would let through by mistake. For a denied path inside an allowed tree the
+    /// rules go on the entries along the way (the siblings of each directory leading to it), so
+    /// entries created later in those directories get no rights there: stricter than the
+    /// policy, and felt only by what the kernel decides, such as executing such an entry. The
+    /// rule paths are opened by the calling thread.
     ///
     /// Without Landlock (or for a dry run, which allows everything) no ruleset is applied and
     /// [#execBackedByKernel()] is false.
@@ -126,21 +130,25 @@ public final class Sandbox implements AutoCloseable {
             throw new IllegalArgumentException("the kernel cannot enforce this policy exactly: "
                     + String.join("; ", why));
         }
-        if (enforcement != Enforcement.BROKER && why.isEmpty()) {
+        boolean kernel = enforcement == Enforcement.KERNEL
+                || (enforcement == Enforcement.AUTO && why.isEmpty() && !policy.ownProc());
+        if (kernel) {
             try (KernelRules rules = KernelRules.of(policy)) {
-                return launch(spawn, rules.ruleset(), policy, BrokerSyscalls.Mode.KERNEL);
+                return launch(spawn, rules.ruleset(), policy, policy.hidesMetadata()
+                        ? BrokerSyscalls.Mode.KERNEL_HIDING_METADATA : BrokerSyscalls.Mode.KERNEL);
             }
         }
         if (policy.isDryRun() || Landlock.abi() == 0) {
             return launch(spawn, null, null, BrokerSyscalls.Mode.BROKER);
         }
-        try (Ruleset exec = KernelRules.execOnly(policy)) {
-            return launch(spawn, exec, policy, BrokerSyscalls.Mode.BROKER);
+        try (KernelRules rules = KernelRules.of(policy)) {
+            return launch(spawn, rules.ruleset(), policy, BrokerSyscalls.Mode.BROKER);
         }
     }
 
     /// Why [Enforcement#KERNEL] cannot take `policy` on this kernel, each reason naming the
-    /// part of the policy; empty when it can (then [Enforcement#AUTO] picks the kernel).
+    /// part of the policy; empty when it can (then [Enforcement#AUTO] picks the kernel, unless
+    /// the policy lets the program read its own /proc/PID: see [#kernelStricter(Policy)]).
     public static List<String> kernelRefusals(Policy policy) {
         Objects.requireNonNull(policy, "policy");
         int abi = Landlock.abi();
@@ -154,6 +162,15 @@ public final class Sandbox implements AutoCloseable {
         return KernelRules.inexact(policy, abi);
     }
 
+    /// What [Enforcement#KERNEL] refuses the program that `policy` allows, one sentence each:
+    /// its own /proc/PID (the kernel refuses all of /proc, since a Landlock rule could only
+    /// name every process's entries), and entries created later in the directories on the way
+    /// to a path denied inside an allowed tree. [Enforcement#AUTO] leaves a policy allowing the
+    /// own /proc/PID to the broker, since programs read it; the second effect it takes.
+    public static List<String> kernelStricter(Policy policy) {
+        return KernelRules.stricter(Objects.requireNonNull(policy, "policy"));
+    }
+
     private void stopProgram(Throwable failure) {
         try {
             child.signal(Signal.KILL);
@@ -165,10 +182,10 @@ public final class Sandbox implements AutoCloseable {
     /// Which mechanism enforces this sandbox's file rules: [Enforcement#KERNEL] or
     /// [Enforcement#BROKER] (never [Enforcement#AUTO]: the one it picked).
     public Enforcement enforcement() {
-        return mode == BrokerSyscalls.Mode.KERNEL ? Enforcement.KERNEL : Enforcement.BROKER;
+        return mode == BrokerSyscalls.Mode.BROKER ? Enforcement.BROKER : Enforcement.KERNEL;
     }
 
-    private static Sandbox launch(Spawn spawn, Ruleset exec, Policy execPolicy, BrokerSyscalls.Mode mode)
+    private static Sandbox launch(Spawn spawn, Ruleset rules, Policy execPolicy, BrokerSyscalls.Mode mode)
             throws PosixException {
         Objects.requireNonNull(spawn, "spawn");
         Features.seccompUserNotification().ensureAvailable();
@@ -179,7 +196,7 @@ public final class Sandbox implements AutoCloseable {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment program = BrokerFilter.program(arena, Syscalls.CURRENT.arch(), Sessions.processGroup(), mode);
             spawn.setEnv("POSIX4J_BROKER", "1");
-            Child child = SpawnAccess.start(spawn, call -> spawnFiltered(program, exec, call, listener, master));
+            Child child = SpawnAccess.start(spawn, call -> spawnFiltered(program, rules, call, listener, master));
             master.get().root(child);
             return new Sandbox(master.get(), child, execPolicy, mode);
         } catch (RuntimeException | PosixException e) {
@@ -198,12 +215,12 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /// Runs `call` (posix_spawn) on a new platform thread that carries the filter, and the
-    /// Landlock restriction `exec` unless it is null. Once the filter is on, that thread runs
+    /// Landlock restriction `rules` unless it is null. Once the filter is on, that thread runs
     /// nothing but the native call (and two eventfd writes): loading a class from a directory,
     /// or anything else that opens a file, would wait for a master nobody runs yet. Meanwhile
     /// this thread builds the [Master] on the published listener and serves the spawn's own exec
     /// and chdir ([Master#bootstrap]), which the filter sends to the master like the program's.
-    private static int spawnFiltered(MemorySegment program, Ruleset exec, SpawnAccess.NativeCall call,
+    private static int spawnFiltered(MemorySegment program, Ruleset rules, SpawnAccess.NativeCall call,
             AtomicReference<Fd> listener, AtomicReference<Master> master) throws Throwable {
         Throwable[] failure = {null};
         long[] listenerFd = {-1};
@@ -223,8 +240,8 @@ public final class Sandbox implements AutoCloseable {
                         prctlErrno[0] = Libc.errno(errno);
                         return;
                     }
-                    if (exec != null) {
-                        exec.restrictCurrentThread();
+                    if (rules != null) {
+                        rules.restrictCurrentThread();
                     }
                     long fd = (long) SyscallH.SYSCALL3.invokeExact(errno, Syscalls.CURRENT.seccomp(),
                             (long) PrctlH.SECCOMP_SET_MODE_FILTER, flags, program.address());
@@ -310,7 +327,7 @@ public final class Sandbox implements AutoCloseable {
     /// Landlock ruleset restricts the program; see [#start(Spawn, Policy)]). False after
     /// [#start(Spawn)], on a kernel without Landlock, and for a dry run. The exec decision of
     /// [#serve] lets an allowed execve continue in the kernel (seccomp cannot perform an exec
-    /// for the program, and the path may change between the decision and the exec), so it must
+    /// for the program, and the path may change between the decision and the exec), so it
     /// refuses every exec when this is false, or when it serves another policy than the one
     /// given to [#start(Spawn, Policy)] (a dry run aside, which allows everything).
     public boolean execBackedByKernel() {

@@ -67,7 +67,11 @@ public final class BrokerSyscalls {
         /// A Landlock ruleset installed before the filter decides the path calls it governs, which
         /// the filter then allows: no round trip, but stat, access and chdir outside the allowances
         /// succeed and reveal what exists. Everything Landlock cannot say stays as in [#BROKER].
-        KERNEL
+        KERNEL,
+        /// As [#KERNEL], but the calls that only look at a path, which no Landlock right governs
+        /// (the stat and access families, chdir), go to the master as in [#BROKER], so that
+        /// their answers reveal nothing outside the allowances.
+        KERNEL_HIDING_METADATA
     }
 
     /// One syscall and its treatment in each [Mode].
@@ -122,7 +126,14 @@ public final class BrokerSyscalls {
             return switch (Objects.requireNonNull(mode, "mode")) {
                 case BROKER -> treatment;
                 case KERNEL -> kernel;
+                case KERNEL_HIDING_METADATA -> looksOnly() ? treatment : kernel;
             };
+        }
+
+        /// Whether [Mode#KERNEL] lets the call through with no Landlock right governing it
+        /// while [Mode#BROKER] has the master decide it: a call that only looks at a path.
+        private boolean looksOnly() {
+            return kernel == ALLOW && landlock.isEmpty() && treatment == BROKER;
         }
 
         /// The number on `arch` (a [Syscalls#arch()] name), -1 where it does not exist.

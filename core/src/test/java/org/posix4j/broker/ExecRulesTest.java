@@ -13,13 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.PosixException;
 import org.posix4j.landlock.Landlock;
-import org.posix4j.landlock.Ruleset;
 import org.posix4j.spawn.Spawn;
 import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.Requires;
 
-/// The exec ruleset of a policy ([KernelRules#execOnly]), applied to one thread of a child JVM without the
-/// broker: what the policy lets the program read is executable and nothing else, a denied file
+/// The ruleset of a policy ([KernelRules#of]), applied to one thread of a child JVM without the
+/// broker, as far as exec goes: what the policy lets the program read is executable and nothing else, a denied file
 /// or directory deep in an allowed tree is not, symbolic links count where they lead, and
 /// executables created after the rules in a directory on the way to a denied path are not (the
 /// documented, stricter effect of putting the rules on the siblings), while elsewhere in the
@@ -65,22 +64,26 @@ class ExecRulesTest {
 
     /// The child JVM: builds the policy (read `DIR` and /usr, where the dynamic loader is; deny
     /// `DIR/a/b/secret` and `DIR/a/b/hidden`),
-    /// restricts a thread with its exec ruleset and reports what that thread can execute.
+    /// runs a missing program (so that the restricted thread, which may not read the class
+    /// path, finds the failure path's classes loaded), builds its ruleset, then copies the executables created later (from this unrestricted
+    /// thread: the ruleset would not let the program create them in a read-only tree),
+    /// restricts another thread with it and reports what that thread can execute.
     static final class Child {
         public static void main(String[] args) throws Exception {
             Path dir = Path.of(args[0]);
             for (String p : EXISTING) {
                 System.out.println("unrestricted " + p + ": " + run(dir, p));
             }
+            System.out.println("unrestricted missing: " + run(dir, "missing"));
             try (Policy policy = Policy.builder().allowRead(dir).allowRead(Path.of("/usr")).deny(dir.resolve("a/b/secret"))
                     .deny(dir.resolve("a/b/hidden")).build();
-                    Ruleset exec = KernelRules.execOnly(policy)) {
+                    KernelRules rules = KernelRules.of(policy)) {
+                for (String p : CREATED_LATER) {
+                    Files.copy(Path.of("/usr/bin/true"), dir.resolve(p), StandardCopyOption.COPY_ATTRIBUTES);
+                }
                 Thread t = Thread.ofPlatform().start(() -> {
                     try {
-                        exec.restrictCurrentThread();
-                        for (String p : CREATED_LATER) {
-                            Files.copy(Path.of("/usr/bin/true"), dir.resolve(p), StandardCopyOption.COPY_ATTRIBUTES);
-                        }
+                        rules.ruleset().restrictCurrentThread();
                         for (String p : List.of("ok", "a/ok", "a/b/ok", "a/b/secret", "a/b/hidden/tool", "c/ok",
                                 "link-to-ok", "link-to-secret", "/usr/bin/true", "../outside", "new", "a/new", "a/b/new",
                                 "c/new")) {

@@ -220,9 +220,9 @@ class KernelRulesTest {
     /// With no network allowance TCP connects are refused by the kernel (the listening socket
     /// sees only the control's connection), signals to a process outside the sandbox and
     /// connects to an abstract socket bound outside are refused by scope (EPERM) while the
-    /// program still signals its own child, and the own-/proc rule is as wide as documented:
-    /// another process's cmdline and environ are readable, its mem is not (ptrace attach across
-    /// the domain).
+    /// program still signals its own child, and a policy allowing the program's own /proc gets
+    /// no /proc at all, as documented (stricter): neither its own status nor another process's
+    /// cmdline, environ or mem, each of which the control reads.
     @Test
     void tcpSignalsAbstractSocketsAndProcAsDocumented() throws Exception {
         Requires.that(Landlock.abi() >= Scope.ABI, "the kernel's Landlock lacks scopes (ABI 6)");
@@ -235,9 +235,9 @@ class KernelRulesTest {
         expected.put("signal outside", "Operation not permitted");
         expected.put("signal own child", "rc=0");
         expected.put("abstract connect", "Operation not permitted");
-        expected.put("own proc", "rc=0 Name");
-        expected.put("other cmdline", "rc=0 sleep");
-        expected.put("other environ", "rc=0 KERNEL_RULES_TEST=visible");
+        expected.put("own proc", "Permission denied");
+        expected.put("other cmdline", "Permission denied");
+        expected.put("other environ", "Permission denied");
         expected.put("other mem", "Permission denied");
         expected.put("outside file", "Permission denied");
         for (Map.Entry<String, String> e : expected.entrySet()) {
@@ -309,7 +309,7 @@ class KernelRulesTest {
 
     /// The reasons a policy is not said exactly, by ABI: none for a plain policy without own
     /// /proc on ABI 7; a denied path inside a writable tree, a temporary-only directory, a
-    /// write allowance on a file, another denial errno, own /proc, address rules and ports that
+    /// write allowance on a file, another denial errno, address rules and ports that
     /// differ by family, abstract socket names; and what older ABIs lack.
     @Test
     void inexactPartsAreNamed(@TempDir Path tmp) throws Exception {
@@ -342,15 +342,16 @@ class KernelRulesTest {
                             + " tree, so the directories on the way to it could not be listed or changed",
                     "temporary files in " + real + "/t: Landlock cannot allow O_TMPFILE there without allowing"
                             + " writes to the directory's files, so the kernel refuses them",
-                    "own /proc/PID: the program's PID is not known before it starts, so the kernel lets it read all"
-                            + " of /proc (other processes' status, cmdline, environ and maps, the JVM's included,"
-                            + " /proc/net, /proc/sys); only another process's mem stays refused",
                     "--allow-bind 0.0.0.0/0 and ::/0 name different ports: Landlock's ports hold for IPv4 and IPv6"
                             + " alike, so TCP bind is left unhandled",
                     "--allow-connect 10.0.0.0/8 port 80: Landlock grants TCP ports on every address, so TCP connect"
                             + " is left unhandled",
                     "connecting to abstract socket @x: Landlock scopes every abstract socket outside the sandbox or"
                             + " none, so it leaves them all unscoped"), KernelRules.inexact(p, 7));
+            assertEquals(List.of("the program's own /proc/PID: the kernel refuses it every file under /proc, since a"
+                    + " rule could only name all of /proc (every process's environment, the JVM's included)",
+                    "--deny " + real + "/a/b: entries created later in the directories between " + real + "/a and it"
+                            + " get no rights, and those directories cannot be listed"), KernelRules.stricter(p));
         }
     }
 
@@ -367,7 +368,7 @@ class KernelRulesTest {
 
     /// On the running kernel: a policy with any-address TCP rules of the same ports for both
     /// families is exact and handled with port rules, every filesystem right of the ABI is
-    /// handled, a policy with own /proc says it is widened.
+    /// handled; a policy with own /proc is still exact, and says the kernel is stricter there.
     @Test
     void anyAddressPortsAreExactAndEveryRightIsHandled() throws Exception {
         int abi = Landlock.abi();
@@ -377,7 +378,7 @@ class KernelRulesTest {
                 .allowConnect(new Policy.NetworkRule(InetAddress.getByName("::"), 0, 443, 443)).build();
                 KernelRules rules = KernelRules.of(p)) {
             assertEquals(List.of(), KernelRules.inexact(p, abi));
-            assertFalse(ownProcWidened(p, abi));
+            assertEquals(List.of(), KernelRules.stricter(p));
             assertEquals(FsAccess.ofAbi(abi), rules.ruleset().handled());
             assertEquals(EnumSet.allOf(NetAccess.class), rules.ruleset().handledNet());
         }
@@ -385,15 +386,10 @@ class KernelRulesTest {
                 .allowConnect(new Policy.NetworkRule(InetAddress.getByName("0.0.0.0"), 0, 0, 65535))
                 .allowConnect(new Policy.NetworkRule(InetAddress.getByName("::"), 0, 0, 65535)).build();
                 KernelRules rules = KernelRules.of(p)) {
-            assertTrue(ownProcWidened(p, abi));
-            assertFalse(KernelRules.inexact(p, abi).isEmpty());
+            assertEquals(List.of(), KernelRules.inexact(p, abi));
+            assertTrue(KernelRules.stricter(p).getFirst().startsWith("the program's own /proc/PID"));
             assertEquals(EnumSet.of(NetAccess.BIND_TCP), rules.ruleset().handledNet(),
                     "connecting anywhere needs no handling");
         }
-    }
-
-    /// Whether the kernel rules of `policy` let the program read all of /proc for its own.
-    private static boolean ownProcWidened(Policy policy, int abi) {
-        return KernelRules.inexact(policy, abi).stream().anyMatch(r -> r.startsWith("own /proc/PID"));
     }
 }

@@ -120,11 +120,17 @@ final class SandboxCommand implements Callable<Integer> {
 
     @Option(names = "--enforce", paramLabel = "MODE", defaultValue = "auto",
             description = "Who enforces the file rules: auto (default: the kernel when Landlock can say the whole"
-                    + " policy and no --audit or --dry-run asks for the broker, else the broker), kernel (Landlock:"
-                    + " native speed; the program may stat outside the allowances, and gets no /proc of its own;"
-                    + " a policy Landlock cannot say is refused, exit 2, naming the part) or broker (posix4j decides"
-                    + " and performs every file call).")
+                    + " policy, no --audit or --dry-run asks for the broker and the program's own /proc is not"
+                    + " allowed (the defaults allow it), else the broker), kernel (Landlock: native speed; the program"
+                    + " may stat outside the allowances, and may read nothing under /proc; a policy Landlock cannot"
+                    + " say is refused, exit 2, naming the part) or broker (posix4j decides and performs every file"
+                    + " call, with the kernel's rules behind it).")
     private String enforce;
+
+    @Option(names = "--hide-metadata", description = "In kernel mode, keep stat, access and chdir with posix4j,"
+            + " which answers them under the allowances, so that they reveal nothing outside them (slower:"
+            + " each is a round trip).")
+    private boolean hideMetadata;
 
     @Option(names = "--explain", description = "Say on standard error which mechanism enforces the file rules,"
             + " and why, before running the program.")
@@ -210,7 +216,7 @@ final class SandboxCommand implements Callable<Integer> {
         };
         Policy policy;
         try {
-            policy = policy(connects, binds, sockets, enforcement == Enforcement.KERNEL);
+            policy = policy(connects, binds, sockets);
         } catch (IllegalArgumentException | PosixException e) {
             err.println(spec.qualifiedName() + ": " + e.getMessage());
             return RunCommand.EXIT_RUN_FAILED;
@@ -226,11 +232,7 @@ final class SandboxCommand implements Callable<Integer> {
             }
             AuditSink sink = auditOut == null ? null : AuditSink.jsonLines(auditOut);
             if (explain) {
-                List<String> why = Sandbox.kernelRefusals(policy);
-                err.println(spec.qualifiedName() + ": --enforce " + enforce + ": file rules enforced by "
-                        + (enforcement != Enforcement.BROKER && why.isEmpty() ? "the kernel (Landlock ABI "
-                                + Landlock.abi() + "); the broker decides network, metadata writes and signals"
-                                : "the broker" + (why.isEmpty() ? "" : "; the kernel cannot: " + String.join("; ", why))));
+                explain(err, policy, enforcement);
             }
             Sandbox sandbox;
             try {
@@ -265,9 +267,35 @@ final class SandboxCommand implements Callable<Integer> {
         }
     }
 
-    private Policy policy(List<NetworkAddress> connects, List<NetworkAddress> binds, List<SocketKind> sockets,
-            boolean kernel) throws PosixException {
-        Policy.Builder b = Policy.builder().dryRun(dryRun).ownProc(!noDefaults && !kernel).revealMissing(revealMissing);
+    /// Says on standard error which mechanism will enforce the file rules and what the program
+    /// may observe differently because of it.
+    private void explain(PrintWriter err, Policy policy, Enforcement enforcement) {
+        List<String> why = Sandbox.kernelRefusals(policy);
+        List<String> stricter = Sandbox.kernelStricter(policy);
+        boolean kernel = why.isEmpty() && (enforcement == Enforcement.KERNEL
+                || (enforcement == Enforcement.AUTO && !policy.ownProc()));
+        String name = spec.qualifiedName() + ": --enforce " + enforce + ": ";
+        if (!kernel) {
+            err.println(name + "file rules enforced by the broker, the kernel's rules behind it"
+                    + (why.isEmpty() ? "" : "; the kernel alone cannot: " + String.join("; ", why))
+                    + (why.isEmpty() && enforcement == Enforcement.AUTO && policy.ownProc()
+                            ? "; the kernel would refuse " + stricter.get(0) : ""));
+            return;
+        }
+        err.println(name + "file rules enforced by the kernel (Landlock ABI " + Landlock.abi()
+                + "); the broker decides network, metadata writes, signals"
+                + (policy.hidesMetadata() ? ", and stat, access and chdir (--hide-metadata)"
+                        : "; stat, access and chdir outside the allowances answer as the kernel does")
+                + "; an open of a missing path outside them fails with ENOENT");
+        for (String s : stricter) {
+            err.println(name + "stricter than asked: " + s);
+        }
+    }
+
+    private Policy policy(List<NetworkAddress> connects, List<NetworkAddress> binds, List<SocketKind> sockets)
+            throws PosixException {
+        Policy.Builder b = Policy.builder().dryRun(dryRun).ownProc(!noDefaults).revealMissing(revealMissing)
+                .hideMetadata(hideMetadata);
         if (!noDefaults) {
             for (String p : DEFAULT_READ) {
                 if (Files.exists(Path.of(p))) {
