@@ -202,8 +202,45 @@ public final class BrokerFilter {
     /// The guard of each GUARD syscall; [#guard] emits its code.
     private enum Guard {
         SETPGID, SECCOMP, IOCTL, FCNTL, SOCKET, SOCKETPAIR, CLONE, SENDTO, UTIMENSAT, SELF, SETPRIORITY, IOPRIO_SET,
-        RENAMEAT2
+        RENAMEAT2,
+        /// File-creating calls in kernel mode (creat and mknod, with the mode as second argument;
+        /// mknodat, third; open and openat, with their flags before the mode): setuid or setgid
+        /// bits in the mode of a file being created (which Landlock does not govern) send an
+        /// open to the master, which drops them, and refuse a mknod. An open that creates
+        /// nothing (neither O_CREAT nor O_TMPFILE) goes to the kernel whatever its mode says.
+        SETID_MODE_1, SETID_MODE_2, SETID_OPEN, SETID_OPENAT;
+
+        /// Whether this is a SETID guard, which refuses with its rule's errno (mknod) or sends to
+        /// the master without one (the opens).
+        boolean looksAtSetidBits() {
+            return this == SETID_MODE_1 || this == SETID_MODE_2 || this == SETID_OPEN || this == SETID_OPENAT;
+        }
+
+        /// The argument index of the mode, for the SETID guards.
+        int modeArgument() {
+            return switch (this) {
+                case SETID_MODE_1 -> 1;
+                case SETID_MODE_2, SETID_OPEN -> 2;
+                case SETID_OPENAT -> 3;
+                default -> throw new IllegalStateException(name() + " has no mode argument");
+            };
+        }
+
+        /// The argument index of the open flags, -1 for a call that always creates.
+        int flagsArgument() {
+            return switch (this) {
+                case SETID_OPEN -> 1;
+                case SETID_OPENAT -> 2;
+                default -> -1;
+            };
+        }
     }
+
+    /// S_ISUID | S_ISGID.
+    private static final int SETID_BITS = 06000;
+    /// The open flags that create a file: O_CREAT, and __O_TMPFILE (O_TMPFILE without its
+    /// O_DIRECTORY bit); the same values on x86_64 and aarch64.
+    private static final int CREATING = FcntlH.O_CREAT | 020000000;
 
     /// renameat2's flag that leaves a whiteout (a 0:0 character device) at the source: Landlock
     /// checks no MAKE_CHAR for it, so it goes to the master, which refuses it in every mode.
@@ -228,6 +265,11 @@ public final class BrokerFilter {
         GUARDS.put("setpriority", Guard.SETPRIORITY);
         GUARDS.put("ioprio_set", Guard.IOPRIO_SET);
         GUARDS.put("renameat2", Guard.RENAMEAT2);
+        GUARDS.put("creat", Guard.SETID_MODE_1);
+        GUARDS.put("mknod", Guard.SETID_MODE_1);
+        GUARDS.put("open", Guard.SETID_OPEN);
+        GUARDS.put("mknodat", Guard.SETID_MODE_2);
+        GUARDS.put("openat", Guard.SETID_OPENAT);
         for (Rule r : BrokerSyscalls.all()) {
             boolean guarded = r.treatment() == Treatment.GUARD || r.kernel() == Treatment.GUARD;
             if (guarded != GUARDS.containsKey(r.name())) {
@@ -235,10 +277,13 @@ public final class BrokerFilter {
             }
         }
         // A guard that refuses needs the errno its rule documents; SENDTO, SOCKET and RENAMEAT2
-        // only allow or broker.
+        // only allow or broker; the SETID_MODE guards refuse with it, or broker without one.
         for (Map.Entry<String, Guard> g : GUARDS.entrySet()) {
             boolean refuses = g.getValue() != Guard.SENDTO && g.getValue() != Guard.SOCKET
                     && g.getValue() != Guard.RENAMEAT2;
+            if (g.getValue().looksAtSetidBits()) {
+                continue;
+            }
             if (refuses != (BrokerSyscalls.rule(g.getKey()).errno() > 0)) {
                 throw new ExceptionInInitializerError("errno of the guard of " + g.getKey() + " does not match its rule");
             }
@@ -490,6 +535,18 @@ public final class BrokerFilter {
                     jump(BPF_JMP_JSET_K, RENAME_WHITEOUT, 1, 0),
                     ret(SECCOMP_RET_ALLOW),
                     ret(SECCOMP_RET_USER_NOTIF));
+            case SETID_MODE_1, SETID_MODE_2, SETID_OPEN, SETID_OPENAT -> {
+                List<Insn> code = new ArrayList<>();
+                if (guard.flagsArgument() >= 0) {
+                    code.add(load(arg(guard.flagsArgument())));
+                    code.add(jump(BPF_JMP_JSET_K, CREATING, 0, 2));
+                }
+                code.add(load(arg(guard.modeArgument())));
+                code.add(jump(BPF_JMP_JSET_K, SETID_BITS, 1, 0));
+                code.add(ret(SECCOMP_RET_ALLOW));
+                code.add(errno > 0 ? deny.getFirst() : ret(SECCOMP_RET_USER_NOTIF));
+                yield code;
+            }
         };
     }
 

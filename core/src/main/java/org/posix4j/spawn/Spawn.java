@@ -34,6 +34,7 @@ import org.posix4j.internal.WaitH;
 import org.posix4j.io.Fd;
 import org.posix4j.io.OpenFlags;
 import org.posix4j.io.Pipe;
+import org.posix4j.landlock.Ruleset;
 import org.posix4j.process.Sessions;
 import org.posix4j.signal.Signal;
 import org.posix4j.signal.SignalSet;
@@ -130,9 +131,15 @@ public final class Spawn {
     /// Where the posix_spawn call is made: here, or on the broker's filtered thread, in which
     /// case the child opens no file itself (its opens would be brokered before the broker runs).
     private SpawnAccess.Runner runner;
+    /// The Landlock ruleset the spawning thread restricts itself with, `null` for none.
+    private Ruleset confinement;
 
     static {
         SpawnAccess.starter((spawn, runner) -> {
+            if (spawn.confinement != null) {
+                throw new IllegalStateException("a sandbox confines its program with its policy's own Landlock"
+                        + " ruleset: confine() cannot be combined with it");
+            }
             ProcessGroup before = spawn.group;
             if (before instanceof ProcessGroup.Join(int pgid) && pgid == Sessions.processGroup()) {
                 throw new IllegalStateException("a sandboxed program cannot join the supervisor's process group");
@@ -344,6 +351,22 @@ public final class Spawn {
         return this;
     }
 
+    /// Confines the program with a Landlock `ruleset` (or, with `null`, no longer). [#start()]
+    /// then makes its posix_spawn call on a new platform thread that restricts itself with the
+    /// ruleset ([Ruleset#restrictCurrentThread()], which also sets `PR_SET_NO_NEW_PRIVS`) and
+    /// ends once the program is started; the program and everything it starts inherit the
+    /// restriction, and no other thread of this JVM is affected. The files this spawn's
+    /// redirects and [#open] actions name are opened by this process before the spawn, outside
+    /// the ruleset, so a program can be handed a log file it could not open itself. The
+    /// ruleset must stay open until [#start()] returns.
+    ///
+    /// Not for a [Spawn] given to `Sandbox.start`, which confines its program with its
+    /// policy's own ruleset (that start throws IllegalStateException).
+    public Spawn confine(Ruleset ruleset) {
+        this.confinement = ruleset;
+        return this;
+    }
+
     /// Lets the child inherit this process's descriptor `fd` as it is, clearing its
     /// close-on-exec flag in the child only (an adddup2 of `fd` onto itself after the fd
     /// actions). [#start()] fails with EBADF if `fd` is not open.
@@ -481,6 +504,15 @@ public final class Spawn {
     ///     (closefrom and chdir file actions: glibc 2.34+; foreground group: 2.35+) or the
     ///     kernel has no pidfds (Linux 5.4+)
     public Child start() throws PosixException {
+        if (confinement != null && runner == null) {
+            Ruleset ruleset = confinement;
+            runner = call -> onConfinedThread(ruleset, call);
+            try {
+                return start();
+            } finally {
+                runner = null;
+            }
+        }
         checkConsistent();
         Watcher watcher = Watcher.get();
         Fd[] parentEnds = new Fd[3];
@@ -524,6 +556,36 @@ public final class Spawn {
                 closeQuietly(Arrays.stream(parentEnds).filter(Objects::nonNull).toList());
             }
         }
+    }
+
+    /// Runs `call` on a new platform thread restricted by `ruleset`, which then ends.
+    private static int onConfinedThread(Ruleset ruleset, SpawnAccess.NativeCall call) throws Throwable {
+        Throwable[] failure = {null};
+        int[] rc = {0};
+        Thread thread = Thread.ofPlatform().name("posix4j-confined-spawn").start(() -> {
+            try {
+                ruleset.restrictCurrentThread();
+                rc[0] = call.call();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return rc[0];
     }
 
     private void checkConsistent() {

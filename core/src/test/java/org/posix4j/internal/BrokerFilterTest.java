@@ -203,6 +203,29 @@ class BrokerFilterTest {
                 new Object[] {eperm, new long[] {1, 0, 10}},
                 new Object[] {eperm, new long[] {2, 0, 10}}));
         // Kernel mode only: RENAME_WHITEOUT (4) goes to the master, every other flag to the kernel.
+        // Kernel mode: setuid or setgid bits in a created file's mode go to the master (opens)
+        // or are refused (mknod); every other mode, high garbage included, goes to the kernel.
+        m.put("creat", List.of(
+                new Object[] {ALLOW, new long[] {0x1000, 0644}},
+                new Object[] {ALLOW, new long[] {0x1000, garbage | 01777}},
+                new Object[] {NOTIF, new long[] {0x1000, 04755}},
+                new Object[] {NOTIF, new long[] {0x1000, garbage | 02700}}));
+        m.put("open", List.of(
+                new Object[] {ALLOW, new long[] {0x1000, 0x41, 0644}},
+                new Object[] {ALLOW, new long[] {0x1000, 0, garbage | 06777}},
+                new Object[] {ALLOW, new long[] {0x1000, garbage | 0x2, 06777}},
+                new Object[] {NOTIF, new long[] {0x1000, 0x41, 06755}}));
+        m.put("openat", List.of(
+                new Object[] {ALLOW, new long[] {-100, 0x1000, 0x41, 0600}},
+                new Object[] {ALLOW, new long[] {-100, 0x1000, 0, 04700}},
+                new Object[] {NOTIF, new long[] {-100, 0x1000, 0x41, 04700}},
+                new Object[] {NOTIF, new long[] {3, 0x1000, 0x410000, 02700}}));
+        m.put("mknod", List.of(
+                new Object[] {ALLOW, new long[] {0x1000, 0010644, 0}},
+                new Object[] {eperm, new long[] {0x1000, 0104755, 0}}));
+        m.put("mknodat", List.of(
+                new Object[] {ALLOW, new long[] {-100, 0x1000, 0140644, 0}},
+                new Object[] {eperm, new long[] {-100, 0x1000, 0102755, 0}}));
         m.put("renameat2", List.of(
                 new Object[] {ALLOW, new long[] {-100, 0x1000, -100, 0x2000, 0}},
                 new Object[] {ALLOW, new long[] {-100, 0x1000, -100, 0x2000, 1}},

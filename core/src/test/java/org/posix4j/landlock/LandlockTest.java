@@ -17,6 +17,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.PosixException;
+import org.posix4j.spawn.Redirect;
 import org.posix4j.spawn.Spawn;
 import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.Requires;
@@ -52,6 +53,39 @@ class LandlockTest {
         assertEquals(0, p.waitFor());
         assertEquals(out, Landlock.abi() + " " + Landlock.errata());
         Requires.that(Landlock.abi() > 0, "the kernel has no Landlock");
+    }
+
+    /// [Spawn#confine]: the program reads and executes only beneath /usr and one directory
+    /// (a file beside it is refused by the kernel, EACCES from cat), while its standard output,
+    /// a file outside the ruleset, was opened by this JVM and is written, and /proc is refused
+    /// to it too; no thread of this JVM has no_new_privs, the one that called start() included,
+    /// which still reads the refused file. Control: the same spawn unconfined reads both.
+    @Test
+    void aConfinedSpawnRestrictsTheProgramAndNoThreadOfTheJvm(@TempDir Path dir) throws Exception {
+        Requires.that(Landlock.abi() > 0, "the kernel has no Landlock");
+        Path inside = Files.createDirectory(dir.resolve("inside"));
+        Files.writeString(inside.resolve("f"), "inside\n");
+        Path outside = Files.writeString(dir.resolve("outside"), "outside\n");
+        Path log = dir.resolve("log");
+        String script = "cat \"$1\"; cat \"$2\" 2>/dev/null || echo refused; grep NoNewPrivs /proc/self/status"
+                + " 2>/dev/null || echo no-proc";
+        Spawn spawn = Spawn.program("/bin/sh").args("-c", script, "sh", inside.resolve("f").toString(),
+                outside.toString()).stdout(Redirect.file(log));
+        assertEquals(0, spawn.start().waitFor().shellCode());
+        assertEquals("inside\noutside\nNoNewPrivs:\t0\n", Files.readString(log), "control: unconfined");
+        Set<FsAccess> read = EnumSet.of(FsAccess.EXECUTE, FsAccess.READ_FILE, FsAccess.READ_DIR);
+        try (Ruleset rules = Ruleset.builder().handle(read).compatibility(Compatibility.STRICT).build()) {
+            rules.allow(Path.of("/usr"), read).allow(inside, read);
+            assertEquals(0, spawn.confine(rules).start().waitFor().shellCode());
+        }
+        assertEquals("inside\nrefused\nno-proc\n", Files.readString(log), "confined");
+        assertEquals("outside\n", Files.readString(outside), "this thread is not restricted");
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                String status = Files.readString(task.resolve("status"));
+                assertTrue(status.contains("NoNewPrivs:\t0"), () -> task + " is not restricted: " + status);
+            }
+        }
     }
 
     /// A ruleset handling EXECUTE that allows it only beneath /usr: the restricted thread's
