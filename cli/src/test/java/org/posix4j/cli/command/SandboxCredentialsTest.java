@@ -17,8 +17,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.posix4j.Feature;
 import org.posix4j.Features;
+import org.posix4j.cli.command.SandboxAttackTest.Mode;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
@@ -29,7 +32,7 @@ import org.posix4j.cli.testing.Requires;
 /// (sandbox/creds/creds.c) runs as uid/gid 65534 without groups (`setpriv`) while posix4j's JVM
 /// is root; each test first runs it without the sandbox (the kernel's own answers), then in
 /// it, and reads the results back independently (stat of created files, a real peer's
-/// SO_PEERCRED and SCM_CREDENTIALS).
+/// SO_PEERCRED and SCM_CREDENTIALS). Each case runs in each [Mode] it applies to.
 @Timeout(120)
 class SandboxCredentialsTest {
     private static final List<String> NOBODY = List.of("setpriv", "--reuid", "65534", "--regid", "65534",
@@ -39,8 +42,9 @@ class SandboxCredentialsTest {
     /// `--allow-write`, a 0700 root directory under `--allow-read`: each refused as the kernel
     /// refuses it; files and directories the program creates in a 1777 writable directory belong
     /// to 65534:65534.
-    @Test
-    void fileCallsHaveTheProgramsPermissions(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void fileCallsHaveTheProgramsPermissions(Mode mode, @TempDir Path tmp) throws Exception {
         Path creds = setUp(tmp);
         Path w = Files.createDirectory(tmp.resolve("w"));
         Files.setPosixFilePermissions(w, PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -60,8 +64,8 @@ class SandboxCredentialsTest {
         assertEquals("EACCES", kernel.get("append " + rootFile), kernel::toString);
         assertEquals("OK", kernel.get("create " + w.resolve("made")), kernel::toString);
 
-        Result r = run(List.of("--allow-read", "/etc", "--allow-read", tmp.toString(), "--allow-write", w.toString()),
-                creds, ops);
+        Result r = run(mode.enforce("--allow-read", "/etc", "--allow-read", tmp.toString(), "--allow-write",
+                w.toString()), creds, ops);
         assertEquals(kernel, answers(r), () -> "the sandbox answers as the kernel does: " + r);
         assertEquals("root's\n", Files.readString(rootFile), "the root-owned file is unchanged");
         assertEquals("65534:65534", owner(w.resolve("made")), "a created file belongs to the program's user");
@@ -69,7 +73,8 @@ class SandboxCredentialsTest {
     }
 
     /// /dev/userfaultfd is refused even to a root program under `--allow-read /dev`, which the
-    /// kernel alone lets open it.
+    /// kernel alone lets open it. Broker mode only: kernel mode opens it under `--allow-read /dev`
+    /// (reported as a bug; the filter's ioctl allow-list still refuses USERFAULTFD_IOC_NEW).
     @Test
     void userfaultfdIsNeverOpened(@TempDir Path tmp) throws Exception {
         Path creds = setUp(tmp);
@@ -89,8 +94,9 @@ class SandboxCredentialsTest {
     /// A real peer sees the program's uid and gid in SO_PEERCRED (connect) and SCM_CREDENTIALS
     /// (a datagram to a SO_PASSCRED socket), not the JVM's root. The pid in both is the JVM's: a
     /// documented limit.
-    @Test
-    void peersSeeTheProgramsIds(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void peersSeeTheProgramsIds(Mode mode, @TempDir Path tmp) throws Exception {
         setUp(tmp);
         Requires.that(Files.isExecutable(Path.of("/usr/bin/python3")), "needs /usr/bin/python3");
         Path w = Files.createDirectory(tmp.resolve("w"));
@@ -105,7 +111,7 @@ class SandboxCredentialsTest {
                 List<String> program = new ArrayList<>(NOBODY);
                 program.addAll(List.of("/usr/bin/python3", "-c", client));
                 Result r = sandboxed
-                        ? SandboxAttackTest.finish(new ProcessBuilder(SandboxAttackTest.posix4j(List.of("--allow-write",
+                        ? SandboxAttackTest.finish(new ProcessBuilder(SandboxAttackTest.posix4j(mode.enforce("--allow-write",
                                 w.toString(), "--allow-connect", "unix:" + w.resolve("stream"), "--allow-connect",
                                 "unix:" + w.resolve("dgram")), program)))
                         : ChildProcess.run(program);
@@ -124,9 +130,12 @@ class SandboxCredentialsTest {
     /// exec and chdir are decided like a read and a stat: a binary under `--deny` does not run
     /// (EACCES, nothing printed by it), nor one outside the allowances whether it exists or not;
     /// chdir into a denied directory and into a missing one outside the allowances both fail
-    /// with EACCES (no existence oracle); chdir and exec inside allowed trees work.
-    @Test
-    void execAndChdirAreDecided(@TempDir Path tmp) throws Exception {
+    /// with EACCES (no existence oracle); chdir and exec inside allowed trees work. In kernel
+    /// mode, as documented, chdir is not decided (Landlock does not govern it) and a missing
+    /// path is ENOENT; exec of what exists outside or under `--deny` stays EACCES.
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void execAndChdirAreDecided(Mode mode, @TempDir Path tmp) throws Exception {
         Path creds = setUp(tmp);
         Path allowed = Files.createDirectory(tmp.resolve("allowed"));
         Path denied = Files.createDirectory(allowed.resolve("denied"));
@@ -142,20 +151,22 @@ class SandboxCredentialsTest {
         assertEquals("OK", kernel.get("exec " + denied.resolve("hello")), kernel::toString);
         assertEquals("ENOENT", kernel.get("chdir " + outside.resolve("missing")), kernel::toString);
 
-        Result r = run(List.of("--allow-read", allowed.toString(), "--deny", denied.toString()), creds, ops);
+        Result r = run(mode.enforce("--allow-read", allowed.toString(), "--deny", denied.toString()), creds, ops);
         Map<String, String> got = answers(r);
         assertEquals("EACCES", got.get("exec " + denied.resolve("hello")), r::toString);
         assertEquals("EACCES", got.get("exec " + outside.resolve("hello")), r::toString);
-        assertEquals("EACCES", got.get("exec " + outside.resolve("missing")), r::toString);
-        assertEquals("EACCES", got.get("chdir " + denied), r::toString);
-        assertEquals("EACCES", got.get("chdir " + outside.resolve("missing")), r::toString);
+        assertEquals(mode.pick("EACCES", "ENOENT"), got.get("exec " + outside.resolve("missing")), r::toString);
+        assertEquals(mode.pick("EACCES", "OK"), got.get("chdir " + denied), r::toString);
+        assertEquals(mode.pick("EACCES", "ENOENT"), got.get("chdir " + outside.resolve("missing")), r::toString);
         assertEquals("OK", got.get("exec " + allowed.resolve("hello")), r::toString);
         assertEquals("OK", got.get("chdir " + allowed), r::toString);
 
         Result sh = SandboxAttackTest.finish(new ProcessBuilder(SandboxAttackTest.posix4j(
-                List.of("--allow-read", allowed.toString(), "--deny", denied.toString()),
+                mode.enforce("--allow-read", allowed.toString(), "--deny", denied.toString()),
                 List.of("sh", "-c", "cd " + allowed + " && ls && ./hello ran; " + denied + "/hello leaked; echo $?"))));
-        assertEquals("denied\nhello\nran\n126\n", sh.stdout(), sh::toString);
+        // Kernel mode cannot list a directory on the way to a denied path (documented, stricter):
+        // ls fails there, and the && chain with it.
+        assertEquals(mode.pick("denied\nhello\nran\n", "") + "126\n", sh.stdout(), sh::toString);
     }
 
     // ---- helpers ----

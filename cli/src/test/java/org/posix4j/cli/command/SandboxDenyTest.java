@@ -10,8 +10,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.posix4j.Feature;
 import org.posix4j.Features;
+import org.posix4j.cli.command.SandboxAttackTest.Mode;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Requires;
@@ -19,6 +22,7 @@ import org.posix4j.cli.testing.Requires;
 /// `--deny` and the own-/proc default against existence and name leaks (issue 11, item 7): a
 /// denial of a path that does not exist yet holds for names created there later, through a
 /// symlinked parent too, and /proc/PID/net does not list unix socket paths of denied trees.
+/// Each case runs in each [Mode] it applies to.
 @Timeout(60)
 class SandboxDenyTest {
     private static void requireBroker() throws Exception {
@@ -36,7 +40,8 @@ class SandboxDenyTest {
 
     /// `--deny LINK/private`, where LINK is a symbolic link to the writable box and private does
     /// not exist yet: the program can create neither BOX/private nor anything below it, by either
-    /// name. Control: without the denial the same script creates both.
+    /// name. Control: without the denial the same script creates both. Broker mode only: kernel
+    /// mode refuses a deny inside a writable tree (exit 2, SandboxEnforceTest).
     @Test
     void aDenialOfAMissingPathHoldsThroughASymlinkedParent(@TempDir Path tmp) throws Exception {
         requireBroker();
@@ -59,8 +64,10 @@ class SandboxDenyTest {
     /// The own-/proc default lets a program read its /proc/PID, but not net/unix (every unix socket
     /// path of the machine, denied trees included) nor net/tcp (every connection); interfaces
     /// (net/if_inet6, net/dev) stay readable. Control: outside the sandbox the socket path shows.
-    @Test
-    void procNetListsNoSocketPathsOfDeniedTrees(@TempDir Path tmp) throws Exception {
+    /// Kernel mode has no own-/proc default: none of /proc/self/net is readable, net/dev neither.
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void procNetListsNoSocketPathsOfDeniedTrees(Mode mode, @TempDir Path tmp) throws Exception {
         requireBroker();
         Requires.programs("python3");
         Path secret = Files.createDirectory(tmp.resolve("secret-dir")).toRealPath();
@@ -73,13 +80,13 @@ class SandboxDenyTest {
             String outside = ChildProcess.output("cat", "/proc/self/net/unix");
             assertTrue(outside.contains(socket.toString()), "control: the path is listed outside");
 
-            Result r = sandbox(tmp, List.of("--deny", secret.toString()),
+            Result r = sandbox(tmp, mode.enforce("--deny", secret.toString()),
                     "cat /proc/self/net/unix; echo unix=$?; cat /proc/self/net/tcp; echo tcp=$?; "
                             + "cat /proc/self/net/dev | grep -q lo; echo dev=$?");
             assertFalse(r.stdout().contains("hidden.sock"), r::toString);
             assertTrue(r.stdout().contains("unix=1"), r::toString);
             assertTrue(r.stdout().contains("tcp=1"), r::toString);
-            assertTrue(r.stdout().contains("dev=0"), r::toString);
+            assertTrue(r.stdout().contains(mode.pick("dev=0", "dev=1")), r::toString);
             assertEquals(0, r.exitCode(), r::toString);
         }
     }
@@ -88,13 +95,14 @@ class SandboxDenyTest {
     /// pseudo-terminal (script(1)) with posix4j's stdin, stdout and stderr redirected to files,
     /// the program cannot open the controlling terminal it was not given (where it could read
     /// what the user types); with posix4j's streams on the terminal it can, as before.
-    @Test
-    void devTtyIsADefaultOnlyWhenTheProgramWasGivenTheTerminal(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void devTtyIsADefaultOnlyWhenTheProgramWasGivenTheTerminal(Mode mode, @TempDir Path tmp) throws Exception {
         requireBroker();
         Requires.programs("script");
         String probe = "if echo hi > /dev/tty; then echo tty-open > " + tmp + "/result; else echo tty-refused > "
                 + tmp + "/result; fi";
-        String command = String.join(" ", SandboxAttackTest.posix4j(List.of("--allow-write", tmp.toString()),
+        String command = String.join(" ", SandboxAttackTest.posix4j(mode.enforce("--allow-write", tmp.toString()),
                 List.of("sh", "-c", "'" + probe + "'")));
 
         Result given = ChildProcess.run(List.of("script", "-qec", command, "/dev/null"));
@@ -109,12 +117,13 @@ class SandboxDenyTest {
     /// `> /dev/null` (open with O_CREAT|O_TRUNC of a file that exists) works where writing is
     /// allowed but creating is not, and still creates nothing where the file is missing, nor
     /// writes where only reading is allowed.
-    @Test
-    void creatingOpenOfAnExistingWritableFileCreatesNothingElse(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void creatingOpenOfAnExistingWritableFileCreatesNothingElse(Mode mode, @TempDir Path tmp) throws Exception {
         requireBroker();
         Path ro = Files.createDirectory(tmp.resolve("ro")).toRealPath();
         Files.writeString(ro.resolve("kept"), "kept");
-        Result r = sandbox(tmp, List.of("--allow-read", ro.toString()),
+        Result r = sandbox(tmp, mode.enforce("--allow-read", ro.toString()),
                 "echo a > /dev/null; echo null=$?; echo b >> /dev/null; echo append=$?; echo c > " + ro
                         + "/kept; echo kept=$?; echo d > " + ro + "/new; echo new=$?");
         assertTrue(r.stdout().contains("null=0\nappend=0\n"), r::toString);

@@ -13,9 +13,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.posix4j.cli.command.SandboxAttackTest.Mode;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
@@ -27,7 +29,8 @@ import org.posix4j.landlock.Landlock;
 /// the read allowances) whatever the broker let through. An exec the broker allows continues in
 /// the kernel, which looks the path up again, so the races of the attacker execrace.c (the
 /// path buffer rewritten, a symbolic link swapped after the check) are the attacks this wall
-/// stops; each is first shown to run the denied program without the sandbox.
+/// stops; each is first shown to run the denied program without the sandbox. Each runs in
+/// both [Mode]s: in kernel mode the ruleset refusing the exec is the whole file policy's.
 @Timeout(120)
 class SandboxExecTest {
     private static final String EXECRACE = "sandbox/attack/execrace.c";
@@ -55,10 +58,11 @@ class SandboxExecTest {
     /// `posix4j sandbox --allow-read DIR --deny DIR/bin/secret-tool -- DIR/bin/secret-tool`
     /// cannot start it (126, the kernel's "Permission denied"), while DIR/bin/ok-tool, beside it
     /// under the same options, runs.
-    @Test
-    void aDeniedProgramCannotBeStarted() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aDeniedProgramCannotBeStarted(Mode mode) throws Exception {
         assertEquals(1, ChildProcess.run(List.of(secret.toString())).exitCode(), "control: it runs outside");
-        List<String> options = List.of("--allow-read", root.toString(), "--deny", secret.toString());
+        List<String> options = mode.enforce("--allow-read", root.toString(), "--deny", secret.toString());
         Result denied = finish(new ProcessBuilder(posix4j(options, List.of(secret.toString()))));
         assertEquals(126, denied.exitCode(), denied::toString);
         assertTrue(denied.stderr().contains(secret + ": Permission denied"), denied::toString);
@@ -69,23 +73,25 @@ class SandboxExecTest {
     /// A second thread rewrites the path buffer of execve between ok-tool and secret-tool while
     /// vforked children exec it: secret-tool never runs inside, and both paths were seen (some
     /// execs ran ok-tool, some were refused).
-    @Test
-    void rewritingTheExecPathNeverRunsTheDeniedProgram() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void rewritingTheExecPathNeverRunsTheDeniedProgram(Mode mode) throws Exception {
         Path race = Gcc.compile(EXECRACE, root);
         List<String> program = List.of(race.toString(), "path", ok.toString(), secret.toString(), "60");
         assertRan(ChildProcess.run(program));
         assertRefused(finish(new ProcessBuilder(posix4j(
-                List.of("--allow-read", root.toString(), "--deny", secret.toString()), program))));
+                mode.enforce("--allow-read", root.toString(), "--deny", secret.toString()), program))));
     }
 
     /// A second thread swaps a symbolic link to ok-tool with one to secret-tool (three renames
     /// in a writable directory) while children exec the link: secret-tool never runs inside.
-    @Test
-    void swappingTheExecutedSymlinkNeverRunsTheDeniedProgram() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void swappingTheExecutedSymlinkNeverRunsTheDeniedProgram(Mode mode) throws Exception {
         Path race = Gcc.compile(EXECRACE, root);
         List<String> program = List.of(race.toString(), "symlink", links.toString(), "400");
         assertRan(ChildProcess.run(program));
-        assertRefused(finish(new ProcessBuilder(posix4j(List.of("--allow-read", root.toString(), "--allow-write",
+        assertRefused(finish(new ProcessBuilder(posix4j(mode.enforce("--allow-read", root.toString(), "--allow-write",
                 links.toString(), "--deny", secret.toString()), program))));
     }
 

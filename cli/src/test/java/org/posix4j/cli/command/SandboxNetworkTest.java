@@ -40,6 +40,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.posix4j.cli.command.SandboxAttackTest.Mode;
 import org.posix4j.cli.command.SandboxProgramsTest.Sandboxed;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
@@ -55,7 +58,8 @@ import org.posix4j.cli.testing.Requires;
 /// What a peer received is read from its own log, never from what the sandboxed program says; a
 /// run outside the sandbox of the same command gives the kernel's own answer to compare with.
 /// The hostile cases: malformed addresses, and an address or a symlink that changes while the
-/// call is under way (the denied peer's log must stay empty).
+/// call is under way (the denied peer's log must stay empty). The broker decides the network in
+/// every [Mode]; two representative cases (unix sockets, `--no-network`) run in each mode.
 @Timeout(120)
 class SandboxNetworkTest {
     /// Where the C program and the scripts are on the test class path.
@@ -354,8 +358,11 @@ class SandboxNetworkTest {
     /// `--allow-connect unix:@NAME` give EACCES, and the peer's log shows no connection to them.
     /// `--allow-bind unix:DIR/s.sock` lets the program create that socket (stat(1) shows a
     /// socket); binding another name in the same directory is EACCES and creates nothing.
-    @Test
-    void unixSocketsConnectAndBindOnlyWhereAllowed(@TempDir Path tmp) throws Exception {
+    /// In kernel mode the run allowing the abstract name exits 2 instead: Landlock scopes every
+    /// abstract socket or none, so kernel mode refuses that allowance.
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void unixSocketsConnectAndBindOnlyWhereAllowed(Mode mode, @TempDir Path tmp) throws Exception {
         Path net = compile(tmp);
         Path allowed = Files.createDirectory(tmp.resolve("allowed"));
         Path denied = Files.createDirectory(tmp.resolve("denied"));
@@ -378,12 +385,20 @@ class SandboxNetworkTest {
             List<String> bindings = ops(net, List.of("unix-bind", bound.toString()),
                     List.of("unix-bind", unbound.toString()));
             List<Sandboxed> results = concurrently(List.<Callable<Sandboxed>>of(
-                    () -> inside(tmp, List.of("--allow-connect", "unix:" + ok), connects),
-                    () -> inside(tmp, List.of("--allow-connect", "unix:" + abstractName), abstractConnect),
-                    () -> inside(tmp, List.of("--allow-bind", "unix:" + bound), bindings)));
+                    () -> inside(tmp, mode.enforce("--allow-connect", "unix:" + ok), connects),
+                    () -> inside(tmp, mode.enforce("--allow-connect", "unix:" + abstractName), abstractConnect),
+                    () -> inside(tmp, mode.enforce("--allow-bind", "unix:" + bound), bindings)));
             String greetOk = "connect: OK read=hello from unix:" + ok + "\n";
             assertOutput(greetOk + greetOk + "connect: EACCES\nconnect: EACCES\nconnect: EACCES\n", results.get(0));
-            assertOutput("connect: OK read=hello from unix:" + abstractName + "\n", results.get(1));
+            if (mode == Mode.KERNEL) {
+                // Landlock scopes all abstract sockets or none: kernel mode refuses the allowance.
+                Result refused = results.get(1).result();
+                assertEquals(2, refused.exitCode(), results.get(1)::describe);
+                assertTrue(refused.stderr().contains("connecting to abstract socket " + abstractName),
+                        results.get(1)::describe);
+            } else {
+                assertOutput("connect: OK read=hello from unix:" + abstractName + "\n", results.get(1));
+            }
             assertOutput("bind: OK\nbind: EACCES\n", results.get(2));
             assertEquals("socket", ChildProcess.output("stat", "-c", "%F", bound.toString()));
             assertFalse(Files.exists(unbound, LinkOption.NOFOLLOW_LINKS), "nothing at " + unbound);
@@ -400,8 +415,11 @@ class SandboxNetworkTest {
             assertEquals("allow", bindLine.get("decision").asText(), bindLine::toString);
 
             List<String> accepted = peer.finish().lines().filter(l -> l.startsWith("accepted ")).sorted().toList();
-            List<String> expected = new ArrayList<>(List.of("accepted unix:" + abstractName,
-                    "accepted unix:" + no, "accepted unix:" + ok, "accepted unix:" + ok));
+            List<String> expected = new ArrayList<>(List.of("accepted unix:" + no, "accepted unix:" + ok,
+                    "accepted unix:" + ok));
+            if (mode == Mode.BROKER) {
+                expected.add("accepted unix:" + abstractName);
+            }
             expected.sort(null);
             assertEquals(expected, accepted, "the denied socket was reached only by the outside reference");
         }
@@ -561,8 +579,9 @@ class SandboxNetworkTest {
     /// given with it would allow: a TCP connect, a UDP sendto, a unix connect and a bind, each
     /// EACCES, nothing reaches the peer, and the audit records each with its family, address
     /// and port (or path) and decision deny.
-    @Test
-    void noNetworkRefusesEverything(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void noNetworkRefusesEverything(Mode mode, @TempDir Path tmp) throws Exception {
         Path net = compile(tmp);
         Path ok = tmp.resolve("ok.sock");
         try (Peer peer = Peer.start(tmp, "tcp:127.0.0.1:0", "udp:127.0.0.1:0", "unix:" + ok)) {
@@ -574,8 +593,8 @@ class SandboxNetworkTest {
             List<String> allowances = List.of("--allow-connect", "127.0.0.1:" + t, "--allow-connect",
                     "127.0.0.1:" + u, "--allow-connect", "unix:" + ok, "--allow-bind", "127.0.0.1:0");
             List<Sandboxed> results = concurrently(List.<Callable<Sandboxed>>of(
-                    () -> inside(tmp, List.of("--no-network"), program),
-                    () -> inside(tmp, concat(List.of("--no-network"), allowances), program)));
+                    () -> inside(tmp, mode.enforce("--no-network"), program),
+                    () -> inside(tmp, concat(mode.enforce("--no-network"), allowances), program)));
             Sandboxed plain = results.get(0);
             assertEquals(new Result(0, "connect: EACCES\nsendto: EACCES\nconnect: EACCES\nbind: EACCES\n", ""),
                     plain.result(), plain::describe);

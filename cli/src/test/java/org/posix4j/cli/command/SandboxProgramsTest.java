@@ -26,12 +26,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.posix4j.cli.Main;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
 import org.posix4j.cli.testing.RunThenWait;
+import org.posix4j.landlock.Landlock;
 
 /// Real programs (cat, ls, realpath, readlink, python3, git, gcc, and C programs of our own:
 /// static, raw syscalls, threads, fork + exec) run inside `posix4j sandbox` and outside it on the same files: the
@@ -42,6 +45,10 @@ import org.posix4j.cli.testing.RunThenWait;
 ///
 /// Every sandboxed run writes an audit file; when a comparison fails, the message lists the
 /// audit lines of the calls the sandbox denied.
+///
+/// The program cases run in each enforcement mode (`--enforce auto`, `broker`, `kernel`) against
+/// the same outside reference, so each mode gives the same output as the others. `auto` runs
+/// without an audit, which would have it pick the broker.
 @Timeout(120)
 class SandboxProgramsTest {
     /// Where the C programs and scripts are on the test class path.
@@ -62,16 +69,17 @@ class SandboxProgramsTest {
     /// `cat` of an allowed file prints it as outside; `cat` of a file outside every allowance
     /// fails as for a user the kernel refuses: exit 1, `cat: FILE: Permission denied`, and the
     /// content appears nowhere.
-    @Test
-    void catReadsAllowedFilesAndIsRefusedTheOthers(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "broker", "kernel"})
+    void catReadsAllowedFilesAndIsRefusedTheOthers(String mode, @TempDir Path tmp) throws Exception {
         Layout l = Layout.create(tmp);
-        Sandboxed allowed = inside(tmp, List.of("--allow-read", l.allowed.toString()),
-                List.of("cat", l.allowedFile.toString()));
+        Sandboxed allowed = inside(mode, tmp, List.of("--allow-read", l.allowed.toString()),
+                List.of("cat", l.allowedFile.toString()), Map.of());
         assertSame(outside(List.of("cat", l.allowedFile.toString())), allowed);
         assertEquals("allowed content\n", allowed.result.stdout());
 
-        Sandboxed denied = inside(tmp, List.of("--allow-read", l.allowed.toString()),
-                List.of("cat", l.secretFile.toString()));
+        Sandboxed denied = inside(mode, tmp, List.of("--allow-read", l.allowed.toString()),
+                List.of("cat", l.secretFile.toString()), Map.of());
         Result nobody = asNobody(List.of("cat", l.secretFile.toString()));
         assertEquals(1, nobody.exitCode());
         assertEquals("cat: " + l.secretFile + ": Permission denied\n", nobody.stderr());
@@ -84,8 +92,9 @@ class SandboxProgramsTest {
     /// inside, dangling, pointing outside the tree, and a loop back up) list the same as outside.
     /// The long listing also stats every entry and `..`, reads the links, and looks up owners in
     /// /etc/passwd and /etc/group.
-    @Test
-    void lsListsATreeAsOutside(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "broker", "kernel"})
+    void lsListsATreeAsOutside(String mode, @TempDir Path tmp) throws Exception {
         Requires.programs("ls");
         // One level down, so that `..` is a directory the audit files do not change.
         Path tree = Files.createDirectories(tmp.resolve("data/tree"));
@@ -102,8 +111,8 @@ class SandboxProgramsTest {
         List<String> options = List.of("--allow-read", tree.toString());
         List<String> shortListing = List.of("ls", "-aR", tree.toString());
         List<String> longListing = List.of("ls", "-laR", "--time-style=full-iso", tree.toString());
-        List<Callable<Sandboxed>> runs = List.of(() -> inside(tmp, options, shortListing),
-                () -> inside(tmp, options, longListing));
+        List<Callable<Sandboxed>> runs = List.of(() -> inside(mode, tmp, options, shortListing, Map.of()),
+                () -> inside(mode, tmp, options, longListing, Map.of()));
         List<Sandboxed> results = concurrently(runs);
         assertSame(outside(shortListing), results.get(0));
         assertTrue(results.get(0).result.stdout().contains(tree + "/sub/deep:\n.\n..\nc\nup\n"),
@@ -116,8 +125,9 @@ class SandboxProgramsTest {
     /// reads every component with readlink(2): of the allowed tree's parents too, which are
     /// directories, and of the file itself; for anything but a symlink the kernel's answer is
     /// EINVAL, which is how the callers know to go on.
-    @Test
-    void realpathAndReadlinkResolveAsOutside(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "broker", "kernel"})
+    void realpathAndReadlinkResolveAsOutside(String mode, @TempDir Path tmp) throws Exception {
         Requires.programs("realpath", "readlink");
         Layout l = Layout.create(tmp);
         Path link = Files.createSymbolicLink(l.allowed.resolve("link"), l.allowedFile.getFileName());
@@ -129,7 +139,7 @@ class SandboxProgramsTest {
                 List.of("readlink", "-v", l.allowedFile.toString()));
         List<Callable<Sandboxed>> runs = new ArrayList<>();
         for (List<String> c : commands) {
-            runs.add(() -> inside(tmp, options, c));
+            runs.add(() -> inside(mode, tmp, options, c, Map.of()));
         }
         List<Sandboxed> results = concurrently(runs);
         List<Result> expected = new ArrayList<>();
@@ -149,8 +159,12 @@ class SandboxProgramsTest {
     ///
     /// `-I -S`: no user or site directories, so that what this machine installed in
     /// /usr/local/lib/python3 (outside every allowance) plays no part on either side.
-    @Test
-    void pythonScriptsWorkInTheWriteDirectoryAndGetErrno13Elsewhere(@TempDir Path tmp) throws Exception {
+    ///
+    /// The denied script is left out in kernel mode: there, as documented, its stat of the
+    /// denied file succeeds (the sandboxed program is root, the reference nobody).
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "broker", "kernel"})
+    void pythonScriptsWorkInTheWriteDirectoryAndGetErrno13Elsewhere(String mode, @TempDir Path tmp) throws Exception {
         Requires.that(Files.isExecutable(Path.of("/usr/bin/python3")), "needs /usr/bin/python3");
         Layout l = Layout.create(tmp);
         Path scripts = Files.createDirectory(tmp.resolve("scripts"));
@@ -163,14 +177,17 @@ class SandboxProgramsTest {
         Result expected = outside(concat(python, List.of(fileops.toString(), workOutside.toString())),
                 Map.of("TMPDIR", workOutside.toString()));
         assertEquals(0, expected.exitCode(), expected::toString);
-        Sandboxed fileopsInside = inside(tmp,
+        Sandboxed fileopsInside = inside(mode, tmp,
                 List.of("--allow-read", scripts.toString(), "--allow-write", work.toString()),
                 concat(python, List.of(fileops.toString(), work.toString())), Map.of("TMPDIR", work.toString()));
         assertSame(expected, fileopsInside);
         assertEquals(List.of(), directoryListing(work), "the script removed what it made");
+        if (mode.equals("kernel")) {
+            return;
+        }
 
         List<String> probe = concat(python, List.of(denied.toString(), l.secretFile.toString()));
-        Sandboxed deniedInside = inside(tmp, List.of("--allow-read", scripts.toString()), probe);
+        Sandboxed deniedInside = inside(mode, tmp, List.of("--allow-read", scripts.toString()), probe, Map.of());
         Result nobody = asNobody(probe);
         String errno13 = "PermissionError 13 Permission denied\n";
         assertEquals("open " + l.secretFile + " -> " + errno13 + "stat " + l.secretFile + " -> " + errno13
@@ -181,8 +198,9 @@ class SandboxProgramsTest {
     /// git init, add, commit, status and log in a repository in the write directory, with HOME
     /// there too and no system configuration or attributes, print the same as outside, commit
     /// hashes included (the dates are fixed), and leave the same objects.
-    @Test
-    void gitCommitsAsOutside(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "broker", "kernel"})
+    void gitCommitsAsOutside(String mode, @TempDir Path tmp) throws Exception {
         Requires.programs("git");
         // The script enters the repository itself and no parent can hold one: whatever the
         // sandbox does with the directory, git never acts on a repository outside the test's.
@@ -211,7 +229,7 @@ class SandboxProgramsTest {
                 r = outside(command, env);
             } else {
                 // /usr/share/git-core holds the templates git init copies into .git.
-                Sandboxed s = inside(tmp, List.of("--allow-write", dir.toString(),
+                Sandboxed s = inside(mode, tmp, List.of("--allow-write", dir.toString(),
                         "--allow-read", "/usr/share/git-core"), command, env);
                 assertEquals(0, s.result.exitCode(), s::describe);
                 r = s.result;
@@ -228,6 +246,30 @@ class SandboxProgramsTest {
                 directoryListing(tmp.resolve("inside/repo/.git/objects")));
     }
 
+    /// tar archives a tree (subdirectories, a symlink, an empty file) into the write directory
+    /// and lists the archive: the same listing as outside, and a byte-identical archive.
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "broker", "kernel"})
+    void tarArchivesATreeAsOutside(String mode, @TempDir Path tmp) throws Exception {
+        Requires.programs("tar");
+        Path data = Files.createDirectory(tmp.resolve("data"));
+        Path tree = Files.createDirectories(data.resolve("tree/sub/deep"));
+        Files.writeString(data.resolve("tree/a.txt"), "a\n");
+        Files.writeString(tree.resolve("c.txt"), "c\n");
+        Files.createFile(data.resolve("tree/sub/empty"));
+        Files.createSymbolicLink(data.resolve("tree/link"), Path.of("a.txt"));
+        String script = "tar --sort=name -cf \"$1/a.tar\" -C \"$2\" tree && tar --full-time -tvf \"$1/a.tar\"";
+        Path outOutside = Files.createDirectory(tmp.resolve("out-outside"));
+        Path out = Files.createDirectory(tmp.resolve("out"));
+        Result expected = outside(List.of("sh", "-c", script, "sh", outOutside.toString(), data.toString()));
+        assertEquals(0, expected.exitCode(), expected::toString);
+        assertTrue(expected.stdout().contains("tree/sub/deep/c.txt"), expected::toString);
+        Sandboxed archived = inside(mode, tmp, List.of("--allow-read", data.toString(), "--allow-write", out.toString()),
+                List.of("sh", "-c", script, "sh", out.toString(), data.toString()), Map.of());
+        assertSame(expected, archived);
+        assertArrayEquals(Files.readAllBytes(outOutside.resolve("a.tar")), Files.readAllBytes(out.resolve("a.tar")));
+    }
+
     /// gcc compiles a C program into the write directory and the binary runs, both inside the
     /// sandbox: the same output as outside and a byte-identical binary.
     ///
@@ -239,8 +281,9 @@ class SandboxProgramsTest {
     /// that do not exist; the source directory; the output directory writable, with
     /// TMPDIR there for gcc's temporary files. The other would-deny lines are probes gcc does
     /// without: readlink of /usr and /tmp, libraries looked for in the current directory.
-    @Test
-    void gccCompilesAndTheBinaryRuns(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "broker", "kernel"})
+    void gccCompilesAndTheBinaryRuns(String mode, @TempDir Path tmp) throws Exception {
         Requires.programs("gcc");
         Path src = Files.createDirectory(tmp.resolve("src"));
         Path source = copyResource("hello.c", src);
@@ -257,7 +300,7 @@ class SandboxProgramsTest {
         if (Files.isDirectory(Path.of("/usr/local/include"))) {
             allowances.addAll(List.of("--allow-read", "/usr/local/include"));
         }
-        Sandboxed compiled = inside(tmp, allowances,
+        Sandboxed compiled = inside(mode, tmp, allowances,
                 List.of("sh", "-c", script, "sh", out.toString(), source.toString()), Map.of("TMPDIR", out.toString()));
         assertSame(expected, compiled);
         assertArrayEquals(Files.readAllBytes(outOutside.resolve("hello")), Files.readAllBytes(out.resolve("hello")));
@@ -269,8 +312,9 @@ class SandboxProgramsTest {
     /// `/bin/sh -c 'cat FILE'`. Dynamically and statically linked (a static binary has no loader
     /// for an LD_PRELOAD broker to hook), each prints inside what it prints as nobody outside:
     /// the allowed file's line, EACCES for the other.
-    @Test
-    void staticBinariesRawSyscallsThreadsAndChildrenAreAllSupervised(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "broker", "kernel"})
+    void staticBinariesRawSyscallsThreadsAndChildrenAreAllSupervised(String mode, @TempDir Path tmp) throws Exception {
         Layout l = Layout.create(tmp);
         Path bin = Files.createDirectory(tmp.resolve("bin"));
         Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -292,7 +336,8 @@ class SandboxProgramsTest {
         }
         List<Callable<Sandboxed>> runs = new ArrayList<>();
         for (List<String> c : commands) {
-            runs.add(() -> inside(tmp, List.of("--allow-read", l.allowed.toString(), "--allow-read", bin.toString()), c));
+            runs.add(() -> inside(mode, tmp, List.of("--allow-read", l.allowed.toString(), "--allow-read", bin.toString()),
+                    c, Map.of()));
         }
         List<Sandboxed> results = concurrently(runs);
 
@@ -545,6 +590,19 @@ class SandboxProgramsTest {
         Path audit = auditDir.resolve("audit-" + AUDITS.incrementAndGet() + ".jsonl");
         List<String> command = sandbox(concat(options, List.of("--audit", audit.toString())), program);
         return new Sandboxed(run(command, env), audit);
+    }
+
+    /// Runs `posix4j sandbox --enforce MODE OPTIONS -- PROGRAM...` in a child JVM: with
+    /// `--audit FILE` (file in `auditDir`) for `broker` and `kernel`, without for `auto`, which an
+    /// audit would turn into the broker. Kernel mode needs Landlock ABI 3 (skipped without it).
+    static Sandboxed inside(String mode, Path auditDir, List<String> options, List<String> program,
+            Map<String, String> env) throws IOException, InterruptedException {
+        Requires.that(!mode.equals("kernel") || Landlock.abi() >= 3, "kernel mode needs Landlock ABI 3");
+        List<String> enforced = concat(List.of("--enforce", mode), options);
+        if (mode.equals("auto")) {
+            return new Sandboxed(run(sandbox(enforced, program), env), auditDir.resolve("no-audit-in-auto-mode"));
+        }
+        return inside(auditDir, enforced, program, env);
     }
 
     /// The `posix4j sandbox OPTIONS -- PROGRAM...` command line of a child JVM.
