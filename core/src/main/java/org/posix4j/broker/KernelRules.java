@@ -136,10 +136,11 @@ final class KernelRules implements AutoCloseable {
         ruleset.close();
     }
 
-    /// What the ruleset of `policy` cannot say exactly on a kernel of Landlock ABI `abi`, one
-    /// sentence each naming the part of the policy (`--deny /a/b inside writable tree /a: ...`);
-    /// empty when it says the policy exactly, but for the documented stricter effects of denied
-    /// paths inside read-only trees.
+    /// What of the file rules of `policy` the ruleset cannot say exactly on a kernel of Landlock
+    /// ABI `abi`, one sentence each naming the part of the policy (`--deny /a/b inside writable
+    /// tree /a: ...`); empty when it says them exactly, or more strictly ([#stricter(Policy)]).
+    /// Network rules, signals and abstract sockets are the broker's in every mode: see
+    /// [#brokerOnly(Policy, int)].
     static List<String> inexact(Policy policy, int abi) {
         List<String> reasons = new ArrayList<>();
         if (abi == 0) {
@@ -179,7 +180,15 @@ final class KernelRules implements AutoCloseable {
         if (abi < FsAccess.TRUNCATE.abi()) {
             reasons.add("truncate: Landlock ABI " + abi + " cannot refuse truncate(2) (TRUNCATE needs ABI 3)");
         }
-        reasons.addAll(network(policy, abi).reasons());
+        return reasons;
+    }
+
+    /// What the ruleset of `policy` leaves to the broker alone on a kernel of Landlock ABI
+    /// `abi`, one sentence each: network rules it cannot say by port, signals and abstract
+    /// sockets it cannot scope. The broker decides these calls in every mode, so none of this
+    /// makes kernel mode looser; only the second wall behind the broker is lower there.
+    static List<String> brokerOnly(Policy policy, int abi) {
+        List<String> reasons = new ArrayList<>(network(policy, abi).reasons());
         if (abi < Scope.ABI) {
             reasons.add("signals to processes outside the sandbox: Landlock ABI " + abi
                     + " cannot refuse them (scopes need ABI 6)");

@@ -171,6 +171,14 @@ public final class Sandbox implements AutoCloseable {
         return KernelRules.stricter(Objects.requireNonNull(policy, "policy"));
     }
 
+    /// What the broker decides for `policy` with no Landlock rule behind it on this kernel, one
+    /// sentence each: address rules Landlock cannot say by port, signals and abstract sockets
+    /// it cannot scope. The broker decides those calls in every mode, so this never makes
+    /// [Enforcement#KERNEL] looser than the policy; it says where the second wall is missing.
+    public static List<String> brokerAlone(Policy policy) {
+        return KernelRules.brokerOnly(Objects.requireNonNull(policy, "policy"), Landlock.abi());
+    }
+
     private void stopProgram(Throwable failure) {
         try {
             child.signal(Signal.KILL);

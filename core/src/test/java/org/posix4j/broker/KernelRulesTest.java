@@ -307,10 +307,11 @@ class KernelRulesTest {
         }
     }
 
-    /// The reasons a policy is not said exactly, by ABI: none for a plain policy without own
-    /// /proc on ABI 7; a denied path inside a writable tree, a temporary-only directory, a
-    /// write allowance on a file, another denial errno, address rules and ports that
-    /// differ by family, abstract socket names; and what older ABIs lack.
+    /// The reasons a policy's file rules are not said exactly, by ABI: none for a plain policy
+    /// on ABI 7; a denied path inside a writable tree, a temporary-only directory, a write
+    /// allowance on a file, another denial errno; and apart, what the broker decides alone:
+    /// address rules and ports that differ by family, abstract socket names, and what older
+    /// ABIs lack.
     @Test
     void inexactPartsAreNamed(@TempDir Path tmp) throws Exception {
         Path a = Files.createDirectories(tmp.resolve("a/b"));
@@ -319,12 +320,14 @@ class KernelRulesTest {
         try (Policy plain = Policy.builder().ownProc(false).allowRead(tmp).allowCreate(tmp.resolve("a"))
                 .deny(tmp.resolve("file")).build()) {
             assertEquals(List.of(), KernelRules.inexact(plain, 7));
-            assertEquals(List.of("truncate: Landlock ABI 2 cannot refuse truncate(2) (TRUNCATE needs ABI 3)",
-                    "TCP bind: Landlock ABI 2 has no network rights (they need ABI 4)",
+            assertEquals(List.of(), KernelRules.brokerOnly(plain, 7));
+            assertEquals(List.of("truncate: Landlock ABI 2 cannot refuse truncate(2) (TRUNCATE needs ABI 3)"),
+                    KernelRules.inexact(plain, 2));
+            assertEquals(List.of("TCP bind: Landlock ABI 2 has no network rights (they need ABI 4)",
                     "TCP connect: Landlock ABI 2 has no network rights (they need ABI 4)",
                     "signals to processes outside the sandbox: Landlock ABI 2 cannot refuse them (scopes need ABI 6)",
                     "abstract unix sockets outside the sandbox: Landlock ABI 2 cannot refuse connecting to them"
-                            + " (scopes need ABI 6)"), KernelRules.inexact(plain, 2));
+                            + " (scopes need ABI 6)"), KernelRules.brokerOnly(plain, 2));
             assertTrue(KernelRules.inexact(plain, 1).contains("links and renames across directories of"
                     + " --allow-write trees: Landlock ABI 1 refuses them always (REFER needs ABI 2)"));
         }
@@ -341,13 +344,13 @@ class KernelRulesTest {
                     "--deny " + real + "/a/b inside writable tree " + real + "/a: Landlock cannot take rights from a"
                             + " tree, so the directories on the way to it could not be listed or changed",
                     "temporary files in " + real + "/t: Landlock cannot allow O_TMPFILE there without allowing"
-                            + " writes to the directory's files, so the kernel refuses them",
-                    "--allow-bind 0.0.0.0/0 and ::/0 name different ports: Landlock's ports hold for IPv4 and IPv6"
+                            + " writes to the directory's files, so the kernel refuses them"), KernelRules.inexact(p, 7));
+            assertEquals(List.of("--allow-bind 0.0.0.0/0 and ::/0 name different ports: Landlock's ports hold for IPv4 and IPv6"
                             + " alike, so TCP bind is left unhandled",
                     "--allow-connect 10.0.0.0/8 port 80: Landlock grants TCP ports on every address, so TCP connect"
                             + " is left unhandled",
                     "connecting to abstract socket @x: Landlock scopes every abstract socket outside the sandbox or"
-                            + " none, so it leaves them all unscoped"), KernelRules.inexact(p, 7));
+                            + " none, so it leaves them all unscoped"), KernelRules.brokerOnly(p, 7));
             assertEquals(List.of("the program's own /proc/PID: the kernel refuses it every file under /proc, since a"
                     + " rule could only name all of /proc (every process's environment, the JVM's included)",
                     "--deny " + real + "/a/b: entries created later in the directories between " + real + "/a and it"
@@ -362,7 +365,8 @@ class KernelRulesTest {
                 .allowBind(new Policy.NetworkRule(InetAddress.getByName("0.0.0.0"), 0, 1024, 65535))
                 .allowBind(new Policy.NetworkRule(InetAddress.getByName("::"), 0, 1024, 65535)).build()) {
             assertEquals(List.of("--allow-bind ports: 64512 ports, over the 4096 a ruleset gets a rule each for, so"
-                    + " TCP bind is left unhandled"), KernelRules.inexact(p, 7));
+                    + " TCP bind is left unhandled"), KernelRules.brokerOnly(p, 7));
+            assertEquals(List.of(), KernelRules.inexact(p, 7), "the broker decides binds in every mode");
         }
     }
 
@@ -378,6 +382,7 @@ class KernelRulesTest {
                 .allowConnect(new Policy.NetworkRule(InetAddress.getByName("::"), 0, 443, 443)).build();
                 KernelRules rules = KernelRules.of(p)) {
             assertEquals(List.of(), KernelRules.inexact(p, abi));
+            assertEquals(List.of(), KernelRules.brokerOnly(p, abi));
             assertEquals(List.of(), KernelRules.stricter(p));
             assertEquals(FsAccess.ofAbi(abi), rules.ruleset().handled());
             assertEquals(EnumSet.allOf(NetAccess.class), rules.ruleset().handledNet());

@@ -477,6 +477,8 @@ class BrokerFilterTest {
         assertEquals("0", r.value("renameat2="));
         assertEquals("0", r.value("truncate="));
         assertEquals("0", r.value("mknodat_fifo="));
+        assertEquals("EPERM", r.value("mknodat_setuid="), "a set-ID mknod is refused in kernel mode");
+        assertEquals("ENOSYS", r.value("openat_setuid="), "a set-ID creating open goes to the master");
         assertEquals("0", r.value("unlinkat="));
         assertEquals("0", r.value("chdir="));
         assertEquals("ENOENT", r.value("execve="), "the kernel looked the program up");
@@ -744,6 +746,8 @@ class BrokerFilterTest {
                         result(sys(nr("renameat2"), -100, renamed.address(), -100, hard.address(), RENAME_WHITEOUT)));
                 RESULTS.put("truncate", result(sys(nr("truncate"), file.address(), 4)));
                 RESULTS.put("mknodat_fifo", result(sys(nr("mknodat"), -100, fifo.address(), S_IFIFO | 0600, 0)));
+                RESULTS.put("mknodat_setuid", result(sys(nr("mknodat"), -100, gone.address(), 0100000 | 04755, 0)));
+                RESULTS.put("openat_setuid", result(sys(nr("openat"), -100, gone.address(), FcntlH.O_CREAT | 1, 04755)));
                 RESULTS.put("unlinkat", result(sys(nr("unlinkat"), -100, gone.address(), 0)));
                 RESULTS.put("chdir", result(sys(nr("chdir"), dirPath.address())));
                 RESULTS.put("execve", result(sys(nr("execve"), missing.address(), 0, 0)));

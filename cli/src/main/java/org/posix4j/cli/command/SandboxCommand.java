@@ -290,6 +290,9 @@ final class SandboxCommand implements Callable<Integer> {
         for (String s : stricter) {
             err.println(name + "stricter than asked: " + s);
         }
+        for (String s : Sandbox.brokerAlone(policy)) {
+            err.println(name + "the broker alone decides " + s);
+        }
     }
 
     private Policy policy(List<NetworkAddress> connects, List<NetworkAddress> binds, List<SocketKind> sockets)

@@ -297,11 +297,8 @@ class SandboxAttackTest {
         expected.put("tmpfile " + rw, Set.of("OK"));
         expected.put("open " + ok + "/link-in RDONLY|NOFOLLOW", Set.of("ELOOP"));
         expected.put("open " + ok + "/link-out RDONLY|NOFOLLOW", Set.of("ELOOP", "EACCES"));
-        // Broker mode only: in kernel mode the kernel creates the file with its set-ID bits (a
-        // bug of kernel mode, reported: the filter lets a creating open's mode through unchecked).
-        if (mode == Mode.BROKER) {
-            expected.put("openm " + rw + "/suid WRONLY|CREAT|EXCL 06777", Set.of("OK", "EPERM", "EACCES"));
-        }
+        // In kernel mode too: the filter sends a creating open with set-ID bits to the master.
+        expected.put("openm " + rw + "/suid WRONLY|CREAT|EXCL 06777", Set.of("OK", "EPERM", "EACCES"));
         expected.put("mkdir " + rw + "/made", Set.of("OK"));
         expected.put("open " + ok + "/fifo RDONLY|NONBLOCK", Set.of("OK"));
         expected.put("open " + ok + "/fifo WRONLY|NONBLOCK", Set.of("EACCES"));
@@ -326,10 +323,10 @@ class SandboxAttackTest {
         assertTrue(results.get("tmpfile " + rw).startsWith("OK nlink=0 write=1"), r::toString);
         assertFalse(Files.exists(t.ok.resolve("new"), LinkOption.NOFOLLOW_LINKS));
         Path suid = t.rw.resolve("suid");
-        if (mode == Mode.BROKER && results.get("openm " + rw + "/suid WRONLY|CREAT|EXCL 06777").startsWith("OK")) {
+        if (results.get("openm " + rw + "/suid WRONLY|CREAT|EXCL 06777").startsWith("OK")) {
             int fileMode = (Integer) Files.getAttribute(suid, "unix:mode");
             assertEquals(0, fileMode & 06000, () -> "the created file is set-ID: " + Integer.toOctalString(fileMode));
-        } else if (mode == Mode.BROKER) {
+        } else {
             assertFalse(Files.exists(suid, LinkOption.NOFOLLOW_LINKS));
         }
         assertTrue(Files.isDirectory(t.rw.resolve("made")));
