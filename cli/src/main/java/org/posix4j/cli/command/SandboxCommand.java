@@ -225,8 +225,19 @@ final class SandboxCommand implements Callable<Integer> {
                 spawn.chdir(chdir);
             }
             AuditSink sink = auditOut == null ? null : AuditSink.jsonLines(auditOut);
+            List<String> why = Sandbox.kernelRefusals(policy);
+            // kernelRefusals names a missing or too old Landlock as its only reason.
+            if (why.size() == 1 && why.getFirst().startsWith("Landlock ABI ")) {
+                if (enforcement == Enforcement.KERNEL) {
+                    throw new ParameterException(spec.commandLine(), "--enforce kernel: " + why.getFirst());
+                }
+                if (enforce.equals("auto")) {
+                    err.println(spec.qualifiedName() + ": Landlock is not available (" + why.getFirst()
+                            + "): the broker enforces the file rules" + (Landlock.abi() == 0 && !dryRun
+                                    ? ", and refuses every exec after the program's own" : ""));
+                }
+            }
             if (explain) {
-                List<String> why = Sandbox.kernelRefusals(policy);
                 err.println(spec.qualifiedName() + ": --enforce " + enforce + ": file rules enforced by "
                         + (enforcement != Enforcement.BROKER && why.isEmpty() ? "the kernel (Landlock ABI "
                                 + Landlock.abi() + "); the broker decides network, metadata writes and signals"
