@@ -1,0 +1,45 @@
+/* The calls of a Landlock right or a metadata write that no shell tool makes on its own, each
+ * printed as "OP PATH: ok" or "OP PATH: ERRNO" so that the test can compare modes:
+ *   truncate PATH          truncate(2) to 0 bytes (the TRUNCATE right, without an open)
+ *   otrunc PATH            open(PATH, O_RDONLY | O_TRUNC): empties a file opened only for reading
+ *   setxattr PATH NAME VAL setxattr(2), a metadata write Landlock does not govern
+ * Several operations may follow one another on the command line. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+static void report(const char *op, const char *path, int r) {
+    if (r < 0) {
+        printf("%s %s: %s\n", op, path, strerrorname_np(errno) ? strerrorname_np(errno) : "E?");
+    } else {
+        printf("%s %s: ok\n", op, path);
+    }
+}
+
+int main(int argc, char **argv) {
+    for (int i = 1; i < argc; ) {
+        const char *op = argv[i];
+        if (strcmp(op, "truncate") == 0 && i + 1 < argc) {
+            report(op, argv[i + 1], truncate(argv[i + 1], 0));
+            i += 2;
+        } else if (strcmp(op, "otrunc") == 0 && i + 1 < argc) {
+            int fd = open(argv[i + 1], O_RDONLY | O_TRUNC | O_CLOEXEC);
+            report(op, argv[i + 1], fd);
+            if (fd >= 0) {
+                close(fd);
+            }
+            i += 2;
+        } else if (strcmp(op, "setxattr") == 0 && i + 3 < argc) {
+            report(op, argv[i + 1], setxattr(argv[i + 1], argv[i + 2], argv[i + 3], strlen(argv[i + 3]), 0));
+            i += 4;
+        } else {
+            fprintf(stderr, "rights: bad operation at '%s'\n", op);
+            return 2;
+        }
+    }
+    return 0;
+}
