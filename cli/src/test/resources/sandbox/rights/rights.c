@@ -3,12 +3,16 @@
  *   truncate PATH          truncate(2) to 0 bytes (the TRUNCATE right, without an open)
  *   otrunc PATH            open(PATH, O_RDONLY | O_TRUNC): empties a file opened only for reading
  *   setxattr PATH NAME VAL setxattr(2), a metadata write Landlock does not govern
+ *   removexattr PATH NAME  removexattr(2), another
+ *   futimens PATH          futimens(3) to 2001-01-01 on a descriptor opened O_RDONLY: a metadata
+ *                          write the owner of a file may make through a read-only descriptor
  * Several operations may follow one another on the command line. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -36,6 +40,19 @@ int main(int argc, char **argv) {
         } else if (strcmp(op, "setxattr") == 0 && i + 3 < argc) {
             report(op, argv[i + 1], setxattr(argv[i + 1], argv[i + 2], argv[i + 3], strlen(argv[i + 3]), 0));
             i += 4;
+        } else if (strcmp(op, "removexattr") == 0 && i + 2 < argc) {
+            report(op, argv[i + 1], removexattr(argv[i + 1], argv[i + 2]));
+            i += 3;
+        } else if (strcmp(op, "futimens") == 0 && i + 1 < argc) {
+            int fd = open(argv[i + 1], O_RDONLY | O_CLOEXEC);
+            if (fd < 0) {
+                report("open", argv[i + 1], fd);
+            } else {
+                struct timespec times[2] = {{978307200, 0}, {978307200, 0}};
+                report(op, argv[i + 1], futimens(fd, times));
+                close(fd);
+            }
+            i += 2;
         } else {
             fprintf(stderr, "rights: bad operation at '%s'\n", op);
             return 2;
