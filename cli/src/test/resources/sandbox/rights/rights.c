@@ -4,6 +4,8 @@
  *   otrunc PATH            open(PATH, O_RDONLY | O_TRUNC): empties a file opened only for reading
  *   setxattr PATH NAME VAL setxattr(2), a metadata write Landlock does not govern
  *   removexattr PATH NAME  removexattr(2), another
+ *   mknod PATH c|b MAJ MIN mknod(2) of a character or block device (MAKE_CHAR, MAKE_BLOCK)
+ *   whiteout FROM TO       renameat2(RENAME_WHITEOUT), which leaves a 0:0 character device at FROM
  *   futimens PATH          futimens(3) to 2001-01-01 on a descriptor opened O_RDONLY: a metadata
  *                          write the owner of a file may make through a read-only descriptor
  * Several operations may follow one another on the command line. */
@@ -12,7 +14,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -42,6 +46,14 @@ int main(int argc, char **argv) {
             i += 4;
         } else if (strcmp(op, "removexattr") == 0 && i + 2 < argc) {
             report(op, argv[i + 1], removexattr(argv[i + 1], argv[i + 2]));
+            i += 3;
+        } else if (strcmp(op, "mknod") == 0 && i + 4 < argc) {
+            mode_t type = strcmp(argv[i + 2], "b") == 0 ? S_IFBLK : S_IFCHR;
+            dev_t dev = makedev(strtoul(argv[i + 3], NULL, 10), strtoul(argv[i + 4], NULL, 10));
+            report(op, argv[i + 1], mknod(argv[i + 1], type | 0600, dev));
+            i += 5;
+        } else if (strcmp(op, "whiteout") == 0 && i + 2 < argc) {
+            report(op, argv[i + 1], renameat2(AT_FDCWD, argv[i + 1], AT_FDCWD, argv[i + 2], RENAME_WHITEOUT));
             i += 3;
         } else if (strcmp(op, "futimens") == 0 && i + 1 < argc) {
             int fd = open(argv[i + 1], O_RDONLY | O_CLOEXEC);

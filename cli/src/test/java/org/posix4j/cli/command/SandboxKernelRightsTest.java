@@ -219,6 +219,38 @@ class SandboxKernelRightsTest {
         assertEquals(broker, kernel, "the same outcome in both modes but for FIFOs and links");
     }
 
+    /// Device nodes never, not even in a writable tree (MAKE_CHAR and MAKE_BLOCK are granted
+    /// nowhere): mknod of a character device (1:1, /dev/mem) and of a block device (7:0, a loop
+    /// device), and the 0:0 character device a RENAME_WHITEOUT rename leaves behind, are refused
+    /// in kernel and broker mode, and nothing is made. Control: outside the sandbox root makes all three.
+    @Test
+    void deviceNodesAreNeverMade(@TempDir Path tmp) throws Exception {
+        requireSandbox();
+        Path rights = Gcc.compile(RIGHTS, tmp);
+        for (String mode : List.of("none", "kernel", "broker")) {
+            Trees t = Trees.create(tmp.resolve(mode));
+            Files.copy(rights, t.bin.resolve("rights"));
+            Files.writeString(t.rw.resolve("renamed"), "renamed\n");
+            List<String> program = List.of(t.bin.resolve("rights").toString(), "mknod", t.rw.resolve("mem").toString(),
+                    "c", "1", "1", "mknod", t.rw.resolve("loop").toString(), "b", "7", "0", "whiteout",
+                    t.rw.resolve("renamed").toString(), t.rw.resolve("to").toString());
+            boolean control = mode.equals("none");
+            Result r = control ? unsandboxed(program) : sandbox(mode, t.options(), program);
+            Map<String, String> calls = SandboxAttackTest.results(r);
+            assertEquals(3, calls.size(), r::toString);
+            calls.forEach((op, result) -> assertEquals(control, result.equals("ok"), () -> mode + ": " + op + ": " + r));
+            for (String node : List.of("mem", "loop", "renamed")) {
+                Path p = t.rw.resolve(node);
+                int type = Files.exists(p, LinkOption.NOFOLLOW_LINKS)
+                        ? (int) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000 : 0;
+                assertEquals(control, type == 0020000 || type == 0060000, () -> mode + ": a device at " + node);
+            }
+            assertEquals(!control, Files.isRegularFile(t.rw.resolve("renamed"), LinkOption.NOFOLLOW_LINKS)
+                    && Files.readString(t.rw.resolve("renamed")).equals("renamed\n"), mode);
+            assertEquals(control, Files.exists(t.rw.resolve("to")), mode);
+        }
+    }
+
     /// In kernel mode a link made in a writable tree gives nothing the policy refuses: a
     /// symbolic link to a file outside the allowances and a hard link of it cannot be made to
     /// read or write it (the kernel checks a symbolic link where it leads; a hard link needs the
