@@ -13,10 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
@@ -78,7 +77,9 @@ public final class Master implements AutoCloseable {
     private final EventFd wakeup;
     private final ReentrantLock receiving = new ReentrantLock();
     private final ThreadLocal<Call> current = new ThreadLocal<>();
-    private final Queue<Call> early = new ConcurrentLinkedQueue<>();
+    /// The program's first notification, received by [#bootstrap] and decoded by the first
+    /// [#receive()]; `null` once taken.
+    private final AtomicReference<byte[]> early = new AtomicReference<>();
     private final String arch = Syscalls.CURRENT.arch();
     /// The handles of each call decoded and not answered yet, by notification id.
     private final Map<Long, Caller> pending = new ConcurrentHashMap<>();
@@ -121,12 +122,16 @@ public final class Master implements AutoCloseable {
             throw new IllegalStateException("the call this thread received before is not answered yet: " + pending);
         }
         current.remove();
-        Call first = closed ? null : early.poll();
-        if (first != null) {
-            current.set(first);
-            return first;
-        }
         Scratch s = Scratch.get();
+        byte[] first = closed ? null : early.getAndSet(null);
+        if (first != null) {
+            MemorySegment.copy(first, 0, s.notif, JAVA_BYTE, 0, first.length);
+            Call call = decode(s);
+            if (call != null) {
+                current.set(call);
+                return call;
+            }
+        }
         for (;;) {
             int r;
             receiving.lock();
@@ -157,8 +162,10 @@ public final class Master implements AutoCloseable {
     /// exec of the program, the search along PATH and a requested chdir, made by the spawning
     /// child before it runs any of the program's code, are let through as the caller of
     /// [Sandbox#start] asked for them. The first call of anything else comes from the program
-    /// itself (its exec succeeded): it is kept for the next [#receive()], and the spawn is left to
-    /// finish.
+    /// itself (its exec succeeded): it is kept, undecoded, for the first [#receive()], and the
+    /// spawn is left to finish. Decoding it waits for [#root]: a signal, the program's first
+    /// brokered call when the kernel enforces the file rules, is decided on the sandbox's
+    /// processes, unknown until the spawn returns.
     void bootstrap(EventFd spawned) throws PosixException {
         Scratch s = Scratch.get();
         while (waitForCall(s, spawned.intValue())) {
@@ -175,11 +182,8 @@ public final class Master implements AutoCloseable {
                 continueAsAsked(s, s.notif.get(JAVA_LONG, 0));
                 continue;
             }
-            Call call = decode(s);
-            if (call != null) {
-                early.add(call);
-                return;
-            }
+            early.set(s.notif.toArray(JAVA_BYTE));
+            return;
         }
     }
 
@@ -430,10 +434,8 @@ public final class Master implements AutoCloseable {
             return;
         }
         closed = true;
-        // A call kept from the bootstrap was never handed to a thread: its handles go now.
-        for (Call c; (c = early.poll()) != null; ) {
-            release(c.id);
-        }
+        // A notification kept from the bootstrap holds no handles: closing the listener fails it.
+        early.set(null);
         try {
             wakeup.signal();
         } finally {

@@ -231,8 +231,21 @@ final class SandboxCommand implements Callable<Integer> {
                 spawn.chdir(chdir);
             }
             AuditSink sink = auditOut == null ? null : AuditSink.jsonLines(auditOut);
+            List<String> why = Sandbox.kernelRefusals(policy);
+            // kernelRefusals names a missing or too old Landlock as its only reason.
+            if (why.size() == 1 && why.getFirst().startsWith("Landlock ABI ")) {
+                if (enforcement == Enforcement.KERNEL) {
+                    throw new ParameterException(spec.commandLine(), "--enforce kernel: " + why.getFirst());
+                }
+                if (enforce.equals("auto")) {
+                    err.println(spec.qualifiedName() + ": " + (Landlock.abi() == 0 ? "this kernel has no Landlock"
+                            : "Landlock ABI " + Landlock.abi() + " is too old for kernel mode")
+                            + ": the broker enforces the file rules" + (Landlock.abi() == 0 && !dryRun
+                                    ? ", and refuses every exec after the program's own" : ""));
+                }
+            }
             if (explain) {
-                explain(err, policy, enforcement);
+                explain(err, policy, enforcement, why);
             }
             Sandbox sandbox;
             try {
@@ -269,8 +282,7 @@ final class SandboxCommand implements Callable<Integer> {
 
     /// Says on standard error which mechanism will enforce the file rules and what the program
     /// may observe differently because of it.
-    private void explain(PrintWriter err, Policy policy, Enforcement enforcement) {
-        List<String> why = Sandbox.kernelRefusals(policy);
+    private void explain(PrintWriter err, Policy policy, Enforcement enforcement, List<String> why) {
         List<String> stricter = Sandbox.kernelStricter(policy);
         boolean kernel = why.isEmpty() && (enforcement == Enforcement.KERNEL
                 || (enforcement == Enforcement.AUTO && !policy.ownProc()));
