@@ -110,12 +110,16 @@ public final class Sandbox implements AutoCloseable {
 
     /// Starts `spawn`'s program under `policy`, its file rules enforced as `enforcement` says
     /// (see [Enforcement]). In [Enforcement#KERNEL] mode (or [Enforcement#AUTO] when it picks
-    /// the kernel) the spawn thread restricts itself with a Landlock ruleset that says the
-    /// whole policy, and the filter lets the file calls Landlock governs through to the kernel;
-    /// the broker still decides the rest. [#enforcement()] says which mode was picked.
+    /// the kernel) the spawn thread restricts itself with the Landlock ruleset of the policy's
+    /// file rules ([#kernelStricter(Policy)] says where it is stricter), and the filter lets the
+    /// file calls Landlock governs through to the kernel ([Policy#hidesMetadata()] keeps the
+    /// stat family with the broker); the broker still decides network, metadata writes and
+    /// signals. In broker mode the same ruleset stands behind the broker ([#start(Spawn,
+    /// Policy)]). [#enforcement()] says which mode was picked.
     ///
     /// @throws IllegalArgumentException for [Enforcement#KERNEL] when the kernel cannot
-    ///     enforce `policy` exactly: the message lists each reason, naming the part of the policy
+    ///     enforce `policy`'s file rules exactly or more strictly: the message lists each
+    ///     reason ([#kernelRefusals(Policy)]), naming the part of the policy
     /// @throws UnsupportedOperationException as [#start(Spawn)] does, or for
     ///     [Enforcement#KERNEL] on a kernel without Landlock ABI 3
     /// @throws IOException as [#start(Spawn, Policy)] does
