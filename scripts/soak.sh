@@ -12,7 +12,8 @@
 #   b. One JVM (benchmarks/.../SoakSandboxes.java) starts SOAK_SANDBOXES sandboxes of the same
 #      program, SOAK_SANDBOX_CALLS calls each, with org.posix4j.broker.Sandbox, and serves them
 #      all at once; afterwards its descriptors and threads are back to the baseline and it has
-#      no child left (no zombie).
+#      no child left (no zombie). Its heap in use after a full GC is reported next to the
+#      baseline's (objects kept per sandbox would show there).
 #   c. One JVM (benchmarks/.../SoakSpawns.java) starts /bin/true SOAK_SPAWNS times through
 #      org.posix4j.spawn.Spawn, SOAK_INFLIGHT at a time, each on the subprocess watcher's watch
 #      list and reaped by its thread; afterwards descriptors, threads and children are back to
@@ -199,8 +200,11 @@ b, b_text = fields(sys.argv[1])
 c, c_text = fields(sys.argv[2])
 
 def left(d):
+    mib = lambda k: f"{int(d[k]) / 1024:.1f}" if k in d else "?"
     return (f"{d.get('base_fds')} -> {d.get('after_fds')} descriptors, {d.get('base_threads')} -> "
-            f"{d.get('after_threads')} threads, {d.get('after_children')} children left")
+            f"{d.get('after_threads')} threads, {d.get('after_children')} children left; Java heap in use "
+            f"after a full GC {mib('base_heap_kib')} -> {mib('after_heap_kib')} MiB, RSS "
+            f"{mib('base_rss_kib')} -> {mib('after_rss_kib')} MiB")
 
 lines = ["# Soak", "", f"Command: `{env['SOAK_COMMAND']}`", "", f"- {env['SOAK_MACHINE']}",
          f"- load average: {env['SOAK_LOAD']}", "",

@@ -1,6 +1,8 @@
 package org.posix4j.benchmarks;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,17 +13,21 @@ import java.util.stream.Stream;
 
 /// What the soak drivers compare before and after their load, read from /proc: this JVM's open
 /// descriptors, its threads, its resident memory, and the processes whose parent it is (a child
-/// left behind is either still running or a zombie nobody reaped).
-record SoakProbe(int fds, int threads, long rssKiB, List<String> children) {
-    /// The JVM as /proc shows it now.
+/// left behind is either still running or a zombie nobody reaped); and the Java heap in use
+/// after a full GC, where objects kept by mistake (a cache that only grows) would show.
+record SoakProbe(int fds, int threads, long rssKiB, long heapKiB, List<String> children) {
+    /// The JVM as /proc shows it now, and its heap after a full GC.
     static SoakProbe now() throws IOException {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        memory.gc();
+        long heap = memory.getHeapMemoryUsage().getUsed() >> 10;
         int fds;
         try (Stream<Path> entries = Files.list(Path.of("/proc/self/fd"))) {
             // One of the entries is the directory stream doing the listing.
             fds = (int) entries.count() - 1;
         }
         return new SoakProbe(fds, Integer.parseInt(status("Threads")),
-                Long.parseLong(status("VmRSS").replace(" kB", "")), childrenNow());
+                Long.parseLong(status("VmRSS").replace(" kB", "")), heap, childrenNow());
     }
 
     /// Whether the descriptor and thread counts are `baseline`'s and no child is left.
@@ -29,10 +35,12 @@ record SoakProbe(int fds, int threads, long rssKiB, List<String> children) {
         return fds == baseline.fds && threads == baseline.threads && children.isEmpty();
     }
 
-    /// "fds=N threads=N rss_kib=N children=N [PID STATE ...]": what the soak script parses.
+    /// "fds=N threads=N rss_kib=N heap_kib=N children=N [PID:STATE ...]" with `prefix` before
+    /// each name: what the soak script parses.
     String line(String prefix) {
-        return String.format(Locale.ROOT, "%sfds=%d %sthreads=%d %srss_kib=%d %schildren=%d%s", prefix, fds, prefix,
-                threads, prefix, rssKiB, prefix, children.size(), children.isEmpty() ? "" : " " + children);
+        return String.format(Locale.ROOT, "%sfds=%d %sthreads=%d %srss_kib=%d %sheap_kib=%d %schildren=%d%s", prefix,
+                fds, prefix, threads, prefix, rssKiB, prefix, heapKiB, prefix, children.size(),
+                children.isEmpty() ? "" : " " + children);
     }
 
     /// Polls every 100 ms for up to `millis` until `settled` holds: threads end, and a serving
