@@ -3,10 +3,9 @@ package org.posix4j.broker;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /// Where calls that may block for long (opening a FIFO, connecting or sending to a slow peer,
 /// waiting for copy budget) run, so that they hold no serving thread: daemon platform threads
@@ -16,42 +15,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Offload {
     static final int THREADS = 256;
     static final int PER_PROCESS = 16;
-    /// Jobs handed to the pool and not finished yet (running or in its queue).
-    private static final AtomicInteger SUBMITTED = new AtomicInteger();
     private static final ThreadPoolExecutor POOL = pool();
     /// Per process (thread group id while its call waits): its running count and waiting jobs.
+    /// Guards [#OVERFLOW] too.
     private static final Map<Integer, Queue> QUEUES = new HashMap<>();
+    /// Jobs handed over while all [#THREADS] threads were busy: the next thread to finish its
+    /// job takes them, in order.
+    private static final ArrayDeque<Runnable> OVERFLOW = new ArrayDeque<>();
 
     private Offload() {}
 
+    /// A job goes to an idle thread if one waits (the SynchronousQueue hands it over only to a
+    /// thread waiting for work), else to a new thread, up to [#THREADS], else to [#OVERFLOW].
+    /// (Core threads and an unbounded queue would start a thread for every job until there were
+    /// [#THREADS], however many sat idle: a program making one connect after another left 256
+    /// threads behind for 30 s.)
     private static ThreadPoolExecutor pool() {
-        IdleFirst queue = new IdleFirst();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, THREADS, 30, TimeUnit.SECONDS, queue,
-                Thread.ofPlatform().daemon().name("posix4j-broker-blocking-", 0).factory(),
-                (job, full) -> queue.enqueue(job));
-        queue.pool = pool;
-        return pool;
-    }
-
-    /// The pool's queue. A ThreadPoolExecutor queues a job only when the queue accepts it, and
-    /// starts a thread (up to its maximum) when it refuses: this queue accepts a job when a
-    /// thread is free to take it, and refuses it otherwise, so that a thread is started only
-    /// when every thread is busy. (With a plain unbounded queue the pool would start a thread
-    /// for every job until it had [#THREADS] of them, however many sat idle: a program making
-    /// one connect after another left 256 threads behind.) When all [#THREADS] are busy, the
-    /// pool's rejection handler queues the job with [#enqueue].
-    @SuppressWarnings("serial") // never serialised
-    private static final class IdleFirst extends LinkedBlockingQueue<Runnable> {
-        private transient volatile ThreadPoolExecutor pool;
-
-        @Override
-        public boolean offer(Runnable job) {
-            return SUBMITTED.get() <= pool.getPoolSize() && super.offer(job);
-        }
-
-        void enqueue(Runnable job) {
-            super.offer(job);
-        }
+        return new ThreadPoolExecutor(0, THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                Thread.ofPlatform().daemon().name("posix4j-broker-blocking-", 0).factory(), (job, full) -> {
+                    synchronized (QUEUES) {
+                        OVERFLOW.add(job);
+                    }
+                });
     }
 
     private static final class Queue {
@@ -70,12 +55,13 @@ final class Offload {
             }
             q.running++;
         }
-        SUBMITTED.incrementAndGet();
         POOL.execute(() -> {
-            try {
-                runThenNext(pid, task);
-            } finally {
-                SUBMITTED.decrementAndGet();
+            Runnable job = () -> runThenNext(pid, task);
+            while (job != null) {
+                job.run();
+                synchronized (QUEUES) {
+                    job = OVERFLOW.poll();
+                }
             }
         });
     }
