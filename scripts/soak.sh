@@ -23,7 +23,9 @@
 #
 # Usage: scripts/soak.sh   (SOAK_CALLS=1000000 SOAK_POINTS=10 SOAK_RSS_MIB=64 SOAK_THREADS=4 SOAK_SANDBOXES=50
 #        SOAK_SANDBOX_CALLS=10000 SOAK_SPAWNS=100000 SOAK_INFLIGHT=8 by default; divide the
-#        counts by ten for a quick look). Runs as root or not.
+#        counts by ten for a quick look, with SOAK_RSS_MIB=512: the JVM commits heap for about
+#        its first 40,000 calls, so a run of 100,000 takes its first sample before that and its
+#        RSS grows after it). Runs as root or not.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
