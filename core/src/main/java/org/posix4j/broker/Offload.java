@@ -3,7 +3,7 @@ package org.posix4j.broker;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -11,21 +11,32 @@ import java.util.concurrent.TimeUnit;
 /// waiting for copy budget) run, so that they hold no serving thread: daemon platform threads
 /// (a native call that blocks would pin a virtual thread's carrier), at most [#THREADS] in all
 /// and [#PER_PROCESS] at once for one process of the sandbox; the rest wait in order, in a
-/// queue, never on the thread that hands them over.
+/// queue, never on the thread that hands them over. A thread idle for 30 s ends.
 final class Offload {
     static final int THREADS = 256;
     static final int PER_PROCESS = 16;
     private static final ThreadPoolExecutor POOL = pool();
     /// Per process (thread group id while its call waits): its running count and waiting jobs.
+    /// Guards [#OVERFLOW] too.
     private static final Map<Integer, Queue> QUEUES = new HashMap<>();
+    /// Jobs handed over while all [#THREADS] threads were busy: the next thread to finish its
+    /// job takes them, in order.
+    private static final ArrayDeque<Runnable> OVERFLOW = new ArrayDeque<>();
 
     private Offload() {}
 
+    /// A job goes to an idle thread if one waits (the SynchronousQueue hands it over only to a
+    /// thread waiting for work), else to a new thread, up to [#THREADS], else to [#OVERFLOW].
+    /// (Core threads and an unbounded queue would start a thread for every job until there were
+    /// [#THREADS], however many sat idle: a program making one connect after another left 256
+    /// threads behind for 30 s.)
     private static ThreadPoolExecutor pool() {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("posix4j-broker-blocking-", 0).factory());
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+        return new ThreadPoolExecutor(0, THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                Thread.ofPlatform().daemon().name("posix4j-broker-blocking-", 0).factory(), (job, full) -> {
+                    synchronized (QUEUES) {
+                        OVERFLOW.add(job);
+                    }
+                });
     }
 
     private static final class Queue {
@@ -44,7 +55,15 @@ final class Offload {
             }
             q.running++;
         }
-        POOL.execute(() -> runThenNext(pid, task));
+        POOL.execute(() -> {
+            Runnable job = () -> runThenNext(pid, task);
+            while (job != null) {
+                job.run();
+                synchronized (QUEUES) {
+                    job = OVERFLOW.poll();
+                }
+            }
+        });
     }
 
     private static void runThenNext(int pid, Runnable task) {
