@@ -3,7 +3,7 @@ package org.posix4j.broker;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -15,28 +15,37 @@ import java.util.concurrent.TimeUnit;
 final class Offload {
     static final int THREADS = 256;
     static final int PER_PROCESS = 16;
+    private static final HandOff JOBS = new HandOff();
     private static final ThreadPoolExecutor POOL = pool();
     /// Per process (thread group id while its call waits): its running count and waiting jobs.
-    /// Guards [#OVERFLOW] too.
     private static final Map<Integer, Queue> QUEUES = new HashMap<>();
-    /// Jobs handed over while all [#THREADS] threads were busy: the next thread to finish its
-    /// job takes them, in order.
-    private static final ArrayDeque<Runnable> OVERFLOW = new ArrayDeque<>();
 
     private Offload() {}
 
-    /// A job goes to an idle thread if one waits (the SynchronousQueue hands it over only to a
-    /// thread waiting for work), else to a new thread, up to [#THREADS], else to [#OVERFLOW].
-    /// (Core threads and an unbounded queue would start a thread for every job until there were
-    /// [#THREADS], however many sat idle: a program making one connect after another left 256
-    /// threads behind for 30 s.)
+    /// The pool's queue: the pool offers it each job, which it takes only when an idle thread
+    /// waits for one (so the pool starts a thread otherwise, up to [#THREADS]); a job the pool
+    /// refuses, all its threads busy, is queued for real, and the next thread to look for work
+    /// takes it. Never serialized (the queue classes are Serializable).
+    @SuppressWarnings("serial")
+    private static final class HandOff extends LinkedTransferQueue<Runnable> {
+        @Override
+        public boolean offer(Runnable job) {
+            return tryTransfer(job);
+        }
+
+        void enqueue(Runnable job) {
+            super.offer(job);
+        }
+    }
+
+    /// A job goes to an idle thread if one waits, else to a new thread, up to [#THREADS], else
+    /// into the queue. (Core threads and a plain unbounded queue would start a thread for every
+    /// job until there were [#THREADS], however many sat idle: a program making one connect
+    /// after another left 256 threads behind for 30 s.)
     private static ThreadPoolExecutor pool() {
-        return new ThreadPoolExecutor(0, THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                Thread.ofPlatform().daemon().name("posix4j-broker-blocking-", 0).factory(), (job, full) -> {
-                    synchronized (QUEUES) {
-                        OVERFLOW.add(job);
-                    }
-                });
+        return new ThreadPoolExecutor(0, THREADS, 30, TimeUnit.SECONDS, JOBS,
+                Thread.ofPlatform().daemon().name("posix4j-broker-blocking-", 0).factory(),
+                (job, full) -> JOBS.enqueue(job));
     }
 
     private static final class Queue {
@@ -55,15 +64,7 @@ final class Offload {
             }
             q.running++;
         }
-        POOL.execute(() -> {
-            Runnable job = () -> runThenNext(pid, task);
-            while (job != null) {
-                job.run();
-                synchronized (QUEUES) {
-                    job = OVERFLOW.poll();
-                }
-            }
-        });
+        POOL.execute(() -> runThenNext(pid, task));
     }
 
     private static void runThenNext(int pid, Runnable task) {

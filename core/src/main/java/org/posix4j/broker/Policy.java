@@ -408,7 +408,7 @@ public final class Policy implements AutoCloseable {
         }
 
         /// Whether, when the kernel enforces the file rules ([Enforcement#KERNEL]), the calls
-        /// that only look at a path (stat, lstat, fstatat, statx, access, faccessat, chdir) still
+        /// that only look at a path (stat, lstat, fstatat, statx, access, faccessat, readlink, chdir) still
         /// go to the broker, which answers them under the policy, so that they reveal nothing
         /// about what exists outside the allowances (off by default: they go to the kernel,
         /// which answers them for any path). The broker always hides them. An open of a missing

@@ -65,11 +65,11 @@ public final class BrokerSyscalls {
         /// revealed, and --deny holds anywhere.
         BROKER,
         /// A Landlock ruleset installed before the filter decides the path calls it governs, which
-        /// the filter then allows: no round trip, but stat, access and chdir outside the allowances
+        /// the filter then allows: no round trip, but stat, access, readlink and chdir outside the allowances
         /// succeed and reveal what exists. Everything Landlock cannot say stays as in [#BROKER].
         KERNEL,
         /// As [#KERNEL], but the calls that only look at a path, which no Landlock right governs
-        /// (the stat and access families, chdir), go to the master as in [#BROKER], so that
+        /// (the stat and access families, readlink, chdir), go to the master as in [#BROKER], so that
         /// their answers reveal nothing outside the allowances.
         KERNEL_HIDING_METADATA
     }
@@ -687,9 +687,11 @@ public final class BrokerSyscalls {
             rule("readahead", 187, 213, ALLOW, 0,
                     "Acts on a descriptor the program already holds."),
             rule("readlink", 89, -1, BROKER, 0,
-                    "Reads a symbolic link by path: the master answers under the policy."),
+                    "Reads a symbolic link by path: the master answers under the policy.",
+                    ALLOW),
             rule("readlinkat", 267, 78, BROKER, 0,
-                    "Reads a symbolic link by path: the master answers under the policy."),
+                    "Reads a symbolic link by path: the master answers under the policy.",
+                    ALLOW),
             rule("readv", 19, 65, ALLOW, 0,
                     "Descriptor I/O."),
             rule("reboot", 169, 142, DENY, EPERM,

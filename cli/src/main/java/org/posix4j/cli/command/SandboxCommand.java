@@ -127,7 +127,7 @@ final class SandboxCommand implements Callable<Integer> {
                     + " call, with the kernel's rules behind it).")
     private String enforce;
 
-    @Option(names = "--hide-metadata", description = "In kernel mode, keep stat, access and chdir with posix4j,"
+    @Option(names = "--hide-metadata", description = "In kernel mode, keep stat, access, readlink and chdir with posix4j,"
             + " which answers them under the allowances, so that they reveal nothing outside them (slower:"
             + " each is a round trip).")
     private boolean hideMetadata;
@@ -296,8 +296,8 @@ final class SandboxCommand implements Callable<Integer> {
         }
         err.println(name + "file rules enforced by the kernel (Landlock ABI " + Landlock.abi()
                 + "); the broker decides network, metadata writes, signals"
-                + (policy.hidesMetadata() ? ", and stat, access and chdir (--hide-metadata)"
-                        : "; stat, access and chdir outside the allowances answer as the kernel does")
+                + (policy.hidesMetadata() ? ", and stat, access, readlink and chdir (--hide-metadata)"
+                        : "; stat, access, readlink and chdir outside the allowances answer as the kernel does")
                 + "; an open of a missing path outside them fails with ENOENT");
         for (String s : stricter) {
             err.println(name + "stricter than asked: " + s);
