@@ -45,5 +45,15 @@ int main(void) {
     struct open_how how = {.flags = O_RDONLY, .resolve = RESOLVE_BENEATH};
     report("openat2", syscall(SYS_openat2, AT_FDCWD, "q", &how, sizeof how));
     report("chmod", chmod("/m/ch", 04755));
+    struct timespec times[2] = {{978307200, 5}, {0, UTIME_OMIT}};
+    report("utimensat", utimensat(AT_FDCWD, "/m/ut", times, AT_SYMLINK_NOFOLLOW));
+    /* The injected pipe has no path to decide on: refused before the loop sees it. */
+    report("futimens-pipe", futimens(fd, NULL));
+    report("utimensat-badfd", syscall(SYS_utimensat, 4000, NULL, NULL, 0));
+    report("utimensat-fault", syscall(SYS_utimensat, AT_FDCWD, "/m/ut", (void *) 8, 0));
+    times[0].tv_nsec = 1000000000;
+    report("utimensat-nsec", utimensat(AT_FDCWD, "/m/ut", times, 0));
+    struct timespec omit[2] = {{1, UTIME_OMIT}, {2, UTIME_OMIT}};
+    report("utimensat-omit", utimensat(AT_FDCWD, "/m/missing", omit, 0));
     return 0;
 }

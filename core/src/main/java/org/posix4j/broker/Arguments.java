@@ -1,6 +1,8 @@
 package org.posix4j.broker;
 
 import java.net.InetAddress;
+import java.time.Instant;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -52,6 +54,69 @@ public sealed interface Arguments {
     /// @param path the path as passed
     /// @param mode the mode bits as passed
     record Chmod(String path, int mode) implements Arguments {}
+
+    /// `utimes` (beyond the seed): utimensat(2)'s path and its two times, access then
+    /// modification; both [Time#NOW] when the program passed no times, which the kernel treats
+    /// alike. For futimens(3) (utimensat on a descriptor with a NULL path) the path is the one
+    /// the kernel gives the program's descriptor.
+    ///
+    /// @param path the path as passed, or the descriptor's
+    /// @param access the new access time
+    /// @param modification the new modification time
+    record Utimes(String path, Time access, Time modification) implements Arguments {
+        /// Checks the fields.
+        public Utimes {
+            Objects.requireNonNull(access, "access");
+            Objects.requireNonNull(modification, "modification");
+        }
+
+        /// One of utimensat(2)'s struct timespec: seconds and nanoseconds since the Epoch, or
+        /// [#NOW] or [#OMIT], whose seconds the kernel ignores (kept as 0 here).
+        ///
+        /// @param seconds seconds since the Epoch
+        /// @param nanoseconds 0 to 999,999,999, or [#UTIME_NOW] or [#UTIME_OMIT]
+        public record Time(long seconds, long nanoseconds) {
+            /// The nanoseconds that mean the current time (UTIME_NOW).
+            public static final long UTIME_NOW = (1L << 30) - 1;
+            /// The nanoseconds that leave the time as it is (UTIME_OMIT).
+            public static final long UTIME_OMIT = (1L << 30) - 2;
+            /// The current time.
+            public static final Time NOW = new Time(0, UTIME_NOW);
+            /// The time left as it is.
+            public static final Time OMIT = new Time(0, UTIME_OMIT);
+
+            /// Checks the nanoseconds, as the kernel does.
+            ///
+            /// @throws IllegalArgumentException if `nanoseconds` is neither a valid count nor
+            ///     UTIME_NOW or UTIME_OMIT
+            public Time {
+                if (nanoseconds == UTIME_NOW || nanoseconds == UTIME_OMIT) {
+                    seconds = 0;
+                } else if (!valid(nanoseconds)) {
+                    throw new IllegalArgumentException("nanoseconds: " + nanoseconds);
+                }
+            }
+
+            /// Whether the kernel takes `nanoseconds` as a struct timespec's tv_nsec.
+            static boolean valid(long nanoseconds) {
+                return (nanoseconds >= 0 && nanoseconds <= 999_999_999) || nanoseconds == UTIME_NOW
+                        || nanoseconds == UTIME_OMIT;
+            }
+
+            /// `now`, `omit`, or the instant (`2001-01-01T00:00:00Z`; seconds.nanoseconds past the
+            /// range of [Instant], which the kernel accepts too).
+            @Override
+            public String toString() {
+                if (nanoseconds == UTIME_NOW || nanoseconds == UTIME_OMIT) {
+                    return nanoseconds == UTIME_NOW ? "now" : "omit";
+                }
+                if (seconds < Instant.MIN.getEpochSecond() || seconds > Instant.MAX.getEpochSecond()) {
+                    return seconds + "." + String.format("%09d", nanoseconds);
+                }
+                return Instant.ofEpochSecond(seconds, nanoseconds).toString();
+            }
+        }
+    }
 
     /// `mkdir`: the path and the mode bits.
     ///

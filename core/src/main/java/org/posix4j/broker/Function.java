@@ -58,6 +58,10 @@ public enum Function {
     /// chmod(path, mode): not one of the seed's functions, brokered because programs that write
     /// files (git, install, editors) set their modes; fchmod's path is the descriptor's.
     CHMOD("chmod"),
+    /// utimes(path, atime, mtime): utimensat(2), and futimens(3), whose path is the
+    /// descriptor's; not one of the seed's functions, brokered because setting a file's times
+    /// is a metadata write, allowed where writing is, that Landlock does not govern.
+    UTIMES("utimes"),
     /// exec(path): execve(2) or execveat(2), decided like an open of the file for reading; not
     /// one of the seed's functions.
     EXEC("exec"),

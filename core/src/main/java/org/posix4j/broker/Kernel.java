@@ -170,6 +170,16 @@ final class Kernel {
         }
     }
 
+    static int utimensat(int dirfd, MemorySegment path, MemorySegment times, int flags) {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            int r = (int) SysStatH.UTIMENSAT.invokeExact(slot, dirfd, path, times, flags);
+            return r < 0 ? fail(slot) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
     static int unlinkat(int dirfd, MemorySegment path, int flags) {
         MemorySegment slot = Libc.errnoSlot();
         try {

@@ -543,6 +543,7 @@ public final class Master implements AutoCloseable {
                 case "fchmodat" -> chmod(s, id, c, syscall, (int) a[0], a[1], (int) a[2], 0);
                 case "fchmodat2" -> chmod(s, id, c, syscall, (int) a[0], a[1], (int) a[2], (int) a[3]);
                 case "fchmod" -> fchmod(s, id, c, (int) a[0], (int) a[1]);
+                case "utimensat" -> utimensat(s, id, c, (int) a[0], a[1], a[2], (int) a[3]);
                 case "connect" -> socketCall(s, id, c, syscall, (int) a[0], a[1], a[2], Call.NetOp.CONNECT, null);
                 case "bind" -> socketCall(s, id, c, syscall, (int) a[0], a[1], a[2], Call.NetOp.BIND, null);
                 case "sendto" -> sendto(s, id, c, (int) a[0], a[1], a[2], (int) a[3], a[4], a[5]);
@@ -781,6 +782,55 @@ public final class Master implements AutoCloseable {
         return stillValid(s, new Call(id, c, "fchmod", Function.CHMOD,
                 new Arguments.Chmod(Paths.display(path), mode & 07777), path, path, null, null, 0, 0, mode & 07777, 0, 0,
                 Call.StatFormat.NONE, 0));
+    }
+
+    /// utimensat(2), and futimens(3) (a descriptor with a NULL path), decided on the path the
+    /// kernel gives the descriptor, as fchmod is. The kernel's order is kept: the times are
+    /// copied (EFAULT), two UTIME_OMIT change nothing and succeed before anything is looked up,
+    /// then the flags (EINVAL), the descriptor or path, and the nanoseconds (EINVAL).
+    private Call utimensat(Scratch s, long id, Caller c, int dirfd, long pathAddress, long timesAddress, int flags)
+            throws Refused {
+        long[] t = {0, Arguments.Utimes.Time.UTIME_NOW, 0, Arguments.Utimes.Time.UTIME_NOW};
+        if (timesAddress != 0) {
+            if (c.read(s.times, timesAddress, 32) != 32) {
+                throw new Refused(EFAULT);
+            }
+            for (int i = 0; i < 4; i++) {
+                t[i] = s.times.get(JAVA_LONG, 8L * i);
+            }
+        }
+        if (t[1] == Arguments.Utimes.Time.UTIME_OMIT && t[3] == Arguments.Utimes.Time.UTIME_OMIT) {
+            reply(s, id, 0, 0);
+            automatic(c, "utimensat", Function.UTIMES.seedName(), Map.of("atime", "omit", "mtime", "omit"),
+                    Decision.ALLOW, 0, 0);
+            return null;
+        }
+        String raw;
+        String absolute;
+        if (pathAddress == 0 && dirfd != AT_FDCWD) {
+            if (flags != 0) {
+                throw new Refused(EINVAL);
+            }
+            try {
+                absolute = base(s, c, dirfd);
+            } catch (Refused r) {
+                throw new Refused(r.errno == EBADF ? EBADF : EPERM);
+            }
+            raw = absolute;
+        } else {
+            if ((flags & ~(SysStatH.AT_SYMLINK_NOFOLLOW | SysStatH.AT_EMPTY_PATH)) != 0) {
+                throw new Refused(EINVAL);
+            }
+            raw = readPath(s, c, pathAddress);
+            absolute = absoluteOrEmpty(s, c, dirfd, raw, flags);
+        }
+        if (!Arguments.Utimes.Time.valid(t[1]) || !Arguments.Utimes.Time.valid(t[3])) {
+            throw new Refused(EINVAL);
+        }
+        return stillValid(s, new Call(id, c, "utimensat", Function.UTIMES,
+                new Arguments.Utimes(Paths.display(raw), new Arguments.Utimes.Time(t[0], t[1]),
+                        new Arguments.Utimes.Time(t[2], t[3])),
+                raw, absolute, null, null, 0, 0, 0, 0, 0, Call.StatFormat.NONE, flags & SysStatH.AT_SYMLINK_NOFOLLOW));
     }
 
     private Call socketCall(Scratch s, long id, Caller c, String syscall, int fd, long address, long length,

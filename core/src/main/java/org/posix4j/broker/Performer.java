@@ -100,6 +100,7 @@ final class Performer {
             Kernel.unlinkat(-1, s.path2, 0);
             Kernel.renameat2(-1, s.path2, -1, s.path2, 0);
             Kernel.fchmodat(-1, s.path2, 0);
+            Kernel.utimensat(-1, s.path2, MemorySegment.NULL, 0);
             Sockets.connect(-1, new byte[] {1, 0});
             Sockets.bind(-1, new byte[] {1, 0});
             Sockets.listen(-1, 0);
@@ -139,6 +140,7 @@ final class Performer {
             case MKDIR, UNLINK, RMDIR -> entry(s, call);
             case RENAME -> rename(s, call);
             case CHMOD -> chmod(s, call);
+            case UTIMES -> utimes(s, call);
             case CONNECT_UNIX, CONNECT_INET, CONNECT_INET6, BIND_UNIX, BIND_INET, BIND_INET6 -> network(s, call);
             case GETADDRINFO -> getaddrinfo(s, call);
             case EXEC -> exec(s, call);
@@ -659,6 +661,34 @@ final class Performer {
         finish(s, call, place, r < 0 ? -1 : 0, r < 0 ? -r : 0);
     }
 
+    /// utimensat on the contained O_PATH descriptor itself (AT_EMPTY_PATH), which is exactly the
+    /// inode that was decided on (the link itself with AT_SYMLINK_NOFOLLOW): setting times is a
+    /// metadata write, allowed where writing is.
+    private void utimes(Scratch s, Call call) {
+        boolean follow = (call.extraFlags & SysStatH.AT_SYMLINK_NOFOLLOW) == 0;
+        Place place = placeAndOpen(s, call, call.absolutePathRaw(), Need.WRITE, follow,
+                follow ? OpenFlag.O_PATH : OpenFlag.O_PATH | OpenFlag.O_NOFOLLOW);
+        if (place == null) {
+            return;
+        }
+        int fd = s.lastFd;
+        Arguments.Utimes times = (Arguments.Utimes) call.arguments();
+        s.times.set(JAVA_LONG, 0, times.access().seconds());
+        s.times.set(JAVA_LONG, 8, times.access().nanoseconds());
+        s.times.set(JAVA_LONG, 16, times.modification().seconds());
+        s.times.set(JAVA_LONG, 24, times.modification().nanoseconds());
+        s.path2.set(JAVA_BYTE, 0, (byte) 0);
+        int w = ProgramCredentials.enter();
+        int r;
+        try {
+            r = w < 0 ? w : Kernel.utimensat(fd, s.path2, s.times, SysStatH.AT_EMPTY_PATH);
+        } finally {
+            ProgramCredentials.leave(w);
+        }
+        Kernel.close(fd);
+        finish(s, call, place, r < 0 ? -1 : 0, r < 0 ? -r : 0);
+    }
+
     private void readlink(Scratch s, Call call) {
         Place place = placeAndOpen(s, call, call.absolutePathRaw(), Need.STAT, false,
                 OpenFlag.O_PATH | OpenFlag.O_NOFOLLOW);
@@ -1157,6 +1187,11 @@ final class Performer {
             case Arguments.Chmod(String path, int mode) -> {
                 m.put("path", path);
                 m.put("mode", mode);
+            }
+            case Arguments.Utimes(String path, var access, var modification) -> {
+                m.put("path", path);
+                m.put("atime", access.toString());
+                m.put("mtime", modification.toString());
             }
             case Arguments.Mkdir(String path, int mode) -> {
                 m.put("path", path);

@@ -26,6 +26,8 @@ final class Scratch {
     final MemorySegment path1;
     final MemorySegment path2;
     final MemorySegment link;
+    /// utimensat(2)'s two struct timespec.
+    final MemorySegment times;
     /// The descriptor the last [Performer] lookup opened, for its caller to use and close.
     int lastFd = -1;
 
@@ -43,6 +45,7 @@ final class Scratch {
         path1 = arena.allocate(2 * PATH_MAX + 64);
         path2 = arena.allocate(2 * PATH_MAX + 64);
         link = arena.allocate(PATH_MAX + 1);
+        times = arena.allocate(32, 8);
     }
 
     static Scratch get() {

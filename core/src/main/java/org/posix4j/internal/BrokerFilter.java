@@ -201,7 +201,7 @@ public final class BrokerFilter {
 
     /// The guard of each GUARD syscall; [#guard] emits its code.
     private enum Guard {
-        SETPGID, SECCOMP, IOCTL, FCNTL, SOCKET, SOCKETPAIR, CLONE, SENDTO, UTIMENSAT, SELF, SETPRIORITY, IOPRIO_SET,
+        SETPGID, SECCOMP, IOCTL, FCNTL, SOCKET, SOCKETPAIR, CLONE, SENDTO, SELF, SETPRIORITY, IOPRIO_SET,
         RENAMEAT2,
         /// File-creating calls in kernel mode (creat and mknod, with the mode as second argument;
         /// mknodat, third; open and openat, with their flags before the mode): setuid or setgid
@@ -257,7 +257,6 @@ public final class BrokerFilter {
         GUARDS.put("socketpair", Guard.SOCKETPAIR);
         GUARDS.put("clone", Guard.CLONE);
         GUARDS.put("sendto", Guard.SENDTO);
-        GUARDS.put("utimensat", Guard.UTIMENSAT);
         for (String self : List.of("prlimit64", "sched_setaffinity", "sched_setparam", "sched_setscheduler",
                 "sched_setattr", "migrate_pages", "move_pages", "get_robust_list")) {
             GUARDS.put(self, Guard.SELF);
@@ -521,7 +520,6 @@ public final class BrokerFilter {
                     ret(SECCOMP_RET_ALLOW),
                     deny.getFirst());
             case SENDTO -> nullPointer(4, SECCOMP_RET_ALLOW, SECCOMP_RET_USER_NOTIF);
-            case UTIMENSAT -> nullPointer(1, SECCOMP_RET_ALLOW, retErrno(errno));
             case SELF -> List.of(
                     load(arg(0)),
                     jump(BPF_JMP_JEQ_K, 0, 0, 1),

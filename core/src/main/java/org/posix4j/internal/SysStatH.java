@@ -25,6 +25,9 @@ public final class SysStatH {
     /// int fchmodat(int dirfd, const char *pathname, mode_t mode, int flags);   fchmodat(2)
     public static final MethodHandle FCHMODAT = Libc.errnoSetting("fchmodat",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    /// int utimensat(int dirfd, const char *pathname, const struct timespec times[2], int flags);   utimensat(2)
+    public static final MethodHandle UTIMENSAT = Libc.errnoSetting("utimensat",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
 
     /// sizeof(struct statx)
     public static final long STATX_SIZE = 256;

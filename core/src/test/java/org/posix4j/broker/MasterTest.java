@@ -100,6 +100,12 @@ class MasterTest {
         assertTrue(output.contains("relative -1 13\n"), output);
         assertTrue(output.contains("openat2 -1 13\n"), output);
         assertTrue(output.contains("chmod 0 0\n"), output);
+        assertTrue(output.contains("utimensat 0 0\n"), output);
+        assertTrue(output.contains("futimens-pipe -1 1\n"), "a descriptor without a path: EPERM: " + output);
+        assertTrue(output.contains("utimensat-badfd -1 9\n"), output);
+        assertTrue(output.contains("utimensat-fault -1 14\n"), output);
+        assertTrue(output.contains("utimensat-nsec -1 22\n"), output);
+        assertTrue(output.contains("utimensat-omit 0 0\n"), "two UTIME_OMIT succeed unasked, as in the kernel: " + output);
 
         assertEquals(new Arguments.Mkdir("/m/dir", 0750), find(seen, Function.MKDIR).arguments());
         assertEquals(new Arguments.Rename("/m/a", "/m/b", false, false), find(seen, Function.RENAME).arguments());
@@ -123,6 +129,12 @@ class MasterTest {
         assertEquals(new Arguments.Open("q", Set.of(OpenFlag.READ_ONLY, OpenFlag.RESOLVE_BENEATH), OptionalInt.empty()),
                 openat2.arguments());
         assertEquals(new Arguments.Chmod("/m/ch", 04755), find(seen, Function.CHMOD).arguments());
+        Call utimes = find(seen, Function.UTIMES);
+        assertEquals(new Arguments.Utimes("/m/ut", new Arguments.Utimes.Time(978307200, 5), Arguments.Utimes.Time.OMIT),
+                utimes.arguments());
+        assertEquals("utimensat", utimes.syscall());
+        assertEquals(1, seen.stream().filter(c -> c.function() == Function.UTIMES).count(),
+                "only the valid utimensat reached the loop");
         for (Call c : seen) {
             assertEquals(pid, c.pid());
             assertTrue(c.isAnswered());
@@ -132,7 +144,7 @@ class MasterTest {
 
     private static void answer(Master master, Call call, Fd injected) {
         switch (call.function()) {
-            case MKDIR, RENAME, ACCESS, RMDIR, CHMOD -> master.send(0);
+            case MKDIR, RENAME, ACCESS, RMDIR, CHMOD, UTIMES -> master.send(0);
             case UNLINK -> master.send(-1, Errno.ENOENT);
             case STAT, LSTAT -> master.send(STAT);
             case CHDIR -> {

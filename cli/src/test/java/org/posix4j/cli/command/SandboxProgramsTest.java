@@ -270,6 +270,49 @@ class SandboxProgramsTest {
         assertArrayEquals(Files.readAllBytes(outOutside.resolve("a.tar")), Files.readAllBytes(out.resolve("a.tar")));
     }
 
+    /// tar extracts files into the write directory (setting their times by futimens), `cp
+    /// --preserve=timestamps` copies one keeping its times (futimens), and `touch -d` dates a
+    /// directory and, with `-h`, a symbolic link (utimensat on their paths, the link's with
+    /// AT_SYMLINK_NOFOLLOW): the same listing of types, modes and modification times as outside,
+    /// and no complaint from tar. (The archive holds no directory: tar sets a directory's mode
+    /// through /proc/self/fd/N of an O_PATH descriptor, which the sandbox refuses.)
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "broker", "kernel"})
+    void tarExtractsAndCpPreservesTimesAsOutside(String mode, @TempDir Path tmp) throws Exception {
+        Requires.programs("tar", "cp", "touch", "find", "sort");
+        Path data = Files.createDirectory(tmp.resolve("data"));
+        Files.writeString(data.resolve("a.txt"), "a\n");
+        Files.writeString(data.resolve("c.txt"), "c\n");
+        Result archived = outside(List.of("tar", "--sort=name", "--mtime=@978307200", "-cf",
+                data.resolve("a.tar").toString(), "-C", data.toString(), "a.txt", "c.txt"));
+        assertEquals(0, archived.exitCode(), archived::toString);
+        // Ownership is not kept (--no-same-owner, cp's timestamps only): root's tar and cp -p
+        // would chown each file to itself, and chown is refused.
+        String script = "TZ=UTC; export TZ; tar --no-same-owner -xf \"$2\" -C \"$1\""
+                + " && cp --preserve=timestamps \"$1/a.txt\" \"$1/copy.txt\""
+                + " && touch -d @1000000000 \"$1/dir\" && touch -h -d @1000000000 \"$1/link\""
+                + " && cd \"$1\" && find . -mindepth 1 -printf '%p %y %M %TY-%Tm-%Td+%TT\\n' | sort";
+        String archive = data.resolve("a.tar").toString();
+        Path outOutside = outWithDirAndLink(tmp.resolve("out-outside"));
+        Path out = outWithDirAndLink(tmp.resolve("out"));
+        Result expected = outside(List.of("sh", "-c", script, "sh", outOutside.toString(), archive));
+        assertEquals(0, expected.exitCode(), expected::toString);
+        for (String kept : List.of("./copy.txt f .* 2001-01-01\\+00:00:00\\.0+", "./c.txt f .* 2001-01-01\\+00:00:00\\.0+",
+                "./dir d .* 2001-09-09\\+01:46:40\\.0+", "./link l .* 2001-09-09\\+01:46:40\\.0+")) {
+            assertTrue(expected.stdout().lines().anyMatch(line -> line.matches(kept)), expected::toString);
+        }
+        Sandboxed extracted = inside(mode, tmp, List.of("--allow-read", data.toString(), "--allow-write", out.toString()),
+                List.of("sh", "-c", script, "sh", out.toString(), archive), Map.of());
+        assertSame(expected, extracted);
+    }
+
+    /// A new directory `out` holding a directory `dir` and a symbolic link `link` to a.txt.
+    private static Path outWithDirAndLink(Path out) throws IOException {
+        Files.createDirectories(out.resolve("dir"));
+        Files.createSymbolicLink(out.resolve("link"), Path.of("a.txt"));
+        return out;
+    }
+
     /// gcc compiles a C program into the write directory and the binary runs, both inside the
     /// sandbox: the same output as outside and a byte-identical binary.
     ///
