@@ -20,8 +20,9 @@
 #   make  `make -j2` of C_FILES generated C files (each includes stdio.h) into the work tree,
 #         cleaned between runs, wall time (goal: kernel <= 1.10x native).
 #   true  /bin/true, wall time: each wrapper's fixed cost.
-# tar and git are reported by wall time and "net" of start: the wall time less the median wall
-# time of /bin/true under the same wrapper with the same trees (goal: kernel <= 1.15x native).
+# tar, git and make are reported by wall time, by the time taken inside the wrapper (a bash timer
+# run under it: the goal for tar and git, kernel <= 1.15x native) and "net" of start: the wall
+# time less the median wall time of /bin/true under the same wrapper with the same trees.
 # The variants take turns within a workload (their order rotates each round), round after round,
 # and each ratio is the median of the ratios within a round. Before the rounds the script checks
 # that each wrapper confines (a file outside the trees cannot be read) and that every variant does
@@ -155,34 +156,51 @@ walk() {
     echo "walkwall-$variant $round $ms"
 }
 
+# The command's own wall time, taken inside the wrapper (after its start) by a bash that runs it
+# with its output in $work/cmd.out and then prints "inner=MS". Every variant, native too, runs
+# the command through it.
+inner=(bash -c 't0=${EPOCHREALTIME/./}; "$@" > "$0" || exit; t1=${EPOCHREALTIME/./}
+printf "inner=%d.%03d\n" $(((t1 - t0) / 1000)) $(((t1 - t0) % 1000))' "$work/cmd.out")
+
+# Prints "WORKLOAD-VARIANT ROUND WALL" and "WORKLOADin-VARIANT ROUND INNER" for a command run
+# through the inner timer under the wrapper.
+timed() {
+    local workload=$1 variant=$2 round=$3 ms
+    shift 3
+    ms=$(wall "$@")
+    echo "$workload-$variant $round $ms"
+    ms=$(sed -n 's/^inner=//p' "$out/out.txt")
+    [[ -n $ms ]] || { echo "$workload under $variant: no inner time" >&2; exit 1; }
+    echo "${workload}in-$variant $round $ms"
+}
+
 tar_run() {
     local variant=$1 round=$2
     shift 2
-    echo "tar-$variant $round $(wall "$@" tar cf /dev/null /usr/share/doc /usr/lib/python3)"
+    timed tar "$variant" "$round" "$@" "${inner[@]}" tar cf /dev/null /usr/share/doc /usr/lib/python3
 }
 
 git_run() {
-    local variant=$1 round=$2 ms
+    local variant=$1 round=$2
     shift 2
-    ms=$(wall "$@" git -C "$repo" status)
-    cmp -s "$out/out.txt" "$out/git-expected.txt" || {
-        echo "git status under $variant printed:" >&2; cat "$out/out.txt" >&2; exit 1; }
-    echo "git-$variant $round $ms"
+    timed git "$variant" "$round" "$@" "${inner[@]}" git -C "$repo" status
+    cmp -s "$work/cmd.out" "$out/git-expected.txt" || {
+        echo "git status under $variant printed:" >&2; cat "$work/cmd.out" >&2; exit 1; }
 }
 
 make_run() {
-    local variant=$1 round=$2 ms
+    local variant=$1 round=$2
     shift 2
     rm -rf "$work/build/obj" "$work/build/prog"
-    ms=$(wall "$@" make -s -C "$work/build" -j2)
+    timed make "$variant" "$round" "$@" "${inner[@]}" make -s -C "$work/build" -j2
     [[ $("$work/build/prog") =~ ^[0-9]+$ ]] || { echo "make under $variant made no program" >&2; exit 1; }
-    echo "make-$variant $round $ms"
 }
 
 true_run() {
-    local variant=$1 round=$2
+    local variant=$1 round=$2 ms
     shift 2
-    echo "true-$variant $round $(wall "$@" /bin/true)"
+    ms=$(wall "$@" /bin/true)
+    echo "true-$variant $round $ms"
 }
 
 echo "Checking the wrappers (first use of ./posix4j builds it)..."
@@ -278,16 +296,23 @@ lines += ["Trees, the same for every wrapper: read and execute /usr and /etc, re
           f"- make: `make -j2` of {int(env['BENCH_C_FILES']):,} generated C files (+ main, each "
           "including stdio.h, -O1) and the link, into the work tree, cleaned between runs, wall ms",
           "- true: `/bin/true`, wall ms: the wrapper's fixed cost",
-          "- net: wall less the median `/bin/true` wall of the same wrapper (posix4j's start "
-          "reported apart)", ""]
+          "- inside the wrapper: the command's wall time taken by a bash run under the wrapper "
+          "(`bash -c 't0=$EPOCHREALTIME; COMMAND; ...'`, natively too): the wrapper's start is not "
+          "in it, but anything the wrapper's process does meanwhile (the sandbox's JVM finishing "
+          "its start on the same 2 CPUs) is",
+          "- wall less start: wall less the median `/bin/true` wall of the same wrapper (posix4j's "
+          "start reported apart as the issue asks; on a loaded machine the start varies by more "
+          "than these commands take, so the inside figure is the steadier one)", ""]
 
 lines += ["## Figures (ms; median over the rounds, lowest-highest)", "",
           "| workload | " + " | ".join(names[v] for v in variants) + " |",
           "|---|" + "---:|" * len(variants)]
 rows = [("walk, own time", "walk"), ("walk, wall", "walkwall"), ("tar, wall", "tar"),
-        ("tar, net of start", "tarnet"), ("git status, wall", "git"),
-        ("git status, net of start", "gitnet"), ("make -j2, wall", "make"),
-        ("make -j2, net of start", "makenet"), ("/bin/true, wall", "true")]
+        ("tar, inside the wrapper", "tarin"), ("tar, wall less start", "tarnet"),
+        ("git status, wall", "git"), ("git status, inside the wrapper", "gitin"),
+        ("git status, wall less start", "gitnet"), ("make -j2, wall", "make"),
+        ("make -j2, inside the wrapper", "makein"), ("make -j2, wall less start", "makenet"),
+        ("/bin/true, wall", "true")]
 for label, w in rows:
     lines.append(f"| {label} | " + " | ".join(data.cell(f"{w}-{v}", ".1f") for v in variants) + " |")
 lines.append(f"| walk under the C broker (-s), own time | {data.cell('walk-cbroker', '.1f')} | | | | |")
@@ -304,9 +329,10 @@ lines.append("")
 lines += ["## Goals (issue 12)", "",
           "| goal | result |", "|---|---|",
           f"| walk, kernel mode / native, own time, <= 1.10 | {goal('walk-kernel', 'walk-native', 1.10)} |",
-          f"| tar, kernel mode / native, net of start, <= 1.15 | {goal('tarnet-kernel', 'tarnet-native', 1.15)} |",
-          f"| git status, kernel mode / native, net of start, <= 1.15 | {goal('gitnet-kernel', 'gitnet-native', 1.15)} |",
+          f"| tar, kernel mode / native, inside the wrapper, <= 1.15 | {goal('tarin-kernel', 'tarin-native', 1.15)} |",
+          f"| git status, kernel mode / native, inside the wrapper, <= 1.15 | {goal('gitin-kernel', 'gitin-native', 1.15)} |",
           f"| make -j2, kernel mode / native, wall, <= 1.10 | {goal('make-kernel', 'make-native', 1.10)} |",
+          f"| make -j2, kernel mode / native, inside the wrapper, <= 1.10 | {goal('makein-kernel', 'makein-native', 1.10)} |",
           f"| walk, broker mode / C broker, own time, <= 1.5 | {goal('walk-broker', 'walk-cbroker', 1.5)} |",
           f"| /bin/true, kernel mode / bubblewrap, wall (reported) | {data.ratio_cell('true-kernel', 'true-bwrap')} |",
           ""]
