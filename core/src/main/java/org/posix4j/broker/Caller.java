@@ -25,6 +25,7 @@ import org.posix4j.internal.SysStatH;
 ///
 /// Owned by the thread answering the call; [#close()] when the call is answered.
 final class Caller implements AutoCloseable {
+    private static final int AT_FDCWD = -100;
     private static final int O_RDWR = 2;
     private static final int O_PATH = 010000000;
     private static final int O_DIRECTORY = FcntlH.O_DIRECTORY;
@@ -169,14 +170,16 @@ final class Caller implements AutoCloseable {
         return fd;
     }
 
-    /// The caller's credentials, read from its bound `/proc/TID` directory and proven current by
-    /// a notification check after the read; `null` when the call is gone.
+    /// The caller's credentials, read from its `/proc/TID/status` and proven the caller's, and
+    /// current, by a notification check after the read; `null` when the call is gone. The file is
+    /// opened through the bound `/proc/TID` directory when a call has bound it already, else by
+    /// number: the check after the read proves the number named the caller when it was opened
+    /// (a thread whose call waits cannot exit, so its id is not reused), and opening by number
+    /// spares a directory open and its own check. A thread's credentials cannot change while its
+    /// call waits (only the thread itself changes them), so those read are the ones of the call.
     ProgramCredentials credentials(Scratch s) {
-        int dir = procDir(s);
-        if (dir < 0) {
-            return null;
-        }
-        ProgramCredentials creds = ProgramCredentials.read(dir);
+        ProgramCredentials creds = proc >= 0 ? ProgramCredentials.read(proc, "status")
+                : ProgramCredentials.read(AT_FDCWD, "/proc/" + tid + "/status");
         return creds != null && master.stillWaiting(s, id) ? creds : null;
     }
 
