@@ -968,8 +968,8 @@ public final class Master implements AutoCloseable {
     /// when the socket takes it at once, else on the offload pool when the program's socket
     /// blocks (a peer that never reads holds no serving thread).
     private void sendNow(Scratch s, long id, Caller c, String syscall, int fd, Sockets.Message message, int flags) {
-        ProgramCredentials creds = c.credentials(s);
-        int copy = creds == null ? -EACCES : c.copyFd(fd);
+        ProgramCredentials creds = c.credentials();
+        int copy = c.copyFd(fd);
         if (copy < 0) {
             message.fds().forEach(Kernel::close);
             answerSend(s, id, c, syscall, fd, copy);
@@ -1002,9 +1002,8 @@ public final class Master implements AutoCloseable {
     /// when not even the first message fits and the program's socket blocks, sent on the
     /// offload pool, waiting.
     private void sendBatchNow(Scratch s, long id, Caller c, int fd, long vector, List<Object[]> messages, int flags) {
-        ProgramCredentials creds = c.credentials(s);
-        long[] r = creds == null ? new long[] {-1, EACCES}
-                : NetworkCalls.asCaller(creds, () -> sendBatch(this, s, c, id, fd, vector, messages, flags, null, false));
+        ProgramCredentials creds = c.credentials();
+        long[] r = NetworkCalls.asCaller(creds, () -> sendBatch(this, s, c, id, fd, vector, messages, flags, null, false));
         if (r == null) {
             c.handOff();
             Offload.run(c.pid, () -> {
