@@ -98,8 +98,15 @@ final class ProgramCredentials {
     /// [Caller#credentials]); `null` when it cannot be read (the thread is gone).
     static ProgramCredentials read(int dirfd, String path) {
         Switch s = SWITCH.get();
-        long n = readStatus(s, dirfd, path);
-        return n < 0 ? null : parse(s.status, n);
+        int n = readStatus(s, dirfd, path);
+        if (n < 0) {
+            return null;
+        }
+        if (s.bytes.length < n) {
+            s.bytes = new byte[(int) s.status.byteSize()];
+        }
+        MemorySegment.copy(s.status, JAVA_BYTE, 0, s.bytes, 0, n);
+        return parse(s.bytes, n);
     }
 
     /// The credentials that access(2) checks with (faccessat without AT_EACCESS): the real uid
@@ -205,7 +212,7 @@ final class ProgramCredentials {
     /// Reads the whole status file at `path` under `dirfd` into `s.status` with one pread from
     /// offset 0 (a buffer it fills exactly may hold only part: it is then doubled and read
     /// again, which makes the kernel render the file afresh); answers its length, -1 on failure.
-    private static long readStatus(Switch s, int dirfd, String path) {
+    private static int readStatus(Switch s, int dirfd, String path) {
         s.how.set(JAVA_LONG, 0, Integer.toUnsignedLong(OpenFlag.O_CLOEXEC));
         s.how.set(JAVA_LONG, 8, 0);
         s.how.set(JAVA_LONG, 16, 0);
@@ -221,7 +228,7 @@ final class ProgramCredentials {
                     return -1;
                 }
                 if (r < s.status.byteSize()) {
-                    return r;
+                    return (int) r;
                 }
                 s.status = Arena.ofAuto().allocate(s.status.byteSize() * 2);
             }
@@ -230,9 +237,11 @@ final class ProgramCredentials {
         }
     }
 
-    /// Parses the first `n` bytes of `status` (lines of `Name:<whitespace>value`) without
-    /// making strings of them; `null` when a field the credentials need is missing or malformed.
-    private static ProgramCredentials parse(MemorySegment status, long n) {
+    /// Parses the first `n` bytes of `status` (lines of `Name:<whitespace>value`, in a Java array:
+    /// byte by byte, a native segment costs several times more) without making strings of them,
+    /// up to the last line it needs; `null` when a field the credentials need is missing or
+    /// malformed.
+    private static ProgramCredentials parse(byte[] status, int n) {
         StatusParser p = new StatusParser(status, n);
         int tgid = -1;
         int umask = -1;
@@ -263,6 +272,9 @@ final class ProgramCredentials {
             if (p.bad) {
                 return null;
             }
+            if (eff != -1 && prm != -1 && inh != -1 && tgid >= 0 && uids != null && gids != null && groups != null) {
+                break;
+            }
         }
         if (tgid < 0 || uids == null || gids == null || groups == null || eff == -1 || prm == -1 || inh == -1) {
             return null;
@@ -270,20 +282,20 @@ final class ProgramCredentials {
         return new ProgramCredentials(tgid, uids, gids, groups, eff, prm, inh, umask < 0 ? 0777 : umask);
     }
 
-    /// A cursor over the lines of a status file in native memory.
+    /// A cursor over the lines of a status file.
     private static final class StatusParser {
-        private final MemorySegment b;
-        private final long n;
+        private final byte[] b;
+        private final int n;
         /// The current line's start, its colon (-1 without one) and its end (its newline or `n`).
-        private long start;
-        private long colon;
-        private long end = -1;
+        private int start;
+        private int colon;
+        private int end = -1;
         /// Where the value reading goes on.
-        private long at;
+        private int at;
         /// Whether a value was malformed.
         boolean bad;
 
-        StatusParser(MemorySegment b, long n) {
+        StatusParser(byte[] b, int n) {
             this.b = b;
             this.n = n;
         }
@@ -296,7 +308,7 @@ final class ProgramCredentials {
             colon = -1;
             end = start;
             while (end < n) {
-                byte c = b.get(JAVA_BYTE, end);
+                byte c = b[end];
                 if (c == '\n') {
                     break;
                 }
@@ -315,7 +327,7 @@ final class ProgramCredentials {
                 return false;
             }
             for (int i = 0; i < name.length(); i++) {
-                if (b.get(JAVA_BYTE, start + i) != name.charAt(i)) {
+                if (b[start + i] != name.charAt(i)) {
                     return false;
                 }
             }
@@ -323,7 +335,7 @@ final class ProgramCredentials {
         }
 
         private void skipBlanks() {
-            while (at < end && (b.get(JAVA_BYTE, at) == ' ' || b.get(JAVA_BYTE, at) == '\t')) {
+            while (at < end && (b[at] == ' ' || b[at] == '\t')) {
                 at++;
             }
         }
@@ -333,9 +345,9 @@ final class ProgramCredentials {
         long number(int radix, long max) {
             skipBlanks();
             long v = 0;
-            long from = at;
+            int from = at;
             while (at < end) {
-                int d = Character.digit(b.get(JAVA_BYTE, at), radix);
+                int d = Character.digit(b[at], radix);
                 if (d < 0) {
                     break;
                 }
@@ -346,7 +358,7 @@ final class ProgramCredentials {
                 }
                 at++;
             }
-            if (at == from || (at < end && b.get(JAVA_BYTE, at) != ' ' && b.get(JAVA_BYTE, at) != '\t')) {
+            if (at == from || (at < end && b[at] != ' ' && b[at] != '\t')) {
                 bad = true;
                 return -1;
             }
@@ -362,7 +374,7 @@ final class ProgramCredentials {
             }
             long v = 0;
             for (; at < end; at++) {
-                int d = Character.digit(b.get(JAVA_BYTE, at), 16);
+                int d = Character.digit(b[at], 16);
                 if (d < 0) {
                     bad = true;
                     return -1;
@@ -414,6 +426,7 @@ final class ProgramCredentials {
         final MemorySegment path;
         MemorySegment groups;
         MemorySegment status;
+        byte[] bytes = new byte[4096];
         boolean broken;
         boolean groupsChanged;
 
