@@ -1,30 +1,28 @@
 package org.posix4j.broker;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.posix4j.internal.FcntlH;
-import org.posix4j.internal.SysStatH;
 
-/// The thread that made one call, held by handles rather than by its number: a pidfd of the
-/// thread (PIDFD_THREAD), its `/proc/TID/mem` and, when needed, its `/proc/TID` directory, each
-/// opened while the call's notification was still waiting and proven by a notification check
-/// made after the open. While a notification waits, its thread is stuck in the kernel and its
-/// id cannot be reused, so a handle opened then and checked afterwards refers to the caller;
-/// after that, only the handles are used: a process that died and whose id was reused is never
-/// read, written, signalled or asked for a descriptor through them (reads and writes through the
-/// old `mem` fail once its memory is gone; a pidfd of a dead thread finds no task).
+/// The thread that made one call, held by handles rather than by its number: its
+/// `/proc/TID/mem`, its credentials and thread group read from `/proc/TID/status`, and when needed
+/// a pidfd of the thread (PIDFD_THREAD) and its `/proc/TID` directory, each opened or read while
+/// the call's notification was still waiting and proven by a notification check made after it.
+/// While a notification waits, its thread is stuck in the kernel and its id cannot be reused (a
+/// thread that leaves the wait, killed, invalidates the notification first), so what was opened
+/// or read by number then and checked afterwards was the caller's; after that, only the handles
+/// are used: a process that died and whose id was reused is never read, written, signalled or
+/// asked for a descriptor through them (reads and writes through the old `mem` fail once its
+/// memory is gone; a pidfd of a dead thread finds no task).
 ///
 /// Owned by the thread answering the call; [#close()] when the call is answered.
 final class Caller implements AutoCloseable {
+    private static final int AT_FDCWD = -100;
     private static final int O_RDWR = 2;
     private static final int O_PATH = 010000000;
     private static final int O_DIRECTORY = FcntlH.O_DIRECTORY;
@@ -34,18 +32,15 @@ final class Caller implements AutoCloseable {
     private static final int EFAULT = 14;
     private static final int ENOBUFS = 105;
     private static final int ESRCH = 3;
-    private static final int STX_INO = 32;
-    /// tgid by the pidfs inode of a thread's pidfd, which names one thread for as long as the
-    /// system runs (a 64-bit number never reused), so an entry cannot outlive its thread's
-    /// identity: a recycled tid has a new inode.
-    private static final Map<Long, Integer> GROUPS = new ConcurrentHashMap<>();
-    private static final int GROUPS_MAX = 65_536;
 
     final int tid;
     final int pid;
     private final Master master;
     private final long id;
-    private int thread;
+    /// The calling thread's credentials when it made the call: a thread's credentials change
+    /// only by its own doing, which it cannot do while its call waits.
+    private final ProgramCredentials credentials;
+    private int thread = -1;
     private int mem;
     private int proc = -1;
     private volatile boolean handedOff;
@@ -60,58 +55,31 @@ final class Caller implements AutoCloseable {
     static final long BUDGET = 64L << 20;
     private static final AtomicLong HELD = new AtomicLong();
 
-    private Caller(Master master, long id, int tid, int pid, int thread, int mem) {
+    private Caller(Master master, long id, int tid, ProgramCredentials credentials, int mem) {
         this.master = master;
         this.id = id;
         this.tid = tid;
-        this.pid = pid;
-        this.thread = thread;
+        this.pid = credentials.tgid;
+        this.credentials = credentials;
         this.mem = mem;
     }
 
     /// The handles of thread `tid`, which made notification `id`, or `null` when the call is
-    /// gone (or a handle could not be opened: the call is then refused).
+    /// gone (or a handle could not be opened: the call is then refused). The thread's
+    /// `/proc/TID/status` is read here, by number: it gives the thread group and the
+    /// credentials of every call, one read proven by the check that proves `mem`.
     static Caller open(Master master, Scratch s, long id, int tid) {
-        int thread = Kernel.pidfdOpen(tid, PIDFD_THREAD);
-        if (thread < 0) {
-            return null;
-        }
         s.path2.setString(0, "/proc/" + tid + "/mem", ISO_8859_1);
         int mem = Kernel.open(s.path2, O_RDWR | O_CLOEXEC);
         if (mem < 0) {
-            Kernel.close(thread);
             return null;
         }
-        int pid = groupOf(s, thread, tid);
-        if (pid <= 0 || !master.stillWaiting(s, id)) {
+        ProgramCredentials credentials = ProgramCredentials.read(AT_FDCWD, "/proc/" + tid + "/status");
+        if (credentials == null || credentials.tgid <= 0 || !master.stillWaiting(s, id)) {
             Kernel.close(mem);
-            Kernel.close(thread);
             return null;
         }
-        return new Caller(master, id, tid, pid, thread, mem);
-    }
-
-    /// The thread group of the thread `thread` (a pidfd of `tid`), or 0 when unknown. Read from
-    /// /proc/TID/status by number: the caller's check of the notification after this proves
-    /// that the number still named this thread.
-    private static int groupOf(Scratch s, int thread, int tid) {
-        s.path2.set(JAVA_BYTE, 0, (byte) 0);
-        if (Kernel.statxMask(thread, s.path2, SysStatH.AT_EMPTY_PATH, STX_INO, s.statx) < 0) {
-            return 0;
-        }
-        long inode = s.statx.get(JAVA_LONG, 32);
-        Integer known = GROUPS.get(inode);
-        if (known != null) {
-            return known;
-        }
-        int tgid = tgidOf(tid);
-        if (tgid > 0) {
-            if (GROUPS.size() >= GROUPS_MAX) {
-                GROUPS.clear();
-            }
-            GROUPS.put(inode, tgid);
-        }
-        return tgid;
+        return new Caller(master, id, tid, credentials, mem);
     }
 
     /// The thread group of `tid` from /proc/TID/status, 0 if it cannot be read.
@@ -147,7 +115,29 @@ final class Caller implements AutoCloseable {
     /// The master's copy of the caller's descriptor `fd` (pidfd_getfd(2) through the thread's
     /// pidfd: the calling thread's own descriptor table), or -errno.
     int copyFd(int fd) {
-        return Kernel.pidfdGetfd(thread, fd);
+        int t = threadFd();
+        return t < 0 ? t : Kernel.pidfdGetfd(t, fd);
+    }
+
+    /// The calling thread's pidfd, opened on first use (few calls need one) and proven to be
+    /// the caller's by a notification check after the open; -ESRCH when the call is gone.
+    private synchronized int threadFd() {
+        if (thread >= 0) {
+            return thread;
+        }
+        if (mem < 0) {
+            return -ESRCH;
+        }
+        int fd = Kernel.pidfdOpen(tid, PIDFD_THREAD);
+        if (fd < 0) {
+            return -ESRCH;
+        }
+        if (!master.stillWaiting(Scratch.get(), id)) {
+            Kernel.close(fd);
+            return -ESRCH;
+        }
+        thread = fd;
+        return fd;
     }
 
     /// The caller's `/proc/TID` directory, opened on first use and proven to be the caller's
@@ -169,15 +159,10 @@ final class Caller implements AutoCloseable {
         return fd;
     }
 
-    /// The caller's credentials, read from its bound `/proc/TID` directory and proven current by
-    /// a notification check after the read; `null` when the call is gone.
-    ProgramCredentials credentials(Scratch s) {
-        int dir = procDir(s);
-        if (dir < 0) {
-            return null;
-        }
-        ProgramCredentials creds = ProgramCredentials.read(dir);
-        return creds != null && master.stillWaiting(s, id) ? creds : null;
+    /// The caller's credentials, as they were when it made the call (read and proven when its
+    /// handles were opened, see [#open]).
+    ProgramCredentials credentials() {
+        return credentials;
     }
 
     /// Marks the call as answered by another thread (a send that blocks), which then owns

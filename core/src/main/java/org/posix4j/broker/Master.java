@@ -594,9 +594,11 @@ public final class Master implements AutoCloseable {
             if (r <= 0) {
                 throw new Refused(EFAULT);
             }
-            for (long i = got; i < got + r; i++) {
-                if (s.remote.get(JAVA_BYTE, i) == 0) {
-                    return new String(s.remote.asSlice(0, i).toArray(JAVA_BYTE), ISO_8859_1);
+            // Scanned in a Java array: byte by byte, a native segment costs several times more.
+            MemorySegment.copy(s.remote, JAVA_BYTE, got, s.bytes, (int) got, (int) r);
+            for (int i = (int) got; i < got + r; i++) {
+                if (s.bytes[i] == 0) {
+                    return new String(s.bytes, 0, i, ISO_8859_1);
                 }
             }
             got += r;
@@ -1020,8 +1022,8 @@ public final class Master implements AutoCloseable {
     /// when the socket takes it at once, else on the offload pool when the program's socket
     /// blocks (a peer that never reads holds no serving thread).
     private void sendNow(Scratch s, long id, Caller c, String syscall, int fd, Sockets.Message message, int flags) {
-        ProgramCredentials creds = c.credentials(s);
-        int copy = creds == null ? -EACCES : c.copyFd(fd);
+        ProgramCredentials creds = c.credentials();
+        int copy = c.copyFd(fd);
         if (copy < 0) {
             message.fds().forEach(Kernel::close);
             answerSend(s, id, c, syscall, fd, copy);
@@ -1054,9 +1056,8 @@ public final class Master implements AutoCloseable {
     /// when not even the first message fits and the program's socket blocks, sent on the
     /// offload pool, waiting.
     private void sendBatchNow(Scratch s, long id, Caller c, int fd, long vector, List<Object[]> messages, int flags) {
-        ProgramCredentials creds = c.credentials(s);
-        long[] r = creds == null ? new long[] {-1, EACCES}
-                : NetworkCalls.asCaller(creds, () -> sendBatch(this, s, c, id, fd, vector, messages, flags, null, false));
+        ProgramCredentials creds = c.credentials();
+        long[] r = NetworkCalls.asCaller(creds, () -> sendBatch(this, s, c, id, fd, vector, messages, flags, null, false));
         if (r == null) {
             c.handOff();
             Offload.run(c.pid, () -> {

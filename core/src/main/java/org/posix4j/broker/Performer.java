@@ -110,17 +110,12 @@ final class Performer {
         }
     }
 
-    /// Performs `call` with the credentials of the thread that made it (read now through the
-    /// caller's bound /proc directory, and checked valid after): the sandbox never grants what
-    /// the kernel would refuse the program itself. A call whose credentials cannot be read (the
-    /// thread is gone) is refused.
+    /// Performs `call` with the credentials of the thread that made it (read when the call was
+    /// received, see [Caller#open]): the sandbox never grants what the kernel would refuse the
+    /// program itself.
     void handle(Call call) {
         Scratch s = Scratch.get();
-        ProgramCredentials creds = call.caller.credentials(s);
-        if (creds == null) {
-            finish(s, call, List.of(), Decision.DENY, -1, EACCES);
-            return;
-        }
+        ProgramCredentials creds = call.caller.credentials();
         CALLER.set(creds);
         ProgramCredentials.actAs(call.function() == Function.ACCESS ? creds.forAccess() : creds);
         try {
@@ -205,18 +200,28 @@ final class Performer {
             finish(s, call, place, -1, -fd);
             return;
         }
-        if ((flags & OpenFlag.O_NONBLOCK) == 0 && needsBlockingReopen(s, fd, flags)) {
+        int type = typeOf(s, fd);
+        if ((flags & OpenFlag.O_NONBLOCK) == 0 && needsBlockingReopen(fd, type, flags)) {
             Kernel.close(fd);
             openBlocking(call, place, opened);
             return;
         }
-        deliver(s, call, place, fd);
+        deliver(s, call, place, fd, type);
     }
 
-    /// Gives `fd` to the program (ADDFD with SEND) and closes the master's copy.
-    private void deliver(Scratch s, Call call, Place place, int fd) {
+    /// The file type (the S_IFMT bits) of `fd`, with its whole statx left in `s.statx`; -1 when
+    /// statx fails. One statx serves every check of an opened file.
+    private static int typeOf(Scratch s, int fd) {
+        s.path2.set(JAVA_BYTE, 0, (byte) 0);
+        return Kernel.statx(fd, s.path2, SysStatH.AT_EMPTY_PATH, s.statx) == 0
+                ? Short.toUnsignedInt(s.statx.get(JAVA_SHORT, 28)) & S_IFMT : -1;
+    }
+
+    /// Gives `fd` to the program (ADDFD with SEND) and closes the master's copy; `type` is
+    /// [#typeOf] `fd`, taken just before (its statx still in `s.statx`).
+    private void deliver(Scratch s, Call call, Place place, int fd, int type) {
         try {
-            if (isUserfaultfd(s, fd)) {
+            if (isUserfaultfd(s, type)) {
                 finish(s, call, List.of(place.canonical), Decision.DENY, -1, EACCES);
                 return;
             }
@@ -233,17 +238,11 @@ final class Performer {
         }
     }
 
-    /// Whether `fd` is /dev/userfaultfd (by device number, whatever its name): never given to a
-    /// program, whatever the policy, since userfaultfd pages could stall the master's reads of
-    /// the program's memory.
-    private boolean isUserfaultfd(Scratch s, int fd) {
-        if (userfaultfd < 0) {
-            return false;
-        }
-        s.path2.set(JAVA_BYTE, 0, (byte) 0);
-        return Kernel.statx(fd, s.path2, SysStatH.AT_EMPTY_PATH, s.statx) == 0
-                && (Short.toUnsignedInt(s.statx.get(JAVA_SHORT, 28)) & S_IFMT) == S_IFCHR
-                && deviceOf(s.statx) == userfaultfd;
+    /// Whether the file of type `type`, whose statx is in `s.statx`, is /dev/userfaultfd (by
+    /// device number, whatever its name): never given to a program, whatever the policy, since
+    /// userfaultfd pages could stall the master's reads of the program's memory.
+    private boolean isUserfaultfd(Scratch s, int type) {
+        return userfaultfd >= 0 && type == S_IFCHR && deviceOf(s.statx) == userfaultfd;
     }
 
     /// stx_rdev_major and stx_rdev_minor of a struct statx.
@@ -257,10 +256,7 @@ final class Performer {
     /// open), and a FIFO opened for reading, which the program expects to wait for a writer, is
     /// opened again,
     /// blocking, off the serving threads.
-    private static boolean needsBlockingReopen(Scratch s, int fd, int flags) {
-        s.path2.set(JAVA_BYTE, 0, (byte) 0);
-        int r = Kernel.statx(fd, s.path2, SysStatH.AT_EMPTY_PATH, s.statx);
-        int type = r == 0 ? Short.toUnsignedInt(s.statx.get(JAVA_SHORT, 28)) & S_IFMT : -1;
+    private static boolean needsBlockingReopen(int fd, int type, int flags) {
         if (type == S_IFIFO) {
             return true;
         }
@@ -284,7 +280,7 @@ final class Performer {
                 if (fd < 0) {
                     finish(s, call, place, -1, -fd);
                 } else {
-                    deliver(s, call, place, fd);
+                    deliver(s, call, place, fd, typeOf(s, fd));
                 }
             } finally {
                 ProgramCredentials.actAs(null);
@@ -355,7 +351,7 @@ final class Performer {
         if (fd < 0) {
             finish(s, call, place, -1, -fd);
         } else {
-            deliver(s, call, place, fd);
+            deliver(s, call, place, fd, typeOf(s, fd));
         }
     }
 

@@ -14,7 +14,6 @@ import org.posix4j.internal.CredH;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.PrctlH;
 import org.posix4j.internal.SyscallH;
-import org.posix4j.internal.UnistdH;
 
 /// The credentials of a sandboxed program's thread, and the switch of a serving thread to them,
 /// so that the master performs a call with the authority the program has, not its own: the
@@ -22,8 +21,8 @@ import org.posix4j.internal.UnistdH;
 /// does not read /etc/shadow because the master is root, files it creates belong to it, a peer
 /// reading SO_PEERCRED sees its uid).
 ///
-/// A call's credentials are read from the calling thread's `/proc/TID/status` ([#read(int)],
-/// through the directory descriptor proven to be the caller's); when they differ from the JVM's ([#actAs]), every native operation performed for
+/// A call's credentials are read from the calling thread's `/proc/TID/status` ([#read(int, String)],
+/// by a caller that proves the file was the calling thread's); when they differ from the JVM's ([#actAs]), every native operation performed for
 /// the call runs between [#enter()] and [#leave(int)], which switch the calling thread alone
 /// with raw syscalls (glibc's set*id wrappers would switch every thread of the JVM): the
 /// supplementary groups, real/effective/fs gids, real/effective/fs uids, and the effective
@@ -93,11 +92,21 @@ final class ProgramCredentials {
         this.umask = umask;
     }
 
-    /// The credentials of the thread whose `/proc/TID` directory is `procDir` (a descriptor
-    /// bound to the calling thread, see [Caller#procDir]), from its `status`; `null` when it
-    /// cannot be read (the thread is gone).
-    static ProgramCredentials read(int procDir) {
-        return parse(readStatus(procDir, "status"));
+    /// The credentials of a thread, from its `status` file: `path` opened under `dirfd` (the
+    /// thread's bound `/proc/TID` directory and `"status"`, or `AT_FDCWD` and `/proc/TID/status`
+    /// when the caller proves afterwards that the number still named the thread, see
+    /// [Caller#credentials]); `null` when it cannot be read (the thread is gone).
+    static ProgramCredentials read(int dirfd, String path) {
+        Switch s = SWITCH.get();
+        int n = readStatus(s, dirfd, path);
+        if (n < 0) {
+            return null;
+        }
+        if (s.bytes.length < n) {
+            s.bytes = new byte[(int) s.status.byteSize()];
+        }
+        MemorySegment.copy(s.status, JAVA_BYTE, 0, s.bytes, 0, n);
+        return parse(s.bytes, n);
     }
 
     /// The credentials that access(2) checks with (faccessat without AT_EACCESS): the real uid
@@ -197,45 +206,43 @@ final class ProgramCredentials {
     // ---- reading /proc/TID/status ----
 
     private static ProgramCredentials readMaster() {
-        return parse(readStatus(-100, "/proc/thread-self/status"));
+        return read(-100, "/proc/thread-self/status");
     }
 
-    private static String readStatus(int dirfd, String path) {
-        Switch s = SWITCH.get();
+    /// Reads the whole status file at `path` under `dirfd` into `s.status` with one pread from
+    /// offset 0 (a buffer it fills exactly may hold only part: it is then doubled and read
+    /// again, which makes the kernel render the file afresh); answers its length, -1 on failure.
+    private static int readStatus(Switch s, int dirfd, String path) {
         s.how.set(JAVA_LONG, 0, Integer.toUnsignedLong(OpenFlag.O_CLOEXEC));
         s.how.set(JAVA_LONG, 8, 0);
         s.how.set(JAVA_LONG, 16, 0);
         s.path.setString(0, path, ISO_8859_1);
         int fd = Kernel.openat2(dirfd, s.path, s.how);
         if (fd < 0) {
-            return null;
+            return -1;
         }
         try {
-            long got = 0;
             for (;;) {
-                if (got == s.status.byteSize()) {
-                    MemorySegment bigger = Arena.ofAuto().allocate(s.status.byteSize() * 2);
-                    bigger.copyFrom(s.status);
-                    s.status = bigger;
-                }
-                long r = read(fd, s.status.asSlice(got));
+                long r = Kernel.pread(fd, s.status, s.status.byteSize(), 0);
                 if (r < 0) {
-                    return null;
+                    return -1;
                 }
-                if (r == 0) {
-                    return new String(s.status.asSlice(0, got).toArray(JAVA_BYTE), ISO_8859_1);
+                if (r < s.status.byteSize()) {
+                    return (int) r;
                 }
-                got += r;
+                s.status = Arena.ofAuto().allocate(s.status.byteSize() * 2);
             }
         } finally {
             Kernel.close(fd);
         }
     }
 
-    private static ProgramCredentials parse(String status) {
-        if (status == null) {
-            return null;
-        }
+    /// Parses the first `n` bytes of `status` (lines of `Name:<whitespace>value`, in a Java array:
+    /// byte by byte, a native segment costs several times more) without making strings of them,
+    /// up to the last line it needs; `null` when a field the credentials need is missing or
+    /// malformed.
+    private static ProgramCredentials parse(byte[] status, int n) {
+        StatusParser p = new StatusParser(status, n);
         int tgid = -1;
         int umask = -1;
         int[] uids = null;
@@ -244,28 +251,30 @@ final class ProgramCredentials {
         long eff = -1;
         long prm = -1;
         long inh = -1;
-        try {
-            for (String line : status.split("\n")) {
-                int colon = line.indexOf(':');
-                if (colon < 0) {
-                    continue;
-                }
-                String value = line.substring(colon + 1).strip();
-                switch (line.substring(0, colon)) {
-                    case "Tgid" -> tgid = Integer.parseInt(value);
-                    case "Umask" -> umask = Integer.parseInt(value, 8);
-                    case "Uid" -> uids = ids(value);
-                    case "Gid" -> gids = ids(value);
-                    case "Groups" -> groups = value.isEmpty() ? new int[0]
-                            : Arrays.stream(value.split("\\s+")).mapToInt(Integer::parseUnsignedInt).toArray();
-                    case "CapEff" -> eff = Long.parseUnsignedLong(value, 16);
-                    case "CapPrm" -> prm = Long.parseUnsignedLong(value, 16);
-                    case "CapInh" -> inh = Long.parseUnsignedLong(value, 16);
-                    default -> { }
-                }
+        while (p.nextLine()) {
+            if (p.key("Tgid")) {
+                tgid = (int) p.number(10, 0x7fffffffL);
+            } else if (p.key("Umask")) {
+                umask = (int) p.number(8, 07777);
+            } else if (p.key("Uid")) {
+                uids = p.ids(4);
+            } else if (p.key("Gid")) {
+                gids = p.ids(4);
+            } else if (p.key("Groups")) {
+                groups = p.ids(-1);
+            } else if (p.key("CapEff")) {
+                eff = p.mask();
+            } else if (p.key("CapPrm")) {
+                prm = p.mask();
+            } else if (p.key("CapInh")) {
+                inh = p.mask();
             }
-        } catch (NumberFormatException e) {
-            return null;
+            if (p.bad) {
+                return null;
+            }
+            if (eff != -1 && prm != -1 && inh != -1 && tgid >= 0 && uids != null && gids != null && groups != null) {
+                break;
+            }
         }
         if (tgid < 0 || uids == null || gids == null || groups == null || eff == -1 || prm == -1 || inh == -1) {
             return null;
@@ -273,16 +282,129 @@ final class ProgramCredentials {
         return new ProgramCredentials(tgid, uids, gids, groups, eff, prm, inh, umask < 0 ? 0777 : umask);
     }
 
-    private static int[] ids(String value) {
-        String[] parts = value.split("\\s+");
-        if (parts.length != 4) {
-            throw new NumberFormatException(value);
+    /// A cursor over the lines of a status file.
+    private static final class StatusParser {
+        private final byte[] b;
+        private final int n;
+        /// The current line's start, its colon (-1 without one) and its end (its newline or `n`).
+        private int start;
+        private int colon;
+        private int end = -1;
+        /// Where the value reading goes on.
+        private int at;
+        /// Whether a value was malformed.
+        boolean bad;
+
+        StatusParser(byte[] b, int n) {
+            this.b = b;
+            this.n = n;
         }
-        int[] ids = new int[4];
-        for (int i = 0; i < 4; i++) {
-            ids[i] = Integer.parseUnsignedInt(parts[i]);
+
+        boolean nextLine() {
+            start = end + 1;
+            if (start >= n) {
+                return false;
+            }
+            colon = -1;
+            end = start;
+            while (end < n) {
+                byte c = b[end];
+                if (c == '\n') {
+                    break;
+                }
+                if (c == ':' && colon < 0) {
+                    colon = end;
+                }
+                end++;
+            }
+            at = colon + 1;
+            return true;
         }
-        return ids;
+
+        /// Whether the current line's name is `name`.
+        boolean key(String name) {
+            if (colon < 0 || colon - start != name.length()) {
+                return false;
+            }
+            for (int i = 0; i < name.length(); i++) {
+                if (b[start + i] != name.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void skipBlanks() {
+            while (at < end && (b[at] == ' ' || b[at] == '\t')) {
+                at++;
+            }
+        }
+
+        /// The next number in `radix`, at most `max`; -1 and [#bad] when there is none or it is
+        /// larger.
+        long number(int radix, long max) {
+            skipBlanks();
+            long v = 0;
+            int from = at;
+            while (at < end) {
+                int d = Character.digit(b[at], radix);
+                if (d < 0) {
+                    break;
+                }
+                v = v * radix + d;
+                if (v > max || at - from >= 16) {
+                    bad = true;
+                    return -1;
+                }
+                at++;
+            }
+            if (at == from || (at < end && b[at] != ' ' && b[at] != '\t')) {
+                bad = true;
+                return -1;
+            }
+            return v;
+        }
+
+        /// A 64-bit capability set in hexadecimal (exactly 16 digits, as the kernel prints it).
+        long mask() {
+            skipBlanks();
+            if (end - at != 16) {
+                bad = true;
+                return -1;
+            }
+            long v = 0;
+            for (; at < end; at++) {
+                int d = Character.digit(b[at], 16);
+                if (d < 0) {
+                    bad = true;
+                    return -1;
+                }
+                v = (v << 4) | d;
+            }
+            return v;
+        }
+
+        /// The unsigned 32-bit ids of the line: exactly `count` of them, or any number for -1.
+        int[] ids(int count) {
+            int[] ids = new int[count < 0 ? 8 : count];
+            int k = 0;
+            for (skipBlanks(); at < end; skipBlanks()) {
+                long v = number(10, 0xffffffffL);
+                if (bad || (count >= 0 && k == count)) {
+                    bad = true;
+                    return null;
+                }
+                if (k == ids.length) {
+                    ids = Arrays.copyOf(ids, ids.length * 2);
+                }
+                ids[k++] = (int) v;
+            }
+            if (count >= 0 && k != count) {
+                bad = true;
+                return null;
+            }
+            return k == ids.length ? ids : Arrays.copyOf(ids, k);
+        }
     }
 
     private static int dumpable() {
@@ -304,6 +426,7 @@ final class ProgramCredentials {
         final MemorySegment path;
         MemorySegment groups;
         MemorySegment status;
+        byte[] bytes = new byte[4096];
         boolean broken;
         boolean groupsChanged;
 
@@ -469,16 +592,6 @@ final class ProgramCredentials {
         try {
             long r = (long) SyscallH.SYSCALL3.invokeExact(slot, nr, a, b, c);
             return r == -1 ? -Libc.errno(slot) : r;
-        } catch (Throwable t) {
-            throw Libc.unexpected(t);
-        }
-    }
-
-    private static long read(int fd, MemorySegment buffer) {
-        MemorySegment slot = Libc.errnoSlot();
-        try {
-            long r = (long) UnistdH.READ.invokeExact(slot, fd, buffer, buffer.byteSize());
-            return r < 0 ? -Libc.errno(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }

@@ -22,6 +22,8 @@ final class Scratch {
     final MemorySegment stat;
     /// What is read from the program: one path at a time.
     final MemorySegment remote;
+    /// [#remote]'s bytes copied into Java memory, for scanning.
+    final byte[] bytes = new byte[PATH_MAX + 1];
     /// C strings the broker passes to its own calls.
     final MemorySegment path1;
     final MemorySegment path2;

@@ -63,12 +63,8 @@ final class Signals {
     void signal(Scratch s, long id, Caller c, String syscall, long[] a) {
         Map<String, Object> args = new LinkedHashMap<>();
         int errno;
-        ProgramCredentials creds = c.credentials(s);
-        ProgramCredentials.actAs(creds);
+        ProgramCredentials.actAs(c.credentials());
         try {
-            if (creds == null) {
-                throw new Refused(ESRCH);
-            }
             errno = switch (syscall) {
                 case "kill" -> kill(s, c, (int) a[0], (int) a[1], args);
                 case "tkill" -> thread(s, c, -1, (int) a[0], (int) a[1], 0, args);
@@ -95,12 +91,8 @@ final class Signals {
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("fd", fd);
         int errno;
-        ProgramCredentials creds = c.credentials(s);
-        ProgramCredentials.actAs(creds);
+        ProgramCredentials.actAs(c.credentials());
         try {
-            if (creds == null) {
-                throw new Refused(ESRCH);
-            }
             errno = owner(s, c, fd, cmd, arg, args);
         } catch (Refused r) {
             errno = r.errno;

@@ -1,0 +1,129 @@
+package org.posix4j.broker;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.posix4j.internal.CredH;
+import org.posix4j.internal.Libc;
+import org.posix4j.internal.SyscallH;
+import org.posix4j.testing.Requires;
+
+/// The credentials the broker reads from a thread's `/proc/TID/status`, compared with what the
+/// kernel shows in the same file read and split as text by the test.
+class ProgramCredentialsTest {
+    private static final int AT_FDCWD = -100;
+
+    @Test
+    void theJvmsOwnMatchTheStatusFile() throws IOException {
+        ProgramCredentials read = ProgramCredentials.read(AT_FDCWD, "/proc/thread-self/status");
+        assertNotNull(read);
+        assertMatches(read, Files.readAllLines(Path.of("/proc/thread-self/status"), StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void aMissingThreadReadsAsNull() {
+        assertNull(ProgramCredentials.read(AT_FDCWD, "/proc/0/status"));
+    }
+
+    /// A thread that switched its own ids alone and holds 1,500 supplementary groups: its
+    /// status is larger than the first read buffer (the read is made again, bigger), and every
+    /// id and group is read as the kernel shows it.
+    @Test
+    void aSwitchedThreadWithManyGroups() throws Exception {
+        Requires.root();
+        int[] groups = new int[1500];
+        for (int i = 0; i < groups.length; i++) {
+            groups[i] = 100_000 + i;
+        }
+        AtomicInteger tid = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch switched = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread t = Thread.ofPlatform().start(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment list = arena.allocate(4L * groups.length, 4);
+                for (int i = 0; i < groups.length; i++) {
+                    list.setAtIndex(JAVA_INT, i, groups[i]);
+                }
+                CredH nr = CredH.CURRENT;
+                assertEquals(0, syscall(nr.setgroups(), groups.length, list.address(), 0));
+                assertEquals(0, syscall(nr.setresgid(), 4321, 4322, -1));
+                assertEquals(0, syscall(nr.setresuid(), 1234, 1235, -1));
+                tid.set(Integer.parseInt(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString()));
+            } catch (Throwable e) {
+                failure.set(e);
+            } finally {
+                switched.countDown();
+            }
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            switched.await();
+            if (failure.get() != null) {
+                throw new AssertionError(failure.get());
+            }
+            String path = "/proc/" + tid.get() + "/status";
+            ProgramCredentials read = ProgramCredentials.read(AT_FDCWD, path);
+            assertNotNull(read);
+            List<String> status = Files.readAllLines(Path.of(path), StandardCharsets.ISO_8859_1);
+            assertTrue(String.join("\n", status).length() > 4096, "the status is larger than the first buffer");
+            assertMatches(read, status);
+            assertArrayEquals(groups, read.groups);
+            assertEquals(1234, read.ruid);
+            assertEquals(1235, read.euid);
+            assertEquals(4322, read.egid);
+        } finally {
+            done.countDown();
+            t.join();
+        }
+    }
+
+    private static long syscall(long nr, long a, long b, long c) throws Throwable {
+        MemorySegment slot = Libc.errnoSlot();
+        long r = (long) SyscallH.SYSCALL3.invokeExact(slot, nr, a, b, c);
+        return r == -1 ? -Libc.errno(slot) : r;
+    }
+
+    private static void assertMatches(ProgramCredentials read, List<String> status) {
+        assertEquals(Integer.parseInt(field(status, "Tgid")), read.tgid);
+        assertEquals(Integer.parseInt(field(status, "Umask"), 8), read.umask);
+        int[] uids = ids(field(status, "Uid"));
+        assertArrayEquals(uids, new int[] {read.ruid, read.euid, read.suid, read.fsuid});
+        int[] gids = ids(field(status, "Gid"));
+        assertArrayEquals(gids, new int[] {read.rgid, read.egid, read.sgid, read.fsgid});
+        assertArrayEquals(ids(field(status, "Groups")), read.groups);
+        assertEquals(Long.parseUnsignedLong(field(status, "CapEff"), 16), read.capEff);
+        assertEquals(Long.parseUnsignedLong(field(status, "CapPrm"), 16), read.capPrm);
+        assertEquals(Long.parseUnsignedLong(field(status, "CapInh"), 16), read.capInh);
+    }
+
+    private static String field(List<String> status, String name) {
+        return status.stream().filter(l -> l.startsWith(name + ":")).findFirst().orElseThrow()
+                .substring(name.length() + 1).strip();
+    }
+
+    private static int[] ids(String value) {
+        return value.isEmpty() ? new int[0]
+                : Arrays.stream(value.split("\\s+")).mapToInt(Integer::parseUnsignedInt).toArray();
+    }
+}
