@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.Main;
 import org.posix4j.cli.testing.ChildProcess;
@@ -21,11 +20,12 @@ import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Proc;
 import org.posix4j.cli.testing.Requires;
 import org.posix4j.cli.testing.Rsyslog;
+import org.posix4j.cli.testing.ScaledTimeout;
 
 /// `posix4j daemon` in child JVMs: the launcher's exit code, the supervisor and program read back
 /// from /proc and ps, start-stop-daemon(8) stopping it through the pid file, its `--syslog` lines
 /// read back from a real rsyslogd, and libslack's daemon(1) detaching the same program alike.
-@Timeout(120)
+@ScaledTimeout(120)
 class DaemonCommandTest {
     private static Result posix4j(String... args) throws IOException, InterruptedException {
         return ChildProcess.run(ChildProcess.java(Main.class, args));

@@ -19,18 +19,18 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.command.SandboxAttackTest.Live;
 import org.posix4j.cli.command.SandboxAttackTest.Tree;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
+import org.posix4j.cli.testing.ScaledTimeout;
 
 /// `posix4j sandbox` against hostile programs, part three: interrupted and killed calls, and
 /// load. The supervisor's descriptor count is read from /proc/PID/fd of posix4j's JVM (the
 /// process the test started) while the program waits on its stdin.
-@Timeout(60)
+@ScaledTimeout(60)
 class SandboxAttackLoadTest {
     private static final Pattern STORM = Pattern.compile(
             "i=(\\d+) mkdir=(\\d+):(\\S+) create=(\\d+):(\\S+) rename=(\\d+):(\\S+) unlink=(\\d+):(\\S+)");

@@ -33,7 +33,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -43,6 +42,7 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
 
 /// `posix4j sandbox` against hostile programs, part two: ways around the broker (raw syscalls,
 /// a static binary, the i386 and x32 entries, io_uring, file handles, ptrace, a second
@@ -50,7 +50,7 @@ import org.posix4j.cli.testing.Requires;
 /// trail of it all. Without the sandbox each of these attempts succeeds as root (checked when
 /// the attackers were written), except x32, which this kernel does not build. Each attack runs
 /// in each [Mode] it applies to.
-@Timeout(60)
+@ScaledTimeout(60)
 class SandboxAttackProcessTest {
     /// Raw syscall(2), io_uring, open_by_handle_at with a handle of the secret made outside,
     /// ptrace of the supervisor, stacking a seccomp listener, link/symlink to the secret,

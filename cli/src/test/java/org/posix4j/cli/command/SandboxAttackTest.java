@@ -31,7 +31,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -42,6 +41,7 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
 import org.posix4j.landlock.Landlock;
 
 /// `posix4j sandbox` against hostile programs, part one: the file system. Each attacker (C
@@ -58,7 +58,7 @@ import org.posix4j.landlock.Landlock;
 ///
 /// The other parts: [SandboxAttackProcessTest] (bypasses, sockets, the supervisor, audit) and
 /// [SandboxAttackLoadTest] (races with signals and deaths, floods).
-@Timeout(60)
+@ScaledTimeout(60)
 class SandboxAttackTest {
     static final String PROBE = "sandbox/attack/probe.c";
 

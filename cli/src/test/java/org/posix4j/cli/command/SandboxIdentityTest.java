@@ -13,17 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.command.SandboxAttackTest.Tree;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
 
 /// `posix4j sandbox` and the identity of other processes: a sandboxed program signals only
 /// processes of its own sandbox, by whatever route (issue 11, item 3).
-@Timeout(120)
+@ScaledTimeout(120)
 class SandboxIdentityTest {
     private static final String SIGNALS = "sandbox/identity/signals.c";
     private static final List<String> ROUTES = List.of("kill", "killpg", "tkill", "tgkill", "sigqueue", "pidfd",

@@ -38,7 +38,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -48,6 +47,7 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
 
 /// The network part of `posix4j sandbox` (`--allow-connect`, `--allow-bind`, `--no-network`),
 /// checked with real peers on loopback that the test starts outside the sandbox: python3's
@@ -60,7 +60,7 @@ import org.posix4j.cli.testing.Requires;
 /// The hostile cases: malformed addresses, and an address or a symlink that changes while the
 /// call is under way (the denied peer's log must stay empty). The broker decides the network in
 /// every [Mode]; two representative cases (unix sockets, `--no-network`) run in each mode.
-@Timeout(120)
+@ScaledTimeout(120)
 class SandboxNetworkTest {
     /// Where the C program and the scripts are on the test class path.
     static final String NETWORK = "sandbox/network/";

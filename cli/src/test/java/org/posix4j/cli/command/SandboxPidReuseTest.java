@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.command.SandboxAttackTest.Live;
 import org.posix4j.cli.command.SandboxAttackTest.Tree;
@@ -22,6 +21,7 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
 
 /// The pid-reuse attacks of issue 11, item 2, made deterministic: a write-back into a caller that
 /// died while its call waited, and a tid or pid taken for the process that once had it.
@@ -33,7 +33,7 @@ import org.posix4j.cli.testing.Requires;
 /// /proc/sys/kernel/ns_last_pid = N-1 and forks until its child gets N. Each control run, without
 /// the sandbox, shows that the numbers were recycled as planned and that going by them reaches
 /// the victim.
-@Timeout(120)
+@ScaledTimeout(120)
 class SandboxPidReuseTest {
     private static final Pattern BLOCKED = Pattern.compile("blocked tid=(\\d+) addr=(0x[0-9a-f]+)");
     private static final Pattern FREED = Pattern.compile("freed pid=(\\d+) tid=(\\d+)");

@@ -24,7 +24,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,6 +33,7 @@ import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
 import org.posix4j.cli.testing.RunThenWait;
+import org.posix4j.cli.testing.ScaledTimeout;
 import org.posix4j.landlock.Landlock;
 
 /// Real programs (cat, ls, realpath, readlink, python3, git, gcc, and C programs of our own:
@@ -49,7 +49,7 @@ import org.posix4j.landlock.Landlock;
 /// The program cases run in each enforcement mode (`--enforce auto`, `broker`, `kernel`) against
 /// the same outside reference, so each mode gives the same output as the others. `auto` runs
 /// without an audit, which would have it pick the broker.
-@Timeout(120)
+@ScaledTimeout(120)
 class SandboxProgramsTest {
     /// Where the C programs and scripts are on the test class path.
     static final String PROGRAMS = "sandbox/programs/";
