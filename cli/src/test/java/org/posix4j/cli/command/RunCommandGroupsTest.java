@@ -25,6 +25,7 @@ import org.posix4j.cli.testing.Proc;
 import org.posix4j.cli.testing.Requires;
 import org.posix4j.cli.testing.RunThenWait;
 import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.cli.testing.TimeFactor;
 import org.posix4j.terminal.PseudoTerminal;
 
 /// `posix4j run`'s sessions, process groups, terminal, timeouts and signals, side by side with
@@ -286,11 +287,11 @@ class RunCommandGroupsTest {
         return r.stdout().lines().findFirst().orElseThrow();
     }
 
-    /// Asserts that process `pid` ended within a few seconds. Here an orphan is reparented to
+    /// Asserts that process `pid` ended within 5 s (times the time factor). Here an orphan is reparented to
     /// an init that may not reap it, so a zombie counts as ended.
     private static void assertDead(long pid, String what) throws Exception {
         Path stat = Path.of("/proc/" + pid + "/stat");
-        for (int i = 0; i < 100; i++) {
+        for (long i = 0, n = TimeFactor.scale(100); i < n; i++) {
             String state;
             try {
                 state = Files.readString(stat);

@@ -26,6 +26,7 @@ import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
 import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.cli.testing.TimeFactor;
 
 /// `posix4j sandbox` performs each call with the credentials of the program's thread: the
 /// sandbox never grants what the kernel would refuse the program itself. The program
@@ -250,7 +251,7 @@ class SandboxCredentialsTest {
     }
 
     private static String peerLine(Process p) throws IOException, InterruptedException {
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the peer saw its client");
+        assertTrue(p.waitFor(TimeFactor.scale(60), TimeUnit.SECONDS), "the peer saw its client");
         return new String(p.getInputStream().readAllBytes()).strip();
     }
 }

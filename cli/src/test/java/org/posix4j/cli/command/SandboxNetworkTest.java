@@ -48,6 +48,7 @@ import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
 import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.cli.testing.TimeFactor;
 
 /// The network part of `posix4j sandbox` (`--allow-connect`, `--allow-bind`, `--no-network`),
 /// checked with real peers on loopback that the test starts outside the sandbox: python3's
@@ -448,8 +449,8 @@ class SandboxNetworkTest {
             assertEquals("bind: OK\n", listening[0]);
             int port = Integer.parseInt(listening[1]);
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
-                s.setSoTimeout(5000);
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), TimeFactor.millis(5000));
+                s.setSoTimeout(TimeFactor.millis(5000));
                 BufferedReader in = new BufferedReader(
                         new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                 assertEquals("served from inside", in.readLine());
@@ -782,7 +783,7 @@ class SandboxNetworkTest {
         /// Stops the server and answers its request log.
         String stop() throws IOException, InterruptedException {
             process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            if (!process.waitFor(TimeFactor.scale(10), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
             return Files.readString(log);
