@@ -96,7 +96,7 @@ class SignalChannelTest {
     }
 
     private static void assertPolls(ChildJvm child, String name) throws IOException {
-        assertEquals(Integer.toString(RawLibc.POLLIN), ask(child, "poll 5000"), "fd readable after " + name);
+        assertEquals(Integer.toString(RawLibc.POLLIN), ask(child, "poll " + TimeFactor.millis(5000)), "fd readable after " + name);
         assertTrue(ask(child, "try").startsWith(name + " code=- pid=- uid=- value=-"), name);
         assertEquals("0", ask(child, "poll 0"), "fd not readable once " + name + " was read");
     }
@@ -168,7 +168,7 @@ class SignalChannelTest {
             assertEquals("0", ask(child, "poll 0"));
 
             long sender = peerKill("USR1", pid);
-            assertEquals(Integer.toString(RawLibc.POLLIN), ask(child, "poll 5000"));
+            assertEquals(Integer.toString(RawLibc.POLLIN), ask(child, "poll " + TimeFactor.millis(5000)));
             assertEquals("SIGUSR1 code=0 pid=" + sender + " uid=" + UID + " value=-", ask(child, "try"));
             assertEquals("0", ask(child, "poll 0"));
 
