@@ -30,6 +30,7 @@ import org.posix4j.landlock.Scope;
 import org.posix4j.spawn.Spawn;
 import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.Requires;
+import org.posix4j.testing.TimeFactor;
 
 /// The kernel rules of a policy ([KernelRules]), applied to one thread of a child JVM without
 /// the broker, which then runs real programs (cat, ls, cp, mkdir, rmdir, rm, mv, truncate,
@@ -39,8 +40,6 @@ import org.posix4j.testing.Requires;
 /// ("Permission denied" is EACCES, "Operation not permitted" EPERM), and the files are then
 /// checked from this JVM.
 class KernelRulesTest {
-    private static final double FACTOR = Double.parseDouble(
-            System.getenv().getOrDefault("POSIX4J_TEST_TIME_FACTOR", "1"));
 
     /// Label, shell command, and whether the kernel rules allow it.
     private record Case(String label, String command, boolean allowed) {}
@@ -290,7 +289,7 @@ class KernelRulesTest {
                     System.out.println("scoped: " + rules.ruleset().scoped());
                     runRestricted(rules, script(cases, "kernel"), "/");
                 }
-                listening.setSoTimeout((int) (500 * FACTOR));
+                listening.setSoTimeout(TimeFactor.millis(500));
                 int accepted = 0;
                 try {
                     while (true) {

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.io.Fd;
 import org.posix4j.landlock.Landlock;
@@ -17,6 +16,7 @@ import org.posix4j.spawn.ExitStatus;
 import org.posix4j.spawn.Redirect;
 import org.posix4j.spawn.Spawn;
 import org.posix4j.testing.Requires;
+import org.posix4j.testing.ScaledTimeout;
 
 /// The kernel's rules stand behind the broker on their own ([Enforcement#BROKER] with Landlock):
 /// a broker with a bug that lets every call of the program continue into the kernel (simulated
@@ -24,7 +24,7 @@ import org.posix4j.testing.Requires;
 /// policy's allow-lists, nor a write in a read-only tree. The control runs the same buggy loop
 /// under a policy that allows the file: the calls really do reach the kernel, which performs
 /// them.
-@Timeout(60)
+@ScaledTimeout(60)
 class SecondWallTest {
     private static final String SCRIPT = "cat \"$1\" 2>&1; echo \"cat=$?\"; (echo x > \"$2\") 2>&1; echo \"write=$?\"";
 

@@ -16,6 +16,7 @@ import org.posix4j.signal.Signal;
 import org.posix4j.signal.Signals;
 import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.Proc;
+import org.posix4j.testing.TimeFactor;
 
 class DaemonTest {
 
@@ -90,7 +91,7 @@ class DaemonTest {
         assertEquals(1, launcher.exitCode(), launcher::toString);
         assertEquals("cannot bind port 25: Address already in use\n", launcher.stderr());
         long pid = Long.parseLong(Files.readString(pidFile));
-        for (int i = 0; i < 200 && running(pid); i++) {
+        for (long i = 0, n = TimeFactor.scale(200); i < n && running(pid); i++) {
             Thread.sleep(50);
         }
         assertFalse(running(pid), "the daemon still runs after Daemon.fail");

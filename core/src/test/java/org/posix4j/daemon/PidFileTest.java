@@ -15,11 +15,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.posix4j.PosixException;
 import org.posix4j.Errno;
+import org.posix4j.PosixException;
 import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.NoFdLeaks;
 import org.posix4j.testing.Report;
+import org.posix4j.testing.TimeFactor;
 
 @ExtendWith(NoFdLeaks.class)
 class PidFileTest {
@@ -59,7 +60,7 @@ class PidFileTest {
         Process p = new ProcessBuilder("start-stop-daemon", "--status", "--pidfile", pidFile.toString())
                 .redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        assertTrue(p.waitFor(TimeFactor.scale(20), TimeUnit.SECONDS));
         return p.exitValue();
     }
 

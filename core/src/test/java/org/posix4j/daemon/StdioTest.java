@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.daemon.Stdio.Target;
 import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.Report;
+import org.posix4j.testing.TimeFactor;
 
 class StdioTest {
 
@@ -55,7 +57,7 @@ class StdioTest {
         Files.writeString(err, "to be truncated away\n");
         try (ChildJvm child = ChildJvm.start(Redirect.class, "null", out.toString(), err.toString())) {
             assertEquals("before", child.readLine());
-            long deadline = System.nanoTime() + 20_000_000_000L;
+            long deadline = TimeFactor.deadline(Duration.ofSeconds(20));
             while (!Files.readString(err).equals("to stderr\n") && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }

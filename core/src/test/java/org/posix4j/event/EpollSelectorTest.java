@@ -21,12 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
 import org.posix4j.io.Fd;
-import org.posix4j.testing.NoFdLeaks;
 import org.posix4j.io.OpenFds;
 import org.posix4j.io.OpenFlags;
 import org.posix4j.io.Pipe;
+import org.posix4j.testing.NoFdLeaks;
 import org.posix4j.testing.Proc;
 import org.posix4j.testing.Requires;
+import org.posix4j.testing.TimeFactor;
 
 @ExtendWith(NoFdLeaks.class)
 class EpollSelectorTest {
@@ -103,7 +104,7 @@ class EpollSelectorTest {
             assertFalse(selector.isReadable(0));
 
             PollArrayTest.write(a.writeEnd(), 1);
-            assertEquals(2, selector.select(Duration.ofSeconds(5)));
+            assertEquals(2, selector.select(TimeFactor.seconds(5)));
             assertEquals(Set.of(100L, 201L), tokens(selector));
             for (int i = 0; i < 2; i++) {
                 assertEquals(selector.readyToken(i) == 100 ? EpollEvents.READABLE : EpollEvents.WRITABLE,
@@ -226,7 +227,7 @@ class EpollSelectorTest {
                 events.get(i).signal();
                 signalled.add((long) i);
             }
-            assertEquals(signalled.size(), selector.select(Duration.ofSeconds(5)));
+            assertEquals(signalled.size(), selector.select(TimeFactor.seconds(5)));
             assertEquals(signalled, tokens(selector));
 
             for (long i : signalled) {
@@ -250,7 +251,7 @@ class EpollSelectorTest {
             long t0 = System.nanoTime();
             assertEquals(0, selector.select(Duration.ofMillis(100)));
             long elapsed = System.nanoTime() - t0;
-            assertTrue(elapsed >= TimeUnit.MILLISECONDS.toNanos(100) && elapsed < TimeUnit.SECONDS.toNanos(10),
+            assertTrue(elapsed >= TimeUnit.MILLISECONDS.toNanos(100) && elapsed < TimeFactor.seconds(10).toNanos(),
                     "waited " + elapsed + " ns");
             assertEquals(0, selector.readyCount());
 
@@ -281,14 +282,14 @@ class EpollSelectorTest {
                 selector.add(pidfd.intValue(), EpollEvents.READABLE, Trigger.LEVEL, child.pid());
             }
             // The epoll descriptor itself is readable once an event is ready.
-            assertTrue(PollArray.pollSingle(selector.intValue(), true, false, false, Duration.ofSeconds(10)));
+            assertTrue(PollArray.pollSingle(selector.intValue(), true, false, false, TimeFactor.seconds(10)));
             assertEquals(1, selector.selectNow());
             assertEquals(children.get(1).pid(), selector.readyToken(0), "the shorter sleep ended first");
-            assertTrue(children.get(1).waitFor(5, TimeUnit.SECONDS));
+            assertTrue(children.get(1).waitFor(TimeFactor.scale(5), TimeUnit.SECONDS));
             selector.remove(pidfds.get(1).intValue());
-            assertEquals(1, selector.select(Duration.ofSeconds(10)));
+            assertEquals(1, selector.select(TimeFactor.seconds(10)));
             assertEquals(children.get(0).pid(), selector.readyToken(0));
-            assertTrue(children.get(0).waitFor(5, TimeUnit.SECONDS));
+            assertTrue(children.get(0).waitFor(TimeFactor.scale(5), TimeUnit.SECONDS));
         } finally {
             for (Fd fd : pidfds) {
                 fd.close();

@@ -11,9 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
-import org.posix4j.testing.NoFdLeaks;
 import org.posix4j.io.OpenFds;
+import org.posix4j.testing.NoFdLeaks;
 import org.posix4j.testing.Proc;
+import org.posix4j.testing.TimeFactor;
 
 @ExtendWith(NoFdLeaks.class)
 class EventFdTest {
@@ -111,7 +112,7 @@ class EventFdTest {
             Thread.sleep(50);
             assertFalse(reader.isDone(), "the reader blocks on a zero counter");
             e.signal(3);
-            assertEquals(3, reader.get(10, TimeUnit.SECONDS));
+            assertEquals(3, reader.get(TimeFactor.scale(10), TimeUnit.SECONDS));
         }
     }
 

@@ -16,14 +16,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
 import org.posix4j.io.Fd;
-import org.posix4j.testing.NoFdLeaks;
 import org.posix4j.io.OpenFds;
 import org.posix4j.io.Pipe;
-import org.posix4j.process.ResourceLimits;
 import org.posix4j.process.Resource;
+import org.posix4j.process.ResourceLimits;
 import org.posix4j.process.Rlimit;
 import org.posix4j.testing.ChildJvm;
+import org.posix4j.testing.NoFdLeaks;
 import org.posix4j.testing.Proc;
+import org.posix4j.testing.TimeFactor;
 
 @ExtendWith(NoFdLeaks.class)
 class PollArrayTest {
@@ -176,7 +177,7 @@ class PollArrayTest {
             long t0 = System.nanoTime();
             assertEquals(0, a.poll(1, Duration.ofMillis(100)));
             long elapsed = System.nanoTime() - t0;
-            assertTrue(elapsed >= TimeUnit.MILLISECONDS.toNanos(100) && elapsed < TimeUnit.SECONDS.toNanos(10),
+            assertTrue(elapsed >= TimeUnit.MILLISECONDS.toNanos(100) && elapsed < TimeFactor.seconds(10).toNanos(),
                     "waited " + elapsed + " ns");
 
             t0 = System.nanoTime();
@@ -218,7 +219,7 @@ class PollArrayTest {
             assertTrue(PollArray.pollSingle(w, false, true, false, 0.0));
             assertFalse(PollArray.pollSingle(w, false, false, false, Duration.ofMillis(20)), "nothing requested");
             write(pipe.writeEnd(), 1);
-            assertTrue(PollArray.pollSingle(r, true, false, false, Duration.ofSeconds(5)));
+            assertTrue(PollArray.pollSingle(r, true, false, false, TimeFactor.seconds(5)));
             assertFalse(PollArray.pollSingle(r, false, false, true, NO_WAIT), "a pipe has no urgent data");
         }
     }
@@ -236,7 +237,7 @@ class PollArrayTest {
             assertTrue(a.get(0).returned().readable());
             assertEquals(2, event.read());
             timer.arm(Duration.ofMillis(30));
-            assertEquals(1, a.poll(2, Duration.ofSeconds(10)));
+            assertEquals(1, a.poll(2, TimeFactor.seconds(10)));
             assertEquals(List.of(0, PollEvents.READ), List.of(a.returnedBits(0), a.returnedBits(1)));
             assertEquals(1, timer.read());
         }
@@ -251,9 +252,9 @@ class PollArrayTest {
             assertEquals(0, a.poll(1, NO_WAIT));
             String state = Proc.stat(child.pid())[0];
             assertTrue("RSD".contains(state), "the child is still alive: " + state);
-            assertEquals(1, a.poll(1, Duration.ofSeconds(10)));
+            assertEquals(1, a.poll(1, TimeFactor.seconds(10)));
             assertTrue(a.get(0).returned().readable());
-            assertTrue(child.waitFor(5, TimeUnit.SECONDS), "readable means the child ended");
+            assertTrue(child.waitFor(TimeFactor.scale(5), TimeUnit.SECONDS), "readable means the child ended");
             assertEquals(0, child.exitValue());
         } finally {
             child.destroyForcibly().waitFor();
@@ -293,7 +294,7 @@ class PollArrayTest {
         long soft = Kernel.nofileSoftLimit();
         long t0 = System.nanoTime();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PollArray.create(Integer.MAX_VALUE));
-        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "refused before allocating anything");
+        assertTrue(System.nanoTime() - t0 < TimeFactor.seconds(5).toNanos(), "refused before allocating anything");
         assertEquals("size " + Integer.MAX_VALUE + " is above the soft RLIMIT_NOFILE (" + soft
                 + "), the most descriptors poll(2) accepts: raise the limit first", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> PollArray.create(Math.toIntExact(soft + 1)));

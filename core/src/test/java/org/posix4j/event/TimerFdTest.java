@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
-import org.posix4j.testing.NoFdLeaks;
 import org.posix4j.io.OpenFds;
+import org.posix4j.testing.NoFdLeaks;
+import org.posix4j.testing.TimeFactor;
 
 @ExtendWith(NoFdLeaks.class)
 class TimerFdTest {
@@ -84,7 +85,7 @@ class TimerFdTest {
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertTrue(expirations >= 10 && expirations <= elapsedMs / 10 + 1,
                     expirations + " expirations in " + elapsedMs + " ms");
-            assertTrue(PollArray.pollSingle(t.intValue(), true, false, false, Duration.ofSeconds(5)),
+            assertTrue(PollArray.pollSingle(t.intValue(), true, false, false, TimeFactor.seconds(5)),
                     "a periodic timer expires again");
             assertTrue(t.read() >= 1);
         }

@@ -15,6 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -36,6 +37,7 @@ import org.posix4j.process.CurrentProcess;
 import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.Proc;
 import org.posix4j.testing.Requires;
+import org.posix4j.testing.TimeFactor;
 
 class PosixFilesTest {
     private static final long MIB = 1 << 20;
@@ -360,7 +362,7 @@ class PosixFilesTest {
 
             PosixFiles.advise(fd, 0, MIB, Advice.WILL_NEED);
             long res = 0;
-            for (long deadline = System.nanoTime() + 5_000_000_000L; System.nanoTime() < deadline; Thread.sleep(20)) {
+            for (long deadline = TimeFactor.deadline(Duration.ofSeconds(5)); System.nanoTime() < deadline; Thread.sleep(20)) {
                 if ((res = resident(f)) >= MIB) {
                     break;
                 }

@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.posix4j.testing.TimeFactor;
 
 /// The descriptors of this JVM as the kernel lists them in /proc/self/fd and /proc/self/fdinfo:
 /// the independent source for tests of descriptor-creating calls.
@@ -44,7 +46,7 @@ public final class OpenFds {
     /// closes asynchronously after the command ends; a leaked descriptor stays and fails.
     public static void assertNoneOpenedSince(Set<String> before) {
         Set<String> added = added(before);
-        for (long deadline = System.nanoTime() + 2_000_000_000L; !added.isEmpty() && System.nanoTime() < deadline; ) {
+        for (long deadline = TimeFactor.deadline(Duration.ofSeconds(2)); !added.isEmpty() && System.nanoTime() < deadline; ) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {

@@ -34,8 +34,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
 import org.posix4j.testing.ChildJvm;
-import org.posix4j.testing.Report;
 import org.posix4j.testing.Proc;
+import org.posix4j.testing.Report;
+import org.posix4j.testing.TimeFactor;
 
 class PipeTest {
     private static final int O_NONBLOCK = 04000;
@@ -131,7 +132,7 @@ class PipeTest {
             back = in.readAllBytes();
             assertEquals(-1, in.read(), "end of file after the write end closed");
         }
-        writer.get(30, TimeUnit.SECONDS);
+        writer.get(TimeFactor.scale(30), TimeUnit.SECONDS);
         assertArrayEquals(data, back);
         assertFalse(pipe.readEnd().isOpen());
         assertFalse(pipe.writeEnd().isOpen());
@@ -174,7 +175,7 @@ class PipeTest {
             assertEquals(7 + data.length, dst.position());
             assertEquals(-1, in.read(dst));
         }
-        writer.get(30, TimeUnit.SECONDS);
+        writer.get(TimeFactor.scale(30), TimeUnit.SECONDS);
         byte[] back = new byte[data.length];
         dst.flip().position(7);
         dst.get(back);

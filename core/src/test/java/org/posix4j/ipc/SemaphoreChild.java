@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.posix4j.testing.TimeFactor;
 
 /// Child JVM mains for the semaphore tests: a ring buffer producer and consumer over a shared
 /// mapping, and virtual threads waiting on a scheduler of two carriers.
@@ -107,7 +108,7 @@ public final class SemaphoreChild {
                 }
             }));
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = TimeFactor.deadline(Duration.ofSeconds(20));
         while (waitThreads() < waiters && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
@@ -121,13 +122,13 @@ public final class SemaphoreChild {
                 }
             }
         });
-        System.out.println("ticker " + (ticker.join(Duration.ofSeconds(10)) ? "finished" : "stuck"));
+        System.out.println("ticker " + (ticker.join(TimeFactor.seconds(10)) ? "finished" : "stuck"));
         System.out.println("done-before-post " + done.get());
         for (int i = 0; i < waiters; i++) {
             sem.post();
         }
         for (Thread t : threads) {
-            t.join(Duration.ofSeconds(10));
+            t.join(TimeFactor.seconds(10));
         }
         System.out.println("done " + done.get());
         System.out.println("value " + sem.value());

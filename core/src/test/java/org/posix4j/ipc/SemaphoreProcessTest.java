@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.testing.ChildJvm;
+import org.posix4j.testing.TimeFactor;
 
 /// Semaphores between processes: a C peer, two child JVMs over a shared ring, virtual threads.
 class SemaphoreProcessTest {
@@ -141,7 +142,7 @@ class SemaphoreProcessTest {
                         }
                         ProcessHandle dying = ProcessHandle.of(consumer.pid()).orElseThrow();
                         assertTrue(dying.destroyForcibly(), "SIGKILL sent");
-                        dying.onExit().get(10, TimeUnit.SECONDS);
+                        dying.onExit().get(TimeFactor.scale(10), TimeUnit.SECONDS);
                     }
                     long tail = -1;
                     for (int stable = 0; stable < 5; ) {

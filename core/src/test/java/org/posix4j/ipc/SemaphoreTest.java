@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
 import org.posix4j.testing.NoFdLeaks;
+import org.posix4j.testing.TimeFactor;
 
 @ExtendWith(NoFdLeaks.class)
 class SemaphoreTest {
@@ -178,7 +179,7 @@ class SemaphoreTest {
             assertTrue(elapsed >= 190 && elapsed < 5000, "waited " + elapsed + " ms");
             assertFalse(sem.await(Duration.ZERO));
             sem.post();
-            assertTrue(sem.await(Duration.ofSeconds(5)));
+            assertTrue(sem.await(TimeFactor.seconds(5)));
             assertThrows(IllegalArgumentException.class, () -> sem.await(Duration.ofMillis(-1)));
             CompletableFuture<Boolean> onVirtual = new CompletableFuture<>();
             Thread.ofVirtual().start(() -> {
@@ -188,7 +189,7 @@ class SemaphoreTest {
                     onVirtual.completeExceptionally(t);
                 }
             });
-            assertFalse(onVirtual.get(10, TimeUnit.SECONDS), "a virtual thread's timed wait times out too");
+            assertFalse(onVirtual.get(TimeFactor.scale(10), TimeUnit.SECONDS), "a virtual thread's timed wait times out too");
             sem.destroy();
         }
     }
@@ -209,7 +210,7 @@ class SemaphoreTest {
             Thread.sleep(100);
             assertFalse(platform.isDone(), "still waiting at value 0");
             sem.post();
-            platform.get(10, TimeUnit.SECONDS);
+            platform.get(TimeFactor.scale(10), TimeUnit.SECONDS);
             sem.post();
             assertEquals(1, view.value());
             sem.destroy();
@@ -249,7 +250,7 @@ class SemaphoreTest {
         NamedSemaphore.open(name, CREATE_EXCL, 0600, 0);
         long inode = inode(name);
         assertTrue(mapped(inode));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = TimeFactor.deadline(Duration.ofSeconds(10));
         while (mapped(inode) && System.nanoTime() < deadline) {
             System.gc();
             Thread.sleep(20);

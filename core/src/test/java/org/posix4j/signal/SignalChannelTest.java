@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.posix4j.process.Credentials;
 import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.Proc;
+import org.posix4j.testing.TimeFactor;
 
 /// Signal channels in child JVMs (dispositions are process-wide), checked against what the kernel
 /// reports in /proc/PID/status and /proc/PID/task/TID/status, with signals sent by the real
@@ -94,7 +96,7 @@ class SignalChannelTest {
     }
 
     private static void assertPolls(ChildJvm child, String name) throws IOException {
-        assertEquals(Integer.toString(RawLibc.POLLIN), ask(child, "poll 5000"), "fd readable after " + name);
+        assertEquals(Integer.toString(RawLibc.POLLIN), ask(child, "poll " + TimeFactor.millis(5000)), "fd readable after " + name);
         assertTrue(ask(child, "try").startsWith(name + " code=- pid=- uid=- value=-"), name);
         assertEquals("0", ask(child, "poll 0"), "fd not readable once " + name + " was read");
     }
@@ -166,7 +168,7 @@ class SignalChannelTest {
             assertEquals("0", ask(child, "poll 0"));
 
             long sender = peerKill("USR1", pid);
-            assertEquals(Integer.toString(RawLibc.POLLIN), ask(child, "poll 5000"));
+            assertEquals(Integer.toString(RawLibc.POLLIN), ask(child, "poll " + TimeFactor.millis(5000)));
             assertEquals("SIGUSR1 code=0 pid=" + sender + " uid=" + UID + " value=-", ask(child, "try"));
             assertEquals("0", ask(child, "poll 0"));
 
@@ -200,7 +202,7 @@ class SignalChannelTest {
             assertEquals(fds, ask(child, "fds"), "no descriptor leaked");
             assertTrue(descriptors(pid).stream().noneMatch("anon_inode:[signalfd]"::equals), "the signalfd is closed");
             peerKill("USR1", pid);
-            long deadline = System.nanoTime() + 5_000_000_000L;
+            long deadline = TimeFactor.deadline(Duration.ofSeconds(5));
             while ((mask(pid, "ShdPnd") & (1L << 9)) == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }

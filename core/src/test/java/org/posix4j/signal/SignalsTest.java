@@ -12,6 +12,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,7 @@ import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.Proc;
 import org.posix4j.testing.Report;
 import org.posix4j.testing.Requires;
+import org.posix4j.testing.TimeFactor;
 
 /// Sending signals, checked by the receivers: exit statuses from wait, a Python peer that takes
 /// signals with sigwaitinfo(2) and prints their siginfo, and /proc.
@@ -99,7 +101,7 @@ class SignalsTest {
         Signals.kill(pid, 0);
         assertFalse(sleep.waitFor(200, TimeUnit.MILLISECONDS), "signal 0 sends nothing");
         Signals.kill(pid, Signal.TERM);
-        assertTrue(sleep.waitFor(10, TimeUnit.SECONDS));
+        assertTrue(sleep.waitFor(TimeFactor.scale(10), TimeUnit.SECONDS));
         assertEquals(128 + 15, sleep.exitValue(), "killed by SIGTERM");
         assertFalse(Signals.exists(NO_SUCH_PID));
         assertTrue(Signals.exists(SELF));
@@ -199,14 +201,14 @@ class SignalsTest {
     void killProcessGroupReachesEveryMember() throws Exception {
         Process leader = new ProcessBuilder("setsid", "sh", "-c", "sleep 30 & exec sleep 30").start();
         int pgid = (int) leader.pid();
-        long deadline = System.nanoTime() + 5_000_000_000L;
+        long deadline = TimeFactor.deadline(Duration.ofSeconds(5));
         while (groupMembers(pgid).size() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         assertEquals(2, groupMembers(pgid).size(), "the leader and its background sleep");
         Signals.killProcessGroup(pgid, 0);
         Signals.killProcessGroup(pgid, Signal.TERM);
-        assertTrue(leader.waitFor(10, TimeUnit.SECONDS));
+        assertTrue(leader.waitFor(TimeFactor.scale(10), TimeUnit.SECONDS));
         assertEquals(128 + 15, leader.exitValue());
         while (!groupMembers(pgid).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(10);

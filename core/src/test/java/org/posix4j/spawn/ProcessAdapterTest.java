@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.posix4j.testing.TimeFactor;
 
 /// `Child.asProcess()` used with the JDK's usual idioms, checked against what the child did and
 /// against the JDK's own view of this JVM's children.
@@ -40,7 +41,7 @@ class ProcessAdapterTest {
                 in.write("round trip\n".getBytes(StandardCharsets.UTF_8));
             }
             assertEquals("round trip", p.inputReader().readLine());
-            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+            assertTrue(p.waitFor(TimeFactor.scale(10), TimeUnit.SECONDS));
             assertEquals(0, p.exitValue());
         }
     }
@@ -66,7 +67,7 @@ class ProcessAdapterTest {
             assertTrue(ProcessHandle.current().children().anyMatch(h -> h.pid() == c.pid()), "the JDK sees our child");
             assertTrue(p.supportsNormalTermination());
             p.destroy();
-            assertSame(p, p.onExit().get(10, TimeUnit.SECONDS));
+            assertSame(p, p.onExit().get(TimeFactor.scale(10), TimeUnit.SECONDS));
             assertEquals(143, p.exitValue(), "SIGTERM, reported as the JDK does: 128 + 15");
             assertFalse(p.isAlive());
         }
@@ -89,7 +90,7 @@ class ProcessAdapterTest {
             assertEquals(Path.of("/bin/sleep").toRealPath().toString(), h.info().command().orElseThrow());
             assertEquals(0, h.children().count());
             assertTrue(h.destroy());
-            assertEquals(h, h.onExit().get(10, TimeUnit.SECONDS));
+            assertEquals(h, h.onExit().get(TimeFactor.scale(10), TimeUnit.SECONDS));
             assertFalse(h.isAlive());
             assertTrue(h.info().command().isEmpty(), "nothing is known of a reaped process");
             assertTrue(h.parent().isEmpty());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,6 +21,7 @@ import org.posix4j.io.OpenFds;
 import org.posix4j.io.OpenFlags;
 import org.posix4j.signal.Signal;
 import org.posix4j.testing.ChildJvm;
+import org.posix4j.testing.TimeFactor;
 
 /// Every child posix4j starts is reaped by one watcher thread, whatever the caller does with it;
 /// checked against /proc (no child of the test JVM left, zombie or not) and /proc/self/fd.
@@ -79,7 +81,7 @@ class ReapingTest {
             }
             c.close();
         }
-        for (long end = System.nanoTime() + 10_000_000_000L; System.nanoTime() < end; Thread.sleep(20)) {
+        for (long end = TimeFactor.deadline(Duration.ofSeconds(10)); System.nanoTime() < end; Thread.sleep(20)) {
             if (pids.stream().noneMatch(p -> Files.exists(Path.of("/proc", p.toString())))) {
                 break;
             }
@@ -126,7 +128,7 @@ class ReapingTest {
             System.out.println("spawned=" + pidfds());
             held.clear();
             long left = pidfds();
-            for (long end = System.nanoTime() + 10_000_000_000L; left > 0 && System.nanoTime() < end; left = pidfds()) {
+            for (long end = TimeFactor.deadline(Duration.ofSeconds(10)); left > 0 && System.nanoTime() < end; left = pidfds()) {
                 System.gc();
                 Thread.sleep(50);
             }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -28,12 +29,13 @@ import org.posix4j.internal.Libc;
 import org.posix4j.io.Fd;
 import org.posix4j.io.OpenFds;
 import org.posix4j.io.OpenFlags;
-import org.posix4j.process.ResourceLimits;
 import org.posix4j.process.Resource;
+import org.posix4j.process.ResourceLimits;
 import org.posix4j.process.Rlimit;
 import org.posix4j.signal.Signal;
 import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.Requires;
+import org.posix4j.testing.TimeFactor;
 
 /// Which descriptors a child inherits, read from the kernel's /proc/PID/fd of a running child.
 class SpawnFdTest {
@@ -100,7 +102,7 @@ class SpawnFdTest {
         try (Child c = spawn.start()) {
             try {
                 TreeMap<Integer, String> fds = fdsOf(c.pid());
-                for (long end = System.nanoTime() + 2_000_000_000L; !fds.keySet().equals(expected)
+                for (long end = TimeFactor.deadline(Duration.ofSeconds(2)); !fds.keySet().equals(expected)
                         && System.nanoTime() < end; fds = fdsOf(c.pid())) {
                     Thread.sleep(5);
                 }

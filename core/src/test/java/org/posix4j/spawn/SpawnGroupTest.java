@@ -7,16 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
+import org.posix4j.io.Fd;
 import org.posix4j.process.Sessions;
 import org.posix4j.signal.Signal;
 import org.posix4j.terminal.PseudoTerminal;
 import org.posix4j.terminal.Terminal;
-import org.posix4j.io.Fd;
 import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.Proc;
+import org.posix4j.testing.TimeFactor;
 
 /// Process groups, sessions and the terminal's foreground group of spawned children, read from
 /// /proc/PID/stat (index 2 pgrp, 3 session, 4 tty_nr, 5 tpgid).
@@ -94,7 +96,7 @@ class SpawnGroupTest {
                 .processGroup(ProcessGroup.NEW_BACKGROUND).start();
         Path children = Path.of("/proc", Integer.toString(c.pid()), "task", Integer.toString(c.pid()), "children");
         String grandchild = "";
-        for (long end = System.nanoTime() + 5_000_000_000L; grandchild.isEmpty() && System.nanoTime() < end; ) {
+        for (long end = TimeFactor.deadline(Duration.ofSeconds(5)); grandchild.isEmpty() && System.nanoTime() < end; ) {
             grandchild = Files.readString(children).strip();
             Thread.sleep(5);
         }
@@ -105,7 +107,7 @@ class SpawnGroupTest {
         // not reap; either way it ended. Without the signal it would sleep on.
         Path stat = Path.of("/proc", grandchild, "stat");
         String state = "";
-        for (long end = System.nanoTime() + 5_000_000_000L; System.nanoTime() < end; Thread.sleep(5)) {
+        for (long end = TimeFactor.deadline(Duration.ofSeconds(5)); System.nanoTime() < end; Thread.sleep(5)) {
             state = Files.exists(stat) ? Proc.stat(Long.parseLong(grandchild))[0] : "gone";
             if (state.equals("gone") || state.equals("Z")) {
                 break;

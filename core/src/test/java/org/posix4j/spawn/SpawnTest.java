@@ -25,6 +25,7 @@ import org.posix4j.signal.Signal;
 import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.Proc;
 import org.posix4j.testing.Requires;
+import org.posix4j.testing.TimeFactor;
 
 class SpawnTest {
 
@@ -335,7 +336,7 @@ class SpawnTest {
             assertTrue(System.nanoTime() - t0 >= 100_000_000L);
             assertTrue(c.status().isEmpty());
             c.signal(Signal.KILL);
-            assertEquals(137, c.waitFor(Duration.ofSeconds(10)).orElseThrow().shellCode());
+            assertEquals(137, c.waitFor(TimeFactor.seconds(10)).orElseThrow().shellCode());
         }
     }
 
@@ -350,15 +351,15 @@ class SpawnTest {
                     outcome.complete("interrupted, status still set: " + Thread.currentThread().isInterrupted());
                 }
             });
-            Thread.sleep(100);
+            Thread.sleep(TimeFactor.scale(100));
             waiter.interrupt();
-            assertEquals("interrupted, status still set: false", outcome.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("interrupted, status still set: false", outcome.get(TimeFactor.scale(10), java.util.concurrent.TimeUnit.SECONDS));
             // Neither the interrupted wait nor a timed-out one may leave the child unwatched.
             assertTrue(c.waitFor(Duration.ofMillis(50)).isEmpty());
             java.util.concurrent.CompletableFuture<ExitStatus> exit = c.onExit();
             Proc.run("kill", "-KILL", Integer.toString(c.pid()));
             assertEquals(new ExitStatus.Signaled(Signal.KILL.number(), false),
-                    exit.get(10, java.util.concurrent.TimeUnit.SECONDS), "the watcher reaped it");
+                    exit.get(TimeFactor.scale(10), java.util.concurrent.TimeUnit.SECONDS), "the watcher reaped it");
         }
         Thread.currentThread().interrupt();
         try (Child c = Spawn.program("/bin/sleep").args("30").start()) {
@@ -386,7 +387,7 @@ class SpawnTest {
             for (var r : results) {
                 assertEquals(new ExitStatus.Exited(0), r.get());
             }
-            assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
+            assertTrue(System.nanoTime() - t0 < TimeFactor.seconds(5).toNanos());
         }
     }
 

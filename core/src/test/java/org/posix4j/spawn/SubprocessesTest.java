@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
 import org.posix4j.signal.Signal;
+import org.posix4j.testing.TimeFactor;
 
 /// The seed's watch list semantics (kill_flag, override, nogroup), observed through the signal
 /// that ended each real child.
@@ -127,7 +128,7 @@ class SubprocessesTest {
             assertTrue(System.nanoTime() - t0 > 50_000_000L, "not before");
             assertEquals(Optional.of(new ExitStatus.Exited(5)), w.status());
             assertTrue(w.hasEnded());
-            assertEquals(Optional.of(new ExitStatus.Exited(5)), w.onExit().get(5, TimeUnit.SECONDS));
+            assertEquals(Optional.of(new ExitStatus.Exited(5)), w.onExit().get(TimeFactor.scale(5), TimeUnit.SECONDS));
             w.forget();
         }
     }
@@ -162,7 +163,7 @@ class SubprocessesTest {
         assertTrue(w.status().isEmpty());
         assertEquals(Watched.Outcome.RUNNING, w.outcome());
         w.kill(Signal.TERM);
-        assertEquals(Optional.empty(), w.onExit().get(10, TimeUnit.SECONDS), "ended, status known only to its parent");
+        assertEquals(Optional.empty(), w.onExit().get(TimeFactor.scale(10), TimeUnit.SECONDS), "ended, status known only to its parent");
         assertTrue(w.hasEnded());
         assertEquals(Watched.Outcome.NOT_A_CHILD, w.outcome());
         assertEquals(-1, w.fd().inputStream().read());
@@ -182,7 +183,7 @@ class SubprocessesTest {
             Watched w = Subprocesses.watch((int) p.pid(), 0, false);
             assertEquals(Watched.Outcome.RUNNING, w.outcome());
             p.getOutputStream().close();
-            Optional<ExitStatus> seen = w.onExit().get(10, TimeUnit.SECONDS);
+            Optional<ExitStatus> seen = w.onExit().get(TimeFactor.scale(10), TimeUnit.SECONDS);
             assertEquals(-1, w.fd().inputStream().read(), "the descriptor reports the end either way");
             assertEquals(7, p.waitFor(), "the JDK still reaps it and gets its status");
             assertEquals(seen, w.status());
@@ -204,7 +205,7 @@ class SubprocessesTest {
     void aChildPosix4jStartedHasItsStatus() throws Exception {
         try (Child c = Spawn.program("/bin/sh").args("-c", "exit 4").start()) {
             Watched w = Subprocesses.watch(c, false);
-            assertEquals(Optional.of(new ExitStatus.Exited(4)), w.onExit().get(10, TimeUnit.SECONDS));
+            assertEquals(Optional.of(new ExitStatus.Exited(4)), w.onExit().get(TimeFactor.scale(10), TimeUnit.SECONDS));
             assertEquals(Watched.Outcome.STATUS, w.outcome());
             w.fd().close();
             w.forget();

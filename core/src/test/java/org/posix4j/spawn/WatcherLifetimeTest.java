@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.posix4j.testing.ChildJvm;
+import org.posix4j.testing.TimeFactor;
 
 /// The watcher thread ends once it has nothing left to watch (a thread blocked in epoll_wait
 /// would hold up the JVM's exit), and comes back for the next child. Read from the child JVM's
@@ -40,14 +41,14 @@ class WatcherLifetimeTest {
 
         /// The thread's name is set as it starts, a moment after the spawn returned.
         private static boolean awaitRunning() throws IOException, InterruptedException {
-            for (int i = 0; i < 100 && !watcherRuns(); i++) {
+            for (long i = 0, n = TimeFactor.scale(100); i < n && !watcherRuns(); i++) {
                 Thread.sleep(2);
             }
             return watcherRuns();
         }
 
         private static boolean awaitGone() throws IOException, InterruptedException {
-            for (int i = 0; i < 500 && watcherRuns(); i++) {
+            for (long i = 0, n = TimeFactor.scale(500); i < n && watcherRuns(); i++) {
                 Thread.sleep(10);
             }
             return !watcherRuns();

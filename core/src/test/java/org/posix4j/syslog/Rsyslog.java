@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.posix4j.testing.Requires;
+import org.posix4j.testing.TimeFactor;
 
 /// A real rsyslogd for the tests, with a configuration of its own that writes facility,
 /// severity, program name, tag, pid and message of every line it receives to a file. Started
@@ -176,7 +178,7 @@ final class Rsyslog implements BeforeAllCallback, ParameterResolver, AutoCloseab
     }
 
     private <T> T poll(Function<List<Entry>, T> answer) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = TimeFactor.deadline(Duration.ofSeconds(10));
         do {
             T t = answer.apply(entries());
             if (t != null) {
@@ -206,7 +208,7 @@ final class Rsyslog implements BeforeAllCallback, ParameterResolver, AutoCloseab
     public void close() throws IOException {
         daemon.destroy();
         try {
-            if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
+            if (!daemon.waitFor(TimeFactor.scale(10), TimeUnit.SECONDS)) {
                 daemon.destroyForcibly().waitFor();
             }
         } catch (InterruptedException e) {

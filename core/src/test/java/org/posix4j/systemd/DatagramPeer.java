@@ -4,12 +4,14 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.posix4j.testing.TimeFactor;
 
 /// An independent receiver for notification datagrams: Python's socket module bound to an
 /// AF_UNIX SOCK_DGRAM address (a path, or `@name` for an abstract one), printing each datagram
@@ -39,29 +41,33 @@ final class DatagramPeer implements AutoCloseable {
                 lines.add("error " + e);
             }
         });
-        if (!"bound".equals(lines.poll(10, TimeUnit.SECONDS))) {
+        if (!"bound".equals(lines.poll(TimeFactor.scale(10), TimeUnit.SECONDS))) {
             process.destroyForcibly();
             throw new AssertionError("python3 did not bind " + address);
         }
     }
 
-    /// The next datagram, or null if none arrives within `millis`.
+    /// The next datagram, or null if none arrives within `millis` (times the time factor).
     String next(long millis) throws InterruptedException {
-        String hex = lines.poll(millis, TimeUnit.MILLISECONDS);
-        return hex == null ? null : new String(HexFormat.of().parseHex(hex), StandardCharsets.UTF_8);
+        return within(TimeFactor.scale(millis), TimeUnit.MILLISECONDS);
     }
 
-    /// Every datagram arriving within `millis`.
+    /// Every datagram arriving within `millis` (times the time factor).
     List<String> drain(long millis) throws InterruptedException {
         List<String> all = new ArrayList<>();
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        for (String d; (d = next(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())))) != null; ) {
+        long end = TimeFactor.deadline(Duration.ofMillis(millis));
+        for (String d; (d = within(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS)) != null; ) {
             all.add(d);
             if (System.nanoTime() >= end) {
                 break;
             }
         }
         return all;
+    }
+
+    private String within(long timeout, TimeUnit unit) throws InterruptedException {
+        String hex = lines.poll(timeout, unit);
+        return hex == null ? null : new String(HexFormat.of().parseHex(hex), StandardCharsets.UTF_8);
     }
 
     @Override

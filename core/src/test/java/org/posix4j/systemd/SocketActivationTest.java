@@ -26,6 +26,7 @@ import org.posix4j.PosixException;
 import org.posix4j.io.Fd;
 import org.posix4j.process.Environment;
 import org.posix4j.testing.ChildJvm;
+import org.posix4j.testing.TimeFactor;
 
 class SocketActivationTest {
 
@@ -81,7 +82,7 @@ class SocketActivationTest {
         cmd.addAll(ChildJvm.command(List.of(), Activated.class));
         try (ChildJvm child = ChildJvm.start(new ProcessBuilder(cmd))) {
             Socket tcp = null;
-            for (int i = 0; i < 100 && tcp == null; i++) {
+            for (long i = 0, n = TimeFactor.scale(100); i < n && tcp == null; i++) {
                 try {
                     tcp = new Socket("127.0.0.1", port);
                 } catch (java.net.ConnectException e) {

@@ -25,6 +25,7 @@ import org.posix4j.process.CurrentProcess;
 import org.posix4j.process.Environment;
 import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.NoFdLeaks;
+import org.posix4j.testing.TimeFactor;
 
 @ExtendWith(NoFdLeaks.class)
 class SystemdNotifyTest {
@@ -47,7 +48,7 @@ class SystemdNotifyTest {
         pb.environment().put("NOTIFY_SOCKET", address);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        assertTrue(p.waitFor(TimeFactor.scale(10), TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         String d = peer.next(5000);
         assertFalse(d == null || d.equals("BARRIER=1"), "systemd-notify sent " + d);
@@ -234,7 +235,7 @@ class SystemdNotifyTest {
         String address = address("path", dir);
         try (DatagramPeer peer = new DatagramPeer(address); SystemdNotify notify = SystemdNotify.open(address)) {
             Watchdog w = Watchdog.start(notify, Duration.ofMillis(50));
-            Thread.sleep(500);
+            Thread.sleep(TimeFactor.scale(500));
             w.close();
             long pings = w.pings();
             List<String> got = peer.drain(300);

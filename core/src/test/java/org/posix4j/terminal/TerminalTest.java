@@ -24,8 +24,9 @@ import org.posix4j.io.OpenFlags;
 import org.posix4j.io.Pipe;
 import org.posix4j.process.Sessions;
 import org.posix4j.testing.ChildJvm;
-import org.posix4j.testing.Report;
 import org.posix4j.testing.Proc;
+import org.posix4j.testing.Report;
+import org.posix4j.testing.TimeFactor;
 
 class TerminalTest {
     private static final int O_CLOEXEC = 02000000;
@@ -42,7 +43,7 @@ class TerminalTest {
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
-        }).get(5, TimeUnit.SECONDS);
+        }).get(TimeFactor.scale(5), TimeUnit.SECONDS);
     }
 
     /// The device numbers of `path` as `stat` reports them, {major, minor}.

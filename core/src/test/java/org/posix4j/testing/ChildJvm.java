@@ -98,16 +98,17 @@ public final class ChildJvm implements AutoCloseable {
         in.flush();
     }
 
-    /// Closes the child's stdin, waits for it to end (30 s at most) and answers the result.
+    /// Closes the child's stdin, waits for it to end (30 s times the time factor at most) and answers
+    /// the result.
     public Result finish() throws IOException, InterruptedException {
         in.close();
         List<String> lines = new ArrayList<>();
         for (String line; (line = out.readLine()) != null; ) {
             lines.add(line);
         }
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        if (!process.waitFor(TimeFactor.scale(30), TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("child JVM did not end within 30 s");
+            throw new AssertionError("child JVM did not end within " + TimeFactor.scale(30) + " s");
         }
         return new Result(process.exitValue(), lines, err.join());
     }

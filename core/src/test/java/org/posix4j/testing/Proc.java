@@ -40,7 +40,7 @@ public final class Proc {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            if (!p.waitFor(TimeFactor.scale(30), TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new AssertionError(String.join(" ", command) + " failed: " + out);
             }
             return out.strip();

@@ -9,11 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.Main;
 import org.posix4j.cli.testing.ChildProcess;
@@ -21,11 +21,13 @@ import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Proc;
 import org.posix4j.cli.testing.Requires;
 import org.posix4j.cli.testing.Rsyslog;
+import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.cli.testing.TimeFactor;
 
 /// `posix4j daemon` in child JVMs: the launcher's exit code, the supervisor and program read back
 /// from /proc and ps, start-stop-daemon(8) stopping it through the pid file, its `--syslog` lines
 /// read back from a real rsyslogd, and libslack's daemon(1) detaching the same program alike.
-@Timeout(120)
+@ScaledTimeout(120)
 class DaemonCommandTest {
     private static Result posix4j(String... args) throws IOException, InterruptedException {
         return ChildProcess.run(ChildProcess.java(Main.class, args));
@@ -50,7 +52,7 @@ class DaemonCommandTest {
     }
 
     private static void awaitGone(long pid) throws IOException, InterruptedException {
-        for (int i = 0; i < 200 && alive(pid); i++) {
+        for (long i = 0, n = TimeFactor.scale(200); i < n && alive(pid); i++) {
             Thread.sleep(50);
         }
         assertFalse(alive(pid), "pid " + pid + " still runs");
@@ -172,7 +174,7 @@ class DaemonCommandTest {
     }
 
     private static void awaitFile(Path file) throws InterruptedException {
-        for (int i = 0; i < 200 && !Files.exists(file); i++) {
+        for (long i = 0, n = TimeFactor.scale(200); i < n && !Files.exists(file); i++) {
             Thread.sleep(50);
         }
         assertTrue(Files.exists(file), file + " never appeared");
@@ -266,7 +268,7 @@ class DaemonCommandTest {
         assertEquals(0, start.exitCode(), start.toString());
         long supervisor = Long.parseLong(Files.readString(pidFile).strip());
         // Back-off 1 + 2 + 4 + 8 s between the 5 runs.
-        for (int i = 0; i < 600 && alive(supervisor); i++) {
+        for (long i = 0, n = TimeFactor.scale(600); i < n && alive(supervisor); i++) {
             Thread.sleep(50);
         }
         assertFalse(alive(supervisor));
@@ -275,15 +277,9 @@ class DaemonCommandTest {
         assertFalse(Files.exists(pidFile));
     }
 
-    /// The factor by which a loaded machine stretches the waits (POSIX4J_TEST_TIME_FACTOR, default 1).
-    private static int timeFactor() {
-        String f = System.getenv("POSIX4J_TEST_TIME_FACTOR");
-        return f == null || f.isBlank() ? 1 : Math.max(1, Integer.parseInt(f.strip()));
-    }
-
     /// Waits up to `seconds` (times the time factor) until `file` contains `text`.
     private static void awaitText(Path file, String text, int seconds) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + seconds * timeFactor() * 1_000_000_000L;
+        long deadline = TimeFactor.deadline(Duration.ofSeconds(seconds));
         while (System.nanoTime() < deadline && !(Files.exists(file) && Files.readString(file).contains(text))) {
             Thread.sleep(50);
         }
@@ -319,7 +315,7 @@ class DaemonCommandTest {
             assertTrue(alive(supervisor), "a missing program is a failure to count, not a reason to give up");
             Files.move(program.resolveSibling("prog.away"), program);
             // The next restart finds it again: run 2 stays up as a child of the supervisor.
-            long deadline = System.nanoTime() + 20L * timeFactor() * 1_000_000_000L;
+            long deadline = TimeFactor.deadline(Duration.ofSeconds(20));
             while (System.nanoTime() < deadline && Files.readAllLines(runs).size() < 2) {
                 Thread.sleep(50);
             }

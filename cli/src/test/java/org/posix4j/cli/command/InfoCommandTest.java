@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.Feature;
 import org.posix4j.Features;
@@ -30,10 +29,11 @@ import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Proc;
 import org.posix4j.cli.testing.Requires;
 import org.posix4j.cli.testing.RunThenWait;
+import org.posix4j.cli.testing.ScaledTimeout;
 import org.posix4j.terminal.PseudoTerminal;
 
 /// `posix4j info`, run in a child JVM and checked against what other tools and /proc say.
-@Timeout(120)
+@ScaledTimeout(120)
 class InfoCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SECTIONS =

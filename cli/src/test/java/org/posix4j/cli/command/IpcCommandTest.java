@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.Main;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.TimeFactor;
 
 /// `posix4j ipc` in child JVMs, checked against /dev/shm (stat(1) and the files' bytes) and, for
 /// interoperability, against Python's `multiprocessing.shared_memory`.
@@ -52,7 +53,7 @@ class IpcCommandTest {
         Path err = tmp.resolve("err");
         Process p = new ProcessBuilder(ChildProcess.java(Main.class, cmd.toArray(String[]::new)))
                 .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        if (!p.waitFor(TimeFactor.scale(60), TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError(cmd + " did not end within 60 s");
         }

@@ -19,19 +19,20 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Proc;
 import org.posix4j.cli.testing.Requires;
 import org.posix4j.cli.testing.RunThenWait;
+import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.cli.testing.TimeFactor;
 import org.posix4j.terminal.PseudoTerminal;
 
 /// `posix4j run`'s sessions, process groups, terminal, timeouts and signals, side by side with
 /// setsid(1) and timeout(1) on the same commands. The program is a probe that reads its own
 /// /proc/self/stat and prints its group, session, terminal and the terminal's foreground group,
 /// each as "self" when it is the probe's own pid, so that runs of different processes compare.
-@Timeout(120)
+@ScaledTimeout(120)
 class RunCommandGroupsTest {
     /// Prints `pgrp=.. sid=.. tty=.. tpgid=..` on one line (proc(5) fields 5, 6, 7 and 8) and
     /// `ppid=..` on the next.
@@ -286,11 +287,11 @@ class RunCommandGroupsTest {
         return r.stdout().lines().findFirst().orElseThrow();
     }
 
-    /// Asserts that process `pid` ended within a few seconds. Here an orphan is reparented to
+    /// Asserts that process `pid` ended within 5 s (times the time factor). Here an orphan is reparented to
     /// an init that may not reap it, so a zombie counts as ended.
     private static void assertDead(long pid, String what) throws Exception {
         Path stat = Path.of("/proc/" + pid + "/stat");
-        for (int i = 0; i < 100; i++) {
+        for (long i = 0, n = TimeFactor.scale(100); i < n; i++) {
             String state;
             try {
                 state = Files.readString(stat);

@@ -22,19 +22,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.Main;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
 import picocli.CommandLine;
 
 /// `posix4j run` in a child JVM, side by side with the programs it stands in for on the same
 /// commands: `sh` for exit codes, `bash` and `env` for exec failures, `env -i` and `env NAME=VALUE`
 /// for the environment, `cd DIR && pwd` and `env --chdir` for the directory, `env
 /// --ignore-signal/--default-signal` for signal dispositions, read back from /proc.
-@Timeout(120)
+@ScaledTimeout(120)
 class RunCommandTest {
     /// Exit codes and deaths by signal, as `sh` reports its child's in `$?`.
     @Test

@@ -8,6 +8,7 @@ import static org.posix4j.cli.command.SandboxAttackTest.sandbox;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,18 +20,19 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.command.SandboxAttackTest.Live;
 import org.posix4j.cli.command.SandboxAttackTest.Tree;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
+import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.cli.testing.TimeFactor;
 
 /// `posix4j sandbox` against hostile programs, part three: interrupted and killed calls, and
 /// load. The supervisor's descriptor count is read from /proc/PID/fd of posix4j's JVM (the
 /// process the test started) while the program waits on its stdin.
-@Timeout(60)
+@ScaledTimeout(60)
 class SandboxAttackLoadTest {
     private static final Pattern STORM = Pattern.compile(
             "i=(\\d+) mkdir=(\\d+):(\\S+) create=(\\d+):(\\S+) rename=(\\d+):(\\S+) unlink=(\\d+):(\\S+)");
@@ -140,11 +142,12 @@ class SandboxAttackLoadTest {
     }
 
     /// The supervisor's descriptors once at most `expected` of them are open, or as they are
-    /// after 2 s: a serving thread closes its copy of a descriptor just after the program got
+    /// after 2 s (times the time factor): a serving thread closes its copy of a descriptor just after the program got
     /// it, so the program may run ahead of that close.
     private static Map<Integer, String> settledFds(long pid, int expected) throws Exception {
         Map<Integer, String> fds = fds(pid);
-        for (int i = 0; i < 20 && fds.size() > expected; i++) {
+        for (long deadline = TimeFactor.deadline(Duration.ofSeconds(2));
+                fds.size() > expected && System.nanoTime() < deadline; ) {
             Thread.sleep(100);
             fds = fds(pid);
         }
@@ -177,7 +180,7 @@ class SandboxAttackLoadTest {
                     () -> "the FIFO open returned without a writer: " + r);
             assertTrue(after.size() <= before.size(), () -> "posix4j's descriptors: " + before + " before the flood, "
                     + after + " after it; " + r);
-            assertTrue(seconds < 40, () -> "the flood took " + seconds + " s");
+            assertTrue(seconds < TimeFactor.scale(40), () -> "the flood took " + seconds + " s");
         }
     }
 }

@@ -24,6 +24,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -43,6 +43,8 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.cli.testing.TimeFactor;
 
 /// `posix4j sandbox` against hostile programs, part two: ways around the broker (raw syscalls,
 /// a static binary, the i386 and x32 entries, io_uring, file handles, ptrace, a second
@@ -50,7 +52,7 @@ import org.posix4j.cli.testing.Requires;
 /// trail of it all. Without the sandbox each of these attempts succeeds as root (checked when
 /// the attackers were written), except x32, which this kernel does not build. Each attack runs
 /// in each [Mode] it applies to.
-@Timeout(60)
+@ScaledTimeout(60)
 class SandboxAttackProcessTest {
     /// Raw syscall(2), io_uring, open_by_handle_at with a handle of the secret made outside,
     /// ptrace of the supervisor, stacking a seccomp listener, link/symlink to the secret,
@@ -175,7 +177,7 @@ class SandboxAttackProcessTest {
                 DatagramChannel udp = DatagramChannel.open(StandardProtocolFamily.INET);
                 ServerSocketChannel unix = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             tcp.bind(new InetSocketAddress("127.0.0.1", 0));
-            tcp.setSoTimeout(300);
+            tcp.setSoTimeout(TimeFactor.millis(300));
             udp.bind(new InetSocketAddress("127.0.0.1", 0));
             udp.configureBlocking(false);
             unix.bind(UnixDomainSocketAddress.of(unixPath));
@@ -301,7 +303,7 @@ class SandboxAttackProcessTest {
         try {
             awaitLine(out, "secret: EACCES");
             jvm.destroyForcibly();
-            assertTrue(jvm.waitFor(10, TimeUnit.SECONDS));
+            assertTrue(jvm.waitFor(TimeFactor.scale(10), TimeUnit.SECONDS));
             String stopped = awaitLine(out, "stopped: ");
             String all = Files.readString(out);
             assertFalse(all.contains(t.token), () -> "the secret leaked: " + all);
@@ -321,9 +323,9 @@ class SandboxAttackProcessTest {
         t.assertUnchanged();
     }
 
-    /// Waits up to 40 s for a line starting with `prefix` in `file` and answers it.
+    /// Waits up to 40 s (times the time factor) for a line starting with `prefix` in `file` and answers it.
     private static String awaitLine(Path file, String prefix) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        long deadline = TimeFactor.deadline(Duration.ofSeconds(40));
         while (System.nanoTime() < deadline) {
             for (String line : Files.readAllLines(file)) {
                 if (line.startsWith(prefix)) {

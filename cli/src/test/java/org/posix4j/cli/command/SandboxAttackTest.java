@@ -31,7 +31,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -42,6 +41,8 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.cli.testing.TimeFactor;
 import org.posix4j.landlock.Landlock;
 
 /// `posix4j sandbox` against hostile programs, part one: the file system. Each attacker (C
@@ -58,7 +59,7 @@ import org.posix4j.landlock.Landlock;
 ///
 /// The other parts: [SandboxAttackProcessTest] (bypasses, sockets, the supervisor, audit) and
 /// [SandboxAttackLoadTest] (races with signals and deaths, floods).
-@Timeout(60)
+@ScaledTimeout(60)
 class SandboxAttackTest {
     static final String PROBE = "sandbox/attack/probe.c";
 
@@ -493,7 +494,7 @@ class SandboxAttackTest {
         assertTrue(results.get("loopopen " + t.okFile + " 200").startsWith("OK ok=200 failed=0"), r::toString);
         assertEquals(1, r.stdout().lines().filter(l -> l.startsWith("bgopen")).count(),
                 () -> "the FIFO open returned without a writer: " + r);
-        assertTrue(seconds < 20, () -> "posix4j took " + seconds + " s");
+        assertTrue(seconds < TimeFactor.scale(20), () -> "posix4j took " + seconds + " s");
     }
 
     // ---------------------------------------------------------------- shared by the parts
@@ -762,12 +763,12 @@ class SandboxAttackTest {
                 }
                 return text.toString();
             }, task -> Thread.ofPlatform().daemon().start(task));
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            if (!process.waitFor(TimeFactor.scale(20), TimeUnit.SECONDS)) {
                 close();
-                process.waitFor(5, TimeUnit.SECONDS);
+                process.waitFor(TimeFactor.scale(5), TimeUnit.SECONDS);
                 throw new AssertionError("posix4j did not end within 20 s; stdout: " + seen
-                        + rest.completeOnTimeout("", 5, TimeUnit.SECONDS).join()
-                        + "; stderr: " + err.completeOnTimeout("", 5, TimeUnit.SECONDS).join());
+                        + rest.completeOnTimeout("", TimeFactor.scale(5), TimeUnit.SECONDS).join()
+                        + "; stderr: " + err.completeOnTimeout("", TimeFactor.scale(5), TimeUnit.SECONDS).join());
             }
             seen.append(rest.join());
             return new Result(process.exitValue(), seen.toString(), err.join());

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.command.SandboxProgramsTest.Layout;
 import org.posix4j.cli.command.SandboxProgramsTest.Sandboxed;
@@ -29,11 +28,12 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
 
 /// `posix4j sandbox --audit`, `--dry-run`, `--deny` and `--no-defaults`, checked against what
 /// the program printed and what the test knows independently: the path it gave, the file's real
 /// path, the pid the program's shell printed before exec'ing it, the clock around the run.
-@Timeout(120)
+@ScaledTimeout(120)
 class SandboxAuditTest {
     /// The fields of every audit line, in the broker's specification.
     private static final Set<String> FIELDS = Set.of("time", "pid", "tid", "syscall", "function", "arguments",

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -26,6 +25,8 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.cli.testing.TimeFactor;
 
 /// `posix4j sandbox` performs each call with the credentials of the program's thread: the
 /// sandbox never grants what the kernel would refuse the program itself. The program
@@ -33,7 +34,7 @@ import org.posix4j.cli.testing.Requires;
 /// is root; each test first runs it without the sandbox (the kernel's own answers), then in
 /// it, and reads the results back independently (stat of created files, a real peer's
 /// SO_PEERCRED and SCM_CREDENTIALS). Each case runs in each [Mode] it applies to.
-@Timeout(120)
+@ScaledTimeout(120)
 class SandboxCredentialsTest {
     private static final List<String> NOBODY = List.of("setpriv", "--reuid", "65534", "--regid", "65534",
             "--clear-groups");
@@ -250,7 +251,7 @@ class SandboxCredentialsTest {
     }
 
     private static String peerLine(Process p) throws IOException, InterruptedException {
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the peer saw its client");
+        assertTrue(p.waitFor(TimeFactor.scale(60), TimeUnit.SECONDS), "the peer saw its client");
         return new String(p.getInputStream().readAllBytes()).strip();
     }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -18,12 +17,13 @@ import org.posix4j.cli.command.SandboxAttackTest.Mode;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
 
 /// `--deny` and the own-/proc default against existence and name leaks (issue 11, item 7): a
 /// denial of a path that does not exist yet holds for names created there later, through a
 /// symlinked parent too, and /proc/PID/net does not list unix socket paths of denied trees.
 /// Each case runs in each [Mode] it applies to.
-@Timeout(60)
+@ScaledTimeout(60)
 class SandboxDenyTest {
     private static void requireBroker() throws Exception {
         Requires.that(ChildProcess.output("id", "-u").equals("0"), "needs root (CI runs as root)");

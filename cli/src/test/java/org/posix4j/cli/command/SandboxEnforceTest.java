@@ -11,17 +11,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
 import org.posix4j.landlock.Landlock;
 
 /// `posix4j sandbox --enforce`: the kernel (Landlock) enforcing the file rules, the broker the
 /// rest (issue 12). Each case reads back what happened on disk from this JVM.
-@Timeout(120)
+@ScaledTimeout(120)
 class SandboxEnforceTest {
 
     /// In kernel mode real programs read the allowed tree and write the writable one, and are

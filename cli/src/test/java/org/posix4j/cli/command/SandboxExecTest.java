@@ -13,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -22,6 +21,7 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
 import org.posix4j.landlock.Landlock;
 
 /// Exec under `posix4j sandbox`, as the kernel enforces it: the Landlock ruleset of
@@ -31,7 +31,7 @@ import org.posix4j.landlock.Landlock;
 /// path buffer rewritten, a symbolic link swapped after the check) are the attacks this wall
 /// stops; each is first shown to run the denied program without the sandbox. Each runs in
 /// both [Mode]s: in kernel mode the ruleset refusing the exec is the whole file policy's.
-@Timeout(120)
+@ScaledTimeout(120)
 class SandboxExecTest {
     private static final String EXECRACE = "sandbox/attack/execrace.c";
     private static final String RESULT = "execrace \\w+: ok=(\\d+) denied-ran=(\\d+) eacces=(\\d+) other=(\\d+)";

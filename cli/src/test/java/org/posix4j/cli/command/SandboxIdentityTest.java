@@ -13,17 +13,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.command.SandboxAttackTest.Tree;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.cli.testing.TimeFactor;
 
 /// `posix4j sandbox` and the identity of other processes: a sandboxed program signals only
 /// processes of its own sandbox, by whatever route (issue 11, item 3).
-@Timeout(120)
+@ScaledTimeout(120)
 class SandboxIdentityTest {
     private static final String SIGNALS = "sandbox/identity/signals.c";
     private static final List<String> ROUTES = List.of("kill", "killpg", "tkill", "tgkill", "sigqueue", "pidfd",
@@ -43,7 +44,7 @@ class SandboxIdentityTest {
             Process sleep = outsideSleep();
             Result control = ChildProcess.run(List.of(program.toString(), route + ":" + sleep.pid()));
             assertEquals(route + ":" + sleep.pid() + ": OK", control.stdout().strip(), () -> "control " + control);
-            assertTrue(sleep.waitFor(5, TimeUnit.SECONDS), () -> "control: " + route + " did not kill the outsider");
+            assertTrue(sleep.waitFor(TimeFactor.scale(5), TimeUnit.SECONDS), () -> "control: " + route + " did not kill the outsider");
         }
         // A child that dropped to uid 65534 may not signal its root parent: the kernel's answer,
         // which the sandbox must give too (the master sends with the caller's credentials).
@@ -92,7 +93,7 @@ class SandboxIdentityTest {
     /// A `sleep 60` in a session (and process group) of its own, outside any sandbox.
     private static Process outsideSleep() throws Exception {
         Process p = new ProcessBuilder("setsid", "sleep", "60").start();
-        for (int i = 0; i < 100 && !Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).startsWith("sleep"); i++) {
+        for (long i = 0, n = TimeFactor.scale(100); i < n && !Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).startsWith("sleep"); i++) {
             Thread.sleep(10);
         }
         return p;

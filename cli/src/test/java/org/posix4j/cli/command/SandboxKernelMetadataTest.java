@@ -10,17 +10,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
 import org.posix4j.landlock.Landlock;
 
 /// What a program observes of paths outside its allowances when the kernel enforces the file
 /// rules (issue 12): `--hide-metadata` keeps stat, access and chdir with the broker, which
 /// answers them as in broker mode, and /proc is the kernel's to refuse while the loader's
 /// readlink of /proc/self/exe, which the broker still decides, works.
-@Timeout(120)
+@ScaledTimeout(120)
 class SandboxKernelMetadataTest {
     private static final String SCRIPT = "stat -c size=%s \"$1\" 2>&1; test -e \"$1\" && echo exists;"
             + " cd \"$(dirname \"$1\")\" 2>/dev/null && echo entered; stat -c size=%s \"$2\"";

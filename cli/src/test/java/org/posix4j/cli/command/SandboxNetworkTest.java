@@ -38,7 +38,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -48,6 +47,8 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.cli.testing.TimeFactor;
 
 /// The network part of `posix4j sandbox` (`--allow-connect`, `--allow-bind`, `--no-network`),
 /// checked with real peers on loopback that the test starts outside the sandbox: python3's
@@ -60,7 +61,7 @@ import org.posix4j.cli.testing.Requires;
 /// The hostile cases: malformed addresses, and an address or a symlink that changes while the
 /// call is under way (the denied peer's log must stay empty). The broker decides the network in
 /// every [Mode]; two representative cases (unix sockets, `--no-network`) run in each mode.
-@Timeout(120)
+@ScaledTimeout(120)
 class SandboxNetworkTest {
     /// Where the C program and the scripts are on the test class path.
     static final String NETWORK = "sandbox/network/";
@@ -448,8 +449,8 @@ class SandboxNetworkTest {
             assertEquals("bind: OK\n", listening[0]);
             int port = Integer.parseInt(listening[1]);
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
-                s.setSoTimeout(5000);
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), TimeFactor.millis(5000));
+                s.setSoTimeout(TimeFactor.millis(5000));
                 BufferedReader in = new BufferedReader(
                         new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                 assertEquals("served from inside", in.readLine());
@@ -782,7 +783,7 @@ class SandboxNetworkTest {
         /// Stops the server and answers its request log.
         String stop() throws IOException, InterruptedException {
             process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            if (!process.waitFor(TimeFactor.scale(10), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
             return Files.readString(log);

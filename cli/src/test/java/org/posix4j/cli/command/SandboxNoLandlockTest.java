@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.Feature;
 import org.posix4j.Features;
@@ -19,6 +18,7 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
 import org.posix4j.landlock.Landlock;
 
 /// `posix4j sandbox` on a kernel without Landlock (issue 12, tests), simulated by running
@@ -26,7 +26,7 @@ import org.posix4j.landlock.Landlock;
 /// with ENOSYS: the default mode falls back to the broker and says so in one line on standard
 /// error, `--enforce kernel` is refused with exit 2 naming the reason, and every exec after the
 /// program's own is refused (the kernel cannot hold exec to the readable trees).
-@Timeout(120)
+@ScaledTimeout(120)
 class SandboxNoLandlockTest {
     private static final String NOTICE = "posix4j sandbox: this kernel has no Landlock: the broker enforces the"
             + " file rules, and refuses every exec after the program's own";

@@ -9,12 +9,12 @@ import static org.posix4j.cli.command.SandboxAttackTest.posix4j;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.command.SandboxAttackTest.Live;
 import org.posix4j.cli.command.SandboxAttackTest.Tree;
@@ -22,6 +22,8 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.cli.testing.TimeFactor;
 
 /// The pid-reuse attacks of issue 11, item 2, made deterministic: a write-back into a caller that
 /// died while its call waited, and a tid or pid taken for the process that once had it.
@@ -33,7 +35,7 @@ import org.posix4j.cli.testing.Requires;
 /// /proc/sys/kernel/ns_last_pid = N-1 and forks until its child gets N. Each control run, without
 /// the sandbox, shows that the numbers were recycled as planned and that going by them reaches
 /// the victim.
-@Timeout(120)
+@ScaledTimeout(120)
 class SandboxPidReuseTest {
     private static final Pattern BLOCKED = Pattern.compile("blocked tid=(\\d+) addr=(0x[0-9a-f]+)");
     private static final Pattern FREED = Pattern.compile("freed pid=(\\d+) tid=(\\d+)");
@@ -73,7 +75,7 @@ class SandboxPidReuseTest {
         Requires.programs("unshare", "nsenter", "setsid");
         Path caller = Gcc.compile("sandbox/pidreuse/caller.c", tmp);
         Path recycler = Gcc.compile("sandbox/pidreuse/recycler.c", tmp);
-        String factor = String.valueOf(timeFactor());
+        String factor = String.valueOf(TimeFactor.factor());
 
         Run control = attack(t, recycler, List.of(caller.toString(), factor), "write", null);
         assertRecycled(control);
@@ -193,7 +195,7 @@ class SandboxPidReuseTest {
             String address = blocked.group(2);
             long init = ProcessHandle.of(caller.process.pid()).orElseThrow().children().findFirst().orElseThrow().pid();
             ProcessBuilder recycle = new ProcessBuilder("nsenter", "-t", String.valueOf(init), "-p", "-m",
-                    recycler.toString(), String.valueOf(tid), address, String.valueOf(300 * timeFactor()), mode);
+                    recycler.toString(), String.valueOf(tid), address, String.valueOf(TimeFactor.millis(300)), mode);
             try (Live r = new Live(recycle)) {
                 String recycled = r.await("recycled ");
                 String wrote = mode.equals("write") ? r.await("wrote by number: ") : null;
@@ -215,7 +217,7 @@ class SandboxPidReuseTest {
 
     /// Waits up to 10 s (times the time factor) for the audit's sendmmsg line of `tid`.
     private static void awaitAudit(Path audit, int tid) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L * timeFactor();
+        long deadline = TimeFactor.deadline(Duration.ofSeconds(10));
         while (auditOf(audit, tid).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
@@ -231,9 +233,4 @@ class SandboxPidReuseTest {
                 .toList();
     }
 
-    /// The factor by which a loaded machine stretches the waits (POSIX4J_TEST_TIME_FACTOR, default 1).
-    private static int timeFactor() {
-        String f = System.getenv("POSIX4J_TEST_TIME_FACTOR");
-        return f == null || f.isBlank() ? 1 : Math.max(1, Integer.parseInt(f.strip()));
-    }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +25,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,6 +34,8 @@ import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
 import org.posix4j.cli.testing.RunThenWait;
+import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.cli.testing.TimeFactor;
 import org.posix4j.landlock.Landlock;
 
 /// Real programs (cat, ls, realpath, readlink, python3, git, gcc, and C programs of our own:
@@ -49,7 +51,7 @@ import org.posix4j.landlock.Landlock;
 /// The program cases run in each enforcement mode (`--enforce auto`, `broker`, `kernel`) against
 /// the same outside reference, so each mode gives the same output as the others. `auto` runs
 /// without an audit, which would have it pick the broker.
-@Timeout(120)
+@ScaledTimeout(120)
 class SandboxProgramsTest {
     /// Where the C programs and scripts are on the test class path.
     static final String PROGRAMS = "sandbox/programs/";
@@ -493,10 +495,10 @@ class SandboxProgramsTest {
             String code = jvm.child.readUntil(RunThenWait.MARKER)[1];
             long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
             assertEquals("137", code);
-            assertTrue(took < 2000, "the sandbox took " + took + " ms to see its program die");
+            assertTrue(took < TimeFactor.scale(2000), "the sandbox took " + took + " ms to see its program die");
             assertEquals(List.of(), children(jvm.child.pid()), "no child, no zombie left under the JVM");
             // The sandbox has returned its status; give the descriptors a second to follow.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            long deadline = TimeFactor.deadline(Duration.ofSeconds(1));
             while (fdCount(jvm.child.pid()) != start && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }

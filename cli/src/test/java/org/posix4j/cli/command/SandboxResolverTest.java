@@ -25,13 +25,13 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.Errno;
 import org.posix4j.cli.command.SandboxProgramsTest.Sandboxed;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
 
 /// `--allow-resolve`: a Java program ([SandboxResolverLookup]) run by the test JDK's `java`
 /// inside the sandbox, with posix4j on its class path, looks names up with
@@ -43,7 +43,7 @@ import org.posix4j.cli.testing.Requires;
 /// nsswitch.conf of `hosts: files` (no DNS query leaves the machine); getent(1) in the same
 /// kind of namespace gives the reference answer. The sandboxed JVM itself may not read
 /// /etc/hosts: whatever it learns comes from the master.
-@Timeout(120)
+@ScaledTimeout(120)
 class SandboxResolverTest {
     /// The test's hosts file: two names with several addresses, one name never allowed.
     private static final String HOSTS = """

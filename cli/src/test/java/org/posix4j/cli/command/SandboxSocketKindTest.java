@@ -10,18 +10,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.command.SandboxAttackTest.Tree;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
 
 /// `posix4j sandbox` and the sockets that reach past connect and bind allowances (issue 11,
 /// item 5): netlink, packet and raw sockets only by `--allow-socket`, created with the program's
 /// own credentials; a listen that would bind is decided like bind; `--no-network` means none.
-@Timeout(120)
+@ScaledTimeout(120)
 class SandboxSocketKindTest {
     private static final String KINDS = "sandbox/sockets/kinds.c";
     private static final List<String> OPS = List.of("netlink", "packet", "raw", "listen", "bindlisten");

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 /// A child process of the test (usually a JVM running the command), with its stdout and stderr
 /// collected, so that whatever the command changes or prints stays out of the test JVM.
 public final class ChildProcess implements AutoCloseable {
-    private static final long TIMEOUT_SECONDS = 60;
+    private static final long TIMEOUT_SECONDS = TimeFactor.scale(60);
 
     private final Process process;
     private final InputStream stdout;

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /// Thread safety: safe for concurrent use; a program is compiled once even when asked for by
 /// several threads at the same time.
 public final class Gcc {
-    private static final long TIMEOUT_SECONDS = 120;
+    private static final long TIMEOUT_SECONDS = TimeFactor.scale(120);
 
     /// Compiled programs by resource and flags, kept in one directory for the whole test run.
     private static final Map<List<String>, Path> COMPILED = new ConcurrentHashMap<>();

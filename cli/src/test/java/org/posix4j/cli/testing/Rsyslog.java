@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -114,9 +115,9 @@ public final class Rsyslog implements AutoCloseable {
         return list;
     }
 
-    /// Waits (10 s at most) until `count` lines match `which`, and answers them.
+    /// Waits (10 s times the time factor at most) until `count` lines match `which`, and answers them.
     public List<Entry> await(int count, Predicate<Entry> which) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = TimeFactor.deadline(Duration.ofSeconds(10));
         List<Entry> got;
         do {
             got = entries().stream().filter(which).toList();
@@ -134,7 +135,7 @@ public final class Rsyslog implements AutoCloseable {
         daemon.destroy();
         boolean ended;
         try {
-            ended = daemon.waitFor(10, TimeUnit.SECONDS);
+            ended = daemon.waitFor(TimeFactor.scale(10), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             // Still stop it: a stray rsyslogd would outlive the test run.
             Thread.currentThread().interrupt();
