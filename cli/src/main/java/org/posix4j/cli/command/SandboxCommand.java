@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         modelTransformer = RunCommand.ProgramArguments.class,
         customSynopsis = {"posix4j sandbox [OPTIONS] [--] PROGRAM [ARG...]",
-            "posix4j sandbox [OPTIONS] --print-policy"},
+            "       posix4j sandbox [OPTIONS] --print-policy"},
         description = {
             "Runs PROGRAM with ARGs under posix4j's broker: every call of the program (and of its threads, children"
                     + " and the programs they run) that opens, stats, creates, removes or renames a file, reads a"

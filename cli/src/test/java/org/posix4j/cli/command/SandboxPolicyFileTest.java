@@ -107,18 +107,19 @@ class SandboxPolicyFileTest {
         assertEquals("a\n", Files.readString(box.resolve("a")));
         assertFalse(Files.exists(box.resolve("private")), withFlag::toString);
 
-        try (ServerSocket listener = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
-            AtomicInteger accepted = new AtomicInteger();
-            Thread acceptor = Thread.ofPlatform().daemon().start(() -> {
-                while (true) {
-                    try (Socket s = listener.accept(); InputStream in = s.getInputStream()) {
-                        accepted.incrementAndGet();
-                        in.readAllBytes();
-                    } catch (java.io.IOException e) {
-                        return;
-                    }
+        ServerSocket listener = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        AtomicInteger accepted = new AtomicInteger();
+        Thread acceptor = Thread.ofPlatform().daemon().start(() -> {
+            while (true) {
+                try (Socket s = listener.accept(); InputStream in = s.getInputStream()) {
+                    accepted.incrementAndGet();
+                    in.readAllBytes();
+                } catch (java.io.IOException e) {
+                    return;
                 }
-            });
+            }
+        });
+        try {
             String address = "127.0.0.1:" + listener.getLocalPort();
             String connect = "import socket\ntry:\n socket.create_connection(('127.0.0.1', "
                     + listener.getLocalPort() + ")).close(); print('connected')\nexcept OSError as e:\n"
@@ -135,6 +136,7 @@ class SandboxPolicyFileTest {
                 Thread.sleep(10);
             }
             assertEquals(1, accepted.get());
+        } finally {
             listener.close();
             acceptor.join();
         }
