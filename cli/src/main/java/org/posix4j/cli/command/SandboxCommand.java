@@ -59,7 +59,7 @@ import picocli.CommandLine.Spec;
             "125:posix4j sandbox failed before starting the program",
             "126:PROGRAM was found but could not be executed",
             "127:PROGRAM was not found",
-            "2:the command line is wrong"
+            "2:the command line or the --policy file is wrong"
         },
         footerHeading = "%nDefaults:%n",
         footer = {
