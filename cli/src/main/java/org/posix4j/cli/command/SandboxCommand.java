@@ -99,6 +99,11 @@ final class SandboxCommand implements Callable<Integer> {
             + " options added) as a policy file, and exit without running a program.")
     private boolean printPolicy;
 
+    /// How many of the first --allow-connect and --allow-bind values came from the policy file,
+    /// so that a host that does not resolve is reported where it was written.
+    private int fileConnects;
+    private int fileBinds;
+
     @Option(names = "--allow-read", paramLabel = "PATH",
             description = "Let the program read below PATH: open for reading, stat, access, readlink, list"
                     + " (repeatable).")
@@ -225,11 +230,13 @@ final class SandboxCommand implements Callable<Integer> {
             for (String k : allowSocket) {
                 sockets.add(socketKind(k));
             }
-            for (String a : allowConnect) {
-                connects.add(NetworkAddress.parse("--allow-connect", a));
+            for (int i = 0; i < allowConnect.size(); i++) {
+                connects.add(NetworkAddress.parse(i < fileConnects ? policyFile + ": network.connect"
+                        : "--allow-connect", allowConnect.get(i)));
             }
-            for (String a : allowBind) {
-                binds.add(NetworkAddress.parse("--allow-bind", a));
+            for (int i = 0; i < allowBind.size(); i++) {
+                binds.add(NetworkAddress.parse(i < fileBinds ? policyFile + ": network.bind" : "--allow-bind",
+                        allowBind.get(i)));
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -331,6 +338,8 @@ final class SandboxCommand implements Callable<Integer> {
         deny = concat(file.deny().stream().map(Path::of).toList(), deny);
         allowConnect = concat(file.connect(), allowConnect);
         allowBind = concat(file.bind(), allowBind);
+        fileConnects = file.connect().size();
+        fileBinds = file.bind().size();
         allowResolve = concat(file.resolve(), allowResolve);
         allowSocket = concat(file.sockets(), allowSocket);
         noDefaults |= !file.defaults();

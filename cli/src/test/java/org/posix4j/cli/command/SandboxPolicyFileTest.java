@@ -197,7 +197,8 @@ class SandboxPolicyFileTest {
     }
 
     /// Each bad file exits 2 before anything runs, with the reader's message; so does a missing
-    /// file, and a missing PROGRAM without --print-policy.
+    /// file, and a missing PROGRAM without --print-policy. A host name of the file that does not
+    /// resolve is reported where it was written (exit 125, as for the flag).
     @Test
     void aBadFileIsACommandLineError() throws Exception {
         Path marker = tmp.resolve("ran");
@@ -233,6 +234,12 @@ class SandboxPolicyFileTest {
         assertEquals(2, r.exitCode(), r::toString);
         assertTrue(r.stderr().startsWith("--policy " + tmp.resolve("missing.json") + ": No such file or directory\n"),
                 r::toString);
+
+        Path host = write("host.json", "{\"network\": {\"connect\": [\"nohost.invalid:443\"]}}");
+        r = posix4j("--policy", host.toString(), program[0], program[1], program[2], program[3]);
+        assertEquals(RunCommand.EXIT_RUN_FAILED, r.exitCode(), r::toString);
+        assertEquals("posix4j sandbox: " + host + ": network.connect nohost.invalid:443: unknown host nohost.invalid\n",
+                r.stderr());
 
         r = posix4j("--policy", write("ok.json", "{}").toString());
         assertEquals(2, r.exitCode(), r::toString);
