@@ -174,6 +174,20 @@ public final class Policy implements AutoCloseable {
         return new Builder();
     }
 
+    /// A builder holding the rules of the policy file `file` (docs/policy-files.md), to which more
+    /// may be added before [Builder#build()]: `Policy.load(file).allowRead(dir).build()`. The file's
+    /// `defaults`, `audit` and `enforce` are read and checked, but are for whoever runs the
+    /// program (see [PolicyFile]).
+    ///
+    /// @throws IllegalArgumentException when the file is not valid, with a message naming the
+    ///     file, the line and the key (`policy.json:7: "alow_read": unknown key; did you mean
+    ///     "allow_read"?`)
+    /// @throws java.net.UnknownHostException when a host name of its network rules does not resolve
+    /// @throws IOException when the file cannot be read
+    public static Builder load(Path file) throws IOException {
+        return PolicyFile.read(file).addTo(builder());
+    }
+
     /// An `O_PATH` descriptor on `/`: the anchor for stats of parent directories and dry runs.
     Fd root() {
         return root;

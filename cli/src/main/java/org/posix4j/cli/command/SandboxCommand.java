@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.posix4j.PosixException;
 import org.posix4j.broker.AuditSink;
 import org.posix4j.broker.Enforcement;
 import org.posix4j.broker.Policy;
+import org.posix4j.broker.PolicyFile;
 import org.posix4j.broker.Sandbox;
 import org.posix4j.broker.SocketKind;
 import org.posix4j.io.Fd;
@@ -37,7 +39,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         modelTransformer = RunCommand.ProgramArguments.class,
-        customSynopsis = "posix4j sandbox [OPTIONS] [--] PROGRAM [ARG...]",
+        customSynopsis = {"posix4j sandbox [OPTIONS] [--] PROGRAM [ARG...]",
+            "       posix4j sandbox [OPTIONS] --print-policy"},
         description = {
             "Runs PROGRAM with ARGs under posix4j's broker: every call of the program (and of its threads, children"
                     + " and the programs they run) that opens, stats, creates, removes or renames a file, reads a"
@@ -56,7 +59,7 @@ import picocli.CommandLine.Spec;
             "125:posix4j sandbox failed before starting the program",
             "126:PROGRAM was found but could not be executed",
             "127:PROGRAM was not found",
-            "2:the command line is wrong"
+            "2:the command line or the --policy file is wrong"
         },
         footerHeading = "%nDefaults:%n",
         footer = {
@@ -84,6 +87,22 @@ final class SandboxCommand implements Callable<Integer> {
             "/usr/share/locale", "/usr/share/zoneinfo", "/dev/urandom", "/dev/random", "/proc/cpuinfo", "/proc/meminfo",
             "/sys/devices/system/cpu");
     private static final List<String> DEFAULT_READ_WRITE = List.of("/dev/null", "/dev/zero", "/dev/full");
+
+    @Option(names = "--policy", paramLabel = "FILE",
+            description = "Read the allowances and settings from the policy file FILE (JSON, see"
+                    + " docs/policy-files.md); the options given with it add to it: their paths and addresses"
+                    + " follow the file's, their switches turn on what the file leaves off, and --enforce,"
+                    + " --audit and --no-defaults replace the file's.")
+    private Path policyFile;
+
+    @Option(names = "--print-policy", description = "Print the effective policy (the --policy file with the"
+            + " options added) as a policy file, and exit without running a program.")
+    private boolean printPolicy;
+
+    /// How many of the first --allow-connect and --allow-bind values came from the policy file,
+    /// so that a host that does not resolve is reported where it was written.
+    private int fileConnects;
+    private int fileBinds;
 
     @Option(names = "--allow-read", paramLabel = "PATH",
             description = "Let the program read below PATH: open for reading, stat, access, readlink, list"
@@ -118,7 +137,7 @@ final class SandboxCommand implements Callable<Integer> {
                     + " (repeatable).")
     private List<String> allowSocket = new ArrayList<>();
 
-    @Option(names = "--enforce", paramLabel = "MODE", defaultValue = "auto",
+    @Option(names = "--enforce", paramLabel = "MODE",
             description = "Who enforces the file rules: auto (default: the kernel when Landlock can say the whole"
                     + " policy, no --audit or --dry-run asks for the broker and the program's own /proc is not"
                     + " allowed (the defaults allow it), else the broker), kernel (Landlock: native speed; the program"
@@ -165,7 +184,8 @@ final class SandboxCommand implements Callable<Integer> {
                     + " and one serving thread avoids handing the listener from thread to thread).")
     private int threads;
 
-    @Parameters(index = "0", paramLabel = "PROGRAM", description = "The program: a path, or a name looked up in PATH.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PROGRAM",
+            description = "The program: a path, or a name looked up in PATH.")
     private String program;
 
     @Parameters(index = "1..*", paramLabel = "ARG", description = "Its arguments, passed as they are.")
@@ -184,6 +204,21 @@ final class SandboxCommand implements Callable<Integer> {
             err.println(spec.qualifiedName() + ": --threads must be 1..64");
             return 2;
         }
+        if (policyFile != null) {
+            mergePolicyFile();
+        }
+        if (enforce == null) {
+            enforce = "auto";
+        }
+        if (printPolicy) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(effectivePolicy().toJson());
+            out.flush();
+            return 0;
+        }
+        if (program == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required parameter: 'PROGRAM'");
+        }
         if (program.isEmpty()) {
             err.println(spec.qualifiedName() + ": : " + Errno.ENOENT.description());
             return RunCommand.EXIT_NOT_FOUND;
@@ -195,11 +230,13 @@ final class SandboxCommand implements Callable<Integer> {
             for (String k : allowSocket) {
                 sockets.add(socketKind(k));
             }
-            for (String a : allowConnect) {
-                connects.add(NetworkAddress.parse("--allow-connect", a));
+            for (int i = 0; i < allowConnect.size(); i++) {
+                connects.add(NetworkAddress.parse(i < fileConnects ? policyFile + ": network.connect"
+                        : "--allow-connect", allowConnect.get(i)));
             }
-            for (String a : allowBind) {
-                binds.add(NetworkAddress.parse("--allow-bind", a));
+            for (int i = 0; i < allowBind.size(); i++) {
+                binds.add(NetworkAddress.parse(i < fileBinds ? policyFile + ": network.bind" : "--allow-bind",
+                        allowBind.get(i)));
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -278,6 +315,83 @@ final class SandboxCommand implements Callable<Integer> {
             err.println(spec.qualifiedName() + ": " + e.getMessage());
             return RunCommand.EXIT_RUN_FAILED;
         }
+    }
+
+    /// Adds the `--policy` file to the options: its paths, addresses, names and socket kinds before
+    /// theirs, its switches on unless an option turned them on already, its `defaults: false` as
+    /// `--no-defaults`, its audit and enforcement mode unless `--audit` or `--enforce` gave one.
+    ///
+    /// @throws ParameterException when the file cannot be read or is not a valid policy, with
+    ///     the reader's message (file, line, key)
+    private void mergePolicyFile() {
+        PolicyFile file;
+        try {
+            file = PolicyFile.read(policyFile);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "--policy " + policyFile + ": "
+                    + (e instanceof NoSuchFileException ? Errno.ENOENT.description() : e.toString()));
+        }
+        allowRead = concat(file.allowRead().stream().map(Path::of).toList(), allowRead);
+        allowWrite = concat(file.allowWrite().stream().map(Path::of).toList(), allowWrite);
+        deny = concat(file.deny().stream().map(Path::of).toList(), deny);
+        allowConnect = concat(file.connect(), allowConnect);
+        allowBind = concat(file.bind(), allowBind);
+        fileConnects = file.connect().size();
+        fileBinds = file.bind().size();
+        allowResolve = concat(file.resolve(), allowResolve);
+        allowSocket = concat(file.sockets(), allowSocket);
+        noDefaults |= !file.defaults();
+        revealMissing |= file.revealMissing();
+        hideMetadata |= file.hideMetadata();
+        noNetwork |= file.noNetwork();
+        dryRun |= file.dryRun();
+        audit = audit != null ? audit : file.audit();
+        enforce = enforce != null ? enforce : file.enforce();
+    }
+
+    private static <T> List<T> concat(List<T> first, List<T> then) {
+        List<T> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
+    }
+
+    /// The options (the policy file merged in) as a policy file, `defaults` as the flag says it
+    /// rather than expanded: what the defaults are depends on the machine and the terminal.
+    ///
+    /// @throws ParameterException for a malformed address, socket kind or mode, naming the option
+    private PolicyFile effectivePolicy() {
+        try {
+            for (String a : allowConnect) {
+                checkAddress("--allow-connect", a);
+            }
+            for (String a : allowBind) {
+                checkAddress("--allow-bind", a);
+            }
+            allowSocket.forEach(SandboxCommand::socketKind);
+            if (!List.of("auto", "kernel", "broker").contains(enforce)) {
+                throw new IllegalArgumentException("--enforce: unknown mode '" + enforce + "' (auto, kernel, broker)");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        return new PolicyFile(strings(allowRead), strings(allowWrite), strings(deny), !noDefaults, revealMissing,
+                hideMetadata, allowConnect, allowBind, allowResolve, allowSocket, noNetwork, audit, enforce, dryRun);
+    }
+
+    /// Checks the syntax of `value` of `option` without looking its host name up: a printed
+    /// policy is for running later, perhaps elsewhere.
+    private static void checkAddress(String option, String value) {
+        try {
+            org.posix4j.broker.NetworkAddress.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " " + value + ": " + e.getMessage());
+        }
+    }
+
+    private static List<String> strings(List<Path> paths) {
+        return paths.stream().map(Path::toString).toList();
     }
 
     /// Says on standard error which mechanism will enforce the file rules and what the program
