@@ -8,7 +8,7 @@ import org.posix4j.syslog.Level;
 
 /// What [JournalTest] runs in a child JVM, in the namespaces of the test's journald (see
 /// [Journald#command(java.util.List)]): every call that sends. Prints `key:value` lines for the
-/// test: its pid as journald sees it, and what the calls answered.
+/// test: its pid as journald sees it, and what the calls answered. Ends when its stdin does.
 public final class JournalChild {
     private JournalChild() {}
 
@@ -28,8 +28,23 @@ public final class JournalChild {
             case "handler" -> handler(id);
             case "system-logger" -> systemLogger();
             case "fds" -> fds(id);
+            case "system-logger-both" -> {
+                try {
+                    System.getLogger("org.example.both").log(System.Logger.Level.ERROR, "never sent");
+                    System.out.println("error:none");
+                } catch (Throwable t) {
+                    StringBuilder chain = new StringBuilder();
+                    for (Throwable c = t; c != null; c = c.getCause()) {
+                        chain.append(c).append(" / ");
+                    }
+                    System.out.println("error:" + chain);
+                }
+            }
             default -> throw new IllegalArgumentException(args[0]);
         }
+        // Alive until the test closes stdin: journald reads the sender's /proc entries (_COMM,
+        // _EXE, _CMDLINE) after receiving, and finds nothing once the sender is gone.
+        System.in.readAllBytes();
     }
 
     private static void handler(String id) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +35,12 @@ class JournalTest {
     static final int LARGE = 300 * 1024;
     /// The trusted fields whose values are the same for any sender of this test.
     private static final Set<String> SAME_TRUSTED = Set.of("_TRANSPORT", "_UID", "_GID", "_BOOT_ID", "_MACHINE_ID",
-            "_HOSTNAME", "_CAP_EFFECTIVE");
+            "_HOSTNAME");
+    /// The trusted fields journald reads from /proc/PID of the sender once it has received.
+    private static final Set<String> FROM_PROC = Set.of("_COMM", "_EXE", "_CMDLINE", "_CAP_EFFECTIVE",
+            "_SELINUX_CONTEXT", "_AUDIT_SESSION", "_AUDIT_LOGINUID", "_SYSTEMD_CGROUP", "_SYSTEMD_SLICE",
+            "_SYSTEMD_UNIT", "_SYSTEMD_USER_UNIT", "_SYSTEMD_USER_SLICE", "_SYSTEMD_SESSION", "_SYSTEMD_OWNER_UID",
+            "_SYSTEMD_INVOCATION_ID");
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static Journald journald;
 
@@ -69,21 +75,28 @@ class JournalTest {
         return "p4j-" + what + "-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
     }
 
-    private static ChildJvm.Result child(List<String> jvmOptions, List<String> wrapper, String... args)
-            throws Exception {
+    /// Runs JournalChild with `args` to the end; with a `stored` match, keeps it alive until
+    /// `count` entries match, so that journald finds its /proc entries.
+    private static ChildJvm.Result child(List<String> jvmOptions, List<String> wrapper, String stored, int count,
+            String... args) throws Exception {
         List<String> command = new ArrayList<>(wrapper);
         command.addAll(ChildJvm.command(jvmOptions, JournalChild.class, args));
         try (ChildJvm c = ChildJvm.start(new ProcessBuilder(journald.command(command)))) {
+            if (stored != null) {
+                journald.await(stored, count);
+            }
             return c.finish().assertSuccess();
         }
     }
 
     private static ChildJvm.Result child(String... args) throws Exception {
-        return child(List.of(), List.of(), args);
+        return child(List.of(), List.of(), null, 0, args);
     }
 
-    /// Asserts `ours` (sent by the child whose pid is `pid`) and `theirs` (sent by logger) carry
-    /// the same user fields and the same trusted ones, and that journald saw the right sender.
+    /// Asserts `ours` (sent by the child whose pid is `pid`, alive until stored) and `theirs`
+    /// (sent by logger) carry the same user fields and the same trusted ones, and that journald
+    /// saw the right sender. The fields journald reads from the sender's /proc after receiving
+    /// are left out of the comparison: logger may be gone by then.
     private static void assertSameAsLogger(Journald.Entry ours, Journald.Entry theirs, long pid) {
         assertEquals(userFields(theirs), userFields(ours));
         assertEquals(trustedNames(theirs), trustedNames(ours));
@@ -93,7 +106,8 @@ class JournalTest {
         assertEquals("journal", ours.get("_TRANSPORT"));
         assertEquals(Long.toString(pid), ours.get("_PID"));
         assertEquals("java", ours.get("_COMM"));
-        assertEquals("logger", theirs.get("_COMM"));
+        assertTrue(ours.get("_EXE").endsWith("/bin/java"), ours.get("_EXE"));
+        assertTrue(ours.get("_CMDLINE").contains(JournalChild.class.getName()), ours.get("_CMDLINE"));
     }
 
     private static TreeMap<String, List<String>> userFields(Journald.Entry e) {
@@ -103,8 +117,8 @@ class JournalTest {
     }
 
     private static Set<String> trustedNames(Journald.Entry e) {
-        Set<String> names = new java.util.TreeSet<>(e.byName().keySet());
-        names.removeIf(k -> !k.startsWith("_"));
+        Set<String> names = new TreeSet<>(e.byName().keySet());
+        names.removeIf(k -> !k.startsWith("_") || FROM_PROC.contains(k));
         return names;
     }
 
@@ -112,7 +126,7 @@ class JournalTest {
     void plainEntryWithPriorityIdentifierAndUserFieldIsStoredAsLoggerStoresIt() throws Exception {
         String ours = ident("plain");
         String theirs = ident("plain-logger");
-        ChildJvm.Result r = child("plain", ours);
+        ChildJvm.Result r = child(List.of(), List.of(), "SYSLOG_IDENTIFIER=" + ours, 1, "plain", ours);
         assertEquals("true", r.value("sent:"));
         journald.logger(List.of("MESSAGE=" + PLAIN, "PRIORITY=4", "SYSLOG_IDENTIFIER=" + ours,
                 "MY_FIELD=" + USER_VALUE, "LOGGER_RUN=" + theirs));
@@ -139,16 +153,41 @@ class JournalTest {
         assertEquals(List.of("one", "two"), e.byName().get("REPEATED"));
     }
 
+    /// What the child sending `args` did, and the calls strace(1) saw it make towards the
+    /// journal: sendmsg(2) to journald's socket, memfd_create(2) of posix4j's memfd, F_ADD_SEALS.
+    private record Traced(ChildJvm.Result result, List<String> calls) {}
+
+    private static Traced traced(String stored, String... args) throws Exception {
+        Path trace = Files.createTempFile("posix4j-journal", ".strace");
+        try {
+            ChildJvm.Result r = child(List.of(), List.of("strace", "-f", "--seccomp-bpf", "-o", trace.toString(),
+                    "-e", "trace=memfd_create,sendmsg,fcntl", "-e", "signal=none", "-s", "64"), stored, 1, args);
+            List<String> calls = Files.readAllLines(trace).stream()
+                    .filter(l -> l.contains("memfd_create(\"posix4j-journal\"") || l.contains("F_ADD_SEALS")
+                            || l.contains("sun_path=\"/run/systemd/journal/socket\""))
+                    .map(l -> l.replaceFirst("^\\d+ +", "")).toList();
+            return new Traced(r, calls);
+        } finally {
+            Files.delete(trace);
+        }
+    }
+
+    /// Larger than the default send buffer, so it fits in one datagram only because the buffer
+    /// was raised as libsystemd raises it.
     @Test
     void largeEntryGoesAsOneDatagramAsLoggersDoes() throws Exception {
         String id = ident("large");
-        ChildJvm.Result r = child("large", id, Integer.toString(LARGE));
+        Traced t = traced("SYSLOG_IDENTIFIER=" + id, "large", id, Integer.toString(LARGE));
+        assertEquals(1, t.calls().size(), () -> "calls: " + t.calls());
+        assertTrue(t.calls().getFirst().startsWith("sendmsg(") && t.calls().getFirst().contains("msg_iovlen=1,")
+                && t.calls().getFirst().endsWith("= " + (("MESSAGE=large\n" + "SYSLOG_IDENTIFIER=" + id + "\nBIG=\n").length()
+                + LARGE)), t.calls().getFirst());
         journald.logger(List.of("MESSAGE=large", "SYSLOG_IDENTIFIER=" + id, "BIG=" + big(LARGE)));
         List<Journald.Entry> both = journald.await("SYSLOG_IDENTIFIER=" + id, 2);
         Journald.Entry mine = both.stream().filter(e -> "java".equals(e.get("_COMM"))).findFirst().orElseThrow();
         Journald.Entry logger = both.stream().filter(e -> "logger".equals(e.get("_COMM"))).findFirst().orElseThrow();
         assertEquals(big(LARGE), mine.get("BIG"));
-        assertSameAsLogger(mine, logger, Long.parseLong(r.value("pid:")));
+        assertSameAsLogger(mine, logger, Long.parseLong(t.result().value("pid:")));
     }
 
     /// strace(1) shows the way the entry went: a memfd, sealed, passed with SCM_RIGHTS in a
@@ -156,36 +195,35 @@ class JournalTest {
     @Test
     void entryTooLargeForADatagramGoesAsASealedMemfd() throws Exception {
         String id = ident("huge");
-        Path trace = Files.createTempFile("posix4j-journal", ".strace");
-        try {
-            ChildJvm.Result r = child(List.of(), List.of("strace", "-f", "--seccomp-bpf", "-o", trace.toString(),
-                    "-e", "trace=memfd_create,sendmsg,fcntl", "-e", "signal=none", "-s", "64"),
-                    "large", id, Integer.toString(HUGE));
-            assertEquals("true", r.value("sent:"));
-            List<String> calls = Files.readAllLines(trace).stream()
-                    .filter(l -> l.contains("memfd_create(\"posix4j-journal\"") || l.contains("F_ADD_SEALS")
-                            || l.contains("sun_path=\"/run/systemd/journal/socket\""))
-                    .map(l -> l.replaceFirst("^\\d+ +", "")).toList();
-            assertEquals(4, calls.size(), () -> "calls: " + calls);
-            assertTrue(calls.get(0).startsWith("sendmsg(") && calls.get(0).endsWith("= -1 EMSGSIZE (Message too long)"),
-                    calls.get(0));
-            assertTrue(calls.get(1).startsWith("memfd_create(\"posix4j-journal\", MFD_CLOEXEC|MFD_ALLOW_SEALING)"),
-                    calls.get(1));
-            assertTrue(calls.get(2).contains("F_ADD_SEALS, F_SEAL_SEAL|F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_WRITE) = 0"),
-                    calls.get(2));
-            assertTrue(calls.get(3).contains("msg_iov=NULL, msg_iovlen=0")
-                    && calls.get(3).contains("cmsg_type=SCM_RIGHTS") && calls.get(3).endsWith("= 0"), calls.get(3));
-            journald.logger(List.of("MESSAGE=large", "SYSLOG_IDENTIFIER=" + id, "BIG=" + big(HUGE)));
-            List<Journald.Entry> both = journald.await("SYSLOG_IDENTIFIER=" + id, 2);
-            Journald.Entry mine = both.stream().filter(e -> "java".equals(e.get("_COMM"))).findFirst().orElseThrow();
-            Journald.Entry logger = both.stream().filter(e -> "logger".equals(e.get("_COMM"))).findFirst()
-                    .orElseThrow();
-            assertEquals(HUGE, mine.bytes("BIG").length);
-            assertEquals(big(HUGE), mine.get("BIG"));
-            assertSameAsLogger(mine, logger, Long.parseLong(r.value("pid:")));
-        } finally {
-            Files.delete(trace);
-        }
+        Traced t = traced("SYSLOG_IDENTIFIER=" + id, "large", id, Integer.toString(HUGE));
+        assertEquals("true", t.result().value("sent:"));
+        List<String> calls = t.calls();
+        assertEquals(4, calls.size(), () -> "calls: " + calls);
+        assertTrue(calls.get(0).startsWith("sendmsg(") && calls.get(0).endsWith("= -1 EMSGSIZE (Message too long)"),
+                calls.get(0));
+        assertTrue(calls.get(1).startsWith("memfd_create(\"posix4j-journal\", MFD_CLOEXEC|MFD_ALLOW_SEALING)"),
+                calls.get(1));
+        assertTrue(calls.get(2).contains("F_ADD_SEALS, F_SEAL_SEAL|F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_WRITE) = 0"),
+                calls.get(2));
+        assertTrue(calls.get(3).contains("msg_iov=NULL, msg_iovlen=0")
+                && calls.get(3).contains("cmsg_type=SCM_RIGHTS") && calls.get(3).endsWith("= 0"), calls.get(3));
+        journald.logger(List.of("MESSAGE=large", "SYSLOG_IDENTIFIER=" + id, "BIG=" + big(HUGE)));
+        List<Journald.Entry> both = journald.await("SYSLOG_IDENTIFIER=" + id, 2);
+        Journald.Entry mine = both.stream().filter(e -> "java".equals(e.get("_COMM"))).findFirst().orElseThrow();
+        Journald.Entry logger = both.stream().filter(e -> "logger".equals(e.get("_COMM"))).findFirst().orElseThrow();
+        assertEquals(HUGE, mine.bytes("BIG").length);
+        assertEquals(big(HUGE), mine.get("BIG"));
+        assertSameAsLogger(mine, logger, Long.parseLong(t.result().value("pid:")));
+    }
+
+    /// Setting both properties is refused rather than one silently winning; the JDK reports the
+    /// finder's failure as an error with `jdk.logger.finder.error=ERROR` (by default it warns and
+    /// uses its own finder).
+    @Test
+    void syslogAndJournalPropertiesTogetherAreRefused() throws Exception {
+        ChildJvm.Result r = child(List.of("-Dposix4j.journal=a", "-Dposix4j.syslog=b",
+                "-Djdk.logger.finder.error=ERROR"), List.of(), null, 0, "system-logger-both", "x");
+        assertTrue(r.value("error:").contains("set posix4j.syslog or posix4j.journal, not both"), r.value("error:"));
     }
 
     /// As sd_journal_print: the program's short name is the identifier when none is given.
@@ -225,7 +263,7 @@ class JournalTest {
     @Test
     void systemLoggerRouteSendsTheCallersFileLineAndFunction() throws Exception {
         String id = ident("system");
-        ChildJvm.Result r = child(List.of("-Dposix4j.journal=" + id), List.of(), "system-logger", id);
+        ChildJvm.Result r = child(List.of("-Dposix4j.journal=" + id), List.of(), null, 0, "system-logger", id);
         List<Journald.Entry> got = journald.await("SYSLOG_IDENTIFIER=" + id, 2);
         assertEquals(2, got.size(), "DEBUG is below the default minimum INFO");
         Journald.Entry warning = got.get(0);
