@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.posix4j.testing.ChildJvm;
+import org.posix4j.testing.Requires;
 
 /// Journal, JournalEntry, the JUL handler and the System.Logger route, checked against what a
 /// real systemd-journald stored, read back with `journalctl -o export`; entries are compared
@@ -41,6 +42,7 @@ class JournalTest {
             "_SELINUX_CONTEXT", "_AUDIT_SESSION", "_AUDIT_LOGINUID", "_SYSTEMD_CGROUP", "_SYSTEMD_SLICE",
             "_SYSTEMD_UNIT", "_SYSTEMD_USER_UNIT", "_SYSTEMD_USER_SLICE", "_SYSTEMD_SESSION", "_SYSTEMD_OWNER_UID",
             "_SYSTEMD_INVOCATION_ID");
+    private static final String SENT_BY_LOGGER = "SENT_BY_LOGGER";
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static Journald journald;
 
@@ -93,6 +95,23 @@ class JournalTest {
         return child(List.of(), List.of(), null, 0, args);
     }
 
+    /// The entry of the child that sent with `identifier`, and the one logger sends from
+    /// `lines` with the same identifier; logger's is told apart by a field added for the purpose
+    /// and removed here (its /proc fields may be missing, logger being gone when journald looks).
+    private record Pair(Journald.Entry ours, Journald.Entry logger) {}
+
+    private static Pair withLogger(String identifier, String... lines) throws Exception {
+        List<String> marked = new ArrayList<>(List.of(lines));
+        marked.add(SENT_BY_LOGGER + "=1");
+        journald.logger(marked);
+        List<Journald.Entry> both = journald.await("SYSLOG_IDENTIFIER=" + identifier, 2);
+        assertEquals(2, both.size());
+        Journald.Entry logger = both.stream().filter(e -> e.get(SENT_BY_LOGGER) != null).findFirst().orElseThrow();
+        Journald.Entry ours = both.stream().filter(e -> e.get(SENT_BY_LOGGER) == null).findFirst().orElseThrow();
+        logger.fields().removeIf(f -> f.getKey().equals(SENT_BY_LOGGER));
+        return new Pair(ours, logger);
+    }
+
     /// Asserts `ours` (sent by the child whose pid is `pid`, alive until stored) and `theirs`
     /// (sent by logger) carry the same user fields and the same trusted ones, and that journald
     /// saw the right sender. The fields journald reads from the sender's /proc after receiving
@@ -125,19 +144,15 @@ class JournalTest {
     @Test
     void plainEntryWithPriorityIdentifierAndUserFieldIsStoredAsLoggerStoresIt() throws Exception {
         String ours = ident("plain");
-        String theirs = ident("plain-logger");
         ChildJvm.Result r = child(List.of(), List.of(), "SYSLOG_IDENTIFIER=" + ours, 1, "plain", ours);
         assertEquals("true", r.value("sent:"));
-        journald.logger(List.of("MESSAGE=" + PLAIN, "PRIORITY=4", "SYSLOG_IDENTIFIER=" + ours,
-                "MY_FIELD=" + USER_VALUE, "LOGGER_RUN=" + theirs));
-        List<Journald.Entry> both = journald.await("SYSLOG_IDENTIFIER=" + ours, 2);
-        Journald.Entry mine = both.stream().filter(e -> e.get("LOGGER_RUN") == null).findFirst().orElseThrow();
-        Journald.Entry logger = both.stream().filter(e -> theirs.equals(e.get("LOGGER_RUN"))).findFirst().orElseThrow();
-        logger.fields().removeIf(f -> f.getKey().equals("LOGGER_RUN"));
+        Pair both = withLogger(ours, "MESSAGE=" + PLAIN, "PRIORITY=4", "SYSLOG_IDENTIFIER=" + ours,
+                "MY_FIELD=" + USER_VALUE);
+        Journald.Entry mine = both.ours();
         assertEquals(PLAIN, mine.get("MESSAGE"));
         assertEquals("4", mine.get("PRIORITY"));
         assertEquals(USER_VALUE, mine.get("MY_FIELD"));
-        assertSameAsLogger(mine, logger, Long.parseLong(r.value("pid:")));
+        assertSameAsLogger(mine, both.logger(), Long.parseLong(r.value("pid:")));
     }
 
     /// logger reads one field per line, so it cannot send these: the bytes are compared with what
@@ -158,6 +173,7 @@ class JournalTest {
     private record Traced(ChildJvm.Result result, List<String> calls) {}
 
     private static Traced traced(String stored, String... args) throws Exception {
+        Requires.that(Files.isExecutable(Path.of("/usr/bin/strace")), "strace is missing (apt-get install strace)");
         Path trace = Files.createTempFile("posix4j-journal", ".strace");
         try {
             ChildJvm.Result r = child(List.of(), List.of("strace", "-f", "--seccomp-bpf", "-o", trace.toString(),
@@ -182,12 +198,10 @@ class JournalTest {
         assertTrue(t.calls().getFirst().startsWith("sendmsg(") && t.calls().getFirst().contains("msg_iovlen=1,")
                 && t.calls().getFirst().endsWith("= " + (("MESSAGE=large\n" + "SYSLOG_IDENTIFIER=" + id + "\nBIG=\n").length()
                 + LARGE)), t.calls().getFirst());
-        journald.logger(List.of("MESSAGE=large", "SYSLOG_IDENTIFIER=" + id, "BIG=" + big(LARGE)));
-        List<Journald.Entry> both = journald.await("SYSLOG_IDENTIFIER=" + id, 2);
-        Journald.Entry mine = both.stream().filter(e -> "java".equals(e.get("_COMM"))).findFirst().orElseThrow();
-        Journald.Entry logger = both.stream().filter(e -> "logger".equals(e.get("_COMM"))).findFirst().orElseThrow();
+        Pair both = withLogger(id, "MESSAGE=large", "SYSLOG_IDENTIFIER=" + id, "BIG=" + big(LARGE));
+        Journald.Entry mine = both.ours();
         assertEquals(big(LARGE), mine.get("BIG"));
-        assertSameAsLogger(mine, logger, Long.parseLong(t.result().value("pid:")));
+        assertSameAsLogger(mine, both.logger(), Long.parseLong(t.result().value("pid:")));
     }
 
     /// strace(1) shows the way the entry went: a memfd, sealed, passed with SCM_RIGHTS in a
@@ -207,13 +221,11 @@ class JournalTest {
                 calls.get(2));
         assertTrue(calls.get(3).contains("msg_iov=NULL, msg_iovlen=0")
                 && calls.get(3).contains("cmsg_type=SCM_RIGHTS") && calls.get(3).endsWith("= 0"), calls.get(3));
-        journald.logger(List.of("MESSAGE=large", "SYSLOG_IDENTIFIER=" + id, "BIG=" + big(HUGE)));
-        List<Journald.Entry> both = journald.await("SYSLOG_IDENTIFIER=" + id, 2);
-        Journald.Entry mine = both.stream().filter(e -> "java".equals(e.get("_COMM"))).findFirst().orElseThrow();
-        Journald.Entry logger = both.stream().filter(e -> "logger".equals(e.get("_COMM"))).findFirst().orElseThrow();
+        Pair both = withLogger(id, "MESSAGE=large", "SYSLOG_IDENTIFIER=" + id, "BIG=" + big(HUGE));
+        Journald.Entry mine = both.ours();
         assertEquals(HUGE, mine.bytes("BIG").length);
         assertEquals(big(HUGE), mine.get("BIG"));
-        assertSameAsLogger(mine, logger, Long.parseLong(t.result().value("pid:")));
+        assertSameAsLogger(mine, both.logger(), Long.parseLong(t.result().value("pid:")));
     }
 
     /// Setting both properties is refused rather than one silently winning; the JDK reports the

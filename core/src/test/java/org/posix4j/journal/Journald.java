@@ -30,9 +30,11 @@ import org.posix4j.testing.Requires;
 /// Thread safety: one test thread at a time.
 final class Journald implements AutoCloseable {
     static final Path JOURNALD = Path.of("/lib/systemd/systemd-journald");
-    /// Run by `sh -c` in the new namespaces with journald as argument.
+    /// Run by `sh -c` in the new namespaces with journald as argument. The mount points are made
+    /// where a machine without systemd running lacks them (empty directories, left in place).
     private static final String SETUP = """
             set -eu
+            mkdir -p /run/systemd /run/log
             mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run/systemd
             mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run/log
             exec "$@"
@@ -81,8 +83,6 @@ final class Journald implements AutoCloseable {
         Requires.that(Files.isExecutable(Path.of("/usr/bin/journalctl")), "journalctl is missing (apt-get install systemd)");
         Requires.that(Files.isExecutable(Path.of("/usr/bin/logger")), "logger is missing (apt-get install bsdutils)");
         Requires.that(Files.isExecutable(Path.of("/usr/bin/nsenter")), "nsenter is missing (apt-get install util-linux)");
-        Requires.that(Files.isDirectory(Path.of("/run/systemd")) && Files.isDirectory(Path.of("/run/log")),
-                "/run/systemd or /run/log is missing: nothing to mount the daemon's tmpfs on");
         Path output = Files.createTempFile("posix4j-journald", ".out");
         Process unshare = new ProcessBuilder("unshare", "--mount", "--pid", "--fork", "--kill-child", "--mount-proc",
                 "--propagation", "private", "--", "sh", "-c", SETUP, "sh", JOURNALD.toString())
