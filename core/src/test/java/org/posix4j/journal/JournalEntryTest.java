@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.posix4j.Errno;
 import org.posix4j.PosixException;
 import org.posix4j.testing.NoFdLeaks;
 
@@ -49,6 +52,27 @@ class JournalEntryTest {
     void aMissingSocketAnswersFalse() throws PosixException {
         try (Journal journal = Journal.open("/nonexistent-" + ProcessHandle.current().pid() + "/socket")) {
             assertFalse(journal.send(JournalEntry.of("nobody listens")));
+        }
+    }
+
+    /// A socket file nobody is bound to any more: sendmsg(2) says ECONNREFUSED, which is an error
+    /// (sd_journal_send too returns it).
+    @Test
+    void aSocketNobodyListensOnIsAnError() throws Exception {
+        Path path = Path.of("/tmp/posix4j-journal-" + ProcessHandle.current().pid() + ".socket");
+        try {
+            // Bound by a process that then exits, so that this JVM opens nothing but the journal's socket.
+            Process p = new ProcessBuilder("python3", "-c",
+                    "import socket,sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).bind(sys.argv[1])",
+                    path.toString()).inheritIO().start();
+            assertEquals(0, p.waitFor());
+            try (Journal journal = Journal.open(path.toString())) {
+                PosixException e = assertThrows(PosixException.class, () -> journal.send(JournalEntry.of("refused")));
+                assertTrue(e.is(Errno.ECONNREFUSED), e::toString);
+                assertEquals(path.toString(), e.subject());
+            }
+        } finally {
+            Files.deleteIfExists(path);
         }
     }
 
