@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.logging.Logger;
 import org.posix4j.io.OpenFds;
+import org.posix4j.process.Credentials;
 import org.posix4j.syslog.Level;
 
 /// What [JournalTest] runs in a child JVM, in the namespaces of the test's journald (see
@@ -28,6 +29,17 @@ public final class JournalChild {
             case "handler" -> handler(id);
             case "system-logger" -> systemLogger();
             case "fds" -> fds(id);
+            case "unprivileged" -> {
+                // Loads what sending needs while still root: the class path is root's.
+                Journal.open().close();
+                Credentials.setGroups();
+                Credentials.setGid(65534);
+                Credentials.setUid(65534);
+                System.out.println("large:" + JournalEntry.of("large").identifier(id)
+                        .field("BIG", JournalTest.big(JournalTest.LARGE)).send());
+                System.out.println("huge:" + JournalEntry.of("huge").identifier(id)
+                        .field("BIG", JournalTest.big(JournalTest.HUGE)).send());
+            }
             case "system-logger-both" -> {
                 try {
                     System.getLogger("org.example.both").log(System.Logger.Level.ERROR, "never sent");

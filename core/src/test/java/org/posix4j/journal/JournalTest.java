@@ -228,6 +228,20 @@ class JournalTest {
         assertSameAsLogger(mine, both.logger(), Long.parseLong(t.result().value("pid:")));
     }
 
+    /// Without CAP_NET_ADMIN, SO_SNDBUFFORCE fails and the send buffer stays at what SO_SNDBUF
+    /// got (net.core.wmem_max, doubled): entries still arrive, through a memfd when larger.
+    @Test
+    void anUnprivilegedSenderIsHeardToo() throws Exception {
+        String id = ident("nobody");
+        Traced t = traced("SYSLOG_IDENTIFIER=" + id, "unprivileged", id);
+        assertEquals("true", t.result().value("large:"));
+        assertEquals("true", t.result().value("huge:"));
+        List<Journald.Entry> got = journald.await("SYSLOG_IDENTIFIER=" + id, 2);
+        assertEquals(List.of("65534", "65534"), got.stream().map(e -> e.get("_UID")).toList());
+        assertEquals(List.of(LARGE, HUGE), got.stream().map(e -> e.bytes("BIG").length).toList());
+        assertTrue(t.calls().stream().anyMatch(c -> c.startsWith("memfd_create(")), () -> "calls: " + t.calls());
+    }
+
     /// Setting both properties is refused rather than one silently winning; the JDK reports the
     /// finder's failure as an error with `jdk.logger.finder.error=ERROR` (by default it warns and
     /// uses its own finder).
