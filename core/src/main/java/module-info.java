@@ -20,9 +20,10 @@ module org.posix4j {
     exports org.posix4j.systemd;
     exports org.posix4j.daemon;
     exports org.posix4j.syslog;
+    exports org.posix4j.journal;
     exports org.posix4j.ipc;
     exports org.posix4j.broker;
     exports org.posix4j.landlock;
     provides java.net.spi.InetAddressResolverProvider with org.posix4j.broker.BrokerResolverProvider; // only under a sandbox
-    provides System.LoggerFinder with org.posix4j.syslog.SyslogLoggerFinder; // inert unless -Dposix4j.syslog is set
+    provides System.LoggerFinder with org.posix4j.syslog.SyslogLoggerFinder; // inert unless -Dposix4j.syslog or -Dposix4j.journal is set
 }

@@ -240,6 +240,14 @@ public final class PrctlH {
     public static final int F_ADD_SEALS = 1033;
     /// F_GET_SEALS
     public static final int F_GET_SEALS = 1034;
+    /// F_SEAL_SEAL: no further seals can be added
+    public static final int F_SEAL_SEAL = 1;
+    /// F_SEAL_SHRINK
+    public static final int F_SEAL_SHRINK = 2;
+    /// F_SEAL_GROW
+    public static final int F_SEAL_GROW = 4;
+    /// F_SEAL_WRITE
+    public static final int F_SEAL_WRITE = 8;
     /// F_GET_RW_HINT
     public static final int F_GET_RW_HINT = 1035;
     /// F_SET_RW_HINT

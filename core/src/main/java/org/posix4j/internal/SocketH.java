@@ -33,6 +33,9 @@ public final class SocketH {
     /// int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen);   getsockopt(2)
     public static final MethodHandle GETSOCKOPT = Libc.errnoSetting("getsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    /// int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t optlen);   setsockopt(2)
+    public static final MethodHandle SETSOCKOPT = Libc.errnoSetting("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     /// int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen);   getsockname(2)
     public static final MethodHandle GETSOCKNAME = Libc.errnoSetting("getsockname",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
@@ -74,6 +77,10 @@ public final class SocketH {
     public static final int SOL_SOCKET = 1;
     /// SO_TYPE
     public static final int SO_TYPE = 3;
+    /// SO_SNDBUF
+    public static final int SO_SNDBUF = 7;
+    /// SO_SNDBUFFORCE: SO_SNDBUF beyond net.core.wmem_max, with CAP_NET_ADMIN
+    public static final int SO_SNDBUFFORCE = 32;
     /// SO_ACCEPTCONN
     public static final int SO_ACCEPTCONN = 30;
     /// SO_DOMAIN
@@ -90,6 +97,53 @@ public final class SocketH {
     /// sizeof(sockaddr_un.sun_path)
     public static final int SUN_PATH_SIZE = 108;
 
+    /// struct msghdr { void *msg_name; socklen_t msg_namelen; struct iovec *msg_iov; size_t msg_iovlen;
+    ///                 void *msg_control; size_t msg_controllen; int msg_flags; }
+    public static final StructLayout MSGHDR = MemoryLayout.structLayout(
+            ADDRESS.withName("msg_name"),
+            JAVA_INT.withName("msg_namelen"),
+            MemoryLayout.paddingLayout(4),
+            ADDRESS.withName("msg_iov"),
+            JAVA_LONG.withName("msg_iovlen"),
+            ADDRESS.withName("msg_control"),
+            JAVA_LONG.withName("msg_controllen"),
+            JAVA_INT.withName("msg_flags"),
+            MemoryLayout.paddingLayout(4)).withName("msghdr");
+    /// msghdr.msg_name
+    public static final VarHandle MSG_NAME = MSGHDR.varHandle(PathElement.groupElement("msg_name"));
+    /// msghdr.msg_namelen
+    public static final VarHandle MSG_NAMELEN = MSGHDR.varHandle(PathElement.groupElement("msg_namelen"));
+    /// msghdr.msg_iov
+    public static final VarHandle MSG_IOV = MSGHDR.varHandle(PathElement.groupElement("msg_iov"));
+    /// msghdr.msg_iovlen
+    public static final VarHandle MSG_IOVLEN = MSGHDR.varHandle(PathElement.groupElement("msg_iovlen"));
+    /// msghdr.msg_control
+    public static final VarHandle MSG_CONTROL = MSGHDR.varHandle(PathElement.groupElement("msg_control"));
+    /// msghdr.msg_controllen
+    public static final VarHandle MSG_CONTROLLEN = MSGHDR.varHandle(PathElement.groupElement("msg_controllen"));
+
+    /// struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; /* data, aligned to size_t */ }
+    public static final StructLayout CMSGHDR = MemoryLayout.structLayout(
+            JAVA_LONG.withName("cmsg_len"),
+            JAVA_INT.withName("cmsg_level"),
+            JAVA_INT.withName("cmsg_type")).withName("cmsghdr");
+    /// cmsghdr.cmsg_len
+    public static final VarHandle CMSG_LEN = CMSGHDR.varHandle(PathElement.groupElement("cmsg_len"));
+    /// cmsghdr.cmsg_level
+    public static final VarHandle CMSG_LEVEL = CMSGHDR.varHandle(PathElement.groupElement("cmsg_level"));
+    /// cmsghdr.cmsg_type
+    public static final VarHandle CMSG_TYPE = CMSGHDR.varHandle(PathElement.groupElement("cmsg_type"));
+
+    /// CMSG_LEN(n): the cmsg_len of a control message carrying `n` data bytes.
+    public static long cmsgLen(long n) {
+        return CMSGHDR.byteSize() + n;
+    }
+
+    /// CMSG_SPACE(n): the room a control message carrying `n` data bytes takes, padded to size_t.
+    public static long cmsgSpace(long n) {
+        return CMSGHDR.byteSize() + ((n + 7) & ~7L);
+    }
+
     /// struct sockaddr_storage, large enough for any address getsockname(2) answers.
     public static final long SOCKADDR_STORAGE_SIZE = 128;
     /// offsetof(struct sockaddr_in, sin_port), also of sin6_port: big-endian port
@@ -103,5 +157,7 @@ public final class SocketH {
 
     static {
         Abi.check("sockaddr_un", SOCKADDR_UN, 110);
+        Abi.check("struct msghdr", MSGHDR, 56);
+        Abi.check("struct cmsghdr", CMSGHDR, 16);
     }
 }

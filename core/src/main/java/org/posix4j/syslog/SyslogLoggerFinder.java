@@ -6,9 +6,11 @@ import java.util.Locale;
 import java.util.MissingResourceException;
 import java.util.ResourceBundle;
 import java.util.function.Supplier;
+import org.posix4j.journal.SystemdJournalLogger;
 
 /// A [System.LoggerFinder] that sends [System.Logger] messages to syslog when, and only when,
-/// the system property `posix4j.syslog` is set; otherwise it hands out loggers that forward to
+/// the system property `posix4j.syslog` is set, or to the systemd journal when, and only when,
+/// `posix4j.journal` is set; otherwise it hands out loggers that forward to
 /// java.util.logging exactly as the JDK's own default finder does, so that having posix4j on the
 /// class or module path changes nothing for applications that do not ask for it.
 ///
@@ -20,6 +22,12 @@ import java.util.function.Supplier;
 /// - `posix4j.syslog.facility=NAME`: the facility ([Facility#parse]), default `user`.
 /// - `posix4j.syslog.level=LEVEL`: the least severe `System.Logger.Level` sent (`TRACE`, `DEBUG`,
 ///   `INFO`, `WARNING`, `ERROR`), default `INFO`.
+/// - `posix4j.journal=IDENT`: sends to the systemd journal instead, through
+///   [org.posix4j.journal.SystemdJournalLogger], with this `SYSLOG_IDENTIFIER`; the caller's
+///   file, line and method go as `CODE_FILE`, `CODE_LINE` and `CODE_FUNC`.
+/// - `posix4j.journal.level=LEVEL`: as `posix4j.syslog.level`, for the journal.
+///
+/// Setting both `posix4j.syslog` and `posix4j.journal` is an error.
 ///
 /// Levels map as ERROR to [Level#ERR], WARNING to [Level#WARNING], INFO to [Level#INFO], DEBUG
 /// and TRACE to [Level#DEBUG]. A message with parameters is formatted with [MessageFormat], as
@@ -29,28 +37,47 @@ import java.util.function.Supplier;
 public final class SyslogLoggerFinder extends System.LoggerFinder {
     /// The property that turns syslog on and names the ident.
     public static final String PROPERTY = "posix4j.syslog";
+    /// The property that turns the journal on and names the identifier.
+    public static final String JOURNAL_PROPERTY = "posix4j.journal";
 
     private final Facility facility;
     private final System.Logger.Level minimum;
     private final boolean enabled;
+    /// The journal's identifier when `posix4j.journal` is set, else null.
+    private final String journal;
 
     /// Called by the JDK's service loader; reads the properties described on this class.
     ///
-    /// @throws IllegalArgumentException if `posix4j.syslog.facility` or `posix4j.syslog.level`
-    ///         names nothing, or the ident contains a NUL character
+    /// @throws IllegalArgumentException if `posix4j.syslog.facility` or a level property
+    ///         names nothing, the ident contains a NUL character, or both `posix4j.syslog` and
+    ///         `posix4j.journal` are set
     public SyslogLoggerFinder() {
         String ident = System.getProperty(PROPERTY);
         this.enabled = ident != null && !ident.isBlank();
-        this.facility = Facility.parse(System.getProperty(PROPERTY + ".facility", "user"));
-        String level = System.getProperty(PROPERTY + ".level", "INFO").trim().toUpperCase(Locale.ROOT);
-        try {
-            this.minimum = System.Logger.Level.valueOf(level);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PROPERTY + ".level: unknown System.Logger level '" + level + "'", e);
+        String journalIdent = System.getProperty(JOURNAL_PROPERTY);
+        this.journal = journalIdent == null || journalIdent.isBlank() ? null : journalIdent.trim();
+        if (enabled && journal != null) {
+            throw new IllegalArgumentException("set " + PROPERTY + " or " + JOURNAL_PROPERTY + ", not both");
         }
+        this.facility = Facility.parse(System.getProperty(PROPERTY + ".facility", "user"));
+        this.minimum = level(journal == null ? PROPERTY : JOURNAL_PROPERTY);
         if (enabled) {
             Syslog.open(ident.trim(), EnumSet.of(Option.PID), facility);
         }
+    }
+
+    private static System.Logger.Level level(String prefix) {
+        String level = System.getProperty(prefix + ".level", "INFO").trim().toUpperCase(Locale.ROOT);
+        try {
+            return System.Logger.Level.valueOf(level);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(prefix + ".level: unknown System.Logger level '" + level + "'", e);
+        }
+    }
+
+    /// Whether this finder sends to the systemd journal (`posix4j.journal` is set).
+    public boolean isJournalEnabled() {
+        return journal != null;
     }
 
     /// Whether this finder sends to syslog (`posix4j.syslog` is set) rather than to java.util.logging.
@@ -58,12 +85,15 @@ public final class SyslogLoggerFinder extends System.LoggerFinder {
         return enabled;
     }
 
-    /// A logger named `name`: one that sends to syslog if enabled, else one forwarding to the
-    /// java.util.logging logger of that name.
+    /// A logger named `name`: one that sends to syslog or to the journal if enabled, else one
+    /// forwarding to the java.util.logging logger of that name.
     @Override
     public System.Logger getLogger(String name, Module module) {
         java.util.Objects.requireNonNull(name, "name is null");
         java.util.Objects.requireNonNull(module, "module is null");
+        if (journal != null) {
+            return new SystemdJournalLogger(name, journal, minimum);
+        }
         return enabled
                 ? new SyslogLogger(name, facility, minimum)
                 : new JulLogger(java.util.logging.Logger.getLogger(name));

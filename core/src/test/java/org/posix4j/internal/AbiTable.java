@@ -236,6 +236,8 @@ public final class AbiTable {
         struct(arch, "struct sock_filter", PrctlH.SOCK_FILTER, out);
         struct(arch, "struct sock_fprog", PrctlH.SOCK_FPROG, out);
         struct(arch, "struct sockaddr_un", SocketH.SOCKADDR_UN, out);
+        struct(arch, "struct msghdr", SocketH.MSGHDR, out);
+        struct(arch, "struct cmsghdr", SocketH.CMSGHDR, out);
         struct(arch, "struct rlimit", ResourceH.RLIMIT, out);
         struct(arch, "struct utsname", UtsnameH.UTSNAME, out);
         struct(arch, "struct mallinfo2", MallocH.MALLINFO2, out);
