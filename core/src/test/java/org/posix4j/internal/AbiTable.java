@@ -64,7 +64,7 @@ public final class AbiTable {
 
     /// Fields that are not C values: the broker's own limits and numbers derived in Java.
     private static final Set<String> NOT_ABI = Set.of(
-            "Signals.MAX_DEPTH", "Caller.GROUPS_MAX", "Sockets.MAX_DATA", "SemaphoreH.SEM_ALIGN",
+            "Signals.MAX_DEPTH", "Sockets.MAX_DATA", "SemaphoreH.SEM_ALIGN",
             "Performer.CONTAINED", "Performer.STATUS_FLAGS", "BrokerFilter.SIGN_BIT", "BrokerFilter.RET_ENOSYS",
             "Caller.BUDGET", "PrctlH.SOCK_TYPE_MASK");
 

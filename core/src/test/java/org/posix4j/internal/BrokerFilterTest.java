@@ -18,6 +18,7 @@ import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -37,6 +38,7 @@ import org.posix4j.process.ResourceLimits;
 import org.posix4j.process.Rlimit;
 import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.Requires;
+import org.posix4j.testing.TimeFactor;
 
 /// The broker's seccomp filter: first its compiled program, run by a small classic BPF evaluator
 /// (every table row lands on its treatment, the search is balanced), then the real thing, installed
@@ -780,7 +782,7 @@ class BrokerFilterTest {
             if (pid <= 0) {
                 return "clone: " + pid;
             }
-            long deadline = System.nanoTime() + 10_000_000_000L * timeFactor();
+            long deadline = TimeFactor.deadline(Duration.ofSeconds(10));
             while (System.nanoTime() < deadline) {
                 if (sys(nr("wait4"), pid, status.address(), WNOHANG, 0) == pid) {
                     int st = status.get(JAVA_INT, 0);
@@ -791,11 +793,6 @@ class BrokerFilterTest {
             sys(nr("kill"), pid, 9);
             sys(nr("wait4"), pid, status.address(), 0, 0);
             return "hung";
-        }
-
-        private static long timeFactor() {
-            String f = System.getenv("POSIX4J_TEST_TIME_FACTOR");
-            return f == null ? 1 : Math.max(1, Long.parseLong(f));
         }
 
         private static void install(MemorySegment prog) {

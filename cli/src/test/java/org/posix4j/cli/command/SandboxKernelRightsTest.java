@@ -25,15 +25,16 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.Feature;
 import org.posix4j.Features;
 import org.posix4j.cli.command.SandboxAttackTest.Live;
-import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
+import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.cli.testing.TimeFactor;
 import org.posix4j.landlock.Landlock;
 import org.posix4j.landlock.Scope;
 
@@ -42,7 +43,7 @@ import org.posix4j.landlock.Scope;
 /// and compared with `--enforce broker` (issue 12, tests). What the programs did is read back
 /// from this JVM: file contents, types, links and metadata, the victim process, the peer's
 /// accepted connections.
-@Timeout(180)
+@ScaledTimeout(180)
 class SandboxKernelRightsTest {
     private static final String RIGHTS = "sandbox/rights/rights.c";
     /// Landlock's TRUNCATE right: the ABI kernel mode needs.
@@ -350,7 +351,7 @@ class SandboxKernelRightsTest {
 
             Result killControl = unsandboxed(List.of("kill", "-TERM", Long.toString(controlVictim.pid())));
             assertEquals(0, killControl.exitCode(), killControl::toString);
-            assertTrue(controlVictim.waitFor(10L * timeFactor(), TimeUnit.SECONDS),
+            assertTrue(controlVictim.waitFor(TimeFactor.scale(10), TimeUnit.SECONDS),
                     "the control victim died of the signal");
             assertEquals(128 + 15, controlVictim.exitValue());
             Result connectControl = unsandboxed(List.of("/usr/bin/python3", "-c", connect, name, "control"));
@@ -374,7 +375,7 @@ class SandboxKernelRightsTest {
         } finally {
             for (Process p : List.of(controlVictim, victim, peer)) {
                 p.destroyForcibly();
-                p.waitFor(10L * timeFactor(), TimeUnit.SECONDS);
+                p.waitFor(TimeFactor.scale(10), TimeUnit.SECONDS);
             }
         }
     }
@@ -474,12 +475,6 @@ class SandboxKernelRightsTest {
             assertEquals(FileTime.from(Instant.parse("2001-01-01T00:00:00Z")),
                     metadata(writable).get("lastModifiedTime"), mode + ": futimens on the writable file");
         }
-    }
-
-    /// The factor by which a loaded machine stretches the waits (POSIX4J_TEST_TIME_FACTOR, default 1).
-    private static int timeFactor() {
-        String f = System.getenv("POSIX4J_TEST_TIME_FACTOR");
-        return f == null || f.isBlank() ? 1 : Math.max(1, Integer.parseInt(f.strip()));
     }
 
     /// `file`, given the extended attribute user.posix4j=original (for removexattr to remove;

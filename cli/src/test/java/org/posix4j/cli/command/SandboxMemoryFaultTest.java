@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.command.SandboxAttackTest.Tree;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
+import org.posix4j.cli.testing.TimeFactor;
 
 /// `posix4j sandbox --enforce broker` while the program's memory changes under the broker as it
 /// reads a path (sandbox/memory/memfault.c): the page holding the path is unmapped, mapped again
@@ -107,7 +108,7 @@ class SandboxMemoryFaultTest {
         Matcher peer = match(PEER, r);
         assertTrue(count(peer, 1) >= 20, () -> "the peer kept being served: " + r);
         assertEquals(0, count(peer, 2), r::toString);
-        long bound = MAX_WAIT_MICROS * timeFactor();
+        long bound = TimeFactor.scale(MAX_WAIT_MICROS);
         assertTrue(count(peer, 3) <= bound, () -> "no open of the peer waited over " + bound + " us: " + r);
     }
 
@@ -119,7 +120,7 @@ class SandboxMemoryFaultTest {
         try {
             Process p = new ProcessBuilder(command).redirectInput(new File("/dev/null"))
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            long seconds = 60L * timeFactor();
+            long seconds = TimeFactor.scale(60);
             if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
@@ -168,11 +169,5 @@ class SandboxMemoryFaultTest {
             }
         }
         return results;
-    }
-
-    /// The factor by which a loaded machine stretches the waits (POSIX4J_TEST_TIME_FACTOR, default 1).
-    private static int timeFactor() {
-        String f = System.getenv("POSIX4J_TEST_TIME_FACTOR");
-        return f == null || f.isBlank() ? 1 : Math.max(1, Integer.parseInt(f.strip()));
     }
 }

@@ -10,24 +10,26 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.Feature;
 import org.posix4j.Features;
 import org.posix4j.cli.Main;
-import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
+import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.cli.testing.TimeFactor;
 
 /// `posix4j sandbox --policy FILE` (docs/policy-files.md): a real program is allowed and refused
 /// what the file says, read back from the file system and from a real network peer; flags add
 /// to the file; `--print-policy` prints what it reads back to the same text; a bad file is a
 /// command-line error (exit 2) naming the file, the line and the key, and runs nothing.
-@Timeout(120)
+@ScaledTimeout(120)
 class SandboxPolicyFileTest {
     private static final String PYTHON = "/usr/bin/python3";
     @TempDir
@@ -131,7 +133,7 @@ class SandboxPolicyFileTest {
             Result allowed = posix4j("--policy", policy.toString(), "--allow-connect", address, "--",
                     PYTHON, "-S", "-c", connect);
             assertEquals("connected\n", allowed.stdout(), allowed::toString);
-            long deadline = System.nanoTime() + 10_000_000_000L * timeFactor();
+            long deadline = TimeFactor.deadline(Duration.ofSeconds(10));
             while (accepted.get() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
@@ -140,11 +142,6 @@ class SandboxPolicyFileTest {
             listener.close();
             acceptor.join();
         }
-    }
-
-    private static long timeFactor() {
-        String f = System.getenv("POSIX4J_TEST_TIME_FACTOR");
-        return f == null ? 1 : Long.parseLong(f);
     }
 
     /// The printed policy holds the file's entries then the flags', the flags' switches and mode;
