@@ -18,6 +18,7 @@ import org.posix4j.internal.PrctlH;
 import org.posix4j.internal.SpawnAccess;
 import org.posix4j.internal.SyscallH;
 import org.posix4j.internal.Syscalls;
+import org.posix4j.internal.Threads;
 import org.posix4j.io.Fd;
 import org.posix4j.landlock.Landlock;
 import org.posix4j.landlock.Ruleset;
@@ -284,7 +285,7 @@ public final class Sandbox implements AutoCloseable {
                     master.get().bootstrap(spawned);
                 }
             } finally {
-                joinUninterruptibly(thread);
+                Threads.joinUninterruptibly(thread);
             }
         }
         if (prctlErrno[0] != 0) {
@@ -306,21 +307,6 @@ public final class Sandbox implements AutoCloseable {
             if (failure[0] == null) {
                 failure[0] = e;
             }
-        }
-    }
-
-    private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        for (;;) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

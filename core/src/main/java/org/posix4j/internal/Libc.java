@@ -8,20 +8,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.invoke.MutableCallSite;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Optional;
 import org.posix4j.PosixException;
 
 /// The one place that links C functions and reads the errno they leave behind.
-///
-/// A binding is linked on its first call, not when its class is initialised: linking a downcall
-/// generates code, and a binding class declares many more functions than a run calls (linking
-/// them all was most of the command line's start). The handle a binding holds is a call site's
-/// invoker whose target becomes the linked handle, which the JIT then calls directly.
 ///
 /// Each errno-setting binding takes a capture segment as its first argument; the segment comes
 /// from [#errnoSlot()], which hands every thread its own, allocated once per thread, so the
@@ -48,63 +40,17 @@ public final class Libc {
     }
 
     /// A downcall handle for a function that does not report through errno (or cannot fail).
-    ///
-    /// @throws UnsatisfiedLinkError if libc has no such symbol (at once, not at the first call)
+    @SuppressWarnings("restricted")
     public static MethodHandle plain(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        return new Lazy(symbol(name), descriptor, options, descriptor.toMethodType()).invoker();
+        return LINKER.downcallHandle(symbol(name), descriptor, options);
     }
 
     /// A downcall handle whose first parameter is the errno capture segment from [#errnoSlot()].
-    ///
-    /// @throws UnsatisfiedLinkError if libc has no such symbol (at once, not at the first call)
+    @SuppressWarnings("restricted")
     public static MethodHandle errnoSetting(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         Linker.Option[] all = Arrays.copyOf(options, options.length + 1);
         all[options.length] = CAPTURE_ERRNO;
-        return new Lazy(symbol(name), descriptor, all,
-                descriptor.toMethodType().insertParameterTypes(0, MemorySegment.class)).invoker();
-    }
-
-    /// A downcall linked on its first call: until then the call site's target links it, makes
-    /// it the target and calls it.
-    private static final class Lazy {
-        private static final MethodHandle LINK;
-
-        static {
-            try {
-                LINK = MethodHandles.lookup().findVirtual(Lazy.class, "link", MethodType.methodType(MethodHandle.class));
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        private final MemorySegment symbol;
-        private final FunctionDescriptor descriptor;
-        private final Linker.Option[] options;
-        private final MutableCallSite site;
-        private MethodHandle linked;
-
-        Lazy(MemorySegment symbol, FunctionDescriptor descriptor, Linker.Option[] options, MethodType type) {
-            this.symbol = symbol;
-            this.descriptor = descriptor;
-            this.options = options;
-            this.site = new MutableCallSite(type);
-            site.setTarget(MethodHandles.foldArguments(MethodHandles.exactInvoker(type), LINK.bindTo(this)));
-        }
-
-        MethodHandle invoker() {
-            return site.dynamicInvoker();
-        }
-
-        /// Links the downcall once (a thread that still sees the old target links nothing
-        /// again) and makes it the call site's target.
-        @SuppressWarnings("restricted")
-        private synchronized MethodHandle link() {
-            if (linked == null) {
-                linked = LINKER.downcallHandle(symbol, descriptor, options);
-                site.setTarget(linked);
-            }
-            return linked;
-        }
+        return LINKER.downcallHandle(symbol(name), descriptor, all);
     }
 
     /// `address` as a segment of unbounded size, for walking a C array or string whose end the

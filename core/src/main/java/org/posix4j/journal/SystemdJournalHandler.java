@@ -2,12 +2,11 @@ package org.posix4j.journal;
 
 import java.util.Objects;
 import java.util.logging.ErrorManager;
-import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
-import java.util.logging.SimpleFormatter;
 import org.posix4j.PosixException;
+import org.posix4j.internal.LogFormat;
 import org.posix4j.syslog.SyslogHandler;
 
 /// A java.util.logging [Handler] that sends every record to the systemd journal as a structured
@@ -57,7 +56,7 @@ public final class SystemdJournalHandler extends Handler {
         this.identifier = configured == null ? null : configured.trim();
         String level = manager.getProperty(prefix + "level");
         setLevel(level == null ? java.util.logging.Level.ALL : java.util.logging.Level.parse(level.trim()));
-        setFormatter(configuredFormatter(manager.getProperty(prefix + "formatter")));
+        setFormatter(LogFormat.configured(manager.getProperty(prefix + "formatter")));
     }
 
     /// A handler that sends with `identifier` as `SYSLOG_IDENTIFIER`, the level ALL and the
@@ -66,19 +65,7 @@ public final class SystemdJournalHandler extends Handler {
     /// @throws NullPointerException if `identifier` is null
     public SystemdJournalHandler(String identifier) {
         this.identifier = Objects.requireNonNull(identifier, "identifier is null");
-        setFormatter(new MessageFormatter());
-    }
-
-    private static Formatter configuredFormatter(String className) {
-        if (className == null) {
-            return new MessageFormatter();
-        }
-        try {
-            return (Formatter) ClassLoader.getSystemClassLoader().loadClass(className.trim())
-                    .getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new IllegalArgumentException("formatter: cannot create " + className + ": " + e, e);
-        }
+        setFormatter(LogFormat.message());
     }
 
     /// Sends `record` to the journal as described on this class.
@@ -116,15 +103,4 @@ public final class SystemdJournalHandler extends Handler {
     /// Does nothing: the process's connection to the journal stays open for other users.
     @Override
     public void close() {}
-
-    /// The default format: the formatted message, then the exception if any, whose stack trace
-    /// goes to its own field.
-    static final class MessageFormatter extends SimpleFormatter {
-        @Override
-        public String format(LogRecord record) {
-            String message = formatMessage(record);
-            Throwable thrown = record.getThrown();
-            return thrown == null ? message : message + ": " + thrown;
-        }
-    }
 }

@@ -30,6 +30,7 @@ import org.posix4j.internal.Libc;
 import org.posix4j.internal.SignalH;
 import org.posix4j.internal.SpawnAccess;
 import org.posix4j.internal.SpawnH;
+import org.posix4j.internal.Threads;
 import org.posix4j.internal.WaitH;
 import org.posix4j.io.Fd;
 import org.posix4j.io.OpenFlags;
@@ -570,18 +571,7 @@ public final class Spawn {
                 failure[0] = t;
             }
         });
-        boolean interrupted = false;
-        for (;;) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.joinUninterruptibly(thread);
         if (failure[0] != null) {
             throw failure[0];
         }

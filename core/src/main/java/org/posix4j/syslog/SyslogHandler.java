@@ -2,11 +2,10 @@ package org.posix4j.syslog;
 
 import java.util.EnumSet;
 import java.util.logging.ErrorManager;
-import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
-import java.util.logging.SimpleFormatter;
+import org.posix4j.internal.LogFormat;
 
 /// A java.util.logging [Handler] that sends every record to syslog through [Syslog], so that
 /// code logging with JUL reaches syslog by configuration only. Levels map as: SEVERE and above
@@ -44,7 +43,7 @@ public final class SyslogHandler extends Handler {
         this.facility = facilityName == null ? Facility.USER : Facility.parse(facilityName);
         String level = manager.getProperty(prefix + "level");
         setLevel(level == null ? java.util.logging.Level.ALL : java.util.logging.Level.parse(level.trim()));
-        setFormatter(configuredFormatter(manager.getProperty(prefix + "formatter")));
+        setFormatter(LogFormat.configured(manager.getProperty(prefix + "formatter")));
         this.opened = ident != null;
         if (opened) {
             Syslog.open(ident.trim(), EnumSet.of(Option.PID), facility);
@@ -56,19 +55,7 @@ public final class SyslogHandler extends Handler {
     public SyslogHandler(Facility facility) {
         this.facility = java.util.Objects.requireNonNull(facility, "facility is null");
         this.opened = false;
-        setFormatter(new MessageFormatter());
-    }
-
-    private static Formatter configuredFormatter(String className) {
-        if (className == null) {
-            return new MessageFormatter();
-        }
-        try {
-            return (Formatter) ClassLoader.getSystemClassLoader().loadClass(className.trim())
-                    .getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new IllegalArgumentException("formatter: cannot create " + className + ": " + e, e);
-        }
+        setFormatter(LogFormat.message());
     }
 
     /// The syslog level of a JUL level, as described on this class.
@@ -115,17 +102,6 @@ public final class SyslogHandler extends Handler {
     public void close() {
         if (opened) {
             Syslog.close();
-        }
-    }
-
-    /// The default format: the formatted message, then the exception if any, on one line, since
-    /// the daemon adds time, host and tag itself.
-    static final class MessageFormatter extends SimpleFormatter {
-        @Override
-        public String format(LogRecord record) {
-            String message = formatMessage(record);
-            Throwable thrown = record.getThrown();
-            return thrown == null ? message : message + ": " + thrown;
         }
     }
 }
