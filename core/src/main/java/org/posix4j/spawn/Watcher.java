@@ -149,6 +149,12 @@ final class Watcher {
         ChildReference r = new ChildReference(child, t, unreachable);
         references.add(r);
         ensureRunning();
+        if (references.size() == 1) {
+            // The thread may be in an epoll_wait with no time limit, chosen while there was
+            // nothing to sweep; the child may then be reaped by a direct waiter, which no event
+            // of the watcher's reports. Woken, it chooses the sweeping limit.
+            wakeQuietly();
+        }
         return r;
     }
 
@@ -179,11 +185,15 @@ final class Watcher {
     /// epoll_wait (a thread in native code holds up the JVM's exit by up to 300 ms).
     private void wakeIfIdle() {
         if (byKey.isEmpty() && references.isEmpty()) {
-            try {
-                wake.signal();
-            } catch (PosixException e) {
-                // EAGAIN: the counter is full, so the thread is being woken already.
-            }
+            wakeQuietly();
+        }
+    }
+
+    private void wakeQuietly() {
+        try {
+            wake.signal();
+        } catch (PosixException e) {
+            // EAGAIN: the counter is full, so the thread is being woken already.
         }
     }
 
