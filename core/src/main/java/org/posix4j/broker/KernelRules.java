@@ -59,8 +59,9 @@ import org.posix4j.landlock.Scope;
 /// procfs lets its credentials read of every process, the JVM included (status, cmdline, and,
 /// Landlock refusing only ptrace *attach* across its domain, environ and maps). So the own-/proc
 /// allowance gets no rule: the kernel refuses the program every file under /proc, its own
-/// included, stricter than the policy ([#stricter(Policy)] says so). The calls the broker still
-/// decides in kernel mode (readlink of /proc/self/exe, for one) keep the allowance.
+/// included, stricter than the policy ([#stricter(Policy)] says so). Lookups Landlock does not
+/// govern still work: the loader's readlink of /proc/self/exe reaches the kernel, and under
+/// [Policy#hidesMetadata()] the broker answers it with the allowance.
 ///
 /// **Network.** TCP bind and connect are handled when the policy can be said by port alone:
 /// with no allowances (or [Policy.Builder#noNetwork()]) each is handled with no rule; with

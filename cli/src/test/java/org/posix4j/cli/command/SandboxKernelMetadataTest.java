@@ -17,9 +17,9 @@ import org.posix4j.cli.testing.ScaledTimeout;
 import org.posix4j.landlock.Landlock;
 
 /// What a program observes of paths outside its allowances when the kernel enforces the file
-/// rules (issue 12): `--hide-metadata` keeps stat, access and chdir with the broker, which
-/// answers them as in broker mode, and /proc is the kernel's to refuse while the loader's
-/// readlink of /proc/self/exe, which the broker still decides, works.
+/// rules (issue 12): `--hide-metadata` keeps stat, access, readlink and chdir with the broker,
+/// which answers them as in broker mode, and /proc is the kernel's to refuse while the loader's
+/// readlink of /proc/self/exe, which Landlock does not govern, works.
 @ScaledTimeout(120)
 class SandboxKernelMetadataTest {
     private static final String SCRIPT = "stat -c size=%s \"$1\" 2>&1; test -e \"$1\" && echo exists;"
@@ -52,7 +52,7 @@ class SandboxKernelMetadataTest {
 
     /// In kernel mode the own-/proc allowance (a default) does not become all of /proc: the
     /// program reads nothing there (stricter, said by --explain), while readlink of
-    /// /proc/self/exe, which the broker decides, still names the program.
+    /// /proc/self/exe, which Landlock does not govern, still names the program.
     @Test
     void procIsRefusedByTheKernelButTheLoaderStillFindsItself(@TempDir Path tmp) throws Exception {
         Requires.that(Landlock.abi() >= 3, "kernel mode needs Landlock ABI 3");
