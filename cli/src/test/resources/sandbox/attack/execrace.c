@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,12 +30,31 @@ static char first[4096], second[4096];
 static char cur[4096], spare[4096], tmp[4096];
 static atomic_int stop;
 
+/* Spins for 0 to 127 microseconds, chosen at random: each path stays in the buffer for about
+ * as long as a brokered exec takes between its check and the kernel's lookup, so that every
+ * order occurs (both reads see one path, or the path changes in between). Without a hold the
+ * buffer is mostly half-written, and which paths a reader sees depends on the scheduler. */
+static void hold(unsigned *seed) {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 17;
+    *seed ^= *seed << 5;
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    long wait = (long) (*seed % 128) * 1000;
+    do {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+    } while ((now.tv_sec - start.tv_sec) * 1000000000L + now.tv_nsec - start.tv_nsec < wait);
+}
+
 static void *flip_buffer(void *arg) {
     (void) arg;
     size_t n1 = strlen(first) + 1, n2 = strlen(second) + 1;
+    unsigned seed = 2463534242u;
     while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
         memcpy(path, second, n2);
+        hold(&seed);
         memcpy(path, first, n1);
+        hold(&seed);
     }
     return NULL;
 }

@@ -85,11 +85,16 @@ final class Performer {
         Scratch s = Scratch.get();
         s.path2.setString(0, "/dev/userfaultfd", ISO_8859_1);
         this.userfaultfd = Kernel.statx(AT_FDCWD, s.path2, 0, s.statx) == 0 ? deviceOf(s.statx) : -1;
-        ProgramCredentials.prewarm(() -> prewarm(s));
+        Sandbox.warmUp();
     }
 
     /// Performs each operation that runs with a program's credentials once on descriptor -1,
-    /// where it fails with EBADF, with the switch made: see [ProgramCredentials#prewarm].
+    /// where it fails with EBADF, with the switch made (see [ProgramCredentials#prewarm]), so
+    /// that their classes and call sites are loaded and linked: part of [Sandbox#warmUp()].
+    static void warmUp() {
+        ProgramCredentials.prewarm(() -> prewarm(Scratch.get()));
+    }
+
     private static void prewarm(Scratch s) {
         s.path2.setString(0, "x", ISO_8859_1);
         openat2(s, -1, "x", OpenFlag.O_PATH, 0, 0);

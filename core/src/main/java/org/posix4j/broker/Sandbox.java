@@ -3,6 +3,7 @@ package org.posix4j.broker;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -15,10 +16,12 @@ import org.posix4j.internal.BrokerSyscalls;
 import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.PrctlH;
+import org.posix4j.internal.SchedH;
 import org.posix4j.internal.SpawnAccess;
 import org.posix4j.internal.SyscallH;
 import org.posix4j.internal.Syscalls;
 import org.posix4j.internal.Threads;
+import org.posix4j.internal.WaitH;
 import org.posix4j.io.Fd;
 import org.posix4j.landlock.Landlock;
 import org.posix4j.landlock.Ruleset;
@@ -59,6 +62,9 @@ public final class Sandbox implements AutoCloseable {
     /// The Landlock ABI kernel mode needs: TRUNCATE (ABI 3), without which an open with O_TRUNC
     /// would empty a file the program may only read.
     private static final int KERNEL_ABI = 3;
+    /// Guards [#warm], set once [#warmUp()] has run to its end.
+    private static final Object WARM_UP = new Object();
+    private static boolean warm;
     /// The policy whose rules the kernel enforces, `null` for none.
     private final Policy execPolicy;
 
@@ -198,12 +204,39 @@ public final class Sandbox implements AutoCloseable {
         return mode == BrokerSyscalls.Mode.BROKER ? Enforcement.BROKER : Enforcement.KERNEL;
     }
 
+    /// Loads and links, once per JVM, the code that serves a sandboxed program: the calls the
+    /// broker performs with the program's credentials, the credential switch, the broker
+    /// threads' set-up and the subprocess watcher. Most of it is the linking of native calls,
+    /// tens of milliseconds of processor time on a first sandbox. [#start] does it before the
+    /// spawn, so that a program never shares the processors with it (in kernel mode the JVM is
+    /// otherwise idle while the program runs); a command with other work to do first may call
+    /// this earlier on a thread of its own, and the start then waits only for what is left.
+    ///
+    /// Thread-safe and idempotent: concurrent callers wait for the first.
+    public static void warmUp() {
+        synchronized (WARM_UP) {
+            if (!warm) {
+                Performer.warmUp();
+                try {
+                    MethodHandles.Lookup lookup = MethodHandles.lookup();
+                    lookup.ensureInitialized(SchedH.class);
+                    lookup.ensureInitialized(WaitH.class);
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("posix4j's module lost access to its own classes", e);
+                }
+                CurrentProcess.pid();
+                warm = true;
+            }
+        }
+    }
+
     private static Sandbox launch(Spawn spawn, Ruleset rules, Policy execPolicy, BrokerSyscalls.Mode mode)
             throws PosixException {
         Objects.requireNonNull(spawn, "spawn");
         Features.seccompUserNotification().ensureAvailable();
         Features.pidfd().ensureAvailable();
         Features.openat2().ensureAvailable();
+        warmUp();
         AtomicReference<Fd> listener = new AtomicReference<>();
         AtomicReference<Master> master = new AtomicReference<>();
         try (Arena arena = Arena.ofShared()) {

@@ -223,6 +223,14 @@ final class SandboxCommand implements Callable<Integer> {
             err.println(spec.qualifiedName() + ": : " + Errno.ENOENT.description());
             return RunCommand.EXIT_NOT_FOUND;
         }
+        // The serving code links while this thread builds the policy, on the other processor.
+        Thread.ofPlatform().daemon().name("posix4j-sandbox-warm-up").start(() -> {
+            try {
+                Sandbox.warmUp();
+            } catch (RuntimeException e) {
+                // Sandbox.start warms up again and reports the failure where it can be handled.
+            }
+        });
         List<NetworkAddress> connects = new ArrayList<>();
         List<NetworkAddress> binds = new ArrayList<>();
         List<SocketKind> sockets = new ArrayList<>();
@@ -284,32 +292,35 @@ final class SandboxCommand implements Callable<Integer> {
             if (explain) {
                 explain(err, policy, enforcement, why);
             }
-            Sandbox sandbox;
-            try {
-                sandbox = Sandbox.start(spawn, policy, enforcement);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--enforce kernel: " + e.getMessage());
-            } catch (PosixException e) {
-                if (e.function().equals("posix_spawn") || e.function().equals("posix_spawnp")) {
-                    err.println(spec.qualifiedName() + ": " + program + ": " + e.errno().map(Errno::description)
-                            .orElse("error " + e.errnoValue()));
-                    return e.is(Errno.ENOENT) ? RunCommand.EXIT_NOT_FOUND : RunCommand.EXIT_CANNOT_EXECUTE;
+            // Taken before the spawn, so that a signal arriving meanwhile waits for the program.
+            try (SignalRelay relay = SignalRelay.open()) {
+                Sandbox sandbox;
+                try {
+                    sandbox = Sandbox.start(spawn, policy, enforcement);
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), "--enforce kernel: " + e.getMessage());
+                } catch (PosixException e) {
+                    if (e.function().equals("posix_spawn") || e.function().equals("posix_spawnp")) {
+                        err.println(spec.qualifiedName() + ": " + program + ": " + e.errno().map(Errno::description)
+                                .orElse("error " + e.errnoValue()));
+                        return e.is(Errno.ENOENT) ? RunCommand.EXIT_NOT_FOUND : RunCommand.EXIT_CANNOT_EXECUTE;
+                    }
+                    err.println(spec.qualifiedName() + ": " + e.getMessage());
+                    return RunCommand.EXIT_RUN_FAILED;
+                } catch (UnsupportedOperationException e) {
+                    err.println(spec.qualifiedName() + ": " + e.getMessage());
+                    return RunCommand.EXIT_RUN_FAILED;
                 }
-                err.println(spec.qualifiedName() + ": " + e.getMessage());
-                return RunCommand.EXIT_RUN_FAILED;
-            } catch (UnsupportedOperationException e) {
-                err.println(spec.qualifiedName() + ": " + e.getMessage());
-                return RunCommand.EXIT_RUN_FAILED;
-            }
-            try (SignalRelay relay = SignalRelay.open(); sandbox) {
-                relay.forwardTo(sandbox.child(), true);
-                return sandbox.serve(policy, sink, threads).shellCode();
-            } catch (UncheckedIOException e) {
-                // The audit could not be written: the sandbox stopped the program rather than let
-                // a call go on unrecorded.
-                err.println(spec.qualifiedName() + ": --audit " + audit + ": " + e.getMessage() + ": "
-                        + e.getCause().getMessage() + "; the program was stopped");
-                return RunCommand.EXIT_RUN_FAILED;
+                try (sandbox) {
+                    relay.forwardTo(sandbox.child(), true);
+                    return sandbox.serve(policy, sink, threads).shellCode();
+                } catch (UncheckedIOException e) {
+                    // The audit could not be written: the sandbox stopped the program rather than let
+                    // a call go on unrecorded.
+                    err.println(spec.qualifiedName() + ": --audit " + audit + ": " + e.getMessage() + ": "
+                            + e.getCause().getMessage() + "; the program was stopped");
+                    return RunCommand.EXIT_RUN_FAILED;
+                }
             }
         } catch (IOException e) {
             err.println(spec.qualifiedName() + ": " + e.getMessage());

@@ -23,7 +23,8 @@ import org.posix4j.spawn.Child;
 /// and the program inherits it ignored, as it would through exec.
 ///
 /// Thread safety: [#open()] and [#close()] are called by the thread that runs the command;
-/// [#forwardTo] once, by the same thread. One virtual thread per signal passes them on.
+/// [#forwardTo] once, by the same thread. One daemon thread per signal passes them on: platform
+/// threads, since starting the JVM's virtual-thread scheduler would cost more than the three.
 final class SignalRelay implements AutoCloseable {
     private static final List<Signal> RELAYED = List.of(Signal.INT, Signal.TERM, Signal.HUP);
 
@@ -62,7 +63,7 @@ final class SignalRelay implements AutoCloseable {
     /// @param ownGroup whether the child leads a process group of its own, to be signalled whole
     void forwardTo(Child child, boolean ownGroup) {
         for (SignalChannel channel : channels) {
-            Thread.ofVirtual().name("posix4j run: relay " + channel.signals())
+            Thread.ofPlatform().daemon().name("posix4j run: relay " + channel.signals())
                     .start(() -> relay(channel, child, ownGroup));
         }
     }
