@@ -154,6 +154,38 @@ public final class JournalEntry {
         return name != null && problem(name) == null;
     }
 
+    /// A valid field name made from `key`, an arbitrary name such as an MDC key or a key-value
+    /// pair's key (`user.id`, `requestId`, `_internal`), for the logging adapters: ASCII letters
+    /// are upper-cased, digits and `_` kept, and every other character (`.`, `-`, a space, a
+    /// non-ASCII letter) becomes `_`; when the result is empty or starts with a digit or `_`,
+    /// which journald forbids, `X` is put before it; it is cut to [#NAME_MAX] characters. So
+    /// `user.id` gives `USER_ID`, `requestId` gives `REQUESTID`, `_internal` gives `X_INTERNAL`
+    /// and `1st` gives `X1ST`. Different keys may give the same name (`user.id` and `user_id`):
+    /// journald then keeps both values under it.
+    ///
+    /// @throws NullPointerException if `key` is null
+    public static String fieldNameFor(String key) {
+        Objects.requireNonNull(key, "key is null");
+        StringBuilder b = new StringBuilder(Math.min(key.length() + 1, NAME_MAX));
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c >= 'a' && c <= 'z') {
+                b.append((char) (c - 'a' + 'A'));
+            } else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+                b.append(c);
+            } else {
+                b.append('_');
+            }
+        }
+        if (b.isEmpty() || b.charAt(0) == '_' || (b.charAt(0) >= '0' && b.charAt(0) <= '9')) {
+            b.insert(0, 'X');
+        }
+        if (b.length() > NAME_MAX) {
+            b.setLength(NAME_MAX);
+        }
+        return b.toString();
+    }
+
     /// Throws unless `name` is a valid field name ([#isValidFieldName(String)]).
     ///
     /// @throws IllegalArgumentException naming the field and what is wrong with it

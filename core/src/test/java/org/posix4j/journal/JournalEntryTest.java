@@ -47,6 +47,17 @@ class JournalEntryTest {
         }
     }
 
+    @Test
+    void fieldNameForGivesValidNames() {
+        Map<String, String> expected = Map.of("user.id", "USER_ID", "requestId", "REQUESTID", "_internal",
+                "X_INTERNAL", "1st", "X1ST", "", "X", "Ärger-Ü", "X_RGER__", "MY_FIELD",
+                "MY_FIELD", "k".repeat(70), "K".repeat(64));
+        expected.forEach((key, name) -> {
+            assertEquals(name, JournalEntry.fieldNameFor(key), key);
+            assertTrue(JournalEntry.isValidFieldName(name), name);
+        });
+    }
+
     /// As sd_journal_send: no journal is no error, the entry is dropped (sendmsg(2) said ENOENT).
     @Test
     void aMissingSocketAnswersFalse() throws PosixException {

@@ -28,7 +28,7 @@ import org.posix4j.testing.Requires;
 /// `journalctl -D` through the daemon's root in /proc.
 ///
 /// Thread safety: one test thread at a time.
-final class Journald implements AutoCloseable {
+public final class Journald implements AutoCloseable {
     static final Path JOURNALD = Path.of("/lib/systemd/systemd-journald");
     /// Run by `sh -c` in the new namespaces with journald as argument. The mount points are made
     /// where a machine without systemd running lacks them (empty directories, left in place).
@@ -47,21 +47,21 @@ final class Journald implements AutoCloseable {
 
     /// One journal entry as `journalctl -o export` writes it: its fields in order, names repeating
     /// when a field has several values.
-    record Entry(List<Map.Entry<String, byte[]>> fields) {
+    public record Entry(List<Map.Entry<String, byte[]>> fields) {
         /// The first value of `name` as UTF-8, or null.
-        String get(String name) {
+        public String get(String name) {
             byte[] v = bytes(name);
             return v == null ? null : new String(v, StandardCharsets.UTF_8);
         }
 
         /// The first value of `name`, or null.
-        byte[] bytes(String name) {
+        public byte[] bytes(String name) {
             return fields.stream().filter(f -> f.getKey().equals(name)).map(Map.Entry::getValue).findFirst()
                     .orElse(null);
         }
 
         /// Every field, values as UTF-8, sorted by name (a repeated name's values in order).
-        TreeMap<String, List<String>> byName() {
+        public TreeMap<String, List<String>> byName() {
             TreeMap<String, List<String>> m = new TreeMap<>();
             fields.forEach(f -> m.computeIfAbsent(f.getKey(), k -> new ArrayList<>())
                     .add(new String(f.getValue(), StandardCharsets.UTF_8)));
@@ -77,7 +77,7 @@ final class Journald implements AutoCloseable {
 
     /// Starts journald and returns once its native socket exists. Skips (fails under CI) when not
     /// root or when journald, journalctl, logger or nsenter is missing.
-    static Journald start() throws Exception {
+    public static Journald start() throws Exception {
         Requires.root();
         Requires.that(Files.isExecutable(JOURNALD), JOURNALD + " is missing (apt-get install systemd)");
         Requires.that(Files.isExecutable(Path.of("/usr/bin/journalctl")), "journalctl is missing (apt-get install systemd)");
@@ -113,7 +113,7 @@ final class Journald implements AutoCloseable {
 
     /// `command` wrapped to run in the daemon's mount and PID namespaces: /run/systemd/journal/socket
     /// is this daemon's there.
-    List<String> command(List<String> command) {
+    public List<String> command(List<String> command) {
         List<String> wrapped = new ArrayList<>(List.of("nsenter", "--target", Long.toString(daemon.pid()),
                 "--mount", "--pid", "--"));
         wrapped.addAll(command);
@@ -122,7 +122,7 @@ final class Journald implements AutoCloseable {
 
     /// Runs `logger --journald` in the daemon's namespaces with `lines` (`NAME=value` each) on
     /// its standard input: util-linux's logger sends them with libsystemd's sd_journal_sendv.
-    void logger(List<String> lines) throws Exception {
+    public void logger(List<String> lines) throws Exception {
         Path input = Files.createTempFile("posix4j-logger", ".txt");
         try {
             Files.writeString(input, String.join("\n", lines) + "\n");
@@ -139,7 +139,7 @@ final class Journald implements AutoCloseable {
     }
 
     /// The entries `journalctl` selects with `match` (`FIELD=value`), oldest first.
-    List<Entry> entries(String match) throws Exception {
+    public List<Entry> entries(String match) throws Exception {
         Process p = new ProcessBuilder("journalctl", "-D", root(daemon).resolve("run/log/journal").toString(),
                 "-o", "export", "--no-pager", match).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         byte[] out;
@@ -154,7 +154,7 @@ final class Journald implements AutoCloseable {
     }
 
     /// Waits (10 s at most, times the time factor) until `count` entries match, and answers them.
-    List<Entry> await(String match, int count) throws Exception {
+    public List<Entry> await(String match, int count) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10 * FACTOR);
         List<Entry> got;
         do {

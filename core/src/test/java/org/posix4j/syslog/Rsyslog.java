@@ -29,7 +29,11 @@ import org.posix4j.testing.TimeFactor;
 /// [#command(List)] in a private mount namespace (unshare(1) `--mount`, root only) whose /dev is
 /// a tmpfs of links to the real /dev entries, except /dev/log, which links to that socket. So
 /// test JVMs run side by side, each with its own daemon, while the machine logs as before.
-final class Rsyslog implements BeforeAllCallback, ParameterResolver, AutoCloseable {
+// Public for the tests of the logging modules, which use it from the test jar; javac, compiling
+// these tests as part of module org.posix4j, warns that a public type of an exported package
+// implements JUnit's interfaces, which no module exports here.
+@SuppressWarnings("exports")
+public final class Rsyslog implements BeforeAllCallback, ParameterResolver, AutoCloseable {
     /// Run by `sh -c` in the new mount namespace with the socket, an empty directory and the
     /// command as arguments: keeps the real /dev reachable under the directory (an rbind, so
     /// /dev/pts and /dev/shm come along), mounts a tmpfs on /dev with a link to each real entry,
@@ -113,7 +117,7 @@ final class Rsyslog implements BeforeAllCallback, ParameterResolver, AutoCloseab
     }
 
     /// Starts rsyslogd on its own socket, or skips (fails under CI) when that cannot be done.
-    static Rsyslog start() {
+    public static Rsyslog start() {
         Requires.root();
         Requires.that(Files.isExecutable(Path.of("/usr/sbin/rsyslogd")),
                 "rsyslogd is not installed (apt-get install rsyslog)");
