@@ -18,12 +18,21 @@
 #
 # Jars: taken from an existing build (cli/target/posix4j-cli.jar and cli/target/lib/), or built
 # with Maven when they are missing or older than a pom or a main source of core/ or cli/, the rule
-# ./posix4j follows.
+# ./posix4j follows. With --no-build they are taken as they are: `mvn -Pdist package` runs this
+# script that way, right after packaging them (the jar plugin leaves a jar alone when only a pom
+# changed, which would look stale here).
 #
 # Prints the archive's path and size on stdout; stderr stays empty unless a tool warns or fails.
 #
-# Usage: scripts/dist.sh
+# Usage: scripts/dist.sh [--no-build]
 set -euo pipefail
+
+build=yes
+case ${1:-} in
+    '') ;;
+    --no-build) build=no ;;
+    *) echo "usage: scripts/dist.sh [--no-build]" >&2; exit 2 ;;
+esac
 
 repo=$(dirname -- "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")")
 # shellcheck source=scripts/jdk.sh
@@ -52,7 +61,9 @@ stale() {
         "$repo/cli/src/main" -newer "$cli_jar" -print -quit 2>/dev/null) ]]
 }
 
-if stale; then
+if [[ $build == no ]]; then
+    [[ -f $cli_jar && -d $lib ]] || { echo "dist: no $cli_jar or $lib to take" >&2; exit 1; }
+elif stale; then
     mkdir -p "$work"
     # An older version of a dependency left in lib/ would be a second module of the same name.
     rm -rf "$lib"
