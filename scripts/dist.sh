@@ -131,8 +131,8 @@ bin/posix4j       the launcher
 runtime/          the Java runtime (jlink), with the posix4j modules linked in
 lib/posix4j.aot   an AOT cache made by that runtime, which shortens every start
 
-Source, documentation and licence: the posix4j repository, whose README.md describes every
-command and option.
+Source and documentation: the posix4j repository, whose README.md describes every command and
+option.
 EOF
 
 # Owner and order fixed, so that the archive does not depend on who built it or on the directory
