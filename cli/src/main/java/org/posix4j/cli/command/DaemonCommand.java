@@ -90,10 +90,16 @@ final class DaemonCommand implements Callable<Integer> {
     String syslogTag;
 
     @Option(names = "--respawn",
-            description = "Restart the program when it fails (non-zero exit or a signal), waiting 1 s, then twice as"
-                    + " long each time up to 30 s; give up after 5 failures in a row that each came within 10 s of"
-                    + " their start. A restart that cannot start the program (its file gone) is such a failure.")
+            description = "Restart the program when it fails (non-zero exit or a signal), waiting --respawn-delay,"
+                    + " then twice as long each time up to 30 s; give up after 5 failures in a row that each came"
+                    + " within 10 s of their start. A restart that cannot start the program (its file gone) is such"
+                    + " a failure.")
     boolean respawn;
+
+    @Option(names = "--respawn-delay", paramLabel = "MS", defaultValue = "1000",
+            description = "The first wait before a restart under --respawn, in milliseconds, 1 to 30000"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int respawnDelayMillis;
 
     @Option(names = "--stop",
             description = "Send SIGTERM to the supervisor of --pidfile and wait up to 10 s until it is gone.")
@@ -172,6 +178,10 @@ final class DaemonCommand implements Callable<Integer> {
         }
         if (!stop && !status && program == null) {
             throw usage("PROGRAM is missing");
+        }
+        if (respawnDelayMillis < 1 || respawnDelayMillis > DaemonSupervisor.MAX_DELAY.toMillis()) {
+            throw usage("--respawn-delay must be 1.." + DaemonSupervisor.MAX_DELAY.toMillis() + " (ms): "
+                    + respawnDelayMillis);
         }
         if (output != null && syslogTag != null) {
             throw usage("--output and --syslog cannot be used together");

@@ -44,8 +44,8 @@ final class DaemonSupervisor {
     private static final List<Signal> RELAYED = List.of(Signal.TERM, Signal.INT, Signal.HUP);
     private static final int MAX_RAPID_FAILURES = 5;
     private static final Duration RAPID = Duration.ofSeconds(10);
-    private static final Duration FIRST_DELAY = Duration.ofSeconds(1);
-    private static final Duration MAX_DELAY = Duration.ofSeconds(30);
+    /// The longest wait between restarts, and the longest `--respawn-delay`.
+    static final Duration MAX_DELAY = Duration.ofSeconds(30);
     private static final Duration DRAIN = Duration.ofSeconds(2);
 
     private final DaemonCommand options;
@@ -148,7 +148,7 @@ final class DaemonSupervisor {
         String startFailure = null;
         int code = 0;
         int rapidFailures = 0;
-        Duration delay = FIRST_DELAY;
+        Duration delay = Duration.ofMillis(options.respawnDelayMillis);
         while (true) {
             String failure;
             boolean rapid;
@@ -179,7 +179,7 @@ final class DaemonSupervisor {
                 rapidFailures++;
             } else {
                 rapidFailures = 1;
-                delay = FIRST_DELAY;
+                delay = Duration.ofMillis(options.respawnDelayMillis);
             }
             if (rapidFailures >= MAX_RAPID_FAILURES) {
                 log(Level.ERR, "giving up: " + options.program + " failed " + rapidFailures + " times in a row within "

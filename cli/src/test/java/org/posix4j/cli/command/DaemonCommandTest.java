@@ -258,16 +258,25 @@ class DaemonCommandTest {
     }
 
     @Test
+    void aRespawnDelayOutOfRangeIsAUsageError() {
+        for (String ms : List.of("0", "30001")) {
+            Result r = posix4j("daemon", "--respawn", "--respawn-delay", ms, "--", "true");
+            assertEquals(Main.EXIT_USAGE, r.exitCode(), r::toString);
+            assertTrue(r.stderr().contains("--respawn-delay must be 1..30000 (ms): " + ms), r::toString);
+        }
+    }
+
+    @Test
     void respawnRestartsAFailingProgramThenGivesUp(@TempDir Path tmp) throws Exception {
         Requires.programs("sh");
         Path pidFile = tmp.resolve("d.pid");
         Path runs = tmp.resolve("runs");
         Path out = tmp.resolve("out.log");
-        Result start = posix4j("daemon", "--respawn", "--pidfile", pidFile.toString(), "--output", out.toString(),
-                "--", "sh", "-c", "echo run >> " + runs + "; exit 1");
+        Result start = posix4j("daemon", "--respawn", "--respawn-delay", "100", "--pidfile", pidFile.toString(),
+                "--output", out.toString(), "--", "sh", "-c", "echo run >> " + runs + "; exit 1");
         assertEquals(0, start.exitCode(), start.toString());
         long supervisor = Long.parseLong(Files.readString(pidFile).strip());
-        // Back-off 1 + 2 + 4 + 8 s between the 5 runs.
+        // Back-off 0.1 + 0.2 + 0.4 + 0.8 s between the 5 runs.
         for (long i = 0, n = TimeFactor.scale(600); i < n && alive(supervisor); i++) {
             Thread.sleep(50);
         }
@@ -304,14 +313,14 @@ class DaemonCommandTest {
         Path out = tmp.resolve("out.log");
         Path pidFile = tmp.resolve("d.pid");
         vanishingProgram(program, runs);
-        Result start = posix4j("daemon", "--respawn", "--pidfile", pidFile.toString(), "--output", out.toString(),
-                "--", program.toString());
+        Result start = posix4j("daemon", "--respawn", "--respawn-delay", "500", "--pidfile", pidFile.toString(),
+                "--output", out.toString(), "--", program.toString());
         assertEquals(0, start.exitCode(), start.toString());
         long supervisor = Long.parseLong(Files.readString(pidFile).strip());
         try {
-            // Run 1 fails at once and takes the file away; the restart 1 s later finds nothing.
+            // Run 1 fails at once and takes the file away; the restart 0.5 s later finds nothing.
             awaitText(out, program + " could not be started (" + program + ": No such file or directory);"
-                    + " restarting in 2000 ms", 20);
+                    + " restarting in 1000 ms", 20);
             assertTrue(alive(supervisor), "a missing program is a failure to count, not a reason to give up");
             Files.move(program.resolveSibling("prog.away"), program);
             // The next restart finds it again: run 2 stays up as a child of the supervisor.
@@ -340,11 +349,11 @@ class DaemonCommandTest {
         Path out = tmp.resolve("out.log");
         Path pidFile = tmp.resolve("d.pid");
         vanishingProgram(program, runs);
-        Result start = posix4j("daemon", "--respawn", "--pidfile", pidFile.toString(), "--output", out.toString(),
-                "--", program.toString());
+        Result start = posix4j("daemon", "--respawn", "--respawn-delay", "100", "--pidfile", pidFile.toString(),
+                "--output", out.toString(), "--", program.toString());
         assertEquals(0, start.exitCode(), start.toString());
         long supervisor = Long.parseLong(Files.readString(pidFile).strip());
-        // One run and four starts that fail, 1 + 2 + 4 + 8 s apart: the fifth failure ends it.
+        // One run and four starts that fail, 0.1 + 0.2 + 0.4 + 0.8 s apart: the fifth failure ends it.
         awaitText(out, "giving up: " + program + " failed 5 times in a row within 10 s of its start (last: could not"
                 + " be started (" + program + ": No such file or directory))", 40);
         awaitGone(supervisor);
