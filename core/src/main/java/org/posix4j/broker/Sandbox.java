@@ -18,6 +18,7 @@ import org.posix4j.internal.Libc;
 import org.posix4j.internal.PrctlH;
 import org.posix4j.internal.SchedH;
 import org.posix4j.internal.SpawnAccess;
+import org.posix4j.internal.SpawnH;
 import org.posix4j.internal.SyscallH;
 import org.posix4j.internal.Syscalls;
 import org.posix4j.internal.Threads;
@@ -276,8 +277,10 @@ public final class Sandbox implements AutoCloseable {
         long flags = PrctlH.SECCOMP_FILTER_FLAG_NEW_LISTENER
                 | (Features.seccompWaitKillableRecv().available() ? PrctlH.SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0);
         try (EventFd published = EventFd.open(); EventFd spawned = EventFd.open(0, EventFd.NON_BLOCKING)) {
-            // Links the eventfd write for the filtered thread, which must not load anything.
+            // Links the eventfd write and the native calls of the filtered thread, which must not
+            // load anything.
             published.signal(0);
+            Libc.link(PrctlH.PRCTL, SyscallH.SYSCALL2, SyscallH.SYSCALL3, SpawnH.POSIX_SPAWN, SpawnH.POSIX_SPAWNP);
             Thread thread = Thread.ofPlatform().name("posix4j-sandbox-spawn").unstarted(() -> {
                 try {
                     MemorySegment errno = Libc.errnoSlot();

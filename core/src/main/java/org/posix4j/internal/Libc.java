@@ -83,8 +83,25 @@ public final class Libc {
         }
     }
 
-    /// A downcall linked on its first call: until then the call site's target links it, makes
-    /// it the target and calls it.
+    /// Links `bindings` (handles from [#plain] or [#errnoSetting]) now, for a thread that must
+    /// not link anything when it calls them: one restricted by a seccomp filter or a Landlock
+    /// ruleset, where generating code could need a file.
+    ///
+    /// @throws IllegalArgumentException if a handle is not a binding made here
+    public static void link(MethodHandle... bindings) {
+        List<Lazy> all;
+        synchronized (BINDINGS) {
+            all = List.copyOf(BINDINGS);
+        }
+        for (MethodHandle binding : bindings) {
+            all.stream().filter(lazy -> lazy.invoker == binding).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("not a binding of Libc: " + binding))
+                    .link();
+        }
+    }
+
+    /// Every binding made, each linked on its first call: until then its call site's target
+    /// links it, makes it the target and calls it.
     private static final List<Lazy> BINDINGS = new ArrayList<>();
 
     private static final class Lazy {
@@ -102,6 +119,8 @@ public final class Libc {
         private final FunctionDescriptor descriptor;
         private final Linker.Option[] options;
         private final MutableCallSite site;
+        /// What the binding's class holds: [#link(MethodHandle...)] finds the binding by it.
+        private final MethodHandle invoker;
         private MethodHandle linked;
 
         /// The handle's type is what [Linker#downcallHandle] gives: the descriptor's, after a
@@ -120,13 +139,14 @@ public final class Libc {
             }
             this.site = new MutableCallSite(type);
             site.setTarget(MethodHandles.foldArguments(MethodHandles.exactInvoker(type), LINK.bindTo(this)));
+            this.invoker = site.dynamicInvoker();
             synchronized (BINDINGS) {
                 BINDINGS.add(this);
             }
         }
 
         MethodHandle invoker() {
-            return site.dynamicInvoker();
+            return invoker;
         }
 
         /// Links the downcall once (a thread that still sees the old target links nothing

@@ -258,7 +258,7 @@ class DaemonCommandTest {
     }
 
     @Test
-    void aRespawnDelayOutOfRangeIsAUsageError() {
+    void aRespawnDelayOutOfRangeIsAUsageError() throws Exception {
         for (String ms : List.of("0", "30001")) {
             Result r = posix4j("daemon", "--respawn", "--respawn-delay", ms, "--", "true");
             assertEquals(Main.EXIT_USAGE, r.exitCode(), r::toString);
