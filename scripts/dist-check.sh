@@ -15,36 +15,8 @@
 set -uo pipefail
 
 repo=$(dirname -- "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")")
-work=$(mktemp -d)
-trap 'rm -rf -- "$work"' EXIT
-failures=0
-rc=0
-
-pass() { echo "PASS: $*"; }
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-
-# Runs a command with stdout and stderr in $work/out and $work/err, its exit code in $rc.
-run() {
-    "$@" >"$work/out" 2>"$work/err"
-    rc=$?
-}
-
-# Checks the last run's exit code ($2) and, unless $3 is "any", that its stderr is empty.
-expect() {
-    local name=$1 want=$2 stderr=${3:-empty}
-    if [[ $rc != "$want" ]]; then
-        fail "$name: exit code $rc, expected $want; stderr: $(head -c 2000 "$work/err")"
-        return 1
-    fi
-    if [[ $stderr == empty && -s $work/err ]]; then
-        fail "$name: stderr is not empty: $(head -c 2000 "$work/err")"
-        return 1
-    fi
-    return 0
-}
+# shellcheck source=scripts/checks.sh
+. "$repo/scripts/checks.sh"
 
 run bash "$repo/scripts/dist.sh"
 expect "scripts/dist.sh" 0 || exit 1

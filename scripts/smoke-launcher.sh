@@ -16,36 +16,8 @@ set -uo pipefail
 repo=$(dirname -- "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")")
 launcher=$repo/posix4j
 jdk17=${JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}
-work=$(mktemp -d)
-trap 'rm -rf -- "$work"' EXIT
-failures=0
-rc=0
-
-pass() { echo "PASS: $*"; }
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-
-# Runs a command with stdout and stderr in $work/out and $work/err, its exit code in $rc.
-run() {
-    "$@" >"$work/out" 2>"$work/err"
-    rc=$?
-}
-
-# Checks the last run: exit code $1 (or "nonzero"), then an empty stderr unless told otherwise.
-expect() {
-    local name=$1 want=$2 stderr=${3:-empty}
-    if [[ $want == nonzero && $rc == 0 ]] || [[ $want != nonzero && $rc != "$want" ]]; then
-        fail "$name: exit code $rc, expected $want; stderr: $(head -c 2000 "$work/err")"
-        return 1
-    fi
-    if [[ $stderr == empty && -s $work/err ]]; then
-        fail "$name: stderr is not empty: $(head -c 2000 "$work/err")"
-        return 1
-    fi
-    return 0
-}
+# shellcheck source=scripts/checks.sh
+. "$repo/scripts/checks.sh"
 
 # The value at a path of keys in the JSON of $work/out, such as: json ids uid
 json() {

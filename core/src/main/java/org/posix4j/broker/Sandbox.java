@@ -3,7 +3,6 @@ package org.posix4j.broker;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,15 +12,19 @@ import org.posix4j.PosixException;
 import org.posix4j.event.EventFd;
 import org.posix4j.internal.BrokerFilter;
 import org.posix4j.internal.BrokerSyscalls;
+import org.posix4j.internal.EpollH;
 import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.Libc;
+import org.posix4j.internal.PollH;
 import org.posix4j.internal.PrctlH;
 import org.posix4j.internal.SchedH;
 import org.posix4j.internal.SpawnAccess;
 import org.posix4j.internal.SpawnH;
+import org.posix4j.internal.SysStatH;
 import org.posix4j.internal.SyscallH;
 import org.posix4j.internal.Syscalls;
 import org.posix4j.internal.Threads;
+import org.posix4j.internal.UnistdH;
 import org.posix4j.internal.WaitH;
 import org.posix4j.io.Fd;
 import org.posix4j.landlock.Landlock;
@@ -218,13 +221,11 @@ public final class Sandbox implements AutoCloseable {
         synchronized (WARM_UP) {
             if (!warm) {
                 Performer.warmUp();
-                try {
-                    MethodHandles.Lookup lookup = MethodHandles.lookup();
-                    lookup.ensureInitialized(SchedH.class);
-                    lookup.ensureInitialized(WaitH.class);
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("posix4j's module lost access to its own classes", e);
-                }
+                // What the spawn calls after the program started, the broker threads, the master
+                // and the watcher call first, each linked on its first call otherwise (see Libc).
+                Libc.link(SpawnH.ATTR_DESTROY, SpawnH.FA_DESTROY, SchedH.UNSHARE, SysStatH.UMASK, WaitH.WAITID,
+                        EpollH.EPOLL_WAIT, PollH.POLL, UnistdH.PREAD, UnistdH.CLOSE, FcntlH.FCNTL_INT,
+                        FcntlH.IOCTL_LONG, SyscallH.SYSCALL2, SyscallH.SYSCALL3, SyscallH.SYSCALL4);
                 CurrentProcess.pid();
                 warm = true;
             }
