@@ -3,6 +3,7 @@ package org.posix4j.broker;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -12,19 +13,14 @@ import org.posix4j.PosixException;
 import org.posix4j.event.EventFd;
 import org.posix4j.internal.BrokerFilter;
 import org.posix4j.internal.BrokerSyscalls;
-import org.posix4j.internal.EpollH;
 import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.Libc;
-import org.posix4j.internal.PollH;
 import org.posix4j.internal.PrctlH;
 import org.posix4j.internal.SchedH;
 import org.posix4j.internal.SpawnAccess;
-import org.posix4j.internal.SpawnH;
-import org.posix4j.internal.SysStatH;
 import org.posix4j.internal.SyscallH;
 import org.posix4j.internal.Syscalls;
 import org.posix4j.internal.Threads;
-import org.posix4j.internal.UnistdH;
 import org.posix4j.internal.WaitH;
 import org.posix4j.io.Fd;
 import org.posix4j.landlock.Landlock;
@@ -221,11 +217,14 @@ public final class Sandbox implements AutoCloseable {
         synchronized (WARM_UP) {
             if (!warm) {
                 Performer.warmUp();
-                // What the spawn calls after the program started, the broker threads, the master
-                // and the watcher call first, each linked on its first call otherwise (see Libc).
-                Libc.link(SpawnH.ATTR_DESTROY, SpawnH.FA_DESTROY, SchedH.UNSHARE, SysStatH.UMASK, WaitH.WAITID,
-                        EpollH.EPOLL_WAIT, PollH.POLL, UnistdH.PREAD, UnistdH.CLOSE, FcntlH.FCNTL_INT,
-                        FcntlH.IOCTL_LONG, SyscallH.SYSCALL2, SyscallH.SYSCALL3, SyscallH.SYSCALL4);
+                try {
+                    // Initialising a binding class links its native calls.
+                    MethodHandles.Lookup lookup = MethodHandles.lookup();
+                    lookup.ensureInitialized(SchedH.class);
+                    lookup.ensureInitialized(WaitH.class);
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("posix4j's module lost access to its own classes", e);
+                }
                 CurrentProcess.pid();
                 warm = true;
             }
@@ -278,10 +277,8 @@ public final class Sandbox implements AutoCloseable {
         long flags = PrctlH.SECCOMP_FILTER_FLAG_NEW_LISTENER
                 | (Features.seccompWaitKillableRecv().available() ? PrctlH.SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0);
         try (EventFd published = EventFd.open(); EventFd spawned = EventFd.open(0, EventFd.NON_BLOCKING)) {
-            // Links the eventfd write and the native calls of the filtered thread, which must not
-            // load anything.
+            // Links the eventfd write for the filtered thread, which must not load anything.
             published.signal(0);
-            Libc.link(PrctlH.PRCTL, SyscallH.SYSCALL2, SyscallH.SYSCALL3, SpawnH.POSIX_SPAWN, SpawnH.POSIX_SPAWNP);
             Thread thread = Thread.ofPlatform().name("posix4j-sandbox-spawn").unstarted(() -> {
                 try {
                     MemorySegment errno = Libc.errnoSlot();

@@ -2,30 +2,18 @@ package org.posix4j.internal;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.GroupLayout;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.invoke.MutableCallSite;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import org.posix4j.PosixException;
 
 /// The one place that links C functions and reads the errno they leave behind.
-///
-/// A binding is linked on its first call, not when its class is initialised: linking a downcall
-/// generates code, and a binding class declares many more functions than a run calls (linking
-/// them all was most of the command line's start). The handle a binding holds is a call site's
-/// invoker whose target becomes the linked handle, which the JIT then calls directly.
 ///
 /// Each errno-setting binding takes a capture segment as its first argument; the segment comes
 /// from [#errnoSlot()], which hands every thread its own, allocated once per thread, so the
@@ -52,113 +40,17 @@ public final class Libc {
     }
 
     /// A downcall handle for a function that does not report through errno (or cannot fail).
-    ///
-    /// @throws UnsatisfiedLinkError if libc has no such symbol (at once, not at the first call)
+    @SuppressWarnings("restricted")
     public static MethodHandle plain(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        return new Lazy(symbol(name), descriptor, options, false).invoker();
+        return LINKER.downcallHandle(symbol(name), descriptor, options);
     }
 
     /// A downcall handle whose first parameter is the errno capture segment from [#errnoSlot()].
-    ///
-    /// @throws UnsatisfiedLinkError if libc has no such symbol (at once, not at the first call)
+    @SuppressWarnings("restricted")
     public static MethodHandle errnoSetting(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         Linker.Option[] all = Arrays.copyOf(options, options.length + 1);
         all[options.length] = CAPTURE_ERRNO;
-        return new Lazy(symbol(name), descriptor, all, true).invoker();
-    }
-
-    /// Links every binding made so far that is not linked yet, and checks that each has the
-    /// type its callers were compiled against: for a caller that wants no first-call latency
-    /// later, and for the tests.
-    ///
-    /// @throws java.lang.invoke.WrongMethodTypeException if a linked handle's type is not the
-    ///     one its binding was declared with
-    public static void linkAll() {
-        List<Lazy> all;
-        synchronized (BINDINGS) {
-            all = List.copyOf(BINDINGS);
-        }
-        for (Lazy lazy : all) {
-            lazy.link();
-        }
-    }
-
-    /// Links `bindings` (handles from [#plain] or [#errnoSetting]) now, for a thread that must
-    /// not link anything when it calls them: one restricted by a seccomp filter or a Landlock
-    /// ruleset, where generating code could need a file.
-    ///
-    /// @throws IllegalArgumentException if a handle is not a binding made here
-    public static void link(MethodHandle... bindings) {
-        List<Lazy> all;
-        synchronized (BINDINGS) {
-            all = List.copyOf(BINDINGS);
-        }
-        for (MethodHandle binding : bindings) {
-            all.stream().filter(lazy -> lazy.invoker == binding).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("not a binding of Libc: " + binding))
-                    .link();
-        }
-    }
-
-    /// Every binding made, each linked on its first call: until then its call site's target
-    /// links it, makes it the target and calls it.
-    private static final List<Lazy> BINDINGS = new ArrayList<>();
-
-    private static final class Lazy {
-        private static final MethodHandle LINK;
-
-        static {
-            try {
-                LINK = MethodHandles.lookup().findVirtual(Lazy.class, "link", MethodType.methodType(MethodHandle.class));
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        private final MemorySegment symbol;
-        private final FunctionDescriptor descriptor;
-        private final Linker.Option[] options;
-        private final MutableCallSite site;
-        /// What the binding's class holds: [#link(MethodHandle...)] finds the binding by it.
-        private final MethodHandle invoker;
-        private MethodHandle linked;
-
-        /// The handle's type is what [Linker#downcallHandle] gives: the descriptor's, after a
-        /// leading capture segment when `capturing`, after a leading SegmentAllocator when the
-        /// function returns a struct.
-        Lazy(MemorySegment symbol, FunctionDescriptor descriptor, Linker.Option[] options, boolean capturing) {
-            this.symbol = symbol;
-            this.descriptor = descriptor;
-            this.options = options;
-            MethodType type = descriptor.toMethodType();
-            if (capturing) {
-                type = type.insertParameterTypes(0, MemorySegment.class);
-            }
-            if (descriptor.returnLayout().filter(l -> l instanceof GroupLayout).isPresent()) {
-                type = type.insertParameterTypes(0, SegmentAllocator.class);
-            }
-            this.site = new MutableCallSite(type);
-            site.setTarget(MethodHandles.foldArguments(MethodHandles.exactInvoker(type), LINK.bindTo(this)));
-            this.invoker = site.dynamicInvoker();
-            synchronized (BINDINGS) {
-                BINDINGS.add(this);
-            }
-        }
-
-        MethodHandle invoker() {
-            return invoker;
-        }
-
-        /// Links the downcall once (a thread that still sees the old target links nothing
-        /// again) and makes it the call site's target.
-        @SuppressWarnings("restricted")
-        private synchronized MethodHandle link() {
-            if (linked == null) {
-                linked = LINKER.downcallHandle(symbol, descriptor, options);
-                site.setTarget(linked);
-            }
-            return linked;
-        }
+        return LINKER.downcallHandle(symbol(name), descriptor, all);
     }
 
     /// `address` as a segment of unbounded size, for walking a C array or string whose end the

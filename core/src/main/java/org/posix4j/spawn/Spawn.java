@@ -27,11 +27,9 @@ import org.posix4j.internal.CStrings;
 import org.posix4j.internal.EpollH;
 import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.Libc;
-import org.posix4j.internal.PrctlH;
 import org.posix4j.internal.SignalH;
 import org.posix4j.internal.SpawnAccess;
 import org.posix4j.internal.SpawnH;
-import org.posix4j.internal.SyscallH;
 import org.posix4j.internal.Threads;
 import org.posix4j.internal.WaitH;
 import org.posix4j.io.Fd;
@@ -565,8 +563,6 @@ public final class Spawn {
     private static int onConfinedThread(Ruleset ruleset, SpawnAccess.NativeCall call) throws Throwable {
         Throwable[] failure = {null};
         int[] rc = {0};
-        // The restricted thread may not be able to read what linking a native call loads.
-        Libc.link(PrctlH.PRCTL, SyscallH.SYSCALL2, SpawnH.POSIX_SPAWN, SpawnH.POSIX_SPAWNP);
         Thread thread = Thread.ofPlatform().name("posix4j-confined-spawn").start(() -> {
             try {
                 ruleset.restrictCurrentThread();
