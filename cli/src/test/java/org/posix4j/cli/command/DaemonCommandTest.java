@@ -46,9 +46,8 @@ class DaemonCommandTest {
     }
 
     private static boolean alive(long pid) throws IOException {
-        Path stat = Path.of("/proc/" + pid + "/stat");
         // A zombie left to a parent that does not reap is gone as far as a daemon goes.
-        return Files.exists(stat) && !Files.readString(stat).contains(") Z ");
+        return Proc.statIfAlive(pid).filter(stat -> !stat.contains(") Z ")).isPresent();
     }
 
     private static void awaitGone(long pid) throws IOException, InterruptedException {

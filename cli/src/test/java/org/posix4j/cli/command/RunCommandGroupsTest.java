@@ -10,13 +10,10 @@ import static org.posix4j.cli.command.RunCommandTest.posix4j;
 import static org.posix4j.cli.command.RunCommandTest.run;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.posix4j.cli.testing.ChildProcess;
@@ -290,21 +287,18 @@ class RunCommandGroupsTest {
     /// Asserts that process `pid` ended within 5 s (times the time factor). Here an orphan is reparented to
     /// an init that may not reap it, so a zombie counts as ended.
     private static void assertDead(long pid, String what) throws Exception {
-        Path stat = Path.of("/proc/" + pid + "/stat");
         for (long i = 0, n = TimeFactor.scale(100); i < n; i++) {
-            String state;
-            try {
-                state = Files.readString(stat);
-            } catch (NoSuchFileException gone) {
+            Optional<String> stat = Proc.statIfAlive(pid);
+            if (stat.isEmpty()) {
                 return;
-            } catch (IOException e) {
-                throw new AssertionError(e);
             }
+            String state = stat.get();
             if (state.substring(state.lastIndexOf(')') + 2).startsWith("Z")) {
                 return;
             }
             Thread.sleep(50);
         }
-        throw new AssertionError(what + ": grandchild " + pid + " still runs: " + Files.readString(stat));
+        throw new AssertionError(what + ": grandchild " + pid + " still runs: "
+                + Proc.statIfAlive(pid).orElse("(gone since)"));
     }
 }

@@ -2,10 +2,12 @@ package org.posix4j.cli.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /// Reads what the kernel says about a process in /proc, the independent source the tests check
 /// the command's answers against.
@@ -39,6 +41,23 @@ public final class Proc {
             }
         }
         throw new AssertionError("no " + key + " in /proc/" + pid + "/status");
+    }
+
+    /// The text of /proc/`pid`/stat, or empty once the process is gone: its directory may vanish
+    /// between the open and the read, which then fails with ESRCH ("No such process"), not with
+    /// a missing file.
+    public static Optional<String> statIfAlive(long pid) throws IOException {
+        Path stat = Path.of("/proc/" + pid + "/stat");
+        try {
+            return Optional.of(Files.readString(stat));
+        } catch (NoSuchFileException gone) {
+            return Optional.empty();
+        } catch (IOException e) {
+            if (Files.exists(stat.getParent())) {
+                throw e;
+            }
+            return Optional.empty();
+        }
     }
 
     /// Field `n` of /proc/`pid`/stat, numbered as in proc(5): 4 ppid, 5 pgrp, 6 session. The
