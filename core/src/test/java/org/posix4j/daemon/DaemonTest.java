@@ -99,9 +99,16 @@ class DaemonTest {
 
     /// Whether `pid` runs: a zombie awaiting its reaper (init, once reparented) does not.
     private static boolean running(long pid) throws IOException {
+        Path stat = Path.of("/proc/" + pid + "/stat");
         try {
-            return !Files.readString(Path.of("/proc/" + pid + "/stat")).contains(") Z ");
+            return !Files.readString(stat).contains(") Z ");
         } catch (NoSuchFileException gone) {
+            return false;
+        } catch (IOException e) {
+            // ESRCH: the process ended between the open and the read.
+            if (Files.exists(stat.getParent())) {
+                throw e;
+            }
             return false;
         }
     }
