@@ -148,7 +148,8 @@ final class DaemonSupervisor {
         String startFailure = null;
         int code = 0;
         int rapidFailures = 0;
-        Duration delay = Duration.ofMillis(options.respawnDelayMillis);
+        Duration firstDelay = Duration.ofMillis(options.respawnDelayMillis);
+        Duration delay = firstDelay;
         while (true) {
             String failure;
             boolean rapid;
@@ -179,7 +180,7 @@ final class DaemonSupervisor {
                 rapidFailures++;
             } else {
                 rapidFailures = 1;
-                delay = Duration.ofMillis(options.respawnDelayMillis);
+                delay = firstDelay;
             }
             if (rapidFailures >= MAX_RAPID_FAILURES) {
                 log(Level.ERR, "giving up: " + options.program + " failed " + rapidFailures + " times in a row within "
