@@ -31,6 +31,41 @@ final class Kernel {
         }
     }
 
+    /// The size of the kernel's sigset_t (_NSIG / 8) on x86_64 and aarch64.
+    static final long SIGSET_SIZE = 8;
+    private static final long SIG_BLOCK = 0;
+    private static final long SIG_SETMASK = 2;
+
+    /// SECCOMP_IOCTL_NOTIF_ADDFD with every signal blocked on this thread for its duration.
+    /// The ioctl waits for the program to take the descriptor, and a signal that interrupts
+    /// that wait (a profiler's, the JVM's SIGUSR2 that Flight Recorder samples threads with)
+    /// takes the request back after the kernel has already marked the notification answered
+    /// when SECCOMP_ADDFD_FLAG_SEND is set: the program's call then returned 0, a descriptor
+    /// it never got. The raw rt_sigprocmask blocks glibc's own signals too (SIGSETXID, sent
+    /// when another thread calls setuid); a signal held back is delivered right after.
+    static int addfdWithSignalsBlocked(int listener, MemorySegment addfd, MemorySegment all, MemorySegment saved) {
+        MemorySegment slot = Libc.errnoSlot();
+        long nr = Syscalls.CURRENT.rtSigprocmask();
+        try {
+            long b = (long) SyscallH.SYSCALL4.invokeExact(slot, nr, SIG_BLOCK, all.address(), saved.address(),
+                    SIGSET_SIZE);
+            if (b < 0) {
+                return fail(slot);
+            }
+            try {
+                return ioctl(listener, SeccompH.IOCTL_NOTIF_ADDFD, addfd);
+            } finally {
+                long r = (long) SyscallH.SYSCALL4.invokeExact(slot, nr, SIG_SETMASK, saved.address(), 0L,
+                        SIGSET_SIZE);
+                if (r < 0) {
+                    throw new IllegalStateException("rt_sigprocmask failed to restore a serving thread's signal mask");
+                }
+            }
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
     static int recv(int listener, MemorySegment notif) {
         return ioctl(listener, SeccompH.IOCTL_NOTIF_RECV, notif);
     }

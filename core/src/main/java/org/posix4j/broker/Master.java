@@ -13,9 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
@@ -78,8 +79,8 @@ public final class Master implements AutoCloseable {
     private final ReentrantLock receiving = new ReentrantLock();
     private final ThreadLocal<Call> current = new ThreadLocal<>();
     /// The program's first notification, received by [#bootstrap] and decoded by the first
-    /// [#receive()]; `null` once taken.
-    private final AtomicReference<byte[]> early = new AtomicReference<>();
+    /// [#receive()]; empty once taken.
+    private final Queue<byte[]> early = new ConcurrentLinkedQueue<>();
     private final String arch = Syscalls.CURRENT.arch();
     /// The handles of each call decoded and not answered yet, by notification id.
     private final Map<Long, Caller> pending = new ConcurrentHashMap<>();
@@ -123,7 +124,7 @@ public final class Master implements AutoCloseable {
         }
         current.remove();
         Scratch s = Scratch.get();
-        byte[] first = closed ? null : early.getAndSet(null);
+        byte[] first = closed ? null : early.poll();
         if (first != null) {
             MemorySegment.copy(first, 0, s.notif, JAVA_BYTE, 0, first.length);
             Call call = decode(s);
@@ -158,17 +159,18 @@ public final class Master implements AutoCloseable {
         }
     }
 
-    /// Serves the spawn itself until `spawned` is signalled (the posix_spawn call returned): the
-    /// exec of the program, the search along PATH and a requested chdir, made by the spawning
-    /// child before it runs any of the program's code, are let through as the caller of
-    /// [Sandbox#start] asked for them. The first call of anything else comes from the program
-    /// itself (its exec succeeded): it is kept, undecoded, for the first [#receive()], and the
-    /// spawn is left to finish. Decoding it waits for [#root]: a signal, the program's first
-    /// brokered call when the kernel enforces the file rules, is decided on the sandbox's
-    /// processes, unknown until the spawn returns.
-    void bootstrap(EventFd spawned) throws PosixException {
+    /// Serves the spawn itself until `ended` (an eventfd or a pidfd) is readable: the exec of
+    /// the program, the search along PATH and a requested chdir, made by the spawning child
+    /// before it runs any of the program's code, are let through as the caller of
+    /// [Sandbox#start] asked for them. A call of the filtered JVM thread `spawnTid` itself is
+    /// refused (EPERM): only the JVM makes that thread call anything once the filter is on. The
+    /// first call of anything else comes from the program itself (its exec succeeded): it is
+    /// kept, undecoded, for the first [#receive()]. Decoding it waits for [#root]: a signal, the
+    /// program's first brokered call when the kernel enforces the file rules, is decided on the
+    /// sandbox's processes, unknown until the spawn returns.
+    void bootstrap(int ended, int spawnTid) throws PosixException {
         Scratch s = Scratch.get();
-        while (waitForCall(s, spawned.intValue())) {
+        while (waitForCall(s, ended)) {
             s.notif.fill((byte) 0);
             int r = Kernel.recv(listenerFd, s.notif);
             if (r == -ENOENT || r == -EINTR) {
@@ -177,13 +179,17 @@ public final class Master implements AutoCloseable {
             if (r < 0) {
                 throw new PosixException("ioctl(SECCOMP_IOCTL_NOTIF_RECV)", -r, "seccomp listener");
             }
-            String name = BrokerSyscalls.nameOf(arch, s.notif.get(JAVA_INT, SeccompH.NOTIF_NR));
-            if ("execve".equals(name) || "execveat".equals(name) || "chdir".equals(name)) {
-                continueAsAsked(s, s.notif.get(JAVA_LONG, 0));
+            long id = s.notif.get(JAVA_LONG, 0);
+            if (s.notif.get(JAVA_INT, SeccompH.NOTIF_PID) == spawnTid) {
+                reply(s, id, 0, EPERM);
                 continue;
             }
-            early.set(s.notif.toArray(JAVA_BYTE));
-            return;
+            String name = BrokerSyscalls.nameOf(arch, s.notif.get(JAVA_INT, SeccompH.NOTIF_NR));
+            if ("execve".equals(name) || "execveat".equals(name) || "chdir".equals(name)) {
+                continueAsAsked(s, id);
+                continue;
+            }
+            early.add(s.notif.toArray(JAVA_BYTE));
         }
     }
 
@@ -435,7 +441,7 @@ public final class Master implements AutoCloseable {
         }
         closed = true;
         // A notification kept from the bootstrap holds no handles: closing the listener fails it.
-        early.set(null);
+        early.clear();
         try {
             wakeup.signal();
         } finally {
@@ -477,7 +483,7 @@ public final class Master implements AutoCloseable {
     /// answered ([#reply]) or, when it is gone unanswered, here.
     private Call decode(Scratch s) {
         long id = s.notif.get(JAVA_LONG, 0);
-        int tid = s.notif.get(JAVA_INT, 8);
+        int tid = s.notif.get(JAVA_INT, SeccompH.NOTIF_PID);
         Caller c = Caller.open(this, s, id, tid);
         if (c == null) {
             reply(s, id, 0, EPERM);
@@ -1214,7 +1220,7 @@ public final class Master implements AutoCloseable {
         s.addfd.set(JAVA_INT, 12, fd);
         s.addfd.set(JAVA_INT, 16, 0);
         s.addfd.set(JAVA_INT, 20, openFlags & OpenFlag.O_CLOEXEC);
-        int r = Kernel.ioctl(listenerFd, SeccompH.IOCTL_NOTIF_ADDFD, s.addfd);
+        int r = Kernel.addfdWithSignalsBlocked(listenerFd, s.addfd, s.allSignals, s.savedSignals);
         if (r >= 0 || r == -ENOENT) {
             release(id);
         }

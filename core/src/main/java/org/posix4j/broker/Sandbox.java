@@ -62,6 +62,7 @@ public final class Sandbox implements AutoCloseable {
     /// The Landlock ABI kernel mode needs: TRUNCATE (ABI 3), without which an open with O_TRUNC
     /// would empty a file the program may only read.
     private static final int KERNEL_ABI = 3;
+    private static final int PIDFD_THREAD = 0200;
     /// Guards [#warm], set once [#warmUp()] has run to its end.
     private static final Object WARM_UP = new Object();
     private static boolean warm;
@@ -263,14 +264,18 @@ public final class Sandbox implements AutoCloseable {
 
     /// Runs `call` (posix_spawn) on a new platform thread that carries the filter, and the
     /// Landlock restriction `rules` unless it is null. Once the filter is on, that thread runs
-    /// nothing but the native call (and two eventfd writes): loading a class from a directory,
-    /// or anything else that opens a file, would wait for a master nobody runs yet. Meanwhile
-    /// this thread builds the [Master] on the published listener and serves the spawn's own exec
-    /// and chdir ([Master#bootstrap]), which the filter sends to the master like the program's.
+    /// nothing of posix4j's but the native call (and two eventfd writes). Meanwhile this thread
+    /// builds the [Master] on the published listener and serves the spawn's own exec and chdir
+    /// ([Master#bootstrap]), which the filter sends to the master like the program's, until the
+    /// filtered thread is gone: what the JVM itself makes that thread do under the filter (JFR
+    /// reads the thread's `/proc/self/task/TID/stat` as it ends, for one) is refused with EPERM
+    /// rather than left waiting for a master that would only start once the thread is joined,
+    /// with the JVM stuck at its next safepoint.
     private static int spawnFiltered(MemorySegment program, Ruleset rules, SpawnAccess.NativeCall call,
             AtomicReference<Fd> listener, AtomicReference<Master> master) throws Throwable {
         Throwable[] failure = {null};
         long[] listenerFd = {-1};
+        int[] spawnTid = {0};
         int[] prctlErrno = {0};
         int[] seccompErrno = {0};
         int[] rc = {0};
@@ -282,6 +287,7 @@ public final class Sandbox implements AutoCloseable {
             Thread thread = Thread.ofPlatform().name("posix4j-sandbox-spawn").unstarted(() -> {
                 try {
                     MemorySegment errno = Libc.errnoSlot();
+                    spawnTid[0] = (int) (long) SyscallH.SYSCALL1.invokeExact(errno, Syscalls.CURRENT.gettid(), 0L);
                     int r = (int) PrctlH.PRCTL.invokeExact(errno, PrctlH.PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
                     if (r < 0) {
                         prctlErrno[0] = Libc.errno(errno);
@@ -316,7 +322,16 @@ public final class Sandbox implements AutoCloseable {
                         syncWakeUp(fd);
                     }
                     master.set(new Master(fd));
-                    master.get().bootstrap(spawned);
+                    // The thread's own pidfd becomes readable when it has ended; a kernel without
+                    // thread pidfds (before 6.9) leaves the end of the posix_spawn call.
+                    int ended = Kernel.pidfdOpen(spawnTid[0], PIDFD_THREAD);
+                    try {
+                        master.get().bootstrap(ended >= 0 ? ended : spawned.intValue(), spawnTid[0]);
+                    } finally {
+                        if (ended >= 0) {
+                            Kernel.close(ended);
+                        }
+                    }
                 }
             } finally {
                 Threads.joinUninterruptibly(thread);

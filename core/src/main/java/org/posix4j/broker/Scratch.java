@@ -15,6 +15,9 @@ final class Scratch {
     final MemorySegment notif;
     final MemorySegment resp;
     final MemorySegment addfd;
+    /// A kernel sigset with every signal, and room for the mask it replaces.
+    final MemorySegment allSignals;
+    final MemorySegment savedSignals;
     final MemorySegment id;
     final MemorySegment pollfds;
     final MemorySegment how;
@@ -38,6 +41,8 @@ final class Scratch {
         notif = arena.allocate(SeccompH.SECCOMP_NOTIF);
         resp = arena.allocate(SeccompH.SECCOMP_NOTIF_RESP);
         addfd = arena.allocate(SeccompH.SECCOMP_NOTIF_ADDFD);
+        allSignals = arena.allocate(Kernel.SIGSET_SIZE, 8).fill((byte) 0xff);
+        savedSignals = arena.allocate(Kernel.SIGSET_SIZE, 8);
         id = arena.allocate(8, 8);
         pollfds = arena.allocate(PollH.POLLFD, 2);
         how = arena.allocate(24, 8);

@@ -38,6 +38,8 @@ public final class SeccompH {
             JAVA_INT.withName("newfd"),
             JAVA_INT.withName("newfd_flags"));
 
+    /// Offset of seccomp_notif.pid (the calling thread's id).
+    public static final long NOTIF_PID = 8;
     /// Offset of seccomp_notif.data.nr.
     public static final long NOTIF_NR = 16;
     /// Offset of seccomp_notif.data.arch.

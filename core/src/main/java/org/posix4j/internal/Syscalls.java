@@ -17,7 +17,8 @@ public record Syscalls(
         long openat2,
         long processVmReadv,
         long processVmWritev,
-        long gettid) {
+        long gettid,
+        long rtSigprocmask) {
 
     /// The table for the architecture this JVM runs on.
     public static final Syscalls CURRENT = forArch(System.getProperty("os.arch"));
@@ -25,9 +26,9 @@ public record Syscalls(
     /// The table for a JVM `os.arch` name; every number is -1 for an architecture not listed.
     public static Syscalls forArch(String osArch) {
         return switch (osArch) {
-            case "amd64", "x86_64" -> new Syscalls("x86_64", 317, 251, 252, 434, 424, 438, 436, 437, 310, 311, 186);
-            case "aarch64" -> new Syscalls("aarch64", 277, 30, 31, 434, 424, 438, 436, 437, 270, 271, 178);
-            default -> new Syscalls(osArch, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+            case "amd64", "x86_64" -> new Syscalls("x86_64", 317, 251, 252, 434, 424, 438, 436, 437, 310, 311, 186, 14);
+            case "aarch64" -> new Syscalls("aarch64", 277, 30, 31, 434, 424, 438, 436, 437, 270, 271, 178, 135);
+            default -> new Syscalls(osArch, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
         };
     }
 

@@ -101,6 +101,7 @@ public final class AbiTable {
             Map.entry("PrctlH.SECCOMP_IOCTL_NOTIF_SET_FLAGS", "?SECCOMP_IOCTL_NOTIF_SET_FLAGS"),
             Map.entry("PrctlH.SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP", "?SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP"),
             Map.entry("StdlibH.L_CTERMID", "L_ctermid"),
+            Map.entry("SeccompH.NOTIF_PID", "offsetof(struct seccomp_notif, pid)"),
             Map.entry("SeccompH.NOTIF_NR", "offsetof(struct seccomp_notif, data.nr)"),
             Map.entry("SeccompH.NOTIF_ARCH", "offsetof(struct seccomp_notif, data.arch)"),
             Map.entry("SeccompH.NOTIF_ARGS", "offsetof(struct seccomp_notif, data.args)"),
