@@ -9,20 +9,21 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import org.posix4j.internal.FcntlH;
 
-/// The thread that made one call, held by handles rather than by its number: its
-/// `/proc/TID/mem`, its credentials and thread group read from `/proc/TID/status`, and when needed
-/// a pidfd of the thread (PIDFD_THREAD) and its `/proc/TID` directory, each opened or read while
-/// the call's notification was still waiting and proven by a notification check made after it.
-/// While a notification waits, its thread is stuck in the kernel and its id cannot be reused (a
-/// thread that leaves the wait, killed, invalidates the notification first), so what was opened
-/// or read by number then and checked afterwards was the caller's; after that, only the handles
-/// are used: a process that died and whose id was reused is never read, written, signalled or
-/// asked for a descriptor through them (reads and writes through the old `mem` fail once its
-/// memory is gone; a pidfd of a dead thread finds no task).
+/// The thread that made one call, held by handles rather than by its number: its credentials
+/// and thread group read from its `/proc/TID/status` (a descriptor kept across calls, see
+/// [StatusFiles]), and when needed its `/proc/TID/mem`, a pidfd of the thread (PIDFD_THREAD) and
+/// its `/proc/TID` directory, each opened or read while the call's notification was still
+/// waiting and proven by a notification check made after it. While a notification waits, its
+/// thread is stuck in the kernel and its id cannot be reused (a thread that leaves the wait,
+/// killed, invalidates the notification first), so what was opened or read by number then and
+/// checked afterwards was the caller's; after that, only the handles are used: a process that
+/// died and whose id was reused is never read, written, signalled or asked for a descriptor
+/// through them (reads and writes through the old `mem` fail once its memory is gone; a pidfd of
+/// a dead thread finds no task). The one read by number, [#peek], is for the arguments a call is
+/// decoded from, which a notification check follows before anything is done with them.
 ///
 /// Owned by the thread answering the call; [#close()] when the call is answered.
 final class Caller implements AutoCloseable {
-    private static final int AT_FDCWD = -100;
     private static final int O_RDWR = 2;
     private static final int O_PATH = 010000000;
     private static final int O_DIRECTORY = FcntlH.O_DIRECTORY;
@@ -41,7 +42,8 @@ final class Caller implements AutoCloseable {
     /// only by its own doing, which it cannot do while its call waits.
     private final ProgramCredentials credentials;
     private int thread = -1;
-    private int mem;
+    private int mem = -1;
+    private boolean closed;
     private int proc = -1;
     private volatile boolean handedOff;
     /// Bytes of this call's copies counted in [#HELD]; guarded by this.
@@ -55,31 +57,24 @@ final class Caller implements AutoCloseable {
     static final long BUDGET = 64L << 20;
     private static final AtomicLong HELD = new AtomicLong();
 
-    private Caller(Master master, long id, int tid, ProgramCredentials credentials, int mem) {
+    private Caller(Master master, long id, int tid, ProgramCredentials credentials) {
         this.master = master;
         this.id = id;
         this.tid = tid;
         this.pid = credentials.tgid;
         this.credentials = credentials;
-        this.mem = mem;
     }
 
     /// The handles of thread `tid`, which made notification `id`, or `null` when the call is
-    /// gone (or a handle could not be opened: the call is then refused). The thread's
-    /// `/proc/TID/status` is read here, by number: it gives the thread group and the
-    /// credentials of every call, one read proven by the check that proves `mem`.
+    /// gone (or its status could not be read: the call is then refused). The thread's status is
+    /// read here: it gives the thread group and the credentials of every call, proven by the
+    /// notification check that follows.
     static Caller open(Master master, Scratch s, long id, int tid) {
-        s.path2.setString(0, "/proc/" + tid + "/mem", ISO_8859_1);
-        int mem = Kernel.open(s.path2, O_RDWR | O_CLOEXEC);
-        if (mem < 0) {
-            return null;
-        }
-        ProgramCredentials credentials = ProgramCredentials.read(AT_FDCWD, "/proc/" + tid + "/status");
+        ProgramCredentials credentials = master.statusFiles.credentials(s, tid);
         if (credentials == null || credentials.tgid <= 0 || !master.stillWaiting(s, id)) {
-            Kernel.close(mem);
             return null;
         }
-        return new Caller(master, id, tid, credentials, mem);
+        return new Caller(master, id, tid, credentials);
     }
 
     /// The thread group of `tid` from /proc/TID/status, 0 if it cannot be read.
@@ -96,20 +91,57 @@ final class Caller implements AutoCloseable {
         return 0;
     }
 
-    /// Reads `length` bytes of the caller's memory at `remote` into `local`; answers the count
-    /// read (short or -errno when the memory is unmapped or the process is gone).
-    long read(MemorySegment local, long remote, long length) {
-        return Kernel.pread(mem, local, length, remote);
+    /// Reads `length` bytes of the caller's memory at `remote` into `local` through its `mem`;
+    /// answers the count read (short or -errno when the memory is unmapped or the process is
+    /// gone).
+    synchronized long read(MemorySegment local, long remote, long length) {
+        int m = memFd();
+        return m < 0 ? m : Kernel.pread(m, local, length, remote);
+    }
+
+    /// Reads `length` bytes of the memory of thread number [#tid] at `remote` into `local`
+    /// (process_vm_readv(2): one syscall, where [#read] opens `mem` first); answers the count
+    /// read. By number: what is read is the caller's only if its call is still waiting after
+    /// the read, so the caller of this checks the notification before it uses any of it.
+    long peek(Scratch s, MemorySegment local, long remote, long length) {
+        return Kernel.processVmRead(tid, s.iov, local, remote, length);
     }
 
     /// Writes `length` bytes of `local` into the caller's memory at `remote`, when the call is
     /// still waiting (checked right before the write); answers the count written or -errno
     /// (-ENOENT: the call is gone and nothing was written).
-    long write(Scratch s, MemorySegment local, long remote, long length) {
-        if (!master.stillWaiting(s, id)) {
+    synchronized long write(Scratch s, MemorySegment local, long remote, long length) {
+        // A `mem` opened now was proven by a check made right before this write: one suffices.
+        boolean fresh = mem < 0;
+        int m = memFd();
+        if (m < 0 || !fresh && !master.stillWaiting(s, id)) {
             return -ENOENT;
         }
-        return Kernel.pwrite(mem, local, length, remote);
+        return Kernel.pwrite(m, local, length, remote);
+    }
+
+    /// The caller's `/proc/TID/mem`, opened on first use (a call that only reads its arguments
+    /// needs none) and proven to be the caller's by a notification check after the open;
+    /// -ESRCH when the call is gone.
+    private synchronized int memFd() {
+        if (mem >= 0) {
+            return mem;
+        }
+        if (closed) {
+            return -ESRCH;
+        }
+        Scratch s = Scratch.get();
+        s.path2.setString(0, "/proc/" + tid + "/mem", ISO_8859_1);
+        int fd = Kernel.open(s.path2, O_RDWR | O_CLOEXEC);
+        if (fd < 0) {
+            return -ESRCH;
+        }
+        if (!master.stillWaiting(s, id)) {
+            Kernel.close(fd);
+            return -ESRCH;
+        }
+        mem = fd;
+        return fd;
     }
 
     /// The master's copy of the caller's descriptor `fd` (pidfd_getfd(2) through the thread's
@@ -125,7 +157,7 @@ final class Caller implements AutoCloseable {
         if (thread >= 0) {
             return thread;
         }
-        if (mem < 0) {
+        if (closed) {
             return -ESRCH;
         }
         int fd = Kernel.pidfdOpen(tid, PIDFD_THREAD);
@@ -142,9 +174,12 @@ final class Caller implements AutoCloseable {
 
     /// The caller's `/proc/TID` directory, opened on first use and proven to be the caller's
     /// by a notification check after the open; -ESRCH when the call is gone.
-    int procDir(Scratch s) {
+    synchronized int procDir(Scratch s) {
         if (proc >= 0) {
             return proc;
+        }
+        if (closed) {
+            return -ESRCH;
         }
         s.path2.setString(0, "/proc/" + tid, ISO_8859_1);
         int fd = Kernel.open(s.path2, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -200,6 +235,7 @@ final class Caller implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         HELD.addAndGet(-held);
         held = 0;
         if (mem >= 0) {

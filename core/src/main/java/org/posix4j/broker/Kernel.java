@@ -1,6 +1,9 @@
 package org.posix4j.broker;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.lang.foreign.MemorySegment;
+import org.posix4j.internal.EpollH;
 import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.PollH;
@@ -10,6 +13,7 @@ import org.posix4j.internal.StdioH;
 import org.posix4j.internal.SysStatH;
 import org.posix4j.internal.SyscallH;
 import org.posix4j.internal.Syscalls;
+import org.posix4j.internal.UioH;
 import org.posix4j.internal.UnistdH;
 
 /// The calls the broker makes, each answering its result or `-errno`: a refused call is the
@@ -79,6 +83,22 @@ final class Kernel {
         MemorySegment slot = Libc.errnoSlot();
         try {
             long r = (long) UnistdH.PREAD.invokeExact(slot, fd, local, length, remote);
+            return r < 0 ? fail(slot) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    /// process_vm_readv(2) of `length` bytes at address `remote` of process (or thread) `pid`
+    /// into `local`, with `iov` (two struct iovec) for the vectors; answers the count read.
+    static long processVmRead(int pid, MemorySegment iov, MemorySegment local, long remote, long length) {
+        iov.set(JAVA_LONG, 0, local.address());
+        iov.set(JAVA_LONG, 8, length);
+        iov.set(JAVA_LONG, 16, remote);
+        iov.set(JAVA_LONG, 24, length);
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            long r = (long) UioH.PROCESS_VM_READV.invokeExact(slot, pid, iov, 1L, iov.asSlice(16), 1L, 0L);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -269,6 +289,42 @@ final class Kernel {
         MemorySegment slot = Libc.errnoSlot();
         try {
             int r = (int) PollH.POLL.invokeExact(slot, fds, count, timeout);
+            return r < 0 ? fail(slot) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    /// epoll_create1(EPOLL_CLOEXEC).
+    static int epollCreate() {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            int r = (int) EpollH.EPOLL_CREATE1.invokeExact(slot, EpollH.EPOLL_CLOEXEC);
+            return r < 0 ? fail(slot) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    /// epoll_ctl(EPOLL_CTL_ADD) of `fd` for input, reported once (EPOLLONESHOT), with `fd`
+    /// itself as the event's data; `event` is room for one struct epoll_event.
+    static int epollAddOnce(int epfd, int fd, MemorySegment event) {
+        EpollH.EVENTS.set(event, 0L, 0L, EpollH.EPOLLIN | EpollH.EPOLLONESHOT);
+        EpollH.DATA.set(event, 0L, 0L, (long) fd);
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            int r = (int) EpollH.EPOLL_CTL.invokeExact(slot, epfd, EpollH.EPOLL_CTL_ADD, fd, event);
+            return r < 0 ? fail(slot) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    /// epoll_wait(2) without waiting: the number of `events` filled (at most `max`).
+    static int epollReady(int epfd, MemorySegment events, int max) {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            int r = (int) EpollH.EPOLL_WAIT.invokeExact(slot, epfd, events, max, 0);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);

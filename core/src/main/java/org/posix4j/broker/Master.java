@@ -78,12 +78,14 @@ public final class Master implements AutoCloseable {
     private final EventFd wakeup;
     private final ReentrantLock receiving = new ReentrantLock();
     private final ThreadLocal<Call> current = new ThreadLocal<>();
-    /// The program's first notification, received by [#bootstrap] and decoded by the first
-    /// [#receive()]; empty once taken.
+    /// The program's notifications received by [#bootstrap] while it served the spawn, in
+    /// order, each decoded by a later [#receive()]; empty once taken.
     private final Queue<byte[]> early = new ConcurrentLinkedQueue<>();
     private final String arch = Syscalls.CURRENT.arch();
     /// The handles of each call decoded and not answered yet, by notification id.
     private final Map<Long, Caller> pending = new ConcurrentHashMap<>();
+    /// The status files of the threads that made calls, kept open across calls.
+    final StatusFiles statusFiles = new StatusFiles();
     private volatile Signals signals;
     private volatile Fd rootPidfd;
     private volatile boolean closed;
@@ -200,6 +202,7 @@ public final class Master implements AutoCloseable {
 
     /// Whether a notification is waiting: false once every process under the filter is gone
     /// (the listener reports POLLHUP), the master is closed, or `stop` (an eventfd) is signalled.
+    /// The descriptors of threads that ended are dropped while waiting ([StatusFiles#exits()]).
     private boolean waitForCall(Scratch s, int stop) {
         MemorySegment fds = s.pollfds;
         for (;;) {
@@ -209,12 +212,18 @@ public final class Master implements AutoCloseable {
             fds.set(JAVA_INT, 8, stop);
             fds.set(JAVA_SHORT, 12, (short) PollH.POLLIN);
             fds.set(JAVA_SHORT, 14, (short) 0);
-            int r = Kernel.poll(fds, 2, -1);
+            fds.set(JAVA_INT, 16, statusFiles.exits());
+            fds.set(JAVA_SHORT, 20, (short) PollH.POLLIN);
+            fds.set(JAVA_SHORT, 22, (short) 0);
+            int r = Kernel.poll(fds, 3, -1);
             if (r == -EINTR) {
                 continue;
             }
             if (r < 0 || closed || fds.get(JAVA_SHORT, 14) != 0) {
                 return false;
+            }
+            if (fds.get(JAVA_SHORT, 22) != 0) {
+                statusFiles.reap();
             }
             short revents = fds.get(JAVA_SHORT, 6);
             if ((revents & PollH.POLLIN) != 0) {
@@ -448,6 +457,7 @@ public final class Master implements AutoCloseable {
             receiving.lock();
             try {
                 try {
+                    statusFiles.close();
                     listener.close();
                 } finally {
                     try {
@@ -596,7 +606,7 @@ public final class Master implements AutoCloseable {
         while (got < Scratch.PATH_MAX) {
             long at = address + got;
             long want = Math.min(4096 - (at & 4095), Scratch.PATH_MAX - got);
-            long r = c.read(s.remote.asSlice(got, want), at, want);
+            long r = c.peek(s, s.remote.asSlice(got, want), at, want);
             if (r <= 0) {
                 throw new Refused(EFAULT);
             }
@@ -672,7 +682,7 @@ public final class Master implements AutoCloseable {
         if (size < 24 || size > 4096) {
             throw new Refused(size < 24 ? EINVAL : 7);
         }
-        long r = c.read(s.remote, howAddress, size);
+        long r = c.peek(s, s.remote, howAddress, size);
         if (r != size) {
             throw new Refused(EFAULT);
         }
@@ -800,7 +810,7 @@ public final class Master implements AutoCloseable {
             throws Refused {
         long[] t = {0, Arguments.Utimes.Time.UTIME_NOW, 0, Arguments.Utimes.Time.UTIME_NOW};
         if (timesAddress != 0) {
-            if (c.read(s.times, timesAddress, 32) != 32) {
+            if (c.peek(s, s.times, timesAddress, 32) != 32) {
                 throw new Refused(EFAULT);
             }
             for (int i = 0; i < 4; i++) {
@@ -808,6 +818,9 @@ public final class Master implements AutoCloseable {
             }
         }
         if (t[1] == Arguments.Utimes.Time.UTIME_OMIT && t[3] == Arguments.Utimes.Time.UTIME_OMIT) {
+            if (!stillWaiting(s, id)) {
+                return null;
+            }
             reply(s, id, 0, 0);
             automatic(c, "utimensat", Function.UTIMES.seedName(), Map.of("atime", "omit", "mtime", "omit"),
                     Decision.ALLOW, 0, 0);

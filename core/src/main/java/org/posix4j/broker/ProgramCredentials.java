@@ -2,7 +2,6 @@ package org.posix4j.broker;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import java.lang.foreign.Arena;
@@ -21,11 +20,11 @@ import org.posix4j.internal.SyscallH;
 /// does not read /etc/shadow because the master is root, files it creates belong to it, a peer
 /// reading SO_PEERCRED sees its uid).
 ///
-/// A call's credentials are read from the calling thread's `/proc/TID/status` ([#read(int, String)],
-/// by a caller that proves the file was the calling thread's); when they differ from the JVM's ([#actAs]), every native operation performed for
-/// the call runs between [#enter()] and [#leave(int)], which switch the calling thread alone
-/// with raw syscalls (glibc's set*id wrappers would switch every thread of the JVM): the
-/// supplementary groups, real/effective/fs gids, real/effective/fs uids, and the effective
+/// A call's credentials are read from the calling thread's `/proc/TID/status` ([#read(int)], by a
+/// caller that proves the file was the calling thread's); when they differ from the JVM's
+/// ([#actAs]), every native operation performed for the call runs between [#enter()] and
+/// [#leave(int)], which switch the calling thread alone with raw syscalls (glibc's set*id
+/// wrappers would switch every thread of the JVM): the supplementary groups, real/effective/fs gids, real/effective/fs uids, and the effective
 /// capabilities; the saved uid and gid and the permitted set stay the JVM's, which is what lets
 /// the thread switch back. Only native calls run between the two, so no class is loaded and no
 /// Java I/O is done with the program's identity ([#prewarm()] links the path once at start).
@@ -40,6 +39,8 @@ import org.posix4j.internal.SyscallH;
 /// to `fs.suid_dumpable`; [#leave(int)] sets it back to what the JVM had.
 final class ProgramCredentials {
     private static final int EACCES = 13;
+    private static final int O_RDONLY = 0;
+    private static final int O_CLOEXEC = 02000000;
     private static final long CAP_SETGID = 1L << 6;
     private static final long CAP_SETUID = 1L << 7;
     private static final int PR_GET_DUMPABLE = 3;
@@ -92,13 +93,12 @@ final class ProgramCredentials {
         this.umask = umask;
     }
 
-    /// The credentials of a thread, from its `status` file: `path` opened under `dirfd` (the
-    /// thread's bound `/proc/TID` directory and `"status"`, or `AT_FDCWD` and `/proc/TID/status`
-    /// when the caller proves afterwards that the number still named the thread, see
-    /// [Caller#credentials]); `null` when it cannot be read (the thread is gone).
-    static ProgramCredentials read(int dirfd, String path) {
+    /// The credentials of a thread, from its open `status` file `fd` (read from offset 0, by a
+    /// caller that proves afterwards that it was the calling thread's, see [StatusFiles]);
+    /// `null` when it cannot be read (the thread is gone).
+    static ProgramCredentials read(int fd) {
         Switch s = SWITCH.get();
-        int n = readStatus(s, dirfd, path);
+        int n = readStatus(s, fd);
         if (n < 0) {
             return null;
         }
@@ -206,34 +206,32 @@ final class ProgramCredentials {
     // ---- reading /proc/TID/status ----
 
     private static ProgramCredentials readMaster() {
-        return read(-100, "/proc/thread-self/status");
-    }
-
-    /// Reads the whole status file at `path` under `dirfd` into `s.status` with one pread from
-    /// offset 0 (a buffer it fills exactly may hold only part: it is then doubled and read
-    /// again, which makes the kernel render the file afresh); answers its length, -1 on failure.
-    private static int readStatus(Switch s, int dirfd, String path) {
-        s.how.set(JAVA_LONG, 0, Integer.toUnsignedLong(OpenFlag.O_CLOEXEC));
-        s.how.set(JAVA_LONG, 8, 0);
-        s.how.set(JAVA_LONG, 16, 0);
-        s.path.setString(0, path, ISO_8859_1);
-        int fd = Kernel.openat2(dirfd, s.path, s.how);
+        Switch s = SWITCH.get();
+        s.path.setString(0, "/proc/thread-self/status", ISO_8859_1);
+        int fd = Kernel.open(s.path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-            return -1;
+            return null;
         }
         try {
-            for (;;) {
-                long r = Kernel.pread(fd, s.status, s.status.byteSize(), 0);
-                if (r < 0) {
-                    return -1;
-                }
-                if (r < s.status.byteSize()) {
-                    return (int) r;
-                }
-                s.status = Arena.ofAuto().allocate(s.status.byteSize() * 2);
-            }
+            return read(fd);
         } finally {
             Kernel.close(fd);
+        }
+    }
+
+    /// Reads the whole status file `fd` into `s.status` with one pread from offset 0 (a buffer it
+    /// fills exactly may hold only part: it is then doubled and read again, which makes the
+    /// kernel render the file afresh); answers its length, -1 on failure.
+    private static int readStatus(Switch s, int fd) {
+        for (;;) {
+            long r = Kernel.pread(fd, s.status, s.status.byteSize(), 0);
+            if (r < 0) {
+                return -1;
+            }
+            if (r < s.status.byteSize()) {
+                return (int) r;
+            }
+            s.status = Arena.ofAuto().allocate(s.status.byteSize() * 2);
         }
     }
 
@@ -422,7 +420,6 @@ final class ProgramCredentials {
         final MemorySegment header;
         final MemorySegment data;
         final MemorySegment ids;
-        final MemorySegment how;
         final MemorySegment path;
         MemorySegment groups;
         MemorySegment status;
@@ -435,7 +432,6 @@ final class ProgramCredentials {
             header = arena.allocate(CredH.CAP_HEADER_SIZE, 4);
             data = arena.allocate(CredH.CAP_DATA_SIZE, 4);
             ids = arena.allocate(12, 4);
-            how = arena.allocate(24, 8);
             path = arena.allocate(64);
             groups = arena.allocate(4L * 64, 4);
             status = arena.allocate(4096);

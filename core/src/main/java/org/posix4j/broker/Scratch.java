@@ -2,6 +2,7 @@ package org.posix4j.broker;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import org.posix4j.internal.EpollH;
 import org.posix4j.internal.PollH;
 import org.posix4j.internal.SeccompH;
 import org.posix4j.internal.SysStatH;
@@ -33,6 +34,10 @@ final class Scratch {
     final MemorySegment link;
     /// utimensat(2)'s two struct timespec.
     final MemorySegment times;
+    /// process_vm_readv(2)'s local and remote struct iovec.
+    final MemorySegment iov;
+    /// One struct epoll_event, for epoll_ctl(2).
+    final MemorySegment epollEvent;
     /// The descriptor the last [Performer] lookup opened, for its caller to use and close.
     int lastFd = -1;
 
@@ -44,7 +49,7 @@ final class Scratch {
         allSignals = arena.allocate(Kernel.SIGSET_SIZE, 8).fill((byte) 0xff);
         savedSignals = arena.allocate(Kernel.SIGSET_SIZE, 8);
         id = arena.allocate(8, 8);
-        pollfds = arena.allocate(PollH.POLLFD, 2);
+        pollfds = arena.allocate(PollH.POLLFD, 3);
         how = arena.allocate(24, 8);
         statx = arena.allocate(SysStatH.STATX_SIZE, 8);
         stat = arena.allocate(256, 8);
@@ -53,6 +58,8 @@ final class Scratch {
         path2 = arena.allocate(2 * PATH_MAX + 64);
         link = arena.allocate(PATH_MAX + 1);
         times = arena.allocate(32, 8);
+        iov = arena.allocate(32, 8);
+        epollEvent = arena.allocate(EpollH.EPOLL_EVENT);
     }
 
     static Scratch get() {

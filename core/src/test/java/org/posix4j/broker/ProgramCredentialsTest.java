@@ -27,18 +27,19 @@ import org.posix4j.testing.Requires;
 /// The credentials the broker reads from a thread's `/proc/TID/status`, compared with what the
 /// kernel shows in the same file read and split as text by the test.
 class ProgramCredentialsTest {
-    private static final int AT_FDCWD = -100;
+    private static final int O_CLOEXEC = 02000000;
 
     @Test
     void theJvmsOwnMatchTheStatusFile() throws IOException {
-        ProgramCredentials read = ProgramCredentials.read(AT_FDCWD, "/proc/thread-self/status");
+        ProgramCredentials read = read("/proc/thread-self/status");
         assertNotNull(read);
         assertMatches(read, Files.readAllLines(Path.of("/proc/thread-self/status"), StandardCharsets.ISO_8859_1));
     }
 
     @Test
-    void aMissingThreadReadsAsNull() {
-        assertNull(ProgramCredentials.read(AT_FDCWD, "/proc/0/status"));
+    void anUnreadableFileReadsAsNull() {
+        // A descriptor that pread(2) refuses (EISDIR): no credentials, rather than empty ones.
+        assertNull(read("/proc"));
     }
 
     /// A thread that switched its own ids alone and holds 1,500 supplementary groups: its
@@ -83,7 +84,7 @@ class ProgramCredentialsTest {
                 throw new AssertionError(failure.get());
             }
             String path = "/proc/" + tid.get() + "/status";
-            ProgramCredentials read = ProgramCredentials.read(AT_FDCWD, path);
+            ProgramCredentials read = read(path);
             assertNotNull(read);
             List<String> status = Files.readAllLines(Path.of(path), StandardCharsets.ISO_8859_1);
             assertTrue(String.join("\n", status).length() > 4096, "the status is larger than the first buffer");
@@ -95,6 +96,19 @@ class ProgramCredentialsTest {
         } finally {
             done.countDown();
             t.join();
+        }
+    }
+
+    /// [ProgramCredentials#read] of the file at `path`, opened and closed here.
+    static ProgramCredentials read(String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            int fd = Kernel.open(arena.allocateFrom(path), O_CLOEXEC);
+            assertTrue(fd >= 0, path + ": errno " + -fd);
+            try {
+                return ProgramCredentials.read(fd);
+            } finally {
+                Kernel.close(fd);
+            }
         }
     }
 

@@ -1,0 +1,196 @@
+package org.posix4j.broker;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.posix4j.internal.EpollH;
+
+/// The `/proc/TID/status` descriptors of the threads that made calls, kept open across calls so
+/// that each call costs one pread of its thread's credentials, not an open, a pread and a close.
+///
+/// A descriptor of `/proc/TID/status` is bound to the kernel's struct pid it was opened with,
+/// not to the number: reading it renders the thread attached to that struct pid, whose number is
+/// always TID, or fails (ESRCH) once that thread is gone, even when another thread has been given
+/// the number since. So a read that succeeds shows the live thread numbered TID, and a
+/// notification check made after the read proves it was the thread whose call waits (a waiting
+/// thread keeps its number). A read that fails drops the descriptor and opens the number afresh
+/// once.
+///
+/// A descriptor is closed when its thread ends: each is kept with a pidfd of the thread
+/// (PIDFD_THREAD), watched once (EPOLLONESHOT) by an epoll descriptor ([#exits()]) that the
+/// serving threads wait on with the listener, and [#reap] drops the ended ones. At most [#LIMIT] are kept in any case
+/// (the least recently used goes first), and one in use by a serving thread is closed when that
+/// thread gives it back, never under it.
+///
+/// Thread-safe: every serving thread of a [Master] shares one.
+final class StatusFiles implements AutoCloseable {
+    /// Threads whose descriptors are kept at once.
+    static final int LIMIT = 64;
+    private static final int O_RDONLY = 0;
+    private static final int O_CLOEXEC = 02000000;
+    private static final int PIDFD_THREAD = 0200;
+    private static final int EVENTS = 16;
+
+    /// One thread's open status file, the pidfd that tells its end, and the serving threads
+    /// reading it.
+    private static final class Entry {
+        final int tid;
+        final int fd;
+        final int pidfd;
+        private int users;
+        private boolean dropped;
+
+        private Entry(int tid, int fd, int pidfd) {
+            this.tid = tid;
+            this.fd = fd;
+            this.pidfd = pidfd;
+        }
+    }
+
+    private final Map<Integer, Entry> open = new LinkedHashMap<>(16, 0.75f, true);
+    private final int exits;
+    private final MemorySegment events;
+    private boolean closed;
+
+    StatusFiles() {
+        exits = Kernel.epollCreate();
+        events = Arena.ofAuto().allocate(EpollH.EPOLL_EVENT, EVENTS);
+    }
+
+    /// The epoll descriptor that is readable when a thread with a kept descriptor has ended
+    /// (then call [#reap]); negative when the kernel gave none (descriptors are then dropped
+    /// only by the limit).
+    int exits() {
+        return exits;
+    }
+
+    /// The credentials of thread `tid` read from its status file: through the kept descriptor,
+    /// or when that fails (its thread is gone) through one opened afresh; `null` when the thread
+    /// numbered `tid` cannot be read. Unproven: the caller checks its notification afterwards.
+    ProgramCredentials credentials(Scratch s, int tid) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Entry e = acquire(s, tid);
+            if (e == null) {
+                return null;
+            }
+            ProgramCredentials c = null;
+            try {
+                c = ProgramCredentials.read(e.fd);
+            } finally {
+                release(e, c == null);
+            }
+            if (c != null) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /// Drops the descriptors of the threads that have ended, as [#exits()] reports them.
+    synchronized void reap() {
+        if (closed || exits < 0) {
+            return;
+        }
+        int n;
+        while ((n = Kernel.epollReady(exits, events, EVENTS)) > 0) {
+            for (int i = 0; i < n; i++) {
+                int pidfd = (int) (long) EpollH.DATA.get(events, 0L, (long) i);
+                Iterator<Entry> it = open.values().iterator();
+                while (it.hasNext()) {
+                    Entry e = it.next();
+                    if (e.pidfd == pidfd) {
+                        it.remove();
+                        drop(e);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The status file of thread `tid`, opened by number (with a pidfd of the same number)
+    /// when none is kept; `null` when it cannot be opened (the thread is gone) or this is
+    /// closed. Give it back with [#release]. Should the thread have ended between the two
+    /// opens and its number gone to another, the pidfd may be the other's: it only decides when
+    /// the descriptor is dropped, while what is read is checked on every read.
+    private synchronized Entry acquire(Scratch s, int tid) {
+        if (closed) {
+            return null;
+        }
+        Entry e = open.get(tid);
+        if (e == null) {
+            s.path2.setString(0, "/proc/" + tid + "/status", ISO_8859_1);
+            int fd = Kernel.open(s.path2, O_RDONLY | O_CLOEXEC);
+            if (fd < 0) {
+                return null;
+            }
+            int pidfd = exits < 0 ? -1 : Kernel.pidfdOpen(tid, PIDFD_THREAD);
+            if (pidfd >= 0 && Kernel.epollAddOnce(exits, pidfd, s.epollEvent) < 0) {
+                Kernel.close(pidfd);
+                pidfd = -1;
+            }
+            e = new Entry(tid, fd, pidfd);
+            open.put(tid, e);
+            trim();
+        }
+        e.users++;
+        return e;
+    }
+
+    /// Gives back an entry of [#acquire]; `stale` drops it (its read failed: the thread it
+    /// was opened for is gone).
+    private synchronized void release(Entry e, boolean stale) {
+        e.users--;
+        if (stale && open.get(e.tid) == e) {
+            open.remove(e.tid);
+            e.dropped = true;
+        }
+        closeIfDone(e);
+    }
+
+    private void trim() {
+        Iterator<Entry> it = open.values().iterator();
+        while (open.size() > LIMIT && it.hasNext()) {
+            Entry e = it.next();
+            it.remove();
+            drop(e);
+        }
+    }
+
+    private static void drop(Entry e) {
+        e.dropped = true;
+        closeIfDone(e);
+    }
+
+    /// Closes an entry's descriptors once it is dropped and given back (closing the pidfd takes
+    /// it out of the epoll set).
+    private static void closeIfDone(Entry e) {
+        if (e.dropped && e.users == 0) {
+            Kernel.close(e.fd);
+            if (e.pidfd >= 0) {
+                Kernel.close(e.pidfd);
+            }
+        }
+    }
+
+    /// Closes every descriptor and the epoll descriptor; those in use close when given back.
+    /// The caller makes sure no thread waits on [#exits()] any more.
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Entry e : open.values()) {
+            drop(e);
+        }
+        open.clear();
+        if (exits >= 0) {
+            Kernel.close(exits);
+        }
+    }
+}

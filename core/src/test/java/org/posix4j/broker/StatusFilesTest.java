@@ -1,0 +1,265 @@
+package org.posix4j.broker;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.posix4j.internal.CredH;
+import org.posix4j.internal.Libc;
+import org.posix4j.internal.PollH;
+import org.posix4j.internal.SyscallH;
+import org.posix4j.testing.Requires;
+import org.posix4j.testing.TimeFactor;
+
+/// The status descriptors the broker keeps across calls: what they read is the live thread of
+/// that number, checked against the kernel's own `/proc/TID/status` and the JVM's descriptor
+/// table (`/proc/self/fd`).
+class StatusFilesTest {
+
+    /// A thread of this JVM that sets its own supplementary groups to `group` alone (raw
+    /// setgroups: this thread alone; unlike a uid, nothing process-wide changes with them) when
+    /// it is not -1, and waits until closed.
+    private static final class Parked implements AutoCloseable {
+        final int tid;
+        private final Thread thread;
+        private final CountDownLatch done = new CountDownLatch(1);
+
+        Parked(int group) throws InterruptedException {
+            AtomicInteger id = new AtomicInteger();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            CountDownLatch ready = new CountDownLatch(1);
+            thread = Thread.ofPlatform().start(() -> {
+                try {
+                    if (group != -1) {
+                        assertEquals(0, setgroups(group));
+                    }
+                    id.set(Integer.parseInt(
+                            Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString()));
+                } catch (Throwable e) {
+                    failure.set(e);
+                } finally {
+                    ready.countDown();
+                }
+                try {
+                    done.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            ready.await();
+            if (failure.get() != null) {
+                throw new AssertionError(failure.get());
+            }
+            tid = id.get();
+        }
+
+        /// Ends the thread and waits until the kernel has let it go (Thread.join returns while
+        /// the native thread may still be exiting).
+        @Override
+        public void close() {
+            done.countDown();
+            Path task = Path.of("/proc/self/task/" + tid);
+            long deadline = TimeFactor.deadline(Duration.ofSeconds(10));
+            try {
+                thread.join();
+                while (Files.exists(task)) {
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new AssertionError("thread " + tid + " did not leave the kernel");
+                    }
+                    Thread.sleep(1);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while a test thread ended", e);
+            }
+        }
+    }
+
+    @Test
+    void aThreadIsReadThroughOneKeptDescriptorUntilClosed() throws Exception {
+        StatusFiles files = new StatusFiles();
+        try (Parked p = new Parked(-1)) {
+            for (int i = 0; i < 3; i++) {
+                ProgramCredentials c = files.credentials(Scratch.get(), p.tid);
+                assertNotNull(c);
+                assertEquals(ProcessHandle.current().pid(), c.tgid);
+            }
+            assertEquals(1, keptFor(Set.of(p.tid)), "one descriptor, kept across the reads");
+            files.close();
+            assertEquals(0, keptFor(Set.of(p.tid)), "closed with the master");
+            assertNull(files.credentials(Scratch.get(), p.tid), "nothing is read once closed");
+        } finally {
+            files.close();
+        }
+    }
+
+    /// A thread that is gone reads as nothing, and its descriptor is dropped with it.
+    @Test
+    void aThreadGoneReadsAsNullAndItsDescriptorIsClosed() throws Exception {
+        try (StatusFiles files = new StatusFiles()) {
+            Parked p = new Parked(-1);
+            assertNotNull(files.credentials(Scratch.get(), p.tid));
+            p.close();
+            assertNull(files.credentials(Scratch.get(), p.tid));
+            assertEquals(0, keptFor(Set.of(p.tid)));
+        }
+    }
+
+    /// The end of a thread makes [StatusFiles#exits()] readable, and [StatusFiles#reap] then
+    /// closes both of its descriptors (the status file and the pidfd) with no further call.
+    @Test
+    void anEndedThreadIsReapedWithoutAnotherCall() throws Exception {
+        int before = descriptors();
+        try (StatusFiles files = new StatusFiles()) {
+            assertTrue(files.exits() >= 0, "epoll_create1 failed");
+            Parked p = new Parked(-1);
+            assertNotNull(files.credentials(Scratch.get(), p.tid));
+            assertEquals(1, keptFor(Set.of(p.tid)));
+            assertEquals(before + 3, descriptors(), "the epoll descriptor, the status file and the pidfd");
+            assertFalse(readable(files.exits(), 0), "nothing has ended yet");
+            p.close();
+            assertTrue(readable(files.exits(), TimeFactor.millis(10_000)), "the pidfd reported the end");
+            files.reap();
+            assertEquals(before + 1, descriptors(), "only the epoll descriptor is left");
+            assertFalse(readable(files.exits(), 0), "each end is reported once");
+        }
+        assertEquals(before, descriptors());
+    }
+
+    /// The attack a cache by number would fall to: a thread ends and another thread, with other
+    /// groups, is given its number (set with ns_last_pid). The kept descriptor does not show
+    /// the newcomer as the old thread nor the old thread's credentials as the newcomer's: its read
+    /// fails, and the number is opened afresh.
+    @Test
+    void aNumberGivenToAnotherThreadReadsThatThread() throws Exception {
+        Requires.root();
+        try (StatusFiles files = new StatusFiles()) {
+            Parked first = new Parked(1111);
+            int tid = first.tid;
+            assertArrayEquals(new int[] {1111}, files.credentials(Scratch.get(), tid).groups);
+            first.close();
+            try (Parked second = parkedAt(tid, 2222)) {
+                ProgramCredentials c = files.credentials(Scratch.get(), second.tid);
+                assertNotNull(c);
+                assertArrayEquals(new int[] {2222}, c.groups);
+                assertEquals("2222", statusField(tid, "Groups"));
+                assertEquals(1, keptFor(Set.of(tid)));
+            }
+        }
+    }
+
+    /// Past [StatusFiles#LIMIT] threads, the least recently read lose their descriptors; every
+    /// thread still reads right.
+    @Test
+    void atMostTheLimitIsKept() throws Exception {
+        List<Parked> threads = new ArrayList<>();
+        StatusFiles files = new StatusFiles();
+        try {
+            for (int i = 0; i < StatusFiles.LIMIT + 16; i++) {
+                threads.add(new Parked(-1));
+            }
+            for (Parked p : threads) {
+                assertEquals(ProcessHandle.current().pid(), files.credentials(Scratch.get(), p.tid).tgid);
+            }
+            Set<Integer> tids = threads.stream().map(p -> p.tid).collect(Collectors.toSet());
+            assertEquals(StatusFiles.LIMIT, keptFor(tids));
+            Set<Integer> firstRead = threads.subList(0, 16).stream().map(p -> p.tid).collect(Collectors.toSet());
+            assertEquals(0, keptFor(firstRead), "the least recently read were closed");
+            files.close();
+            assertEquals(0, keptFor(tids));
+        } finally {
+            files.close();
+            for (Parked p : threads) {
+                p.close();
+            }
+        }
+    }
+
+    /// A thread given number `tid` (the kernel's next number set just below it; retried while
+    /// another process takes it first), in `group`.
+    private static Parked parkedAt(int tid, int group) throws Exception {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Files.writeString(Path.of("/proc/sys/kernel/ns_last_pid"), Integer.toString(tid - 1));
+            Parked p = new Parked(group);
+            if (p.tid == tid) {
+                return p;
+            }
+            p.close();
+        }
+        throw new AssertionError("no thread was given number " + tid + " in 100 attempts");
+    }
+
+    private static boolean readable(int fd, int millis) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pollfd = arena.allocate(PollH.POLLFD);
+            pollfd.set(JAVA_INT, 0, fd);
+            pollfd.set(JAVA_SHORT, 4, (short) PollH.POLLIN);
+            int r = Kernel.poll(pollfd, 1, millis);
+            assertTrue(r >= 0, "poll: errno " + -r);
+            return r == 1;
+        }
+    }
+
+    /// How many descriptors this JVM has open.
+    private static int descriptors() throws IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return (int) fds.count() - 1;
+        }
+    }
+
+    /// How many of this JVM's descriptors are the status file of one of `tids`.
+    private static int keptFor(Set<Integer> tids) throws IOException {
+        Set<String> targets = tids.stream().map(t -> "/proc/" + t + "/status").collect(Collectors.toSet());
+        int n = 0;
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    if (targets.contains(Files.readSymbolicLink(fd).toString())) {
+                        n++;
+                    }
+                } catch (IOException gone) {
+                    // The directory stream's own descriptor, closed by the time it is read.
+                }
+            }
+        }
+        return n;
+    }
+
+    private static String statusField(int tid, String name) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + tid + "/status"))) {
+            if (line.startsWith(name + ":")) {
+                return line.substring(name.length() + 1).strip();
+            }
+        }
+        throw new AssertionError(name + " missing from the status of " + tid);
+    }
+
+    private static long setgroups(int group) throws Throwable {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment list = arena.allocateFrom(JAVA_INT, group);
+            MemorySegment slot = Libc.errnoSlot();
+            long r = (long) SyscallH.SYSCALL3.invokeExact(slot, CredH.CURRENT.setgroups(), 1L, list.address(), 0L);
+            return r == -1 ? -Libc.errno(slot) : r;
+        }
+    }
+}
