@@ -88,6 +88,11 @@ posix4j_find_jdk() {
         return 1
     fi
     export JAVA_HOME=$found
+    posix4j_maven_opts
+}
+
+# Adds to MAVEN_OPTS, once, the flag that keeps Maven's own sun.misc.Unsafe use quiet on JDK 25.
+posix4j_maven_opts() {
     case " ${MAVEN_OPTS:-} " in
         *" --sun-misc-unsafe-memory-access=allow "*) ;;
         *) export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow" ;;

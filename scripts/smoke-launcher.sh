@@ -113,6 +113,19 @@ if expect "posix4j info --json with JAVA_HOME at JDK 17" 0; then
     fi
 fi
 
+# The launcher remembers the JDK it found (target/launcher/jdk); one remembered for these same
+# settings that is not a JDK 25+ (replaced in place, say) is searched for again, not run.
+printf '%s\n%s\n' "$jdk17|$(command -v javac || :)|${POSIX4J_JVM_DIR:-}" "$jdk17" >"$repo/target/launcher/jdk"
+run env JAVA_HOME="$jdk17" "$launcher" --version
+if expect "posix4j with a remembered JDK 17" 0; then
+    runtime=$(sed -n 2p "$work/out")
+    if [[ $runtime =~ ^Java\ (2[5-9]|[3-9][0-9]) ]] && ! grep -qx "$jdk17" "$repo/target/launcher/jdk"; then
+        pass "a remembered JDK that is not 25+ is replaced by the search ($runtime)"
+    else
+        fail "with a remembered JDK 17 the command ran on: $runtime; remembered: $(cat "$repo/target/launcher/jdk")"
+    fi
+fi
+
 run env POSIX4J_JVM_DIR=/nonexistent JAVA_HOME="$jdk17" PATH="$jdk17/bin:$PATH" "$launcher" info
 if expect "posix4j without any JDK 25" nonzero nonempty; then
     if grep -q '^posix4j needs a JDK 25 or newer' "$work/err" \
