@@ -38,6 +38,14 @@ if expect "posix4j info" 0; then
     fi
 fi
 
+# The first run trained the AOT cache; a training run that failed (the JVM crashing while it
+# writes the cache, say) leaves an empty file, and every start is then slower without a word.
+if compgen -G "$repo/target/launcher/aot/*.aot" >/dev/null && [[ -s $(ls "$repo"/target/launcher/aot/*.aot | head -n 1) ]]; then
+    pass "the launcher trained its AOT cache"
+else
+    fail "the AOT cache is missing or empty: $(tail -n 20 "$repo/target/launcher/aot.log" 2>/dev/null)"
+fi
+
 run "$launcher" info --json
 if expect "posix4j info --json" 0; then
     if ! python3 -m json.tool "$work/out" >/dev/null 2>"$work/json-err"; then

@@ -39,7 +39,7 @@ public final class Main {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         try {
-            return execute(new RootCommand(), out, err, args);
+            return execute(RootCommand.commandLine(args), out, err, args);
         } finally {
             out.flush();
             err.flush();
@@ -48,8 +48,8 @@ public final class Main {
 
     /// Parses `args` against `command`, runs it and answers the exit code. Separate from
     /// [#run(String...)] so that tests can drive the error handling with commands of their own.
-    static int execute(Object command, PrintWriter out, PrintWriter err, String... args) {
-        return new CommandLine(command)
+    static int execute(CommandLine command, PrintWriter out, PrintWriter err, String... args) {
+        return command
                 .setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler(Main::failed)

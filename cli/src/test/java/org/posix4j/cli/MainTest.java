@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.posix4j.io.Fd;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -45,7 +46,8 @@ class MainTest {
     private static Outcome execute(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.execute(new Failing(), new PrintWriter(out, true), new PrintWriter(err, true), args);
+        int code = Main.execute(new CommandLine(new Failing()), new PrintWriter(out, true), new PrintWriter(err, true),
+                args);
         return new Outcome(code, out.toString(), err.toString());
     }
 

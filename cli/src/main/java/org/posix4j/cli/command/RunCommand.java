@@ -148,14 +148,12 @@ final class RunCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     /// Sets up the parser for a command line that ends with another command's: everything from
-    /// PROGRAM on is PROGRAM's, options included, as with env(1); and no argument is read as
-    /// picocli's `@FILE` of arguments. The expansion of `@FILE` is the root command's business,
-    /// so it is turned off there: `posix4j` has no use for it.
+    /// PROGRAM on is PROGRAM's, options included, as with env(1). That no argument is read as
+    /// picocli's `@FILE` of arguments is the root command's business ([RootCommand#commandLine]).
     static final class ProgramArguments implements IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec command) {
             command.parser().stopAtPositional(true);
-            command.root().parser().expandAtFiles(false);
             return command;
         }
     }

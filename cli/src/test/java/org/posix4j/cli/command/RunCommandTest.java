@@ -323,7 +323,7 @@ class RunCommandTest {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             List<String> line = concat(List.of("run"), args);
-            int code = new CommandLine(new RootCommand()).setOut(new PrintWriter(out, true))
+            int code = RootCommand.commandLine(line.toArray(String[]::new)).setOut(new PrintWriter(out, true))
                     .setErr(new PrintWriter(err, true)).execute(line.toArray(String[]::new));
             assertEquals(2, code, () -> line + ": " + err);
             assertEquals("", out.toString(), line::toString);
