@@ -13,7 +13,9 @@
 # Workloads:
 #   walk  benchmarks/c/broker_walk.c: stat + open + read + close of FILES files of /usr/share,
 #         the program's own time (goal: kernel <= 1.10x native); also under the C broker
-#         (benchmarks/c/broker_cbroker.c -s) for broker mode's floor (goal: broker <= 1.5x it).
+#         (benchmarks/c/broker_cbroker.c -s) for broker mode's floor (goal: broker <= 1.5x it),
+#         and under the C broker making posix4j's per-call checks (-s -k), which tells the cost
+#         of the checks from the cost of the JVM.
 #   tar   `tar cf /dev/null /usr/share/doc /usr/lib/python3` (GNU tar reads no file contents
 #         when the archive is /dev/null: metadata only), wall time.
 #   git   `git status` in a generated repository of GIT_FILES files, committed, wall time.
@@ -232,6 +234,7 @@ for round in $(seq "$rounds"); do
             done
         done
         walk cbroker "$round" "$bin/broker_cbroker" -s
+        walk cbrokerchecked "$round" "$bin/broker_cbroker" -s -k
     } | tee -a "$results"
 done
 
@@ -316,6 +319,8 @@ rows = [("walk, own time", "walk"), ("walk, wall", "walkwall"), ("tar, wall", "t
 for label, w in rows:
     lines.append(f"| {label} | " + " | ".join(data.cell(f"{w}-{v}", ".1f") for v in variants) + " |")
 lines.append(f"| walk under the C broker (-s), own time | {data.cell('walk-cbroker', '.1f')} | | | | |")
+lines.append(f"| walk under the C broker with posix4j's checks (-s -k), own time | "
+             f"{data.cell('walk-cbrokerchecked', '.1f')} | | | | |")
 lines.append("")
 
 lines += ["## Ratios to native (median of the rounds' ratios, lowest-highest)", "",
@@ -334,6 +339,10 @@ lines += ["## Goals (issue 12)", "",
           f"| make -j2, kernel mode / native, wall, <= 1.10 | {goal('make-kernel', 'make-native', 1.10)} |",
           f"| make -j2, kernel mode / native, inside the wrapper, <= 1.10 | {goal('makein-kernel', 'makein-native', 1.10)} |",
           f"| walk, broker mode / C broker, own time, <= 1.5 | {goal('walk-broker', 'walk-cbroker', 1.5)} |",
+          f"| walk, broker mode / C broker with posix4j's checks, own time (reported) | "
+          f"{data.ratio_cell('walk-broker', 'walk-cbrokerchecked')} |",
+          f"| walk, C broker with posix4j's checks / C broker, own time (reported) | "
+          f"{data.ratio_cell('walk-cbrokerchecked', 'walk-cbroker')} |",
           f"| /bin/true, kernel mode / bubblewrap, wall (reported) | {data.ratio_cell('true-kernel', 'true-bwrap')} |",
           ""]
 

@@ -3,7 +3,7 @@
  * run as `posix4j sandbox`: a minimal broker doing, per call, the work posix4j's Java master
  * does, without a policy.
  *
- *   broker_cbroker [-c] [-s] PROGRAM [ARG...]
+ *   broker_cbroker [-c] [-s] [-k] PROGRAM [ARG...]
  *       Forks. The child sets PR_SET_NO_NEW_PRIVS, installs a seccomp filter that kills any other
  *       architecture and the x32 entry, sends open, openat and openat2 to user notification and
  *       allows everything else, passes the listener to the parent (SCM_RIGHTS) and execs PROGRAM
@@ -18,6 +18,17 @@
  *       killed by signal N). With -c, prints the number of calls served to stderr at the end.
  *       With -s, stat, lstat and newfstatat are brokered too (the broker stats the file and
  *       writes the struct stat back with process_vm_writev), for the walk's C floor.
+ *       With -k, each call also gets the checks posix4j's master makes on it, with the syscalls
+ *       it uses for them, so that the cost of the checks and the cost of the JVM can be told
+ *       apart: the broker waits with poll(2) before each receive; reads the caller's
+ *       /proc/TID/status (one pread of a descriptor kept per thread: its credentials) and checks
+ *       the notification after that read and again after the path; stats an opened file (its
+ *       type) and injects it with every signal blocked (rt_sigprocmask around ADDFD); writes a
+ *       stat result through /proc/TID/mem opened for the call, checked right before the write,
+ *       instead of process_vm_writev (a number can be reused between a check and a write; a
+ *       descriptor of mem cannot). The policy decision and the credential switch are left out:
+ *       posix4j's master does them in Java without syscalls when the program's credentials are
+ *       the master's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -138,6 +150,29 @@ static int receive_fd(int socket) {
 
 /* Reads a NUL-terminated string of at most PATH_MAX bytes, one page at a time so that a string
  * ending just before an unmapped page is still read. Returns 0 or a negative errno. */
+/* -k: posix4j's per-call checks (see the top of the file). */
+static int checked;
+
+/* The /proc/TID/status descriptor kept for the last thread that called (the walk is one thread),
+ * -1 for none. */
+static pid_t status_tid;
+static int status_fd = -1;
+
+/* -k: reads the caller's credentials as posix4j's master does (one pread of a kept descriptor)
+ * and checks the notification after the read. */
+static int check_caller(int listener, const struct seccomp_notif *request) {
+    static char status[4096];
+    if (status_fd < 0 || status_tid != (pid_t) request->pid) {
+        char name[64];
+        if (status_fd >= 0) close(status_fd);
+        snprintf(name, sizeof name, "/proc/%d/status", (int) request->pid);
+        status_fd = open(name, O_RDONLY | O_CLOEXEC);
+        status_tid = (pid_t) request->pid;
+    }
+    if (status_fd < 0 || pread(status_fd, status, sizeof status, 0) <= 0) return -1;
+    return ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request->id);
+}
+
 static int read_path(pid_t tid, uint64_t address, char *path) {
     size_t got = 0;
     while (got < PATH_MAX) {
@@ -186,6 +221,7 @@ static void serve_stat(int listener, const struct seccomp_notif *request) {
     uint64_t buffer = at ? args[2] : args[1];
     int flags = at ? (int) args[3] & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)
                    : request->data.nr == __NR_lstat ? AT_SYMLINK_NOFOLLOW : 0;
+    if (checked && check_caller(listener, request) != 0) return;
     int error = read_path(request->pid, path_address, path);
     if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request->id) != 0) return;
     if (error != 0) {
@@ -205,11 +241,27 @@ static void serve_stat(int listener, const struct seccomp_notif *request) {
         reply_error(listener, request->id, stat_error);
         return;
     }
-    struct iovec local = {.iov_base = &st, .iov_len = sizeof st};
-    struct iovec remote = {.iov_base = (void *) (uintptr_t) buffer, .iov_len = sizeof st};
-    if (process_vm_writev(request->pid, &local, 1, &remote, 1, 0) != (ssize_t) sizeof st) {
-        reply_error(listener, request->id, EFAULT);
-        return;
+    if (checked) {
+        char name[64];
+        snprintf(name, sizeof name, "/proc/%d/mem", (int) request->pid);
+        int mem = open(name, O_RDWR | O_CLOEXEC);
+        if (mem < 0 || ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request->id) != 0) {
+            if (mem >= 0) close(mem);
+            return;
+        }
+        ssize_t w = pwrite(mem, &st, sizeof st, (off_t) buffer);
+        close(mem);
+        if (w != (ssize_t) sizeof st) {
+            reply_error(listener, request->id, EFAULT);
+            return;
+        }
+    } else {
+        struct iovec local = {.iov_base = &st, .iov_len = sizeof st};
+        struct iovec remote = {.iov_base = (void *) (uintptr_t) buffer, .iov_len = sizeof st};
+        if (process_vm_writev(request->pid, &local, 1, &remote, 1, 0) != (ssize_t) sizeof st) {
+            reply_error(listener, request->id, EFAULT);
+            return;
+        }
     }
     struct seccomp_notif_resp response = {.id = request->id, .val = 0, .error = 0, .flags = 0};
     if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response) != 0 && errno != ENOENT) {
@@ -250,6 +302,7 @@ static void serve_open(int listener, const struct seccomp_notif *request) {
             how.mode = args[plain_open ? 2 : 3] & 07777;
         }
     }
+    if (checked && check_caller(listener, request) != 0) return;
     int error = read_path(request->pid, path_address, path);
     /* The reads above may have come from a recycled tid if the caller died meanwhile. */
     if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request->id) != 0) return;
@@ -276,9 +329,19 @@ static void serve_open(int listener, const struct seccomp_notif *request) {
         .newfd = 0,
         .newfd_flags = (uint32_t) (how.flags & O_CLOEXEC),
     };
-    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0 && errno != ENOENT) {
+    sigset_t all, saved;
+    if (checked) {
+        struct statx type;
+        if (statx(fd, "", AT_EMPTY_PATH, STATX_TYPE, &type) != 0) die("statx");
+        sigfillset(&all);
+        syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &saved, sizeof(uint64_t));
+    }
+    int injected = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+    int inject_error = errno;
+    if (checked) syscall(SYS_rt_sigprocmask, SIG_SETMASK, &saved, NULL, sizeof(uint64_t));
+    if (injected < 0 && inject_error != ENOENT) {
         /* Not injected (EMFILE...): the call is still pending and gets the errno instead. */
-        reply_error(listener, request->id, errno);
+        reply_error(listener, request->id, inject_error);
     }
     close(fd);
 }
@@ -290,12 +353,14 @@ int main(int argc, char **argv) {
             count_calls = 1;
         } else if (strcmp(argv[first], "-s") == 0) {
             with_stat = 1;
+        } else if (strcmp(argv[first], "-k") == 0) {
+            checked = 1;
         } else {
             break;
         }
     }
     if (first >= argc || argv[first][0] == '-') {
-        fprintf(stderr, "usage: broker_cbroker [-c] [-s] PROGRAM [ARG...]\n");
+        fprintf(stderr, "usage: broker_cbroker [-c] [-s] [-k] PROGRAM [ARG...]\n");
         return 2;
     }
     char **program = argv + first;
@@ -324,6 +389,11 @@ int main(int argc, char **argv) {
         for (;;) {
             struct seccomp_notif request;
             memset(&request, 0, sizeof request);
+            if (checked) {
+                struct pollfd wait = {.fd = listener, .events = POLLIN};
+                if (poll(&wait, 1, -1) < 0 && errno != EINTR) die("poll");
+                if (!(wait.revents & POLLIN) && (wait.revents & POLLHUP)) break;
+            }
             if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &request) == 0) {
                 if (request.data.nr == __NR_stat || request.data.nr == __NR_lstat ||
                     request.data.nr == __NR_newfstatat) {

@@ -124,15 +124,17 @@ final class Caller implements AutoCloseable {
     /// needs none) and proven to be the caller's by a notification check after the open;
     /// -ESRCH when the call is gone.
     private synchronized int memFd() {
-        if (mem >= 0) {
-            return mem;
+        if (mem < 0 && !closed) {
+            Scratch s = Scratch.get();
+            s.path2.setString(0, "/proc/" + tid + "/mem", ISO_8859_1);
+            mem = proven(s, Kernel.open(s.path2, O_RDWR | O_CLOEXEC));
         }
-        if (closed) {
-            return -ESRCH;
-        }
-        Scratch s = Scratch.get();
-        s.path2.setString(0, "/proc/" + tid + "/mem", ISO_8859_1);
-        int fd = Kernel.open(s.path2, O_RDWR | O_CLOEXEC);
+        return mem < 0 ? -ESRCH : mem;
+    }
+
+    /// `fd`, just opened by the thread's number, if the call still waits (the number was the
+    /// caller's when it was opened); else -ESRCH, with `fd` closed.
+    private int proven(Scratch s, int fd) {
         if (fd < 0) {
             return -ESRCH;
         }
@@ -140,7 +142,6 @@ final class Caller implements AutoCloseable {
             Kernel.close(fd);
             return -ESRCH;
         }
-        mem = fd;
         return fd;
     }
 
@@ -154,44 +155,20 @@ final class Caller implements AutoCloseable {
     /// The calling thread's pidfd, opened on first use (few calls need one) and proven to be
     /// the caller's by a notification check after the open; -ESRCH when the call is gone.
     private synchronized int threadFd() {
-        if (thread >= 0) {
-            return thread;
+        if (thread < 0 && !closed) {
+            thread = proven(Scratch.get(), Kernel.pidfdOpen(tid, PIDFD_THREAD));
         }
-        if (closed) {
-            return -ESRCH;
-        }
-        int fd = Kernel.pidfdOpen(tid, PIDFD_THREAD);
-        if (fd < 0) {
-            return -ESRCH;
-        }
-        if (!master.stillWaiting(Scratch.get(), id)) {
-            Kernel.close(fd);
-            return -ESRCH;
-        }
-        thread = fd;
-        return fd;
+        return thread < 0 ? -ESRCH : thread;
     }
 
     /// The caller's `/proc/TID` directory, opened on first use and proven to be the caller's
     /// by a notification check after the open; -ESRCH when the call is gone.
     synchronized int procDir(Scratch s) {
-        if (proc >= 0) {
-            return proc;
+        if (proc < 0 && !closed) {
+            s.path2.setString(0, "/proc/" + tid, ISO_8859_1);
+            proc = proven(s, Kernel.open(s.path2, O_PATH | O_DIRECTORY | O_CLOEXEC));
         }
-        if (closed) {
-            return -ESRCH;
-        }
-        s.path2.setString(0, "/proc/" + tid, ISO_8859_1);
-        int fd = Kernel.open(s.path2, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0) {
-            return -ESRCH;
-        }
-        if (!master.stillWaiting(s, id)) {
-            Kernel.close(fd);
-            return -ESRCH;
-        }
-        proc = fd;
-        return fd;
+        return proc < 0 ? -ESRCH : proc;
     }
 
     /// The caller's credentials, as they were when it made the call (read and proven when its
