@@ -49,8 +49,8 @@ work=$repo/target/dist
 stage=$work/$name
 archive=$repo/dist/$name.tar.gz
 # Options shared by the training run and the launcher: the JVM uses an AOT cache only with the
-# options it was made with. TieredStopAtLevel=1 as in ./posix4j: a command is too short for C2.
-jvm_options='--enable-native-access=org.posix4j -XX:TieredStopAtLevel=1'
+# options it was made with. TieredStopAtLevel=1 and -Xmn16m as in ./posix4j (see there).
+jvm_options='--enable-native-access=org.posix4j -XX:TieredStopAtLevel=1 -Xmn16m'
 main=org.posix4j.cli/org.posix4j.cli.Main
 
 [[ -n $version ]] || { echo "dist: no <version> in $repo/pom.xml" >&2; exit 1; }
