@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.posix4j.Errno;
+import org.posix4j.internal.Json;
 
 /// One arbitrated call as the audit records it: when, who, what, the decision and the outcome.
 ///
@@ -46,11 +47,11 @@ public record AuditEvent(Instant time, int pid, int tid, String syscall, String 
     public String toJson() {
         StringBuilder b = new StringBuilder(256);
         b.append("{\"time\":");
-        string(b, time.toString());
+        Json.quote(b, time.toString());
         b.append(",\"pid\":").append(pid).append(",\"tid\":").append(tid).append(",\"syscall\":");
-        string(b, syscall);
+        Json.quote(b, syscall);
         b.append(",\"function\":");
-        string(b, function);
+        Json.quote(b, function);
         b.append(",\"arguments\":{");
         boolean first = true;
         for (Map.Entry<String, Object> e : arguments.entrySet()) {
@@ -58,7 +59,7 @@ public record AuditEvent(Instant time, int pid, int tid, String syscall, String 
                 b.append(',');
             }
             first = false;
-            string(b, e.getKey());
+            Json.quote(b, e.getKey());
             b.append(':');
             value(b, e.getValue());
         }
@@ -66,17 +67,17 @@ public record AuditEvent(Instant time, int pid, int tid, String syscall, String 
         if (resolved.isEmpty()) {
             b.append("null");
         } else if (resolved.size() == 1) {
-            string(b, resolved.getFirst());
+            Json.quote(b, resolved.getFirst());
         } else {
             value(b, resolved);
         }
         b.append(",\"decision\":");
-        string(b, decision.jsonName());
+        Json.quote(b, decision.jsonName());
         b.append(",\"result\":").append(result).append(",\"errno\":");
         if (errno == 0) {
             b.append("null");
         } else {
-            string(b, errno < 0 ? AddrInfoError.of(errno).map(Enum::name).orElse(Integer.toString(errno))
+            Json.quote(b, errno < 0 ? AddrInfoError.of(errno).map(Enum::name).orElse(Integer.toString(errno))
                     : errnoName().map(Errno::name).orElse(Integer.toString(errno)));
         }
         return b.append('}').toString();
@@ -86,7 +87,7 @@ public record AuditEvent(Instant time, int pid, int tid, String syscall, String 
         switch (v) {
             case null -> b.append("null");
             case Number n -> b.append(n);
-            case InetAddress a -> string(b, Endpoint.text(a));
+            case InetAddress a -> Json.quote(b, Endpoint.text(a));
             case Boolean bool -> b.append(bool);
             case List<?> list -> {
                 b.append('[');
@@ -99,37 +100,7 @@ public record AuditEvent(Instant time, int pid, int tid, String syscall, String 
                 b.append(']');
             }
             case Set<?> set -> value(b, List.copyOf(set.stream().map(Object::toString).sorted().toList()));
-            default -> string(b, v.toString());
+            default -> Json.quote(b, v.toString());
         }
-    }
-
-    private static void string(StringBuilder b, String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20 || (c >= 0xd800 && c <= 0xdfff && !validSurrogate(s, i))) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
-    }
-
-    private static boolean validSurrogate(String s, int i) {
-        char c = s.charAt(i);
-        if (Character.isHighSurrogate(c)) {
-            return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-        }
-        return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
     }
 }

@@ -20,9 +20,16 @@ public final class NetworkAddress {
     private final int lastPort;
     private final Path unixPath;
     private final String abstractName;
+    /// The rules found by [#resolved()], `null` until then.
+    private final List<Policy.NetworkRule> resolvedRules;
 
     private NetworkAddress(String text, String host, int prefixLength, int firstPort, int lastPort, Path unixPath,
             String abstractName) {
+        this(text, host, prefixLength, firstPort, lastPort, unixPath, abstractName, null);
+    }
+
+    private NetworkAddress(String text, String host, int prefixLength, int firstPort, int lastPort, Path unixPath,
+            String abstractName, List<Policy.NetworkRule> resolvedRules) {
         this.text = text;
         this.host = host;
         this.prefixLength = prefixLength;
@@ -30,6 +37,7 @@ public final class NetworkAddress {
         this.lastPort = lastPort;
         this.unixPath = unixPath;
         this.abstractName = abstractName;
+        this.resolvedRules = resolvedRules;
     }
 
     /// Parses `value`.
@@ -84,10 +92,13 @@ public final class NetworkAddress {
     }
 
     /// The IP ranges this address allows: the network of a CIDR, or every address its host name
-    /// resolves to now (empty for a unix address).
+    /// resolves to now, or resolved to when [#resolved()] made this (empty for a unix address).
     ///
     /// @throws UnknownHostException when the host name does not resolve
     public List<Policy.NetworkRule> rules() throws UnknownHostException {
+        if (resolvedRules != null) {
+            return new ArrayList<>(resolvedRules);
+        }
         List<Policy.NetworkRule> rules = new ArrayList<>();
         if (host == null) {
             return rules;
@@ -104,6 +115,15 @@ public final class NetworkAddress {
             throw new UnknownHostException(text + ": unknown host " + host);
         }
         return rules;
+    }
+
+    /// This address with its host name resolved now, once: [#rules()] and [#addTo] then give the
+    /// addresses found now, where this one looks the name up on each call.
+    ///
+    /// @throws UnknownHostException when the host name does not resolve
+    public NetworkAddress resolved() throws UnknownHostException {
+        return new NetworkAddress(text, host, prefixLength, firstPort, lastPort, unixPath, abstractName,
+                List.copyOf(rules()));
     }
 
     /// The unix socket path of a `unix:PATH` address.

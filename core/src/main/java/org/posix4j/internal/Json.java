@@ -86,21 +86,33 @@ public final class Json {
         return v;
     }
 
-    /// `s` as a JSON string literal, quotes included.
+    /// `s` as a JSON string literal, quotes included ([#quote(StringBuilder, String)]).
     public static String quote(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        StringBuilder b = new StringBuilder(s.length() + 2);
+        quote(b, s);
+        return b.toString();
+    }
+
+    /// Appends `s` to `b` as a JSON string literal. Quote, backslash and the control characters
+    /// U+0000 to U+001F are escaped, as JSON requires; every other character, non-ASCII included,
+    /// passes through for a UTF-8 output to carry. An unpaired surrogate is escaped too: it has
+    /// no UTF-8 form, so an encoder would replace it with '?' and lose it, while `\uD800` keeps it.
+    public static void quote(StringBuilder b, String s) {
+        b.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> b.append("\\\"");
                 case '\\' -> b.append("\\\\");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
                 case '\n' -> b.append("\\n");
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
-                case '\b' -> b.append("\\b");
-                case '\f' -> b.append("\\f");
                 default -> {
-                    if (c < 0x20 || c == 0x7f) {
+                    if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        b.append(c).append(s.charAt(++i));
+                    } else if (c < 0x20 || Character.isSurrogate(c)) {
                         b.append(String.format("\\u%04x", (int) c));
                     } else {
                         b.append(c);
@@ -108,7 +120,7 @@ public final class Json {
                 }
             }
         }
-        return b.append('"').toString();
+        b.append('"');
     }
 
     private Value value(int depth) {

@@ -17,6 +17,7 @@ import org.posix4j.Errno;
 import org.posix4j.PosixException;
 import org.posix4j.broker.AuditSink;
 import org.posix4j.broker.Enforcement;
+import org.posix4j.broker.NetworkAddress;
 import org.posix4j.broker.Policy;
 import org.posix4j.broker.PolicyFile;
 import org.posix4j.broker.Sandbox;
@@ -239,11 +240,11 @@ final class SandboxCommand implements Callable<Integer> {
                 sockets.add(socketKind(k));
             }
             for (int i = 0; i < allowConnect.size(); i++) {
-                connects.add(NetworkAddress.parse(i < fileConnects ? policyFile + ": network.connect"
-                        : "--allow-connect", allowConnect.get(i)));
+                connects.add(address(i < fileConnects ? policyFile + ": network.connect" : "--allow-connect",
+                        allowConnect.get(i)));
             }
             for (int i = 0; i < allowBind.size(); i++) {
-                binds.add(NetworkAddress.parse(i < fileBinds ? policyFile + ": network.bind" : "--allow-bind",
+                binds.add(address(i < fileBinds ? policyFile + ": network.bind" : "--allow-bind",
                         allowBind.get(i)));
             }
         } catch (IllegalArgumentException e) {
@@ -262,7 +263,7 @@ final class SandboxCommand implements Callable<Integer> {
         Policy policy;
         try {
             policy = policy(connects, binds, sockets);
-        } catch (IllegalArgumentException | PosixException e) {
+        } catch (IllegalArgumentException | PosixException | UnknownHostException e) {
             err.println(spec.qualifiedName() + ": " + e.getMessage());
             return RunCommand.EXIT_RUN_FAILED;
         }
@@ -298,6 +299,11 @@ final class SandboxCommand implements Callable<Integer> {
                 try {
                     sandbox = Sandbox.start(spawn, policy, enforcement);
                 } catch (IllegalArgumentException e) {
+                    // Sandbox.start refuses a policy the kernel alone cannot enforce in kernel mode;
+                    // anything else it throws is not about --enforce and is reported as it is.
+                    if (enforcement != Enforcement.KERNEL || why.isEmpty()) {
+                        throw e;
+                    }
                     throw new ParameterException(spec.commandLine(), "--enforce kernel: " + e.getMessage());
                 } catch (PosixException e) {
                     if (e.function().equals("posix_spawn") || e.function().equals("posix_spawnp")) {
@@ -375,10 +381,10 @@ final class SandboxCommand implements Callable<Integer> {
     private PolicyFile effectivePolicy() {
         try {
             for (String a : allowConnect) {
-                checkAddress("--allow-connect", a);
+                parseAddress("--allow-connect", a);
             }
             for (String a : allowBind) {
-                checkAddress("--allow-bind", a);
+                parseAddress("--allow-bind", a);
             }
             allowSocket.forEach(SandboxCommand::socketKind);
             if (!List.of("auto", "kernel", "broker").contains(enforce)) {
@@ -391,11 +397,13 @@ final class SandboxCommand implements Callable<Integer> {
                 hideMetadata, allowConnect, allowBind, allowResolve, allowSocket, noNetwork, audit, enforce, dryRun);
     }
 
-    /// Checks the syntax of `value` of `option` without looking its host name up: a printed
-    /// policy is for running later, perhaps elsewhere.
-    private static void checkAddress(String option, String value) {
+    /// `value` of `option`, its syntax checked without looking its host name up (a printed
+    /// policy is for running later, perhaps elsewhere).
+    ///
+    /// @throws IllegalArgumentException when `value` is malformed, with a message naming both
+    private static NetworkAddress parseAddress(String option, String value) {
         try {
-            org.posix4j.broker.NetworkAddress.parse(value);
+            return NetworkAddress.parse(value);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(option + " " + value + ": " + e.getMessage());
         }
@@ -432,8 +440,21 @@ final class SandboxCommand implements Callable<Integer> {
         }
     }
 
+    /// `value` of `option`, its host name resolved here, once, by posix4j.
+    ///
+    /// @throws IllegalArgumentException when `value` is malformed, with a message naming both
+    /// @throws UnknownHostException when its host name does not resolve
+    private static NetworkAddress address(String option, String value) throws UnknownHostException {
+        NetworkAddress a = parseAddress(option, value);
+        try {
+            return a.resolved();
+        } catch (UnknownHostException e) {
+            throw new UnknownHostException(option + " " + e.getMessage());
+        }
+    }
+
     private Policy policy(List<NetworkAddress> connects, List<NetworkAddress> binds, List<SocketKind> sockets)
-            throws PosixException {
+            throws PosixException, UnknownHostException {
         Policy.Builder b = Policy.builder().dryRun(dryRun).ownProc(!noDefaults).revealMissing(revealMissing)
                 .hideMetadata(hideMetadata);
         if (!noDefaults) {
@@ -455,8 +476,12 @@ final class SandboxCommand implements Callable<Integer> {
         allowRead.forEach(b::allowRead);
         allowWrite.forEach(b::allowCreate);
         deny.forEach(b::deny);
-        connects.forEach(a -> a.addTo(b, false));
-        binds.forEach(a -> a.addTo(b, true));
+        for (NetworkAddress a : connects) {
+            a.addTo(b, false);
+        }
+        for (NetworkAddress a : binds) {
+            a.addTo(b, true);
+        }
         allowResolve.forEach(b::allowResolve);
         sockets.forEach(b::allowSocket);
         if (noNetwork) {

@@ -21,8 +21,8 @@ import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Proc;
 import org.posix4j.cli.testing.Requires;
 import org.posix4j.cli.testing.Rsyslog;
-import org.posix4j.cli.testing.ScaledTimeout;
-import org.posix4j.cli.testing.TimeFactor;
+import org.posix4j.testing.ScaledTimeout;
+import org.posix4j.testing.TimeFactor;
 
 /// `posix4j daemon` in child JVMs: the launcher's exit code, the supervisor and program read back
 /// from /proc and ps, start-stop-daemon(8) stopping it through the pid file, its `--syslog` lines

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.Main;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.cli.testing.TimeFactor;
+import org.posix4j.testing.TimeFactor;
 
 /// `posix4j ipc` in child JVMs, checked against /dev/shm (stat(1) and the files' bytes) and, for
 /// interoperability, against Python's `multiprocessing.shared_memory`.

@@ -21,8 +21,8 @@ import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Proc;
 import org.posix4j.cli.testing.Requires;
 import org.posix4j.cli.testing.RunThenWait;
-import org.posix4j.cli.testing.ScaledTimeout;
-import org.posix4j.cli.testing.TimeFactor;
+import org.posix4j.testing.ScaledTimeout;
+import org.posix4j.testing.TimeFactor;
 import org.posix4j.terminal.PseudoTerminal;
 
 /// `posix4j run`'s sessions, process groups, terminal, timeouts and signals, side by side with

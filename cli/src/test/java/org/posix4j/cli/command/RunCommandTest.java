@@ -27,7 +27,7 @@ import org.posix4j.cli.Main;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.testing.ScaledTimeout;
 import picocli.CommandLine;
 
 /// `posix4j run` in a child JVM, side by side with the programs it stands in for on the same

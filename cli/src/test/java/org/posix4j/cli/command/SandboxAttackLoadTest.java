@@ -26,8 +26,8 @@ import org.posix4j.cli.command.SandboxAttackTest.Tree;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
-import org.posix4j.cli.testing.ScaledTimeout;
-import org.posix4j.cli.testing.TimeFactor;
+import org.posix4j.testing.ScaledTimeout;
+import org.posix4j.testing.TimeFactor;
 
 /// `posix4j sandbox` against hostile programs, part three: interrupted and killed calls, and
 /// load. The supervisor's descriptor count is read from /proc/PID/fd of posix4j's JVM (the

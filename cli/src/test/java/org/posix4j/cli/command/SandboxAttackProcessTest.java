@@ -43,8 +43,8 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.cli.testing.ScaledTimeout;
-import org.posix4j.cli.testing.TimeFactor;
+import org.posix4j.testing.ScaledTimeout;
+import org.posix4j.testing.TimeFactor;
 
 /// `posix4j sandbox` against hostile programs, part two: ways around the broker (raw syscalls,
 /// a static binary, the i386 and x32 entries, io_uring, file handles, ptrace, a second

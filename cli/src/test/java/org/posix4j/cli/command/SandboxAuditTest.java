@@ -28,7 +28,7 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.testing.ScaledTimeout;
 
 /// `posix4j sandbox --audit`, `--dry-run`, `--deny` and `--no-defaults`, checked against what
 /// the program printed and what the test knows independently: the path it gave, the file's real

@@ -25,8 +25,8 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.cli.testing.ScaledTimeout;
-import org.posix4j.cli.testing.TimeFactor;
+import org.posix4j.testing.ScaledTimeout;
+import org.posix4j.testing.TimeFactor;
 
 /// `posix4j sandbox` performs each call with the credentials of the program's thread: the
 /// sandbox never grants what the kernel would refuse the program itself. The program

@@ -17,7 +17,7 @@ import org.posix4j.cli.command.SandboxAttackTest.Mode;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.testing.ScaledTimeout;
 
 /// `--deny` and the own-/proc default against existence and name leaks (issue 11, item 7): a
 /// denial of a path that does not exist yet holds for names created there later, through a

@@ -16,7 +16,7 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.testing.ScaledTimeout;
 import org.posix4j.landlock.Landlock;
 
 /// `posix4j sandbox --enforce`: the kernel (Landlock) enforcing the file rules, the broker the

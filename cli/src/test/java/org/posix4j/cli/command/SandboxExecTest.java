@@ -21,7 +21,7 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.testing.ScaledTimeout;
 import org.posix4j.landlock.Landlock;
 
 /// Exec under `posix4j sandbox`, as the kernel enforces it: the Landlock ruleset of

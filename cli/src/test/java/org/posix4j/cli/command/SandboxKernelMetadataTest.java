@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.testing.ScaledTimeout;
 import org.posix4j.landlock.Landlock;
 
 /// What a program observes of paths outside its allowances when the kernel enforces the file

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.command.SandboxAttackTest.Tree;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
-import org.posix4j.cli.testing.TimeFactor;
+import org.posix4j.testing.TimeFactor;
 
 /// `posix4j sandbox --enforce broker` while the program's memory changes under the broker as it
 /// reads a path (sandbox/memory/memfault.c): the page holding the path is unmapped, mapped again

@@ -47,8 +47,8 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.cli.testing.ScaledTimeout;
-import org.posix4j.cli.testing.TimeFactor;
+import org.posix4j.testing.ScaledTimeout;
+import org.posix4j.testing.TimeFactor;
 
 /// The network part of `posix4j sandbox` (`--allow-connect`, `--allow-bind`, `--no-network`),
 /// checked with real peers on loopback that the test starts outside the sandbox: python3's

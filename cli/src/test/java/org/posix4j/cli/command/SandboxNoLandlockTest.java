@@ -18,7 +18,7 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.testing.ScaledTimeout;
 import org.posix4j.landlock.Landlock;
 
 /// `posix4j sandbox` on a kernel without Landlock (issue 12, tests), simulated by running

@@ -22,8 +22,8 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.cli.testing.ScaledTimeout;
-import org.posix4j.cli.testing.TimeFactor;
+import org.posix4j.testing.ScaledTimeout;
+import org.posix4j.testing.TimeFactor;
 
 /// The pid-reuse attacks of issue 11, item 2, made deterministic: a write-back into a caller that
 /// died while its call waited, and a tid or pid taken for the process that once had it.

@@ -22,8 +22,8 @@ import org.posix4j.cli.Main;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.cli.testing.ScaledTimeout;
-import org.posix4j.cli.testing.TimeFactor;
+import org.posix4j.testing.ScaledTimeout;
+import org.posix4j.testing.TimeFactor;
 
 /// `posix4j sandbox --policy FILE` (docs/policy-files.md): a real program is allowed and refused
 /// what the file says, read back from the file system and from a real network peer; flags add

@@ -31,7 +31,7 @@ import org.posix4j.cli.command.SandboxProgramsTest.Sandboxed;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.testing.ScaledTimeout;
 
 /// `--allow-resolve`: a Java program ([SandboxResolverLookup]) run by the test JDK's `java`
 /// inside the sandbox, with posix4j on its class path, looks names up with

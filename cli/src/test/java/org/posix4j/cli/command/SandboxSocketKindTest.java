@@ -16,7 +16,7 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.cli.testing.ScaledTimeout;
+import org.posix4j.testing.ScaledTimeout;
 
 /// `posix4j sandbox` and the sockets that reach past connect and bind allowances (issue 11,
 /// item 5): netlink, packet and raw sockets only by `--allow-socket`, created with the program's

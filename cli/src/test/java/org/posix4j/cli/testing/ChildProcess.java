@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.posix4j.testing.TimeFactor;
 
 /// A child process of the test (usually a JVM running the command), with its stdout and stderr
 /// collected, so that whatever the command changes or prints stays out of the test JVM.

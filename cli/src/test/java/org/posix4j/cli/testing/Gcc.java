@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.posix4j.testing.TimeFactor;
 
 /// Compiles the C programs the tests run (attackers and peers kept as class path resources)
 /// with the machine's gcc, each resource and flag set once per test JVM.

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.posix4j.testing.TimeFactor;
 
 /// A real rsyslogd for the duration of a test, with a configuration of its own that writes
 /// facility, severity, program, tag, pid and message of every line it receives to a file, which
