@@ -29,8 +29,8 @@ import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Proc;
 import org.posix4j.cli.testing.Requires;
 import org.posix4j.cli.testing.RunThenWait;
-import org.posix4j.testing.ScaledTimeout;
 import org.posix4j.terminal.PseudoTerminal;
+import org.posix4j.testing.ScaledTimeout;
 
 /// `posix4j info`, run in a child JVM and checked against what other tools and /proc say.
 @ScaledTimeout(120)

@@ -21,9 +21,9 @@ import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Proc;
 import org.posix4j.cli.testing.Requires;
 import org.posix4j.cli.testing.RunThenWait;
+import org.posix4j.terminal.PseudoTerminal;
 import org.posix4j.testing.ScaledTimeout;
 import org.posix4j.testing.TimeFactor;
-import org.posix4j.terminal.PseudoTerminal;
 
 /// `posix4j run`'s sessions, process groups, terminal, timeouts and signals, side by side with
 /// setsid(1) and timeout(1) on the same commands. The program is a probe that reads its own

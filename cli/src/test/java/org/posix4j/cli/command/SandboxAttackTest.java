@@ -41,9 +41,9 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.landlock.Landlock;
 import org.posix4j.testing.ScaledTimeout;
 import org.posix4j.testing.TimeFactor;
-import org.posix4j.landlock.Landlock;
 
 /// `posix4j sandbox` against hostile programs, part one: the file system. Each attacker (C
 /// programs under resources sandbox/attack) tries to reach a secret file holding a random

@@ -16,8 +16,8 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.testing.ScaledTimeout;
 import org.posix4j.landlock.Landlock;
+import org.posix4j.testing.ScaledTimeout;
 
 /// `posix4j sandbox --enforce`: the kernel (Landlock) enforcing the file rules, the broker the
 /// rest (issue 12). Each case reads back what happened on disk from this JVM.

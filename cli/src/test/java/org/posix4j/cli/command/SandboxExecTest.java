@@ -21,8 +21,8 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.testing.ScaledTimeout;
 import org.posix4j.landlock.Landlock;
+import org.posix4j.testing.ScaledTimeout;
 
 /// Exec under `posix4j sandbox`, as the kernel enforces it: the Landlock ruleset of
 /// [org.posix4j.broker.Sandbox#start] refuses to execute a program under `--deny` (or outside

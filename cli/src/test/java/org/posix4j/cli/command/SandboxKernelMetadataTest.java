@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.testing.ScaledTimeout;
 import org.posix4j.landlock.Landlock;
+import org.posix4j.testing.ScaledTimeout;
 
 /// What a program observes of paths outside its allowances when the kernel enforces the file
 /// rules (issue 12): `--hide-metadata` keeps stat, access, readlink and chdir with the broker,

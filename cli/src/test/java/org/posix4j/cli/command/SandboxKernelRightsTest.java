@@ -29,14 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.Feature;
 import org.posix4j.Features;
 import org.posix4j.cli.command.SandboxAttackTest.Live;
-import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.ChildProcess;
+import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.testing.ScaledTimeout;
-import org.posix4j.testing.TimeFactor;
 import org.posix4j.landlock.Landlock;
 import org.posix4j.landlock.Scope;
+import org.posix4j.testing.ScaledTimeout;
+import org.posix4j.testing.TimeFactor;
 
 /// Each Landlock right, `--deny` inside a read-only tree, the scopes and the metadata writes
 /// Landlock does not govern, exercised by real programs under `posix4j sandbox --enforce kernel`

@@ -18,8 +18,8 @@ import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
-import org.posix4j.testing.ScaledTimeout;
 import org.posix4j.landlock.Landlock;
+import org.posix4j.testing.ScaledTimeout;
 
 /// `posix4j sandbox` on a kernel without Landlock (issue 12, tests), simulated by running
 /// posix4j's JVM under nolandlock.c, a seccomp filter that makes landlock_create_ruleset fail

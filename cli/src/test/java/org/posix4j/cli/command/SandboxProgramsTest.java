@@ -34,9 +34,9 @@ import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
 import org.posix4j.cli.testing.Requires;
 import org.posix4j.cli.testing.RunThenWait;
+import org.posix4j.landlock.Landlock;
 import org.posix4j.testing.ScaledTimeout;
 import org.posix4j.testing.TimeFactor;
-import org.posix4j.landlock.Landlock;
 
 /// Real programs (cat, ls, realpath, readlink, python3, git, gcc, and C programs of our own:
 /// static, raw syscalls, threads, fork + exec) run inside `posix4j sandbox` and outside it on the same files: the
