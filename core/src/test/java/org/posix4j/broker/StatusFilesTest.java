@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,6 +37,8 @@ import org.posix4j.testing.TimeFactor;
 /// that number, checked against the kernel's own `/proc/TID/status` and the JVM's descriptor
 /// table (`/proc/self/fd`).
 class StatusFilesTest {
+    private static final String EPOLL = "anon_inode:[eventpoll]";
+    private static final String PIDFD = "anon_inode:[pidfd]";
 
     /// A thread of this JVM that sets its own supplementary groups to `group` alone (raw
     /// setgroups: this thread alone; unlike a uid, nothing process-wide changes with them) when
@@ -129,21 +133,41 @@ class StatusFilesTest {
     /// closes both of its descriptors (the status file and the pidfd) with no further call.
     @Test
     void anEndedThreadIsReapedWithoutAnotherCall() throws Exception {
-        int before = descriptors();
+        Map<String, Integer> before = kinds();
         try (StatusFiles files = new StatusFiles()) {
             assertTrue(files.exits() >= 0, "epoll_create1 failed");
             Parked p = new Parked(-1);
             assertNotNull(files.credentials(Scratch.get(), p.tid));
             assertEquals(1, keptFor(Set.of(p.tid)));
-            assertEquals(before + 3, descriptors(), "the epoll descriptor, the status file and the pidfd");
+            assertEquals(added(before, 1, 1), kinds(), "the epoll descriptor and the thread's pidfd");
             assertFalse(readable(files.exits(), 0), "nothing has ended yet");
             p.close();
             assertTrue(readable(files.exits(), TimeFactor.millis(10_000)), "the pidfd reported the end");
             files.reap();
-            assertEquals(before + 1, descriptors(), "only the epoll descriptor is left");
+            assertEquals(0, keptFor(Set.of(p.tid)), "the status file is closed");
+            assertEquals(added(before, 1, 0), kinds(), "only the epoll descriptor is left");
             assertFalse(readable(files.exits(), 0), "each end is reported once");
         }
-        assertEquals(before, descriptors());
+        assertEquals(before, kinds());
+    }
+
+    /// How many epoll descriptors and pidfds this JVM has open, by /proc/self/fd's names.
+    private static Map<String, Integer> kinds() throws IOException {
+        Map<String, Integer> n = new TreeMap<>(Map.of(EPOLL, 0, PIDFD, 0));
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    n.computeIfPresent(Files.readSymbolicLink(fd).toString(), (k, v) -> v + 1);
+                } catch (IOException gone) {
+                    // The directory stream's own descriptor, closed by the time it is read.
+                }
+            }
+        }
+        return n;
+    }
+
+    private static Map<String, Integer> added(Map<String, Integer> before, int epolls, int pidfds) {
+        return new TreeMap<>(Map.of(EPOLL, before.get(EPOLL) + epolls, PIDFD, before.get(PIDFD) + pidfds));
     }
 
     /// The attack a cache by number would fall to: a thread ends and another thread, with other
@@ -217,13 +241,6 @@ class StatusFilesTest {
             int r = Kernel.poll(pollfd, 1, millis);
             assertTrue(r >= 0, "poll: errno " + -r);
             return r == 1;
-        }
-    }
-
-    /// How many descriptors this JVM has open.
-    private static int descriptors() throws IOException {
-        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
-            return (int) fds.count() - 1;
         }
     }
 
