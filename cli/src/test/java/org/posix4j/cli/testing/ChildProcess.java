@@ -33,13 +33,15 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /// The command line that runs `main` with `args` in a fresh JVM of the test's JDK, on the
-    /// test class path, with native access granted as the launcher grants it to the module.
+    /// test class path, with native access granted as the launcher grants it to the module and
+    /// the launcher's JIT and young generation options.
     public static List<String> java(Class<?> main, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-Xshare:auto");
         cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-Xmn16m");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(main.getName());
