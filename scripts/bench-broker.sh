@@ -70,7 +70,9 @@ if (( $(wc -l < "$list") != files )); then
     exit 1
 fi
 
-sandbox=("$root/posix4j" sandbox)
+# Broker mode whatever the kernel could enforce itself: this script measures the broker
+# (scripts/bench-sandbox-modes.sh compares the modes).
+sandbox=("$root/posix4j" sandbox --enforce broker)
 
 # Runs a command with its output in $work/out.txt and prints its wall time in milliseconds
 # (bash's clock: no extra process in the measurement). A failing command stops the script.
@@ -169,7 +171,8 @@ for round in $(seq "$rounds"); do
         record openclose-cbroker-split "$round" \
             openclose taskset -c 0 "$work/broker_cbroker" taskset -c 1
         record openclose-sandbox-split "$round" \
-            openclose taskset -c 0 "${sandbox[@]}" --allow-read "$data" -- taskset -c 1
+            openclose taskset -c 0 "${sandbox[@]}" --allow-read "$data" --allow-read "$work/broker_openclose" \
+            -- taskset -c 1
         record connect-native "$round" connects
         # shellcheck disable=SC2046 # connect_allow prints words meant to be split
         record connect-sandbox "$round" connects "${sandbox[@]}" $(connect_allow) --
