@@ -40,7 +40,8 @@ fi
 
 # The first run trained the AOT cache; a training run that failed (the JVM crashing while it
 # writes the cache, say) leaves an empty file, and every start is then slower without a word.
-if compgen -G "$repo/target/launcher/aot/*.aot" >/dev/null && [[ -s $(ls "$repo"/target/launcher/aot/*.aot | head -n 1) ]]; then
+aots=("$repo"/target/launcher/aot/*.aot)
+if [[ -s ${aots[0]} ]]; then
     pass "the launcher trained its AOT cache"
 else
     fail "the AOT cache is missing or empty: $(tail -n 20 "$repo/target/launcher/aot.log" 2>/dev/null)"

@@ -104,7 +104,7 @@ final class Caller implements AutoCloseable {
     /// read. By number: what is read is the caller's only if its call is still waiting after
     /// the read, so the caller of this checks the notification before it uses any of it.
     long peek(Scratch s, MemorySegment local, long remote, long length) {
-        return Kernel.processVmRead(tid, s.iov, local, remote, length);
+        return Kernel.processVmRead(tid, s.localIov, s.remoteIov, local, remote, length);
     }
 
     /// Writes `length` bytes of `local` into the caller's memory at `remote`, when the call is

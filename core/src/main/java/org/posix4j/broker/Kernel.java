@@ -90,15 +90,17 @@ final class Kernel {
     }
 
     /// process_vm_readv(2) of `length` bytes at address `remote` of process (or thread) `pid`
-    /// into `local`, with `iov` (two struct iovec) for the vectors; answers the count read.
-    static long processVmRead(int pid, MemorySegment iov, MemorySegment local, long remote, long length) {
-        iov.set(JAVA_LONG, 0, local.address());
-        iov.set(JAVA_LONG, 8, length);
-        iov.set(JAVA_LONG, 16, remote);
-        iov.set(JAVA_LONG, 24, length);
+    /// into `local`, with `localIov` and `remoteIov` (a struct iovec each) for the vectors;
+    /// answers the count read.
+    static long processVmRead(int pid, MemorySegment localIov, MemorySegment remoteIov, MemorySegment local,
+            long remote, long length) {
+        localIov.set(JAVA_LONG, 0, local.address());
+        localIov.set(JAVA_LONG, 8, length);
+        remoteIov.set(JAVA_LONG, 0, remote);
+        remoteIov.set(JAVA_LONG, 8, length);
         MemorySegment slot = Libc.errnoSlot();
         try {
-            long r = (long) UioH.PROCESS_VM_READV.invokeExact(slot, pid, iov, 1L, iov.asSlice(16), 1L, 0L);
+            long r = (long) UioH.PROCESS_VM_READV.invokeExact(slot, pid, localIov, 1L, remoteIov, 1L, 0L);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -306,11 +308,11 @@ final class Kernel {
         }
     }
 
-    /// epoll_ctl(EPOLL_CTL_ADD) of `fd` for input, reported once (EPOLLONESHOT), with `fd`
-    /// itself as the event's data; `event` is room for one struct epoll_event.
-    static int epollAddOnce(int epfd, int fd, MemorySegment event) {
+    /// epoll_ctl(EPOLL_CTL_ADD) of `fd` for input, reported once (EPOLLONESHOT), with `data` as
+    /// the event's data; `event` is room for one struct epoll_event.
+    static int epollAddOnce(int epfd, int fd, long data, MemorySegment event) {
         EpollH.EVENTS.set(event, 0L, 0L, EpollH.EPOLLIN | EpollH.EPOLLONESHOT);
-        EpollH.DATA.set(event, 0L, 0L, (long) fd);
+        EpollH.DATA.set(event, 0L, 0L, data);
         MemorySegment slot = Libc.errnoSlot();
         try {
             int r = (int) EpollH.EPOLL_CTL.invokeExact(slot, epfd, EpollH.EPOLL_CTL_ADD, fd, event);

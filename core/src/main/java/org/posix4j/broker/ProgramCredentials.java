@@ -24,9 +24,9 @@ import org.posix4j.internal.SyscallH;
 /// caller that proves the file was the calling thread's); when they differ from the JVM's
 /// ([#actAs]), every native operation performed for the call runs between [#enter()] and
 /// [#leave(int)], which switch the calling thread alone with raw syscalls (glibc's set*id
-/// wrappers would switch every thread of the JVM): the supplementary groups, real/effective/fs gids, real/effective/fs uids, and the effective
-/// capabilities; the saved uid and gid and the permitted set stay the JVM's, which is what lets
-/// the thread switch back. Only native calls run between the two, so no class is loaded and no
+/// wrappers would switch every thread of the JVM): the supplementary groups, real/effective/fs
+/// gids, real/effective/fs uids, and the effective capabilities; the saved uid and gid and the
+/// permitted set stay the JVM's, which is what lets the thread switch back. Only native calls run between the two, so no class is loaded and no
 /// Java I/O is done with the program's identity ([#prewarm()] links the path once at start).
 ///
 /// The switch is checked after it is made (ids and capabilities read back from the kernel); a

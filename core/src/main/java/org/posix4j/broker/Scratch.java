@@ -6,6 +6,7 @@ import org.posix4j.internal.EpollH;
 import org.posix4j.internal.PollH;
 import org.posix4j.internal.SeccompH;
 import org.posix4j.internal.SysStatH;
+import org.posix4j.internal.UioH;
 
 /// One thread's native buffers for serving calls, allocated once per thread, so that serving a
 /// call allocates no native memory.
@@ -35,7 +36,8 @@ final class Scratch {
     /// utimensat(2)'s two struct timespec.
     final MemorySegment times;
     /// process_vm_readv(2)'s local and remote struct iovec.
-    final MemorySegment iov;
+    final MemorySegment localIov;
+    final MemorySegment remoteIov;
     /// One struct epoll_event, for epoll_ctl(2).
     final MemorySegment epollEvent;
     /// The descriptor the last [Performer] lookup opened, for its caller to use and close.
@@ -58,7 +60,8 @@ final class Scratch {
         path2 = arena.allocate(2 * PATH_MAX + 64);
         link = arena.allocate(PATH_MAX + 1);
         times = arena.allocate(32, 8);
-        iov = arena.allocate(32, 8);
+        localIov = arena.allocate(UioH.IOVEC);
+        remoteIov = arena.allocate(UioH.IOVEC);
         epollEvent = arena.allocate(EpollH.EPOLL_EVENT);
     }
 

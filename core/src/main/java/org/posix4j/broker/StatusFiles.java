@@ -90,7 +90,9 @@ final class StatusFiles implements AutoCloseable {
         return null;
     }
 
-    /// Drops the descriptors of the threads that have ended, as [#exits()] reports them.
+    /// Drops the descriptors of the threads that have ended, as [#exits()] reports them. An
+    /// event names its entry by tid and pidfd: an entry dropped while in use keeps its pidfd
+    /// registered until given back, when its thread may already have a newer entry.
     synchronized void reap() {
         if (closed || exits < 0) {
             return;
@@ -98,15 +100,11 @@ final class StatusFiles implements AutoCloseable {
         int n;
         while ((n = Kernel.epollReady(exits, events, EVENTS)) > 0) {
             for (int i = 0; i < n; i++) {
-                int pidfd = (int) (long) EpollH.DATA.get(events, 0L, (long) i);
-                Iterator<Entry> it = open.values().iterator();
-                while (it.hasNext()) {
-                    Entry e = it.next();
-                    if (e.pidfd == pidfd) {
-                        it.remove();
-                        drop(e);
-                        break;
-                    }
+                long data = (long) EpollH.DATA.get(events, 0L, (long) i);
+                Entry e = open.get((int) data);
+                if (e != null && e.pidfd == (int) (data >>> 32)) {
+                    open.remove(e.tid);
+                    drop(e);
                 }
             }
         }
@@ -129,7 +127,7 @@ final class StatusFiles implements AutoCloseable {
                 return null;
             }
             int pidfd = exits < 0 ? -1 : Kernel.pidfdOpen(tid, PIDFD_THREAD);
-            if (pidfd >= 0 && Kernel.epollAddOnce(exits, pidfd, s.epollEvent) < 0) {
+            if (pidfd >= 0 && Kernel.epollAddOnce(exits, pidfd, (long) pidfd << 32 | tid, s.epollEvent) < 0) {
                 Kernel.close(pidfd);
                 pidfd = -1;
             }
@@ -147,9 +145,10 @@ final class StatusFiles implements AutoCloseable {
         e.users--;
         if (stale && open.get(e.tid) == e) {
             open.remove(e.tid);
-            e.dropped = true;
+            drop(e);
+        } else {
+            closeIfDone(e);
         }
-        closeIfDone(e);
     }
 
     private void trim() {

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
 
 /// The `posix4j` command itself. It does nothing but hold the subcommands: picocli reports a
 /// missing subcommand as a usage error because this class is neither Runnable nor Callable.
