@@ -8,7 +8,7 @@
 #   runtime/            a Java runtime made by jlink from the JDK 25 that scripts/jdk.sh finds,
 #                       with the CLI's modules (posix4j-cli, posix4j, picocli: the jars of
 #                       cli/target/) linked in, and only the JDK modules they require;
-#   lib/posix4j.aot     an AOT cache (JEP 483/514) trained by one `posix4j info` run of that runtime;
+#   lib/posix4j.aot     an AOT cache (JEP 483/514) trained by that runtime (org.posix4j.cli.Training);
 #   README.txt          what this is and how to run it.
 #
 # The CLI's modules are linked into the runtime rather than put on a module path, as ./posix4j
@@ -88,7 +88,8 @@ mkdir -p "$stage/bin" "$stage/lib" "$repo/dist"
 # The one-step AOT workflow starts a second JVM to write the cache, and that JVM reports its
 # options on stderr ("Picked up JAVA_TOOL_OPTIONS"): the log is shown only if training fails.
 # shellcheck disable=SC2086 # jvm_options is a list of words
-if ! "$stage/runtime/bin/java" $jvm_options -XX:AOTCacheOutput="$stage/lib/posix4j.aot" -m "$main" info \
+if ! "$stage/runtime/bin/java" $jvm_options -XX:AOTCacheOutput="$stage/lib/posix4j.aot" \
+    -m org.posix4j.cli/org.posix4j.cli.Training \
     >"$work/aot.log" 2>&1 || [[ ! -s $stage/lib/posix4j.aot ]]; then
     cat "$work/aot.log" >&2
     echo "dist: training the AOT cache failed (log: $work/aot.log)" >&2

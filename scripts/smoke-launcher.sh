@@ -47,6 +47,18 @@ else
     fail "the AOT cache is missing or empty: $(tail -n 20 "$repo/target/launcher/aot.log" 2>/dev/null)"
 fi
 
+# Training runs sandboxes too (org.posix4j.cli.Training), so that a sandbox's start finds the
+# broker's classes in the cache: the JVM's class loading log says where each class came from.
+JDK_JAVA_OPTIONS="-Xlog:class+load=info:file=$work/classes" run "$launcher" sandbox -- /bin/true
+if expect "posix4j sandbox -- /bin/true" 0 any; then
+    if grep -q 'org.posix4j.broker.Performer source: shared objects file' "$work/classes" \
+        && grep -q 'org.posix4j.internal.BrokerFilter source: shared objects file' "$work/classes"; then
+        pass "a sandbox's start loads the broker's classes from the AOT cache"
+    else
+        fail "the broker's classes are not in the AOT cache: $(grep -E 'broker.Performer|BrokerFilter ' "$work/classes")"
+    fi
+fi
+
 run "$launcher" info --json
 if expect "posix4j info --json" 0; then
     if ! python3 -m json.tool "$work/out" >/dev/null 2>"$work/json-err"; then
