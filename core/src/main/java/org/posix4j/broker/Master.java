@@ -859,16 +859,22 @@ public final class Master implements AutoCloseable {
         if (length < 0 || length > Endpoint.MAX) {
             throw new Refused(EINVAL);
         }
-        byte[] raw = length == 0 ? new byte[0] : Sockets.readData(c, address, length);
-        if (raw == null) {
-            throw new Refused(c.copyError());
+        // Read by number, without opening the caller's mem: the notification check of
+        // stillValid below, or the one right here for AF_UNSPEC, proves it was the caller's.
+        byte[] raw = new byte[(int) length];
+        if (length > 0 && c.peek(s, s.remote, address, length) != length) {
+            throw new Refused(EFAULT);
         }
+        MemorySegment.copy(s.remote, JAVA_BYTE, 0, raw, 0, raw.length);
         int[] errno = {0};
         Endpoint endpoint = Endpoint.decode(raw, errno);
         if (endpoint == null) {
             throw new Refused(errno[0]);
         }
         if (endpoint.family() == Endpoint.AF_UNSPEC && op == Call.NetOp.CONNECT) {
+            if (!stillWaiting(s, id)) {
+                return null;
+            }
             int copy = c.copyFd(fd);
             int r = copy < 0 ? copy : Sockets.connect(copy, raw);
             if (copy >= 0) {
