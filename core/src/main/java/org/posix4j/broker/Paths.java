@@ -3,7 +3,6 @@ package org.posix4j.broker;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /// Path strings as the broker handles them. A Linux path is bytes, not text, so the broker keeps
@@ -12,8 +11,15 @@ import java.util.List;
 final class Paths {
     private Paths() {}
 
+    /// The raw path `raw` as text: its bytes decoded as UTF-8 (`raw` itself when it is ASCII,
+    /// as nearly every path is: the broker makes one for every call).
     static String display(String raw) {
-        return new String(raw.getBytes(ISO_8859_1), UTF_8);
+        for (int i = 0, n = raw.length(); i < n; i++) {
+            if (raw.charAt(i) >= 0x80) {
+                return new String(raw.getBytes(ISO_8859_1), UTF_8);
+            }
+        }
+        return raw;
     }
 
     static String raw(String display) {
@@ -31,30 +37,44 @@ final class Paths {
         return base.endsWith("/") ? base + rel : base + "/" + rel;
     }
 
-    /// The components of the absolute `path` without empty and `.` components, or `null` when it
-    /// has a `..` component, which only the kernel may resolve (a symbolic link before it changes
-    /// what it means).
-    static List<String> lexical(String path) {
-        List<String> parts = new ArrayList<>();
-        int start = 1;
+    /// The absolute `path` without empty and `.` components (`/` when none is left), or `null`
+    /// when it has a `..` component, which only the kernel may resolve (a symbolic link before
+    /// it changes what it means). `path` itself when it is already in that form, which the
+    /// broker meets on nearly every call: one pass, nothing allocated.
+    static String lexical(String path) {
         int n = path.length();
+        boolean clean = n > 0;
+        int start = 1;
         while (start <= n) {
             int end = path.indexOf('/', start);
             if (end < 0) {
                 end = n;
             }
-            if (end > start) {
-                String part = path.substring(start, end);
-                if (part.equals("..")) {
-                    return null;
-                }
-                if (!part.equals(".")) {
-                    parts.add(part);
-                }
+            int length = end - start;
+            if (length == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.') {
+                return null;
+            }
+            if (length == 0 && start < n || length == 1 && path.charAt(start) == '.' || end == n - 1) {
+                clean = false;
             }
             start = end + 1;
         }
-        return parts;
+        if (clean) {
+            return path;
+        }
+        StringBuilder b = new StringBuilder(n);
+        start = 1;
+        while (start <= n) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = n;
+            }
+            if (end > start && !(end - start == 1 && path.charAt(start) == '.')) {
+                b.append('/').append(path, start, end);
+            }
+            start = end + 1;
+        }
+        return b.isEmpty() ? "/" : b.toString();
     }
 
     /// The absolute path of `parts`.

@@ -877,11 +877,11 @@ final class Performer {
     private Place place(Scratch s, Call call, String path, Need need, boolean follow, boolean mayBeMissing,
             boolean entry) {
         String rewritten = procSelf(call, path);
-        List<String> parts = Paths.lexical(rewritten);
-        if (parts == null) {
+        String lexical = Paths.lexical(rewritten);
+        if (lexical == null) {
             return slowPlace(s, call, path, need, follow, mayBeMissing, entry);
         }
-        String candidate = dealias(Paths.of(parts));
+        String candidate = dealias(lexical);
         return revealMissing(s, decided(call, candidate, need, entry), need, mayBeMissing || entry);
     }
 
