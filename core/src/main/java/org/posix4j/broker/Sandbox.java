@@ -396,13 +396,18 @@ public final class Sandbox implements AutoCloseable {
     /// sandbox is left; then answers the program's exit status.
     ///
     /// Each serving thread has its own working directory and umask (unshare(CLONE_FS)), so that
-    /// files are created with the program's umask, read from `/proc/TID/status`.
+    /// files are created with the program's umask, read from `/proc/TID/status`. One thread
+    /// serves a program that makes one call at a time fastest: with more, consecutive calls are
+    /// received by different threads, which hand the listener's lock around (about 40% more time
+    /// a call, see BENCHMARKS.md). More threads help a program whose own threads or processes
+    /// call at once. Calls that may block for long (a FIFO's open, a blocking connect or send)
+    /// run on threads of their own whatever the number.
     ///
-    /// @throws IllegalArgumentException if `threads` is not in 1..64
     /// A failure of a serving thread (the listener, or `audit` throwing: a call must not go on
     /// unrecorded) stops the program: it is killed (SIGKILL), and whatever it started is left
     /// with every brokered call failing (ENOSYS). The failure is then thrown.
     ///
+    /// @throws IllegalArgumentException if `threads` is not in 1..64
     /// @throws PosixException if the listener fails
     /// @throws RuntimeException what `audit` threw (an [java.io.UncheckedIOException] when
     ///     [AuditSink#jsonLines] cannot write)
