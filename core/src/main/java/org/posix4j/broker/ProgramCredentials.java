@@ -238,7 +238,8 @@ final class ProgramCredentials {
     /// Parses the first `n` bytes of `status` (lines of `Name:<whitespace>value`, in a Java array:
     /// byte by byte, a native segment costs several times more) without making strings of them,
     /// up to the last line it needs; `null` when a field the credentials need is missing or
-    /// malformed.
+    /// malformed. The broker parses one for every call, so a line is found by one scan for its
+    /// newline and told by its first letter before any name is compared.
     private static ProgramCredentials parse(byte[] status, int n) {
         StatusParser p = new StatusParser(status, n);
         int tgid = -1;
@@ -250,22 +251,38 @@ final class ProgramCredentials {
         long prm = -1;
         long inh = -1;
         while (p.nextLine()) {
-            if (p.key("Tgid")) {
-                tgid = (int) p.number(10, 0x7fffffffL);
-            } else if (p.key("Umask")) {
-                umask = (int) p.number(8, 07777);
-            } else if (p.key("Uid")) {
-                uids = p.ids(4);
-            } else if (p.key("Gid")) {
-                gids = p.ids(4);
-            } else if (p.key("Groups")) {
-                groups = p.ids(-1);
-            } else if (p.key("CapEff")) {
-                eff = p.mask();
-            } else if (p.key("CapPrm")) {
-                prm = p.mask();
-            } else if (p.key("CapInh")) {
-                inh = p.mask();
+            switch (p.first()) {
+                case 'T' -> {
+                    if (p.key("Tgid")) {
+                        tgid = (int) p.number(10, 0x7fffffffL);
+                    }
+                }
+                case 'U' -> {
+                    if (p.key("Umask")) {
+                        umask = (int) p.number(8, 07777);
+                    } else if (p.key("Uid")) {
+                        uids = p.ids(4);
+                    }
+                }
+                case 'G' -> {
+                    if (p.key("Gid")) {
+                        gids = p.ids(4);
+                    } else if (p.key("Groups")) {
+                        groups = p.ids(-1);
+                    }
+                }
+                case 'C' -> {
+                    if (p.key("CapEff")) {
+                        eff = p.mask();
+                    } else if (p.key("CapPrm")) {
+                        prm = p.mask();
+                    } else if (p.key("CapInh")) {
+                        inh = p.mask();
+                    }
+                }
+                default -> {
+                    // A line the credentials do not need.
+                }
             }
             if (p.bad) {
                 return null;
@@ -284,11 +301,10 @@ final class ProgramCredentials {
     private static final class StatusParser {
         private final byte[] b;
         private final int n;
-        /// The current line's start, its colon (-1 without one) and its end (its newline or `n`).
+        /// The current line's start and its end (its newline or `n`).
         private int start;
-        private int colon;
         private int end = -1;
-        /// Where the value reading goes on.
+        /// Where the value reading goes on: after the name's colon once [#key] matched.
         private int at;
         /// Whether a value was malformed.
         boolean bad;
@@ -303,25 +319,22 @@ final class ProgramCredentials {
             if (start >= n) {
                 return false;
             }
-            colon = -1;
             end = start;
-            while (end < n) {
-                byte c = b[end];
-                if (c == '\n') {
-                    break;
-                }
-                if (c == ':' && colon < 0) {
-                    colon = end;
-                }
+            while (end < n && b[end] != '\n') {
                 end++;
             }
-            at = colon + 1;
             return true;
         }
 
-        /// Whether the current line's name is `name`.
+        /// The current line's first byte (0 for an empty line).
+        int first() {
+            return start < end ? b[start] : 0;
+        }
+
+        /// Whether the current line's name is `name` (the line starts with it and a colon).
         boolean key(String name) {
-            if (colon < 0 || colon - start != name.length()) {
+            int colon = start + name.length();
+            if (colon >= end || b[colon] != ':') {
                 return false;
             }
             for (int i = 0; i < name.length(); i++) {
@@ -329,6 +342,7 @@ final class ProgramCredentials {
                     return false;
                 }
             }
+            at = colon + 1;
             return true;
         }
 
@@ -338,6 +352,15 @@ final class ProgramCredentials {
             }
         }
 
+        /// The value of `c` as a digit in `radix` (8, 10 or 16), or -1.
+        private static int digit(int c, int radix) {
+            int d = c >= '0' && c <= '9' ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                    : -1;
+            return d < radix ? d : -1;
+        }
+
         /// The next number in `radix`, at most `max`; -1 and [#bad] when there is none or it is
         /// larger.
         long number(int radix, long max) {
@@ -345,7 +368,7 @@ final class ProgramCredentials {
             long v = 0;
             int from = at;
             while (at < end) {
-                int d = Character.digit(b[at], radix);
+                int d = digit(b[at], radix);
                 if (d < 0) {
                     break;
                 }
@@ -372,7 +395,7 @@ final class ProgramCredentials {
             }
             long v = 0;
             for (; at < end; at++) {
-                int d = Character.digit(b[at], 16);
+                int d = digit(b[at], 16);
                 if (d < 0) {
                     bad = true;
                     return -1;

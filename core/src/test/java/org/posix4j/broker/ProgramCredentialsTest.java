@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.internal.CredH;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.SyscallH;
@@ -97,6 +98,57 @@ class ProgramCredentialsTest {
             done.countDown();
             t.join();
         }
+    }
+
+    /// The parser on status files written by the test: the fields it needs in the kernel's
+    /// order and in another, and each way a field can be wrong, which reads as no credentials
+    /// (the call is then refused) rather than as credentials made up of what was there.
+    @Test
+    void craftedStatusFiles(@TempDir Path dir) throws IOException {
+        String good = String.join("\n", "Name:\tjava", "Umask:\t0027", "State:\tS (sleeping)", "Tgid:\t4242",
+                "Uid:\t1\t2\t3\t4", "Gid:\t5\t6\t7\t8", "Groups:\t10 20 4294967295 ", "VmRSS:\t 1 kB",
+                "CapInh:\t0000000000000000", "CapPrm:\t000001FFFFFFFFFF", "CapEff:\t000001ffffffffff",
+                "Seccomp:\t2", "");
+        ProgramCredentials c = readText(dir, good);
+        assertNotNull(c);
+        assertEquals(4242, c.tgid);
+        assertEquals(0027, c.umask);
+        assertArrayEquals(new int[] {1, 2, 3, 4}, new int[] {c.ruid, c.euid, c.suid, c.fsuid});
+        assertArrayEquals(new int[] {5, 6, 7, 8}, new int[] {c.rgid, c.egid, c.sgid, c.fsgid});
+        assertArrayEquals(new int[] {10, 20, -1}, c.groups);
+        assertEquals(0x1ffffffffffL, c.capPrm);
+        assertEquals(0x1ffffffffffL, c.capEff);
+        assertEquals(0, c.capInh);
+
+        List<String> lines = List.of(good.split("\n"));
+        ProgramCredentials reversed = readText(dir, String.join("\n", lines.reversed()));
+        assertNotNull(reversed);
+        assertArrayEquals(c.groups, reversed.groups);
+        assertEquals(c.capEff, reversed.capEff);
+
+        ProgramCredentials noGroups = readText(dir, good.replace("Groups:\t10 20 4294967295 ", "Groups:"));
+        assertNotNull(noGroups);
+        assertEquals(0, noGroups.groups.length);
+
+        for (String[] wrong : new String[][] {
+            {"CapEff:\t000001ffffffffff\n", ""},                       // missing
+            {"Tgid:\t4242", "Tgid:\t"},                                 // empty
+            {"Tgid:\t4242", "Tgid:\t42x"},                              // not a number
+            {"Uid:\t1\t2\t3\t4", "Uid:\t1\t2\t3"},                       // too few
+            {"Uid:\t1\t2\t3\t4", "Uid:\t1\t2\t3\t4\t5"},                 // too many
+            {"Gid:\t5\t6\t7\t8", "Gid:\t5\t6\t7\t4294967296"},            // over 32 bits
+            {"Groups:\t10 20", "Groups:\t-10 20"},                      // signed
+            {"Umask:\t0027", "Umask:\t0028"},                           // not octal
+            {"CapPrm:\t000001FFFFFFFFFF", "CapPrm:\t1ffffffffff"},      // not 16 digits
+            {"CapInh:\t0000000000000000", "CapInh:\t000000000000000g"}, // not hexadecimal
+        }) {
+            assertNull(readText(dir, good.replace(wrong[0], wrong[1])), () -> "read with " + wrong[1]);
+        }
+    }
+
+    private static ProgramCredentials readText(Path dir, String text) throws IOException {
+        Path file = Files.writeString(dir.resolve("status"), text, StandardCharsets.ISO_8859_1);
+        return read(file.toString());
     }
 
     /// [ProgramCredentials#read] of the file at `path`, opened and closed here.
