@@ -26,8 +26,9 @@ import org.posix4j.internal.SyscallH;
 /// [#leave(int)], which switch the calling thread alone with raw syscalls (glibc's set*id
 /// wrappers would switch every thread of the JVM): the supplementary groups, real/effective/fs
 /// gids, real/effective/fs uids, and the effective capabilities; the saved uid and gid and the
-/// permitted set stay the JVM's, which is what lets the thread switch back. Only native calls run between the two, so no class is loaded and no
-/// Java I/O is done with the program's identity ([#prewarm()] links the path once at start).
+/// permitted set stay the JVM's, which is what lets the thread switch back. Only native calls
+/// run between the two, so no class is loaded and no Java I/O is done with the program's
+/// identity ([#prewarm()] links the path once at start).
 ///
 /// The switch is checked after it is made (ids and capabilities read back from the kernel); a
 /// switch that did not take, or a JVM without CAP_SETUID and CAP_SETGID facing a program whose
@@ -239,7 +240,7 @@ final class ProgramCredentials {
     /// byte by byte, a native segment costs several times more) without making strings of them,
     /// up to the last line it needs; `null` when a field the credentials need is missing or
     /// malformed. The broker parses one for every call, so a line is found by one scan for its
-    /// newline and told by its first letter before any name is compared.
+    /// newline, and a name is compared only where the line has a colon right after it.
     private static ProgramCredentials parse(byte[] status, int n) {
         StatusParser p = new StatusParser(status, n);
         int tgid = -1;
@@ -251,38 +252,22 @@ final class ProgramCredentials {
         long prm = -1;
         long inh = -1;
         while (p.nextLine()) {
-            switch (p.first()) {
-                case 'T' -> {
-                    if (p.key("Tgid")) {
-                        tgid = (int) p.number(10, 0x7fffffffL);
-                    }
-                }
-                case 'U' -> {
-                    if (p.key("Umask")) {
-                        umask = (int) p.number(8, 07777);
-                    } else if (p.key("Uid")) {
-                        uids = p.ids(4);
-                    }
-                }
-                case 'G' -> {
-                    if (p.key("Gid")) {
-                        gids = p.ids(4);
-                    } else if (p.key("Groups")) {
-                        groups = p.ids(-1);
-                    }
-                }
-                case 'C' -> {
-                    if (p.key("CapEff")) {
-                        eff = p.mask();
-                    } else if (p.key("CapPrm")) {
-                        prm = p.mask();
-                    } else if (p.key("CapInh")) {
-                        inh = p.mask();
-                    }
-                }
-                default -> {
-                    // A line the credentials do not need.
-                }
+            if (p.key("Tgid")) {
+                tgid = (int) p.number(10, 0x7fffffffL);
+            } else if (p.key("Umask")) {
+                umask = (int) p.number(8, 07777);
+            } else if (p.key("Uid")) {
+                uids = p.ids(4);
+            } else if (p.key("Gid")) {
+                gids = p.ids(4);
+            } else if (p.key("Groups")) {
+                groups = p.ids(-1);
+            } else if (p.key("CapEff")) {
+                eff = p.mask();
+            } else if (p.key("CapPrm")) {
+                prm = p.mask();
+            } else if (p.key("CapInh")) {
+                inh = p.mask();
             }
             if (p.bad) {
                 return null;
@@ -324,11 +309,6 @@ final class ProgramCredentials {
                 end++;
             }
             return true;
-        }
-
-        /// The current line's first byte (0 for an empty line).
-        int first() {
-            return start < end ? b[start] : 0;
         }
 
         /// Whether the current line's name is `name` (the line starts with it and a colon).

@@ -22,6 +22,11 @@ import org.posix4j.testing.TimeFactor;
 /// collected, so that whatever the command changes or prints stays out of the test JVM.
 public final class ChildProcess implements AutoCloseable {
     private static final long TIMEOUT_SECONDS = TimeFactor.scale(60);
+    /// The test JDK's java, and the options every child JVM gets: native access granted as the
+    /// launcher grants it to the module, and the launcher's JIT and young generation options.
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final List<String> JVM_OPTIONS =
+            List.of("--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xmn16m");
 
     private final Process process;
     private final InputStream stdout;
@@ -37,16 +42,13 @@ public final class ChildProcess implements AutoCloseable {
                 task -> Thread.ofPlatform().daemon().name("stderr of " + process.pid()).start(task));
     }
 
-    /// The command line that runs `main` with `args` in a fresh JVM of the test's JDK, on the
-    /// test class path, with native access granted as the launcher grants it to the module and
-    /// the launcher's JIT and young generation options, and an AOT cache as the launcher has one
-    /// (see [Children]).
+    /// The command line that runs `main` with `args` in a fresh JVM of the test's JDK with
+    /// [#JVM_OPTIONS], on the test class path, with an AOT cache as the launcher has one (see
+    /// [Children]).
     public static List<String> java(Class<?> main, String... args) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-Xmn16m");
+        cmd.add(JAVA);
+        cmd.addAll(JVM_OPTIONS);
         cmd.addAll(Children.OPTIONS);
         cmd.add(main.getName());
         cmd.addAll(List.of(args));
@@ -92,10 +94,11 @@ public final class ChildProcess implements AutoCloseable {
                 }
                 String packed = String.join(File.pathSeparator, jars);
                 Path cache = dir.resolve("children.aot");
-                Process training = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xmn16m",
-                        "-XX:AOTCacheOutput=" + cache, "-cp", packed, "org.posix4j.cli.Training")
-                        .redirectErrorStream(true).redirectOutput(dir.resolve("training.log").toFile()).start();
+                List<String> train = new ArrayList<>(List.of(JAVA));
+                train.addAll(JVM_OPTIONS);
+                train.addAll(List.of("-XX:AOTCacheOutput=" + cache, "-cp", packed, "org.posix4j.cli.Training"));
+                Process training = new ProcessBuilder(train).redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("training.log").toFile()).start();
                 if (!training.waitFor(TimeFactor.scale(40), TimeUnit.SECONDS)) {
                     training.destroyForcibly().waitFor();
                     return plain;
