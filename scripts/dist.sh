@@ -49,8 +49,9 @@ work=$repo/target/dist
 stage=$work/$name
 archive=$repo/dist/$name.tar.gz
 # Options shared by the training run and the launcher: the JVM uses an AOT cache only with the
-# options it was made with. TieredStopAtLevel=1 and -Xmn16m as in ./posix4j (see there).
-jvm_options='--enable-native-access=org.posix4j -XX:TieredStopAtLevel=1 -Xmn16m'
+# options it was made with. TieredStopAtLevel=1, -Xmn16m and the serial collector as in ./posix4j
+# (see there), which also asks for transparent huge pages where the kernel offers them.
+jvm_options='--enable-native-access=org.posix4j -XX:TieredStopAtLevel=1 -Xmn16m -XX:+UseSerialGC'
 main=org.posix4j.cli/org.posix4j.cli.Main
 
 [[ -n $version ]] || { echo "dist: no <version> in $repo/pom.xml" >&2; exit 1; }
@@ -106,6 +107,12 @@ set -euo pipefail
 
 home=\$(dirname -- "\$(dirname -- "\$(readlink -f -- "\${BASH_SOURCE[0]}")")")
 java=("\$home/runtime/bin/java" $jvm_options)
+# Transparent huge pages where the kernel offers them: fewer page faults, a shorter start. With
+# 'never' the JVM would warn, so it is not asked then.
+{ read -r thp </sys/kernel/mm/transparent_hugepage/enabled; } 2>/dev/null || thp=
+if [[ \$thp == *'[madvise]'* || \$thp == *'[always]'* ]]; then
+    java+=(-XX:+UseTransparentHugePages)
+fi
 # The AOT cache was made by this runtime when the archive was built. A cache that does not fit
 # (a runtime changed in place, a JVM that cannot map it) is ignored by the JVM; the logging
 # options keep it from saying so.

@@ -23,10 +23,9 @@ import org.posix4j.testing.TimeFactor;
 public final class ChildProcess implements AutoCloseable {
     private static final long TIMEOUT_SECONDS = TimeFactor.scale(60);
     /// The test JDK's java, and the options every child JVM gets: native access granted as the
-    /// launcher grants it to the module, and the launcher's JIT and young generation options.
+    /// launcher grants it to the module, and the launcher's JIT, heap and page options.
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    private static final List<String> JVM_OPTIONS =
-            List.of("--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xmn16m");
+    private static final List<String> JVM_OPTIONS = jvmOptions();
 
     private final Process process;
     private final InputStream stdout;
@@ -40,6 +39,22 @@ public final class ChildProcess implements AutoCloseable {
         // stays alive would hold, starving the stderr reader of the next child.
         this.stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()),
                 task -> Thread.ofPlatform().daemon().name("stderr of " + process.pid()).start(task));
+    }
+
+    /// The launcher's options: transparent huge pages only where the kernel offers them to a
+    /// process that asks, since the JVM warns on every start otherwise.
+    private static List<String> jvmOptions() {
+        List<String> options = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
+                "-Xmn16m", "-XX:+UseSerialGC"));
+        try {
+            String thp = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+            if (thp.contains("[madvise]") || thp.contains("[always]")) {
+                options.add("-XX:+UseTransparentHugePages");
+            }
+        } catch (IOException e) {
+            // No transparent huge pages on this kernel: the JVM runs without them, as the launcher's does.
+        }
+        return List.copyOf(options);
     }
 
     /// The command line that runs `main` with `args` in a fresh JVM of the test's JDK with
