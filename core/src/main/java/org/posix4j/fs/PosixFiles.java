@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import org.posix4j.Features;
 import org.posix4j.PosixException;
 import org.posix4j.internal.CStrings;
-import org.posix4j.internal.FcntlH;
+import org.posix4j.internal.FileSpaceH;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.SysStatH;
 import org.posix4j.io.Fd;
@@ -56,7 +56,7 @@ public final class PosixFiles {
         checkRange(offset, length, false);
         int n = fd.intValue();
         try {
-            int rc = (int) FcntlH.POSIX_FALLOCATE.invokeExact(n, offset, length);
+            int rc = (int) FileSpaceH.POSIX_FALLOCATE.invokeExact(n, offset, length);
             Libc.checkReturned(rc, "posix_fallocate", "fd " + n + ", " + offset + ", " + length);
         } catch (Throwable t) {
             throw Libc.propagate(t);
@@ -72,7 +72,7 @@ public final class PosixFiles {
         checkRange(offset, length, true);
         int n = fd.intValue();
         try {
-            int rc = (int) FcntlH.POSIX_FADVISE.invokeExact(n, offset, length, advice.value());
+            int rc = (int) FileSpaceH.POSIX_FADVISE.invokeExact(n, offset, length, advice.value());
             Libc.checkReturned(rc, "posix_fadvise", "fd " + n + ", " + offset + ", " + length + ", " + advice);
         } catch (Throwable t) {
             throw Libc.propagate(t);

@@ -8,7 +8,8 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.invoke.MethodHandle;
 
-/// Raw bindings for <fcntl.h> and <sys/ioctl.h>. No policy here.
+/// Raw bindings for <fcntl.h> and <sys/ioctl.h>. No policy here. posix_fallocate and
+/// posix_fadvise are in [FileSpaceH], for the reason [UnistdH] gives.
 public final class FcntlH {
     private FcntlH() {}
 
@@ -24,12 +25,6 @@ public final class FcntlH {
     /// int ioctl(int fd, unsigned long request, ... /* unsigned long arg */);   ioctl(2)
     public static final MethodHandle IOCTL_LONG = Libc.errnoSetting("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
-    /// int posix_fallocate(int fd, off_t offset, off_t len);   posix_fallocate(3); returns an error number.
-    public static final MethodHandle POSIX_FALLOCATE = Libc.plain("posix_fallocate",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
-    /// int posix_fadvise(int fd, off_t offset, off_t len, int advice);   posix_fadvise(2); returns an error number.
-    public static final MethodHandle POSIX_FADVISE = Libc.plain("posix_fadvise",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
 
     /// O_RDONLY
     public static final int O_RDONLY = 0;

@@ -9,9 +9,9 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 import org.posix4j.PosixException;
 import org.posix4j.internal.CStrings;
+import org.posix4j.internal.IdentityH;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.PwdGrpH;
-import org.posix4j.internal.UnistdH;
 
 /// User and group ids of the calling process, and the calls that change them.
 ///
@@ -29,22 +29,22 @@ public final class Credentials {
 
     /// The real user id: getuid(2). Equivalent to Prosody's `pposix.getuid`.
     public static int uid() {
-        return getter(UnistdH.GETUID);
+        return getter(IdentityH.GETUID);
     }
 
     /// The effective user id: geteuid(2).
     public static int euid() {
-        return getter(UnistdH.GETEUID);
+        return getter(IdentityH.GETEUID);
     }
 
     /// The real group id: getgid(2). Equivalent to Prosody's `pposix.getgid`.
     public static int gid() {
-        return getter(UnistdH.GETGID);
+        return getter(IdentityH.GETGID);
     }
 
     /// The effective group id: getegid(2).
     public static int egid() {
-        return getter(UnistdH.GETEGID);
+        return getter(IdentityH.GETEGID);
     }
 
     private static int getter(MethodHandle handle) {
@@ -57,12 +57,12 @@ public final class Credentials {
 
     /// Real, effective and saved user ids: getresuid(2).
     public static ResIds resuid() {
-        return res(UnistdH.GETRESUID, "getresuid");
+        return res(IdentityH.GETRESUID, "getresuid");
     }
 
     /// Real, effective and saved group ids: getresgid(2).
     public static ResIds resgid() {
-        return res(UnistdH.GETRESGID, "getresgid");
+        return res(IdentityH.GETRESGID, "getresgid");
     }
 
     private static ResIds res(MethodHandle handle, String function) {
@@ -87,7 +87,7 @@ public final class Credentials {
         checkId("uid", uid);
         MemorySegment errno = Libc.errnoSlot();
         try {
-            Libc.check((int) UnistdH.SETUID.invokeExact(errno, uid), errno, "setuid", Integer.toUnsignedLong(uid));
+            Libc.check((int) IdentityH.SETUID.invokeExact(errno, uid), errno, "setuid", Integer.toUnsignedLong(uid));
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -100,7 +100,7 @@ public final class Credentials {
         checkId("gid", gid);
         MemorySegment errno = Libc.errnoSlot();
         try {
-            Libc.check((int) UnistdH.SETGID.invokeExact(errno, gid), errno, "setgid", Integer.toUnsignedLong(gid));
+            Libc.check((int) IdentityH.SETGID.invokeExact(errno, gid), errno, "setgid", Integer.toUnsignedLong(gid));
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -113,7 +113,7 @@ public final class Credentials {
     public static void setReuid(int ruid, int euid) throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            Libc.check((int) UnistdH.SETREUID.invokeExact(errno, ruid, euid), errno, "setreuid", pair(ruid, euid));
+            Libc.check((int) IdentityH.SETREUID.invokeExact(errno, ruid, euid), errno, "setreuid", pair(ruid, euid));
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -126,7 +126,7 @@ public final class Credentials {
     public static void setRegid(int rgid, int egid) throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            Libc.check((int) UnistdH.SETREGID.invokeExact(errno, rgid, egid), errno, "setregid", pair(rgid, egid));
+            Libc.check((int) IdentityH.SETREGID.invokeExact(errno, rgid, egid), errno, "setregid", pair(rgid, egid));
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -179,10 +179,10 @@ public final class Credentials {
         MemorySegment errno = Libc.errnoSlot();
         try {
             while (true) {
-                int count = (int) UnistdH.GETGROUPS.invokeExact(errno, 0, MemorySegment.NULL);
+                int count = (int) IdentityH.GETGROUPS.invokeExact(errno, 0, MemorySegment.NULL);
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment list = arena.allocate(JAVA_INT, Math.max(count, 1));
-                    int got = (int) UnistdH.GETGROUPS.invokeExact(errno, count, list);
+                    int got = (int) IdentityH.GETGROUPS.invokeExact(errno, count, list);
                     if (got >= 0) {
                         return list.asSlice(0, 4L * got).toArray(JAVA_INT);
                     }

@@ -3,7 +3,7 @@ package org.posix4j.process;
 import java.lang.foreign.MemorySegment;
 import org.posix4j.PosixException;
 import org.posix4j.internal.Libc;
-import org.posix4j.internal.UnistdH;
+import org.posix4j.internal.SessionH;
 
 /// Process groups and sessions: getpgid, getpgrp, setpgid, setpgrp, getsid, setsid.
 ///
@@ -22,7 +22,7 @@ public final class Sessions {
         checkPid("pid", pid);
         MemorySegment errno = Libc.errnoSlot();
         try {
-            return Libc.check((int) UnistdH.GETPGID.invokeExact(errno, pid), errno, "getpgid", pid);
+            return Libc.check((int) SessionH.GETPGID.invokeExact(errno, pid), errno, "getpgid", pid);
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -31,7 +31,7 @@ public final class Sessions {
     /// The caller's process group: getpgrp(2). Equivalent to `Netsys_posix.getpgrp`.
     public static int processGroup() {
         try {
-            return (int) UnistdH.GETPGRP.invokeExact();
+            return (int) SessionH.GETPGRP.invokeExact();
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -47,7 +47,7 @@ public final class Sessions {
         checkPid("pgid", pgid);
         MemorySegment errno = Libc.errnoSlot();
         try {
-            Libc.check((int) UnistdH.SETPGID.invokeExact(errno, pid, pgid), errno, "setpgid", pid + ", " + pgid);
+            Libc.check((int) SessionH.SETPGID.invokeExact(errno, pid, pgid), errno, "setpgid", pid + ", " + pgid);
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -71,7 +71,7 @@ public final class Sessions {
         checkPid("pid", pid);
         MemorySegment errno = Libc.errnoSlot();
         try {
-            return Libc.check((int) UnistdH.GETSID.invokeExact(errno, pid), errno, "getsid", pid);
+            return Libc.check((int) SessionH.GETSID.invokeExact(errno, pid), errno, "getsid", pid);
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -94,7 +94,7 @@ public final class Sessions {
     public static int newSession() throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            return Libc.check((int) UnistdH.SETSID.invokeExact(errno), errno, "setsid", "");
+            return Libc.check((int) SessionH.SETSID.invokeExact(errno), errno, "setsid", "");
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }

@@ -7,7 +7,7 @@ import org.posix4j.internal.CStrings;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.SignalH;
 import org.posix4j.internal.StdlibH;
-import org.posix4j.internal.UnistdH;
+import org.posix4j.internal.TerminalH;
 import org.posix4j.io.Fd;
 import org.posix4j.signal.Signal;
 
@@ -22,7 +22,7 @@ public final class Terminal {
     /// Whether `fd` refers to a terminal: isatty(3).
     public static boolean isTerminal(Fd fd) {
         try {
-            return (int) UnistdH.ISATTY.invokeExact(Libc.errnoSlot(), fd.intValue()) == 1;
+            return (int) TerminalH.ISATTY.invokeExact(Libc.errnoSlot(), fd.intValue()) == 1;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -36,7 +36,7 @@ public final class Terminal {
         int n = fd.intValue();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(PATH_BUFFER);
-            int rc = (int) UnistdH.TTYNAME_R.invokeExact(n, buf, buf.byteSize());
+            int rc = (int) TerminalH.TTYNAME_R.invokeExact(n, buf, buf.byteSize());
             Libc.checkReturned(rc, "ttyname_r", "fd " + n);
             return CStrings.read(buf, 0);
         } catch (Throwable t) {
@@ -65,7 +65,7 @@ public final class Terminal {
         int n = fd.intValue();
         MemorySegment errno = Libc.errnoSlot();
         try {
-            return Libc.check((int) UnistdH.TCGETPGRP.invokeExact(errno, n), errno, "tcgetpgrp", "fd " + n);
+            return Libc.check((int) TerminalH.TCGETPGRP.invokeExact(errno, n), errno, "tcgetpgrp", "fd " + n);
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -96,7 +96,7 @@ public final class Terminal {
                     "pthread_sigmask", "SIG_BLOCK, SIGTTOU");
             int r;
             try {
-                r = (int) UnistdH.TCSETPGRP.invokeExact(errno, n, pgid);
+                r = (int) TerminalH.TCSETPGRP.invokeExact(errno, n, pgid);
             } finally {
                 // Restoring a mask read a moment ago cannot fail: pthread_sigmask only rejects a bad `how`.
                 int restored = (int) SignalH.PTHREAD_SIGMASK.invokeExact(SignalH.SIG_SETMASK, previous, MemorySegment.NULL);

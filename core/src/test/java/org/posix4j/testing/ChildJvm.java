@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,24 @@ public final class ChildJvm implements AutoCloseable {
         });
     }
 
+    /// The collector and page options of the `posix4j` launcher, which start a JVM sooner: the
+    /// serial collector, and transparent huge pages where the kernel offers them to a process
+    /// that asks (with `never`, the JVM would warn on every start).
+    public static final List<String> LAUNCHER_MEMORY = launcherMemory();
+
+    private static List<String> launcherMemory() {
+        List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC"));
+        try {
+            String thp = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+            if (thp.contains("[madvise]") || thp.contains("[always]")) {
+                options.add("-XX:+UseTransparentHugePages");
+            }
+        } catch (IOException e) {
+            // A kernel without transparent huge pages: the JVM runs without them.
+        }
+        return List.copyOf(options);
+    }
+
     /// The command line that runs `main` with `args` in a child JVM, with extra JVM options first.
     public static List<String> command(List<String> jvmOptions, Class<?> main, String... args) {
         List<String> cmd = new ArrayList<>();
@@ -47,6 +66,7 @@ public final class ChildJvm implements AutoCloseable {
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-Xshare:auto");
         cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.addAll(LAUNCHER_MEMORY);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import org.posix4j.testing.ChildJvm;
 import org.posix4j.testing.TimeFactor;
 
 /// A child process of the test (usually a JVM running the command), with its stdout and stderr
@@ -41,19 +42,10 @@ public final class ChildProcess implements AutoCloseable {
                 task -> Thread.ofPlatform().daemon().name("stderr of " + process.pid()).start(task));
     }
 
-    /// The launcher's options: transparent huge pages only where the kernel offers them to a
-    /// process that asks, since the JVM warns on every start otherwise.
     private static List<String> jvmOptions() {
         List<String> options = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
-                "-Xmn16m", "-XX:+UseSerialGC"));
-        try {
-            String thp = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
-            if (thp.contains("[madvise]") || thp.contains("[always]")) {
-                options.add("-XX:+UseTransparentHugePages");
-            }
-        } catch (IOException e) {
-            // No transparent huge pages on this kernel: the JVM runs without them, as the launcher's does.
-        }
+                "-Xmn16m"));
+        options.addAll(ChildJvm.LAUNCHER_MEMORY);
         return List.copyOf(options);
     }
 

@@ -1,0 +1,30 @@
+package org.posix4j.internal;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.invoke.MethodHandle;
+
+/// Raw bindings for the <unistd.h> calls on process groups and sessions. No policy here.
+///
+/// Apart from [UnistdH] so that a command needing none of them does not link them: see there.
+public final class SessionH {
+    private SessionH() {}
+
+    private static final FunctionDescriptor INT_VOID = FunctionDescriptor.of(JAVA_INT);
+    private static final FunctionDescriptor INT_INT = FunctionDescriptor.of(JAVA_INT, JAVA_INT);
+    private static final FunctionDescriptor INT_INT_INT = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final Linker.Option CRITICAL = Linker.Option.critical(false);
+
+    /// pid_t getpgid(pid_t pid);   getpgid(2)
+    public static final MethodHandle GETPGID = Libc.errnoSetting("getpgid", INT_INT);
+    /// pid_t getpgrp(void);   getpgrp(2)
+    public static final MethodHandle GETPGRP = Libc.plain("getpgrp", INT_VOID, CRITICAL);
+    /// int setpgid(pid_t pid, pid_t pgid);   setpgid(2)
+    public static final MethodHandle SETPGID = Libc.errnoSetting("setpgid", INT_INT_INT);
+    /// pid_t getsid(pid_t pid);   getsid(2)
+    public static final MethodHandle GETSID = Libc.errnoSetting("getsid", INT_INT);
+    /// pid_t setsid(void);   setsid(2)
+    public static final MethodHandle SETSID = Libc.errnoSetting("setsid", INT_VOID);
+}
