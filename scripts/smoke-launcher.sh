@@ -59,6 +59,38 @@ if expect "posix4j sandbox -- /bin/true" 0 any; then
     fi
 fi
 
+# The launcher's JVM runs with the serial collector (no G1 thread among its threads) and, where
+# the kernel offers transparent huge pages to a process that asks, with huge pages under its heap
+# (AnonHugePages in /proc); where it does not, without asking, so that the JVM has no warning to
+# print. The JVM is the launcher's own process (it execs java).
+"$launcher" run -- sleep 30 >"$work/out" 2>"$work/err" &
+jvm=$!
+for _ in $(seq 200); do
+    pgrep -P "$jvm" -x sleep >/dev/null && break
+    sleep 0.1
+done
+if ! pgrep -P "$jvm" -x sleep >/dev/null; then
+    fail "posix4j run -- sleep 30 did not start sleep: $(head -c 2000 "$work/err")"
+else
+    huge=$(sed -n 's/^AnonHugePages: *\([0-9]*\) kB/\1/p' "/proc/$jvm/smaps_rollup")
+    threads=$(cat "/proc/$jvm/task/"*/comm)
+    offered=no
+    if grep -Eq '\[(madvise|always)\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null; then
+        offered=yes
+    fi
+    if grep -q '^G1 ' <<<"$threads"; then
+        fail "the launcher's JVM runs G1, not the serial collector: $(grep '^G1 ' <<<"$threads" | head -n 3)"
+    elif [[ $offered == yes && ${huge:-0} -eq 0 ]]; then
+        fail "the kernel offers transparent huge pages, but the launcher's JVM has none (AnonHugePages ${huge:-missing})"
+    elif [[ $offered == no ]] && tr '\0' '\n' <"/proc/$jvm/cmdline" | grep -q UseTransparentHugePages; then
+        fail "the launcher asks for transparent huge pages the kernel does not offer"
+    else
+        pass "the launcher's JVM runs the serial collector, huge pages offered: $offered, AnonHugePages ${huge:-0} kB"
+    fi
+fi
+kill "$jvm" 2>/dev/null
+wait "$jvm" 2>/dev/null
+
 run "$launcher" info --json
 if expect "posix4j info --json" 0; then
     if ! python3 -m json.tool "$work/out" >/dev/null 2>"$work/json-err"; then
