@@ -105,7 +105,10 @@ cat >"$stage/bin/posix4j" <<EOF
 # code is the command's. Made by scripts/dist.sh of posix4j for $name.
 set -euo pipefail
 
-home=\$(dirname -- "\$(dirname -- "\$(readlink -f -- "\${BASH_SOURCE[0]}")")")
+# bin/posix4j's real path, less its last two components; parameter expansions rather than
+# dirname, since every command run here is a fork and an exec before each start.
+self=\$(readlink -f -- "\${BASH_SOURCE[0]}")
+home=\${self%/*/*}
 java=("\$home/runtime/bin/java" $jvm_options)
 # Transparent huge pages where the kernel offers them: fewer page faults, a shorter start. With
 # 'never' the JVM would warn, so it is not asked then.

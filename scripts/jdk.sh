@@ -14,10 +14,16 @@
 # Prints the Java feature version (25 for 25.0.3, 8 for 1.8.0_412) of the JDK at $1, or fails.
 # The release file answers without starting a JVM; old or unusual JDKs without one are asked.
 posix4j_jdk_version() {
-    local home=$1 version=
+    local home=$1 version= line
     [[ -x $home/bin/java && -x $home/bin/javac ]] || return 1
     if [[ -r $home/release ]]; then
-        version=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$home/release")
+        # Read by bash itself: the launcher checks its remembered JDK this way before every start.
+        while IFS= read -r line; do
+            if [[ $line =~ ^JAVA_VERSION=\"([^\"]*)\" ]]; then
+                version=${BASH_REMATCH[1]}
+                break
+            fi
+        done <"$home/release"
     fi
     if [[ -z $version ]]; then
         version=$("$home/bin/java" -XshowSettings:properties -version 2>&1 |
