@@ -11,41 +11,41 @@
 #
 # A JDK, not a JRE: the launcher builds with Maven, which needs javac.
 
-# Prints the Java feature version (25 for 25.0.3, 8 for 1.8.0_412) of the JDK at $1, or fails.
-# The release file answers without starting a JVM; old or unusual JDKs without one are asked.
-posix4j_jdk_version() {
-    local home=$1 version= line
+# Sets REPLY to the Java version string (25.0.3, 1.8.0_412) of the JDK at $1, or fails. The
+# release file answers without starting a JVM, read by bash itself with no command run, as the
+# launcher checks its remembered JDK before every start; old or unusual JDKs without one are asked.
+posix4j_read_jdk_version() {
+    local home=$1 line
+    REPLY=
     [[ -x $home/bin/java && -x $home/bin/javac ]] || return 1
     if [[ -r $home/release ]]; then
-        # Read by bash itself: the launcher checks its remembered JDK this way before every start.
         while IFS= read -r line; do
             if [[ $line =~ ^JAVA_VERSION=\"([^\"]*)\" ]]; then
-                version=${BASH_REMATCH[1]}
+                REPLY=${BASH_REMATCH[1]}
                 break
             fi
         done <"$home/release"
     fi
-    if [[ -z $version ]]; then
-        version=$("$home/bin/java" -XshowSettings:properties -version 2>&1 |
+    if [[ -z $REPLY ]]; then
+        REPLY=$("$home/bin/java" -XshowSettings:properties -version 2>&1 |
             sed -n 's/^ *java\.specification\.version = //p')
     fi
-    [[ -n $version ]] || return 1
-    printf '%s\n' "$version"
+    [[ -n $REPLY ]]
 }
 
-# Prints the feature version of a version string: 25 for 25.0.3, 8 for 1.8.0_412.
-posix4j_feature_version() {
-    local v=$1
+# Prints the Java version string of the JDK at $1, or fails.
+posix4j_jdk_version() {
+    posix4j_read_jdk_version "$1" || return 1
+    printf '%s\n' "$REPLY"
+}
+
+# Whether the JDK at $1 is 25 or newer, by its feature version: 25 for 25.0.3, 8 for 1.8.0_412.
+posix4j_is_jdk25() {
+    posix4j_read_jdk_version "$1" || return 1
+    local v=$REPLY
     [[ $v == 1.* ]] && v=${v#1.}
     v=${v%%[!0-9]*}
-    printf '%s\n' "${v:-0}"
-}
-
-# Whether the JDK at $1 is 25 or newer.
-posix4j_is_jdk25() {
-    local version
-    version=$(posix4j_jdk_version "$1") || return 1
-    (( $(posix4j_feature_version "$version") >= 25 ))
+    (( ${v:-0} >= 25 ))
 }
 
 # Sets and exports JAVA_HOME to a JDK 25+, and MAVEN_OPTS with the flag that keeps Maven's own
