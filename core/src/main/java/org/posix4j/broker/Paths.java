@@ -40,10 +40,14 @@ final class Paths {
     /// The absolute `path` without empty and `.` components (`/` when none is left), or `null`
     /// when it has a `..` component, which only the kernel may resolve (a symbolic link before
     /// it changes what it means). `path` itself when it is already in that form, which the
-    /// broker meets on nearly every call: one pass, nothing allocated.
+    /// broker meets on nearly every call: one pass, and a copy only from the first component
+    /// dropped.
     static String lexical(String path) {
         int n = path.length();
-        boolean clean = n > 0;
+        if (n == 0) {
+            return "/";
+        }
+        StringBuilder b = null;
         int start = 1;
         while (start <= n) {
             int end = path.indexOf('/', start);
@@ -54,27 +58,16 @@ final class Paths {
             if (length == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.') {
                 return null;
             }
-            if (length == 0 && start < n || length == 1 && path.charAt(start) == '.' || end == n - 1) {
-                clean = false;
-            }
-            start = end + 1;
-        }
-        if (clean) {
-            return path;
-        }
-        StringBuilder b = new StringBuilder(n);
-        start = 1;
-        while (start <= n) {
-            int end = path.indexOf('/', start);
-            if (end < 0) {
-                end = n;
-            }
-            if (end > start && !(end - start == 1 && path.charAt(start) == '.')) {
+            // An empty component is a doubled or trailing slash, but not the whole of "/".
+            boolean dropped = length == 0 && n > 1 || length == 1 && path.charAt(start) == '.';
+            if (dropped && b == null) {
+                b = new StringBuilder(n).append(path, 0, start - 1);
+            } else if (!dropped && b != null) {
                 b.append('/').append(path, start, end);
             }
             start = end + 1;
         }
-        return b.isEmpty() ? "/" : b.toString();
+        return b == null ? path : b.isEmpty() ? "/" : b.toString();
     }
 
     /// The absolute path of `parts`.
