@@ -47,6 +47,9 @@ final class Watcher {
     /// native code); one that ends when idle lets a command that spawned and reaped its children
     /// exit at once, and one that lingers a little is not restarted for every spawn of a loop.
     private static final int IDLE_MILLIS = 50;
+    /// How long, in milliseconds, the shutdown hook waits for an idle thread to end; it takes
+    /// well under one when the machine is not starved.
+    private static final int EXIT_JOIN_MILLIS = 100;
     private static volatile Watcher instance;
 
     /// Guards every pidfd's use and closing, reaping, and the watch list; see [Tracked].
@@ -60,10 +63,15 @@ final class Watcher {
     private final ReferenceQueue<Child> unreachable = new ReferenceQueue<>();
     private final Set<ChildReference> references = ConcurrentHashMap.newKeySet();
 
-    /// Guards [#running].
+    /// Guards [#running] and [#runner].
     private final Object thread = new Object();
     /// Whether the thread runs.
     private boolean running;
+    /// The thread while it runs.
+    private Thread runner;
+    /// Set by the shutdown hook: the JVM is exiting, so unreachable children need no sweeping and
+    /// an idle thread ends at once rather than after [#IDLE_MILLIS].
+    private volatile boolean exiting;
 
     /// Wakes the thread when its last work goes away, so that it can end; key 0 in the epoll set.
     private final EventFd wake;
@@ -78,20 +86,48 @@ final class Watcher {
         synchronized (thread) {
             if (!running) {
                 running = true;
-                Thread.ofPlatform().daemon().name("posix4j-subprocess-watcher").start(this::run);
+                runner = Thread.ofPlatform().daemon().name("posix4j-subprocess-watcher").start(this::run);
             }
         }
     }
 
-    /// Whether the thread may end: nothing tracked, nothing to sweep. Decided under the same
-    /// lock [#ensureRunning] takes, after the work was added, so no work is left unwatched.
+    /// Whether the thread has nothing to do: nothing tracked, and nothing to sweep (or the JVM is
+    /// exiting, when unreachable children no longer matter).
+    private boolean idle() {
+        return byKey.isEmpty() && (exiting || references.isEmpty());
+    }
+
+    /// Whether the thread may end: it is [#idle]. Decided under the same lock [#ensureRunning]
+    /// takes, after the work was added, so no work is left unwatched.
     private boolean mayEnd() {
         synchronized (thread) {
-            if (byKey.isEmpty() && references.isEmpty()) {
+            if (idle()) {
                 running = false;
+                runner = null;
                 return true;
             }
             return false;
+        }
+    }
+
+    /// The shutdown hook: wakes the thread so that, idle, it ends now. HotSpot waits at exit for
+    /// threads in native code, up to 300 ms, and an idle thread sits in epoll_wait for
+    /// [#IDLE_MILLIS] (or [#SWEEP_MILLIS] while a child that was never closed may need sweeping),
+    /// so every command that spawned would otherwise end up to that much later. A thread still
+    /// following running children keeps following them: another hook may wait for one.
+    private void exit() {
+        exiting = true;
+        Thread t;
+        synchronized (thread) {
+            t = runner;
+        }
+        if (t != null && byKey.isEmpty()) {
+            wakeQuietly();
+            try {
+                t.join(EXIT_JOIN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -112,7 +148,15 @@ final class Watcher {
                 try (Arena arena = Arena.ofConfined()) {
                     Calls.epollAdd(epfd, wake.intValue(), 0, arena.allocate(EpollH.EPOLL_EVENT));
                 }
-                instance = new Watcher(epfd, wake);
+                Watcher created = new Watcher(epfd, wake);
+                try {
+                    Runtime.getRuntime().addShutdownHook(
+                            Thread.ofPlatform().name("posix4j-subprocess-watcher-exit").unstarted(created::exit));
+                } catch (IllegalStateException e) {
+                    // First used by a shutdown hook: the JVM is exiting already.
+                    created.exiting = true;
+                }
+                instance = created;
             }
             return instance;
         }
@@ -184,7 +228,7 @@ final class Watcher {
     /// Wakes the thread once nothing is left to watch, so that it ends soon instead of sitting in
     /// epoll_wait (a thread in native code holds up the JVM's exit by up to 300 ms).
     private void wakeIfIdle() {
-        if (byKey.isEmpty() && references.isEmpty()) {
+        if (idle()) {
             wakeQuietly();
         }
     }
@@ -344,7 +388,10 @@ final class Watcher {
             MemorySegment siginfo = arena.allocate(WaitH.SIGINFO);
             MemorySegment errno = Libc.errnoSlot();
             for (;;) {
-                boolean idle = byKey.isEmpty() && references.isEmpty();
+                if (exiting && mayEnd()) {
+                    return;
+                }
+                boolean idle = idle();
                 int timeout = idle ? IDLE_MILLIS : references.isEmpty() ? -1 : SWEEP_MILLIS;
                 int n = (int) EpollH.EPOLL_WAIT.invokeExact(errno, epfd, events, BATCH, timeout);
                 if (n == 0 && idle && mayEnd()) {

@@ -24,6 +24,37 @@ class WatcherLifetimeTest {
         assertEquals("false", r.value("finally="), r.toString());
     }
 
+    /// At exit the watcher ends even when a child was never closed (it would otherwise sit in
+    /// epoll_wait, timed for its next sweep, and HotSpot waits up to 300 ms at exit for a thread
+    /// in native code), and it still reaps a child that another shutdown hook waits for.
+    @Test
+    void theWatcherEndsAtExitAfterTheChildrenAnotherHookWaitsFor() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(AtExit.class);
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("0", r.value("late="), r.toString());
+        assertEquals("true", r.value("gone="), r.toString());
+    }
+
+    /// Leaves one reaped child unclosed and one running, and exits; a hook of its own waits for
+    /// the running one, then for the watcher thread to end.
+    public static final class AtExit {
+        private static Child unclosed;
+
+        public static void main(String[] args) throws Exception {
+            unclosed = Spawn.program("/bin/true").start();
+            unclosed.waitFor();
+            Child running = Spawn.program("/bin/sleep").args("0.2").start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    System.out.println("late=" + running.waitFor().shellCode());
+                    System.out.println("gone=" + Lifetime.awaitGone());
+                } catch (Exception e) {
+                    e.printStackTrace();
+                }
+            }));
+        }
+    }
+
     /// Runs a child, looks for the watcher thread while it runs and after it was closed.
     public static final class Lifetime {
         public static void main(String[] args) throws Exception {
@@ -47,7 +78,7 @@ class WatcherLifetimeTest {
             return watcherRuns();
         }
 
-        private static boolean awaitGone() throws IOException, InterruptedException {
+        static boolean awaitGone() throws IOException, InterruptedException {
             for (long i = 0, n = TimeFactor.scale(500); i < n && watcherRuns(); i++) {
                 Thread.sleep(10);
             }
