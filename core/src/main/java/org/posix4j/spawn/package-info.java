@@ -10,6 +10,8 @@
 ///   (`watch_subprocess`, `kill_all_subprocesses`...).
 ///
 /// One daemon thread, `posix4j-subprocess-watcher`, waits for the end of every process posix4j
-/// follows (epoll over pidfds) and reaps the children it started, so none is left a zombie.
+/// follows (epoll over pidfds) and reaps the children it started, so none is left a zombie. It
+/// ends when nothing is left to watch, and at the JVM's exit (a shutdown hook) as soon as no
+/// child it follows still runs: HotSpot's exit waits up to 300 ms for a thread in native code.
 /// Needs Linux 5.4+ (pidfd_open, waitid P_PIDFD) and glibc 2.34+ (closefrom file action).
 package org.posix4j.spawn;
