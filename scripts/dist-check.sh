@@ -92,6 +92,13 @@ if expect "bin/posix4j sandbox" 1 any; then
     fi
 fi
 
+# Named by a relative path from the unpacked directory, and as ./posix4j from bin/.
+run "${clean[@]}" sh -c 'cd "$1" && exec bin/posix4j run -- /bin/true' sh "$home"
+expect "bin/posix4j named relatively from the unpacked directory" 0 &&
+    pass "bin/posix4j works named as bin/posix4j"
+run "${clean[@]}" sh -c 'cd "$1/bin" && exec ./posix4j run -- /bin/true' sh "$home"
+expect "./posix4j from bin/" 0 && pass "bin/posix4j works named as ./posix4j from bin/"
+
 # Through a symlink in another directory, with JAVA_HOME naming something that is no JDK 25.
 ln -s "$posix4j" "$nojava/posix4j"
 run env -i "PATH=$nojava" JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64 posix4j run -- /bin/true

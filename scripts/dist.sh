@@ -105,10 +105,16 @@ cat >"$stage/bin/posix4j" <<EOF
 # code is the command's. Made by scripts/dist.sh of posix4j for $name.
 set -euo pipefail
 
-# bin/posix4j's real path, less its last two components; parameter expansions rather than
-# dirname, since every command run here is a fork and an exec before each start.
-self=\$(readlink -f -- "\${BASH_SOURCE[0]}")
-home=\${self%/*/*}
+# The directory above bin/: parameter expansions rather than dirname, and readlink only when
+# this script is a symlink, since every command run here is a fork and an exec before each start.
+self=\${BASH_SOURCE[0]}
+if [[ -L \$self ]]; then
+    self=\$(readlink -f -- "\$self")
+    home=\${self%/*/*}
+else
+    [[ \$self == /* ]] || self=\$PWD/\${self#./}
+    home=\${self%/*}/..
+fi
 java=("\$home/runtime/bin/java" $jvm_options)
 # Transparent huge pages where the kernel offers them: fewer page faults, a shorter start. With
 # 'never' the JVM would warn, so it is not asked then.

@@ -136,6 +136,24 @@ if expect "posix4j through a symlink from another directory" 0; then
     fi
 fi
 
+# Named by relative paths, as a user in the repository or next to it types them: the launcher
+# finds its repository without resolving a path that is no symlink.
+for form in ./posix4j "${repo##*/}/posix4j" posix4j; do
+    case $form in
+        posix4j) dir=$repo; named=(bash posix4j) ;;
+        ./posix4j) dir=$repo; named=(./posix4j) ;;
+        *) dir=${repo%/*}; named=("$form") ;;
+    esac
+    run sh -c 'cd "$1" && shift && exec "$@" info --json' sh "$dir" "${named[@]}"
+    if expect "posix4j named as ${named[*]} from $dir" 0; then
+        if python3 -m json.tool "$work/out" >/dev/null 2>&1; then
+            pass "posix4j works named as ${named[*]} from $dir"
+        else
+            fail "posix4j named as ${named[*]}: output is not JSON"
+        fi
+    fi
+done
+
 # A stand-in for an old JDK where none is installed: the launcher reads its release file.
 if [[ ! -x $jdk17/bin/javac ]]; then
     echo "SKIP: no JDK 17 at $jdk17; a fake JDK 17 stands in for the checks below"
