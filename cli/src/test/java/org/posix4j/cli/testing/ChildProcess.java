@@ -66,11 +66,13 @@ public final class ChildProcess implements AutoCloseable {
     /// some 550 JVMs, nearly all running the command, so like the launcher they get an AOT cache
     /// (JEP 483) trained on `org.posix4j.cli.Training`: a start takes about a fifth less. A cache
     /// takes classes only from jars, so the directories of the test class path (the module's
-    /// classes and test classes) are packed into jars under `target/child-jvm` first. When
+    /// classes and test classes) are packed into jars under `target/child-jvm` first, and a jar
+    /// the build copied to `target/lib` (picocli's, rewritten there) is taken from there. When
     /// training fails or takes too long, the children run on the test class path as they are,
     /// with the JDK's own class data; the cache's log options keep a cache the JVM cannot use
     /// from printing anything.
     private static final class Children {
+        private static final Path LIB = Path.of("target", "lib").toAbsolutePath();
         static final List<String> OPTIONS = prepare();
 
         private Children() {}
@@ -96,7 +98,10 @@ public final class ChildProcess implements AutoCloseable {
                         pack(path, jar);
                         jars.add(jar.toString());
                     } else {
-                        jars.add(entry);
+                        // The build's own copy where there is one: target/lib holds the jars
+                        // the launcher runs, picocli's rewritten so that the cache can hold it.
+                        Path built = LIB.resolve(path.getFileName());
+                        jars.add(Files.isRegularFile(built) ? built.toString() : entry);
                     }
                 }
                 String packed = String.join(File.pathSeparator, jars);
