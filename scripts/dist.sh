@@ -110,11 +110,10 @@ set -euo pipefail
 self=\${BASH_SOURCE[0]}
 if [[ -L \$self ]]; then
     self=\$(readlink -f -- "\$self")
-    home=\${self%/*/*}
-else
-    [[ \$self == /* ]] || self=\$PWD/\${self#./}
-    home=\${self%/*}/..
+elif [[ \$self != /* ]]; then
+    self=\$PWD/\${self#./}
 fi
+home=\${self%/*}/..
 java=("\$home/runtime/bin/java" $jvm_options)
 # Transparent huge pages where the kernel offers them: fewer page faults, a shorter start. With
 # 'never' the JVM would warn, so it is not asked then.

@@ -48,6 +48,21 @@ posix4j_is_jdk25() {
     (( ${v:-0} >= 25 ))
 }
 
+# Sets REPLY to the first javac on PATH, as `command -v javac` finds it, or fails; bash alone, no
+# command substitution (a fork), since the launcher asks before every start.
+posix4j_javac_on_path() {
+    local dirs dir
+    REPLY=
+    IFS=: read -ra dirs <<<"$PATH"
+    for dir in "${dirs[@]}"; do
+        if [[ -f ${dir:-.}/javac && -x ${dir:-.}/javac ]]; then
+            REPLY=${dir:-.}/javac
+            return 0
+        fi
+    done
+    return 1
+}
+
 # Sets and exports JAVA_HOME to a JDK 25+, and MAVEN_OPTS with the flag that keeps Maven's own
 # sun.misc.Unsafe use quiet on JDK 25. Returns non-zero, after saying what to install, if there is
 # no such JDK.
@@ -56,7 +71,8 @@ posix4j_find_jdk() {
     if [[ -n ${JAVA_HOME:-} ]] && posix4j_is_jdk25 "$JAVA_HOME"; then
         found=$JAVA_HOME
     fi
-    if [[ -z $found ]] && javac=$(command -v javac); then
+    if [[ -z $found ]] && posix4j_javac_on_path; then
+        javac=$REPLY
         path_jdk=$(dirname -- "$(dirname -- "$(readlink -f -- "$javac")")")
         if posix4j_is_jdk25 "$path_jdk"; then
             found=$path_jdk

@@ -59,7 +59,7 @@ if expect "posix4j sandbox -- /bin/true" 0 any; then
     fi
     # picocli's classes too, which the build rewrites from class file version 49 (an AOT cache
     # leaves such old classes out; see cli/src/build/UpgradeOldClasses.java).
-    from_jar=$(grep -c '^.*picocli\..* source: file:' "$work/classes")
+    from_jar=$(grep -c 'picocli\..* source: file:' "$work/classes")
     if grep -q 'picocli.CommandLine source: shared objects file' "$work/classes" && ((from_jar == 0)); then
         pass "a start loads picocli's classes from the AOT cache"
     else
@@ -146,21 +146,22 @@ fi
 
 # Named by relative paths, as a user in the repository or next to it types them: the launcher
 # finds its repository without resolving a path that is no symlink.
-for form in ./posix4j "${repo##*/}/posix4j" posix4j; do
-    case $form in
-        posix4j) dir=$repo; named=(bash posix4j) ;;
-        ./posix4j) dir=$repo; named=(./posix4j) ;;
-        *) dir=${repo%/*}; named=("$form") ;;
-    esac
-    run sh -c 'cd "$1" && shift && exec "$@" info --json' sh "$dir" "${named[@]}"
-    if expect "posix4j named as ${named[*]} from $dir" 0; then
+# Usage: named DIR COMMAND... (the launcher as COMMAND names it, run from DIR)
+named() {
+    local dir=$1
+    shift
+    run sh -c 'cd "$1" && shift && exec "$@" info --json' sh "$dir" "$@"
+    if expect "posix4j named as $* from $dir" 0; then
         if python3 -m json.tool "$work/out" >/dev/null 2>&1; then
-            pass "posix4j works named as ${named[*]} from $dir"
+            pass "posix4j works named as $* from $dir"
         else
-            fail "posix4j named as ${named[*]}: output is not JSON"
+            fail "posix4j named as $*: output is not JSON"
         fi
     fi
-done
+}
+named "$repo" ./posix4j
+named "${repo%/*}" "${repo##*/}/posix4j"
+named "$repo" bash posix4j
 
 # A stand-in for an old JDK where none is installed: the launcher reads its release file.
 if [[ ! -x $jdk17/bin/javac ]]; then
