@@ -271,6 +271,33 @@ wait "$posix4j_pid"
 rc=$?
 expect "posix4j run given SIGTERM" 9 && pass "SIGTERM sent to posix4j run reaches the program, whose exit code 9 it returns"
 
+# The first use on a fresh machine, where Maven's local repository holds no posix4j yet (the suite
+# run before this script installed it here): a copy of the sources, built by its own launcher with
+# a local repository that holds everything of this one but org/posix4j, by symlinks.
+local_repo=$HOME/.m2/repository
+if [[ ! -d $local_repo/org ]]; then
+    echo "SKIP: no Maven local repository at $local_repo to make a fresh one from"
+else
+    fresh=$work/fresh
+    mkdir -p "$fresh/src" "$fresh/m2/org"
+    for entry in "$local_repo"/*; do
+        [[ ${entry##*/} == org ]] || ln -s "$entry" "$fresh/m2/"
+    done
+    for entry in "$local_repo"/org/*; do
+        [[ ${entry##*/} == posix4j ]] || ln -s "$entry" "$fresh/m2/org/"
+    done
+    tar -C "$repo" --exclude=./.git --exclude=./target --exclude=./dist --exclude='./*/target' -cf - . \
+        | tar -C "$fresh/src" -xf -
+    run env MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }-Dmaven.repo.local=$fresh/m2" "$fresh/src/posix4j" info
+    if expect "posix4j info, built with no posix4j in Maven's local repository" 0; then
+        if grep -q '^System$' "$work/out" && [[ ! -e $fresh/m2/org/posix4j ]]; then
+            pass "the first build needs no posix4j in Maven's local repository"
+        else
+            fail "posix4j info from a fresh build: $(head -c 2000 "$work/out")"
+        fi
+    fi
+fi
+
 if ((failures > 0)); then
     echo "smoke-launcher: $failures check(s) failed"
     exit 1
