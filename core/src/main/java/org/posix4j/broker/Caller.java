@@ -66,11 +66,12 @@ final class Caller implements AutoCloseable {
     }
 
     /// The handles of thread `tid`, which made notification `id`, or `null` when the call is
-    /// gone (or its status could not be read: the call is then refused). The thread's status is
-    /// read here: it gives the thread group and the credentials of every call, proven by the
-    /// notification check that follows.
-    static Caller open(Master master, Scratch s, long id, int tid) {
-        ProgramCredentials credentials = master.statusFiles.credentials(s, tid);
+    /// gone (or its credentials could not be read: the call is then refused). The thread's
+    /// credentials are read here ([StatusFiles#credentials], without the status file when the
+    /// call `createsNothing`): they give the thread group and the credentials of every call,
+    /// proven by the notification check that follows.
+    static Caller open(Master master, Scratch s, long id, int tid, boolean createsNothing) {
+        ProgramCredentials credentials = master.statusFiles.credentials(s, tid, createsNothing);
         if (credentials == null || credentials.tgid <= 0 || !master.stillWaiting(s, id)) {
             return null;
         }

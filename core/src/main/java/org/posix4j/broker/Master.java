@@ -494,7 +494,7 @@ public final class Master implements AutoCloseable {
     private Call decode(Scratch s) {
         long id = s.notif.get(JAVA_LONG, 0);
         int tid = s.notif.get(JAVA_INT, SeccompH.NOTIF_PID);
-        Caller c = Caller.open(this, s, id, tid);
+        Caller c = Caller.open(this, s, id, tid, createsNothing(s));
         if (c == null) {
             reply(s, id, 0, EPERM);
             return null;
@@ -509,6 +509,27 @@ public final class Master implements AutoCloseable {
                 release(id);
             }
         }
+    }
+
+    /// Whether the notification in `s` is a call that cannot create a file (the stat and access
+    /// families, readlink, an open without O_CREAT or O_TMPFILE), whose caller's umask therefore
+    /// does not matter.
+    private boolean createsNothing(Scratch s) {
+        String name = BrokerSyscalls.nameOf(arch, s.notif.get(JAVA_INT, SeccompH.NOTIF_NR));
+        if (name == null) {
+            return false;
+        }
+        return switch (name) {
+            case "stat", "lstat", "newfstatat", "statx", "access", "faccessat", "faccessat2", "readlink",
+                    "readlinkat" -> true;
+            case "open" -> createsNothing(s.notif.get(JAVA_LONG, SeccompH.NOTIF_ARGS + 8));
+            case "openat" -> createsNothing(s.notif.get(JAVA_LONG, SeccompH.NOTIF_ARGS + 16));
+            default -> false;
+        };
+    }
+
+    private static boolean createsNothing(long openFlags) {
+        return (openFlags & (OpenFlag.O_CREAT | OpenFlag.O_TMPFILE & ~OpenFlag.O_DIRECTORY)) == 0;
     }
 
     private Call decode(Scratch s, long id, Caller c) {
@@ -570,6 +591,12 @@ public final class Master implements AutoCloseable {
                         new Arguments.Socket((int) a[0], (int) a[1], (int) a[2],
                                 SocketKind.of((int) a[0], (int) a[1], (int) a[2])),
                         null, null, null, null, (int) a[1], 0, 0, 0, 0, Call.StatFormat.NONE, 0));
+                case "setgroups" -> {
+                    // Let through once noted: the kernel checks the program's own right to it.
+                    statusFiles.groupsChanging();
+                    continueAsAsked(s, id);
+                    yield null;
+                }
                 case "execve" -> exec(s, id, c, syscall, AT_FDCWD, a[0], 0);
                 case "execveat" -> exec(s, id, c, syscall, (int) a[0], a[1], (int) a[4]);
                 case "chdir" -> onePath(s, id, c, syscall, Function.CHDIR, AT_FDCWD, a[0]);

@@ -2,6 +2,7 @@ package org.posix4j.broker;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import java.lang.foreign.Arena;
@@ -21,7 +22,8 @@ import org.posix4j.internal.SyscallH;
 /// reading SO_PEERCRED sees its uid).
 ///
 /// A call's credentials are read from the calling thread's `/proc/TID/status` ([#read(int)], by a
-/// caller that proves the file was the calling thread's); when they differ from the JVM's
+/// caller that proves the file was the calling thread's), or for a call that creates nothing from
+/// its pidfd and capget(2) with the groups of an earlier read ([#current]); when they differ from the JVM's
 /// ([#actAs]), every native operation performed for the call runs between [#enter()] and
 /// [#leave(int)], which switch the calling thread alone with raw syscalls (glibc's set*id
 /// wrappers would switch every thread of the JVM): the supplementary groups, real/effective/fs
@@ -75,6 +77,23 @@ final class ProgramCredentials {
     private static final boolean CAN_SWITCH = NR.known() && MASTER != null
             && (MASTER.capEff & (CAP_SETUID | CAP_SETGID)) == (CAP_SETUID | CAP_SETGID);
     private static final int DUMPABLE = dumpable();
+    /// The umask of credentials read without the status file: the one that creates nothing
+    /// anyone may use, should it ever be applied.
+    private static final int UMASK_UNKNOWN = 0777;
+    /// PIDFD_GET_INFO, `_IOWR(0xFF, 11, struct pidfd_info)` with the 64-byte first version of
+    /// the struct, which Debian 12's headers predate; the flags of its mask and the offsets of
+    /// the fields read.
+    private static final long PIDFD_GET_INFO = 0xC040FF0BL;
+    private static final long PIDFD_INFO_PID = 1;
+    private static final long PIDFD_INFO_CREDS = 2;
+    private static final long PIDFD_INFO_SIZE = 64;
+    private static final long INFO_PID = 16;
+    private static final long INFO_TGID = 20;
+    private static final long INFO_RUID = 28;
+    private static final int ENOTTY = 25;
+    private static final int EINVAL = 22;
+    /// False once the kernel answered that it has no PIDFD_GET_INFO.
+    private static volatile boolean pidfdInfo = true;
 
     private ProgramCredentials(int tgid, int[] uids, int[] gids, int[] groups, long capEff, long capPrm, long capInh,
             int umask) {
@@ -108,6 +127,49 @@ final class ProgramCredentials {
         }
         MemorySegment.copy(s.status, JAVA_BYTE, 0, s.bytes, 0, n);
         return parse(s.bytes, n);
+    }
+
+    /// The credentials of thread `tid` as they are now, without its status file: the ids from
+    /// its pidfd (PIDFD_GET_INFO, Linux 6.13+), the capability sets from capget(2), and from
+    /// `known` (an earlier full read of the same thread) the supplementary groups. `null` when
+    /// the kernel has no PIDFD_GET_INFO, the pidfd's thread is gone or no longer numbered `tid`,
+    /// or capget fails: the caller then reads the status file.
+    ///
+    /// The groups are the one part taken from the past: a thread's groups change only through
+    /// its own setgroups(2), which the filter sends to the master ([StatusFiles#groupsChanging()]
+    /// stops every such read from then on). The umask is not known here: the result says 0777, so
+    /// that a call that would create anything must read the status file instead. Unproven, like
+    /// [#read(int)]: the caller checks its notification afterwards.
+    static ProgramCredentials current(ProgramCredentials known, int pidfd, int tid) {
+        if (!pidfdInfo) {
+            return null;
+        }
+        Switch s = SWITCH.get();
+        MemorySegment info = s.info;
+        info.fill((byte) 0);
+        info.set(JAVA_LONG, 0, PIDFD_INFO_PID | PIDFD_INFO_CREDS);
+        int r = Kernel.ioctl(pidfd, PIDFD_GET_INFO, info);
+        if (r == -ENOTTY || r == -EINVAL) {
+            pidfdInfo = false;
+            return null;
+        }
+        if (r < 0 || (info.get(JAVA_LONG, 0) & PIDFD_INFO_CREDS) == 0 || info.get(JAVA_INT, INFO_PID) != tid) {
+            return null;
+        }
+        s.header.set(JAVA_INT, 0, CredH.CAPABILITY_VERSION_3);
+        s.header.set(JAVA_INT, 4, tid);
+        if (call2(NR.capget(), s.header.address(), s.data.address()) != 0) {
+            return null;
+        }
+        int[] uids = new int[4];
+        int[] gids = new int[4];
+        for (int i = 0; i < 4; i++) {
+            // ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid follow one another.
+            uids[i] = info.get(JAVA_INT, INFO_RUID + 8L * i);
+            gids[i] = info.get(JAVA_INT, INFO_RUID + 8L * i + 4);
+        }
+        return new ProgramCredentials(info.get(JAVA_INT, INFO_TGID), uids, gids, known.groups, s.capability(0),
+                s.capability(4), s.capability(8), UMASK_UNKNOWN);
     }
 
     /// The credentials that access(2) checks with (faccessat without AT_EACCESS): the real uid
@@ -424,6 +486,7 @@ final class ProgramCredentials {
         final MemorySegment data;
         final MemorySegment ids;
         final MemorySegment path;
+        final MemorySegment info;
         MemorySegment groups;
         MemorySegment status;
         byte[] bytes = new byte[4096];
@@ -436,6 +499,7 @@ final class ProgramCredentials {
             data = arena.allocate(CredH.CAP_DATA_SIZE, 4);
             ids = arena.allocate(12, 4);
             path = arena.allocate(64);
+            info = arena.allocate(PIDFD_INFO_SIZE, 8);
             groups = arena.allocate(4L * 64, 4);
             status = arena.allocate(4096);
         }
@@ -548,7 +612,14 @@ final class ProgramCredentials {
         }
 
         private long effective() {
-            return Integer.toUnsignedLong(data.get(JAVA_INT, 0)) | (Integer.toUnsignedLong(data.get(JAVA_INT, 12)) << 32);
+            return capability(0);
+        }
+
+        /// One 64-bit set of the last capget: `offset` 0 for the effective, 4 the permitted, 8
+        /// the inheritable (the upper halves follow 12 bytes later).
+        long capability(long offset) {
+            return Integer.toUnsignedLong(data.get(JAVA_INT, offset))
+                    | (Integer.toUnsignedLong(data.get(JAVA_INT, offset + 12)) << 32);
         }
 
         private static void setDumpable() {

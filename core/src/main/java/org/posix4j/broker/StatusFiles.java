@@ -26,6 +26,14 @@ import org.posix4j.internal.EpollH;
 /// (the least recently used goes first), and one in use by a serving thread is closed when that
 /// thread gives it back, never under it.
 ///
+/// Most calls do not read the status file at all: once a thread's was read, a call that creates
+/// nothing takes the thread's ids and capabilities as they are now from its pidfd and capget(2),
+/// and its supplementary groups from that first read ([ProgramCredentials#current]). Groups
+/// change only through setgroups(2), which the filter sends to the master: from the first such
+/// call of any program thread on ([#groupsChanging()]), every call reads its status file again.
+/// That covers a thread whose groups differ from its process's leader and which then execs,
+/// taking over the leader's number and struct pid (and so this entry) with its own groups.
+///
 /// Thread-safe: every serving thread of a [Master] shares one.
 final class StatusFiles implements AutoCloseable {
     /// Threads whose descriptors are kept at once.
@@ -43,6 +51,8 @@ final class StatusFiles implements AutoCloseable {
         final int pidfd;
         private int users;
         private boolean dropped;
+        /// The credentials of the last full read of [#fd], whose groups later calls reuse.
+        private volatile ProgramCredentials known;
 
         private Entry(int tid, int fd, int pidfd) {
             this.tid = tid;
@@ -55,6 +65,8 @@ final class StatusFiles implements AutoCloseable {
     private final int exits;
     private final MemorySegment events;
     private boolean closed;
+    /// Whether a program thread has called setgroups: no call reuses groups read before.
+    private volatile boolean groupsMayHaveChanged;
 
     StatusFiles() {
         exits = Kernel.epollCreate();
@@ -70,8 +82,11 @@ final class StatusFiles implements AutoCloseable {
 
     /// The credentials of thread `tid` read from its status file: through the kept descriptor,
     /// or when that fails (its thread is gone) through one opened afresh; `null` when the thread
-    /// numbered `tid` cannot be read. Unproven: the caller checks its notification afterwards.
-    ProgramCredentials credentials(Scratch s, int tid) {
+    /// numbered `tid` cannot be read. With `createsNothing` (the call cannot create a file, so
+    /// the umask does not matter), without the status file when the thread's was read before
+    /// and no program thread has called setgroups since. Unproven: the caller checks its
+    /// notification afterwards.
+    ProgramCredentials credentials(Scratch s, int tid, boolean createsNothing) {
         for (int attempt = 0; attempt < 2; attempt++) {
             Entry e = acquire(s, tid);
             if (e == null) {
@@ -79,7 +94,14 @@ final class StatusFiles implements AutoCloseable {
             }
             ProgramCredentials c = null;
             try {
-                c = ProgramCredentials.read(e.fd);
+                ProgramCredentials known = e.known;
+                if (createsNothing && known != null && e.pidfd >= 0 && !groupsMayHaveChanged) {
+                    c = ProgramCredentials.current(known, e.pidfd, tid);
+                }
+                if (c == null) {
+                    c = ProgramCredentials.read(e.fd);
+                    e.known = c;
+                }
             } finally {
                 release(e, c == null);
             }
@@ -88,6 +110,12 @@ final class StatusFiles implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /// Notes that a program thread is calling setgroups(2), before the call is let through: no
+    /// later call takes groups read before this one.
+    void groupsChanging() {
+        groupsMayHaveChanged = true;
     }
 
     /// Drops the descriptors of the threads that have ended, as [#exits()] reports them. An

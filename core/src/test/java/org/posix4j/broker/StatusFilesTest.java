@@ -17,11 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -42,11 +45,12 @@ class StatusFilesTest {
 
     /// A thread of this JVM that sets its own supplementary groups to `group` alone (raw
     /// setgroups: this thread alone; unlike a uid, nothing process-wide changes with them) when
-    /// it is not -1, and waits until closed.
+    /// it is not -1, then sets them again on [#setGroups] until closed.
     private static final class Parked implements AutoCloseable {
         final int tid;
         private final Thread thread;
-        private final CountDownLatch done = new CountDownLatch(1);
+        private final BlockingQueue<Integer> groups = new LinkedBlockingQueue<>();
+        private final BlockingQueue<Long> results = new LinkedBlockingQueue<>();
 
         Parked(int group) throws InterruptedException {
             AtomicInteger id = new AtomicInteger();
@@ -65,9 +69,13 @@ class StatusFilesTest {
                     ready.countDown();
                 }
                 try {
-                    done.await();
+                    for (int next = groups.take(); next != -1; next = groups.take()) {
+                        results.add(setgroups(next));
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                } catch (Throwable e) {
+                    results.add(Long.MIN_VALUE);
                 }
             });
             ready.await();
@@ -77,11 +85,17 @@ class StatusFilesTest {
             tid = id.get();
         }
 
+        /// Makes the thread set its groups to `group` alone; answers setgroups' result.
+        long setGroups(int group) throws InterruptedException {
+            groups.add(group);
+            return results.take();
+        }
+
         /// Ends the thread and waits until the kernel has let it go (Thread.join returns while
         /// the native thread may still be exiting).
         @Override
         public void close() {
-            done.countDown();
+            groups.add(-1);
             Path task = Path.of("/proc/self/task/" + tid);
             long deadline = TimeFactor.deadline(Duration.ofSeconds(10));
             try {
@@ -104,14 +118,14 @@ class StatusFilesTest {
         StatusFiles files = new StatusFiles();
         try (Parked p = new Parked(-1)) {
             for (int i = 0; i < 3; i++) {
-                ProgramCredentials c = files.credentials(Scratch.get(), p.tid);
+                ProgramCredentials c = files.credentials(Scratch.get(), p.tid, true);
                 assertNotNull(c);
                 assertEquals(ProcessHandle.current().pid(), c.tgid);
             }
             assertEquals(1, keptFor(Set.of(p.tid)), "one descriptor, kept across the reads");
             files.close();
             assertEquals(0, keptFor(Set.of(p.tid)), "closed with the master");
-            assertNull(files.credentials(Scratch.get(), p.tid), "nothing is read once closed");
+            assertNull(files.credentials(Scratch.get(), p.tid, true), "nothing is read once closed");
         } finally {
             files.close();
         }
@@ -122,9 +136,9 @@ class StatusFilesTest {
     void aThreadGoneReadsAsNullAndItsDescriptorIsClosed() throws Exception {
         try (StatusFiles files = new StatusFiles()) {
             Parked p = new Parked(-1);
-            assertNotNull(files.credentials(Scratch.get(), p.tid));
+            assertNotNull(files.credentials(Scratch.get(), p.tid, true));
             p.close();
-            assertNull(files.credentials(Scratch.get(), p.tid));
+            assertNull(files.credentials(Scratch.get(), p.tid, true));
             assertEquals(0, keptFor(Set.of(p.tid)));
         }
     }
@@ -137,7 +151,7 @@ class StatusFilesTest {
         try (StatusFiles files = new StatusFiles()) {
             assertTrue(files.exits() >= 0, "epoll_create1 failed");
             Parked p = new Parked(-1);
-            assertNotNull(files.credentials(Scratch.get(), p.tid));
+            assertNotNull(files.credentials(Scratch.get(), p.tid, true));
             assertEquals(1, keptFor(Set.of(p.tid)));
             assertEquals(added(before, 1, 1), kinds(), "the epoll descriptor and the thread's pidfd");
             assertFalse(readable(files.exits(), 0), "nothing has ended yet");
@@ -171,25 +185,65 @@ class StatusFilesTest {
     }
 
     /// The attack a cache by number would fall to: a thread ends and another thread, with other
-    /// groups, is given its number (set with ns_last_pid). The kept descriptor does not show
-    /// the newcomer as the old thread nor the old thread's credentials as the newcomer's: its read
-    /// fails, and the number is opened afresh.
+    /// groups, is given its number (set with ns_last_pid). The kept descriptors do not show
+    /// the newcomer as the old thread nor the old thread's credentials as the newcomer's: the
+    /// pidfd finds no thread, the status read fails, and the number is opened afresh.
     @Test
     void aNumberGivenToAnotherThreadReadsThatThread() throws Exception {
         Requires.root();
         try (StatusFiles files = new StatusFiles()) {
             Parked first = new Parked(1111);
             int tid = first.tid;
-            assertArrayEquals(new int[] {1111}, files.credentials(Scratch.get(), tid).groups);
+            assertArrayEquals(new int[] {1111}, files.credentials(Scratch.get(), tid, true).groups);
+            assertArrayEquals(new int[] {1111}, files.credentials(Scratch.get(), tid, true).groups,
+                    "read again without the status file, with the groups of the first read");
             first.close();
             try (Parked second = parkedAt(tid, 2222)) {
-                ProgramCredentials c = files.credentials(Scratch.get(), second.tid);
+                ProgramCredentials c = files.credentials(Scratch.get(), second.tid, true);
                 assertNotNull(c);
                 assertArrayEquals(new int[] {2222}, c.groups);
                 assertEquals("2222", statusField(tid, "Groups"));
                 assertEquals(1, keptFor(Set.of(tid)));
             }
         }
+    }
+
+    /// A read without the status file (for a call that creates nothing) has the thread's ids and
+    /// capabilities as the kernel shows them now, no umask (0777, which would create nothing
+    /// usable), and the groups of the last full read: stale after the thread's own setgroups
+    /// until the master notes one ([StatusFiles#groupsChanging()], as it does when the filter
+    /// sends a program's setgroups), from when every read is a full one. A full read (for a
+    /// call that may create) is never stale.
+    @Test
+    void aQuickReadTakesTheGroupsOfTheLastFullReadUntilSetgroupsIsNoted() throws Exception {
+        Requires.root();
+        try (StatusFiles files = new StatusFiles(); Parked p = new Parked(1111)) {
+            ProgramCredentials full = files.credentials(Scratch.get(), p.tid, true);
+            assertArrayEquals(new int[] {1111}, full.groups);
+            assertEquals(Integer.parseInt(statusField(p.tid, "Umask"), 8), full.umask);
+            ProgramCredentials quick = files.credentials(Scratch.get(), p.tid, true);
+            assertEquals(0777, quick.umask, "a read without the status file knows no umask");
+            assertEquals(statusField(p.tid, "Uid"), ids(quick.ruid, quick.euid, quick.suid, quick.fsuid));
+            assertEquals(statusField(p.tid, "Gid"), ids(quick.rgid, quick.egid, quick.sgid, quick.fsgid));
+            assertEquals(Long.parseLong(statusField(p.tid, "CapEff"), 16), quick.capEff);
+            assertEquals(Long.parseLong(statusField(p.tid, "CapPrm"), 16), quick.capPrm);
+            assertEquals(ProcessHandle.current().pid(), quick.tgid);
+
+            assertEquals(0, p.setGroups(2222));
+            assertEquals("2222", statusField(p.tid, "Groups"));
+            assertArrayEquals(new int[] {1111}, files.credentials(Scratch.get(), p.tid, true).groups,
+                    "the groups of the last full read");
+            assertArrayEquals(new int[] {2222}, files.credentials(Scratch.get(), p.tid, false).groups,
+                    "a full read is the thread's now");
+            assertEquals(0, p.setGroups(3333));
+            files.groupsChanging();
+            assertArrayEquals(new int[] {3333}, files.credentials(Scratch.get(), p.tid, true).groups,
+                    "once setgroups is noted, every read is a full one");
+        }
+    }
+
+    private static String ids(int... ids) {
+        return Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining("\t"));
     }
 
     /// Past [StatusFiles#LIMIT] threads, the least recently read lose their descriptors; every
@@ -203,7 +257,7 @@ class StatusFilesTest {
                 threads.add(new Parked(-1));
             }
             for (Parked p : threads) {
-                assertEquals(ProcessHandle.current().pid(), files.credentials(Scratch.get(), p.tid).tgid);
+                assertEquals(ProcessHandle.current().pid(), files.credentials(Scratch.get(), p.tid, true).tgid);
             }
             Set<Integer> tids = threads.stream().map(p -> p.tid).collect(Collectors.toSet());
             assertEquals(StatusFiles.LIMIT, keptFor(tids));

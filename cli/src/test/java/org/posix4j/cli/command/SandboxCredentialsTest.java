@@ -170,7 +170,53 @@ class SandboxCredentialsTest {
         assertEquals(mode.pick("denied\nhello\nran\n", "") + "126\n", sh.stdout(), sh::toString);
     }
 
+    /// A thread's credentials that change between its calls are the ones each call is performed
+    /// with, though the master reads the supplementary groups of most calls from an earlier
+    /// read (docs/broker-syscalls.md). The program (sandbox/creds/changes.c) starts as root in a
+    /// group that alone may read `secret` (0640 root:4242), and changes its thread's credentials
+    /// with raw syscalls: it reads as uid 65534 in the group, then drops the group and reads
+    /// again; with capabilities it reads a 0600 file of uid 65534, then without them. Then the
+    /// attack on a kept read: a second thread drops the group and execs the program, whose reads
+    /// then come from the first thread's number, whose groups the master had read. Each read
+    /// answers as the kernel answers it without the sandbox.
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void credentialsChangedMidRunAreTheOnesUsed(Mode mode, @TempDir Path tmp) throws Exception {
+        setUp(tmp);
+        Path changes = Gcc.compile("sandbox/creds/changes.c", tmp.resolve("bin"));
+        Files.setPosixFilePermissions(changes, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path dir = Files.createDirectory(tmp.resolve("files"));
+        Path secret = Files.writeString(dir.resolve("secret"), "group's\n");
+        ChildProcess.output("chown", "0:4242", secret.toString());
+        ChildProcess.output("chmod", "0640", secret.toString());
+        Path nobodys = Files.writeString(dir.resolve("nobodys"), "nobody's\n");
+        ChildProcess.output("chown", "65534:65534", nobodys.toString());
+        ChildProcess.output("chmod", "0600", nobodys.toString());
+        List<String> inGroup = List.of("setpriv", "--groups", "4242", changes.toString());
+        List<String> steps = List.of("euid", "65534", "read", secret.toString(), "euid", "0", "groups", "-", "euid",
+                "65534", "read", secret.toString(), "euid", "0", "read", nobodys.toString(), "nocaps", "read",
+                nobodys.toString());
+        List<String> exec = List.of("euid", "65534", "read", secret.toString(), "read", secret.toString(), "exec",
+                changes.toString(), "read", secret.toString());
+        String read = "read " + secret + ": ";
+        String readNobodys = "read " + nobodys + ": ";
+        Map<List<String>, String> kernelAnswers = Map.of(
+                steps, read + "OK\n" + read + "EACCES\n" + readNobodys + "OK\n" + readNobodys + "EACCES\n",
+                exec, read + "OK\n" + read + "OK\n" + read + "EACCES\n");
+        for (List<String> program : List.of(steps, exec)) {
+            List<String> line = new ArrayList<>(inGroup);
+            line.addAll(program);
+            Result kernel = ChildProcess.run(line);
+            assertEquals(kernelAnswers.get(program), kernel.stdout(), () -> "the kernel's own answers: " + kernel);
+            Result sandboxed = SandboxAttackTest.finish(new ProcessBuilder(SandboxAttackTest.posix4j(
+                    mode.enforce("--allow-read", tmp.toString()), line)));
+            assertEquals(kernel.stdout(), sandboxed.stdout(), () -> "the sandbox answers as the kernel: " + sandboxed);
+            assertEquals(0, sandboxed.exitCode(), sandboxed::toString);
+        }
+    }
+
     // ---- helpers ----
+
 
     /// Checks the test can run (root, gcc, setpriv, seccomp user notification), opens `tmp` to
     /// uid 65534 and compiles the program.
