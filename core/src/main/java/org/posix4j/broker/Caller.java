@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.posix4j.internal.FcntlH;
 
 /// The thread that made one call, held by handles rather than by its number: its credentials
-/// and thread group read from its `/proc/TID/status` (a descriptor kept across calls, see
-/// [StatusFiles]), and when needed its `/proc/TID/mem`, a pidfd of the thread (PIDFD_THREAD) and
+/// and thread group read from its `/proc/TID/status` or its pidfd (descriptors kept across calls,
+/// see [StatusFiles]), and when needed its `/proc/TID/mem`, a pidfd of the thread (PIDFD_THREAD) and
 /// its `/proc/TID` directory, each opened or read while the call's notification was still
 /// waiting and proven by a notification check made after it. While a notification waits, its
 /// thread is stuck in the kernel and its id cannot be reused (a thread that leaves the wait,
