@@ -65,7 +65,8 @@ final class NetworkCalls {
                 return result(r);
             }
             case BIND -> {
-                int r = ProgramCredentials.asProgram(() -> Sockets.bind(copy, address));
+                int r = Performer.withProgramUmask(
+                        () -> ProgramCredentials.asProgram(() -> Sockets.bind(copy, address)));
                 Kernel.close(copy);
                 after.run();
                 return result(r);

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.function.ToIntFunction;
 import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.SysStatH;
@@ -70,6 +71,9 @@ final class Performer {
     private final AtomicInteger offloaded = new AtomicInteger();
     /// The credentials of the program thread whose call this thread performs.
     private static final ThreadLocal<ProgramCredentials> CALLER = new ThreadLocal<>();
+    /// Whether this thread is a serving thread of [Sandbox#serve]: its working directory and
+    /// umask are its own (unshare(CLONE_FS)), the umask 0 between calls.
+    private static final ThreadLocal<Boolean> SERVING = ThreadLocal.withInitial(() -> false);
     /// The device number (major << 32 | minor) of /dev/userfaultfd, -1 without one.
     private final long userfaultfd;
     /// Whether the kernel holds what may be executed to `policy` (see [Sandbox#execBackedByKernel()]).
@@ -1114,6 +1118,28 @@ final class Performer {
             }
         }
         return Paths.of(out);
+    }
+
+    /// Marks this thread as a serving thread, once it has a working directory and umask of its
+    /// own with umask 0.
+    static void servingThread() {
+        SERVING.set(true);
+    }
+
+    /// Runs `op`, a native call that creates a file and takes no mode for it (bind(2) of a unix
+    /// socket, which the kernel creates with 0777 less the umask), with the umask of the program
+    /// whose call this serving thread performs, then 0 again. On any other thread (a raw
+    /// [Master] loop's, whose umask is the whole JVM's) `op` runs with the thread's umask.
+    static int withProgramUmask(IntSupplier op) {
+        if (!SERVING.get()) {
+            return op.getAsInt();
+        }
+        int previous = Kernel.umask(umask());
+        try {
+            return op.getAsInt();
+        } finally {
+            Kernel.umask(previous);
+        }
     }
 
     /// The umask of the process whose call this thread performs (0777 when unknown: nothing

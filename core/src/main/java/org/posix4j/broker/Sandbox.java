@@ -423,8 +423,12 @@ public final class Sandbox implements AutoCloseable {
         for (int i = 0; i < threads; i++) {
             workers.add(Thread.ofPlatform().daemon().name("posix4j-broker-" + i).start(() -> {
                 try {
-                    Kernel.unshareFs();
+                    int unshared = Kernel.unshareFs();
+                    if (unshared < 0) {
+                        throw new PosixException("unshare(CLONE_FS)", -unshared, "serving thread");
+                    }
                     Kernel.umask(0);
+                    Performer.servingThread();
                     for (Call call; (call = master.receive()) != null; ) {
                         performer.handle(call);
                     }

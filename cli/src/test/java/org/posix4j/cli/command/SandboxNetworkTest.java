@@ -358,7 +358,7 @@ class SandboxNetworkTest {
     /// symlink beside the allowed one pointing to it, and the abstract name without
     /// `--allow-connect unix:@NAME` give EACCES, and the peer's log shows no connection to them.
     /// `--allow-bind unix:DIR/s.sock` lets the program create that socket (stat(1) shows a
-    /// socket); binding another name in the same directory is EACCES and creates nothing.
+    /// socket with the mode the program's umask leaves); binding another name in the same directory is EACCES and creates nothing.
     /// Kernel mode gives the same answers: the broker decides socket addresses in every mode
     /// (with an abstract name allowed, Landlock leaves abstract sockets unscoped, which
     /// `--explain` reports as the broker deciding them alone).
@@ -384,8 +384,10 @@ class SandboxNetworkTest {
                     List.of("unix-connect", linkNo.toString()),
                     List.of("unix-connect", abstractName));
             List<String> abstractConnect = ops(net, List.of("unix-connect", abstractName));
-            List<String> bindings = ops(net, List.of("unix-bind", bound.toString()),
+            List<String> ops = ops(net, List.of("unix-bind", bound.toString()),
                     List.of("unix-bind", unbound.toString()));
+            // The socket file is created with the program's umask, not the master's.
+            List<String> bindings = List.of("sh", "-c", "umask 027; " + ops.get(2), ops.get(3));
             List<Sandboxed> results = concurrently(List.<Callable<Sandboxed>>of(
                     () -> inside(tmp, mode.enforce("--allow-connect", "unix:" + ok), connects),
                     () -> inside(tmp, mode.enforce("--allow-connect", "unix:" + abstractName), abstractConnect),
@@ -394,7 +396,8 @@ class SandboxNetworkTest {
             assertOutput(greetOk + greetOk + "connect: EACCES\nconnect: EACCES\nconnect: EACCES\n", results.get(0));
             assertOutput("connect: OK read=hello from unix:" + abstractName + "\n", results.get(1));
             assertOutput("bind: OK\nbind: EACCES\n", results.get(2));
-            assertEquals("socket", ChildProcess.output("stat", "-c", "%F", bound.toString()));
+            assertEquals("socket 750", ChildProcess.output("stat", "-c", "%F %a", bound.toString()),
+                    "a socket, 0777 less the program's umask 027, as bind(2) makes it");
             assertFalse(Files.exists(unbound, LinkOption.NOFOLLOW_LINKS), "nothing at " + unbound);
             Result reference = outside(List.of(net.toString(), "unix-connect", linkNo.toString()));
             assertEquals(new Result(0, "connect: OK read=hello from unix:" + no + "\n", ""), reference);
