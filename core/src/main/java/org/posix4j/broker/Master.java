@@ -513,8 +513,8 @@ public final class Master implements AutoCloseable {
     }
 
     /// Whether the notification in `s` is a call that cannot create a file (the stat and access
-    /// families, readlink, an open without O_CREAT or O_TMPFILE), whose caller's umask therefore
-    /// does not matter.
+    /// families, readlink, an open without O_CREAT or O_TMPFILE, a connect or a send), whose
+    /// caller's umask therefore does not matter.
     private boolean createsNothing(Scratch s) {
         String name = BrokerSyscalls.nameOf(arch, s.notif.get(JAVA_INT, SeccompH.NOTIF_NR));
         if (name == null) {
@@ -522,7 +522,7 @@ public final class Master implements AutoCloseable {
         }
         return switch (name) {
             case "stat", "lstat", "newfstatat", "statx", "access", "faccessat", "faccessat2", "readlink",
-                    "readlinkat" -> true;
+                    "readlinkat", "connect", "sendto", "sendmsg", "sendmmsg" -> true;
             case "open" -> createsNothing(s.notif.get(JAVA_LONG, SeccompH.NOTIF_ARGS + 8));
             case "openat" -> createsNothing(s.notif.get(JAVA_LONG, SeccompH.NOTIF_ARGS + 16));
             default -> false;
