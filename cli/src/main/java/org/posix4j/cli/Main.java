@@ -7,12 +7,14 @@ import java.util.Objects;
 import org.posix4j.PosixException;
 import org.posix4j.cli.command.RootCommand;
 import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /// Entry point of the `posix4j` command.
 ///
 /// Exit codes: 0 success, 1 a failed system call or an invalid argument (the reason on stderr,
-/// no stack trace), 2 a usage error (the usage on stderr), 70 an internal error (with the stack
+/// no stack trace), 2 a usage error (the reason, the synopsis and where the help is on stderr), 70 an internal error (with the stack
 /// trace, since it is a bug).
 public final class Main {
     /// A system call failed or an argument was invalid.
@@ -52,8 +54,28 @@ public final class Main {
         return command
                 .setOut(out)
                 .setErr(err)
+                .setParameterExceptionHandler(Main::invalid)
                 .setExecutionExceptionHandler(Main::failed)
                 .execute(args);
+    }
+
+    /// Reports a command line that cannot run: the reason and picocli's suggestions for a
+    /// mistyped name, then for `posix4j` itself its usage (the list of commands), for a command
+    /// its synopsis and where its help is, as GNU tools do: a command's whole usage (a hundred
+    /// lines for `sandbox`) would push the reason off the screen.
+    private static int invalid(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println(e.getMessage());
+        UnmatchedArgumentException.printSuggestions(e, err);
+        if (command.getParent() == null) {
+            command.usage(err);
+        } else {
+            CommandLine.Help help = command.getHelp();
+            err.print(help.synopsisHeading() + help.synopsis(help.synopsisHeadingLength()));
+            err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+        }
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /// Reports what a command threw. Failures the user can act on (a system call refused, an

@@ -269,21 +269,35 @@ class InfoCommandTest {
                 assertTrue(features.get(e.getKey()).startsWith(e.getValue().asBoolean() ? "yes " : "no "), e::getKey));
     }
 
+    /// A usage error of a command says why, the synopsis and where the help is, in three lines
+    /// (sandbox's synopsis has two), not the whole usage, which for sandbox would push the reason
+    /// off the screen.
     @Test
     void unknownOptionIsAUsageError() throws Exception {
         Result r = ChildProcess.run(ChildProcess.java(Main.class, "info", "--bogus"));
         assertEquals(2, r.exitCode());
         assertEquals("", r.stdout());
-        assertTrue(r.stderr().startsWith("Unknown option: '--bogus'\nUsage: posix4j info"), r.stderr());
-        assertFalse(r.stderr().contains("Exception"), r.stderr());
+        assertEquals("Unknown option: '--bogus'\nUsage: posix4j info [-hV] [--json]\n"
+                + "Try 'posix4j info --help' for more information.\n", r.stderr());
+        Result sandbox = ChildProcess.run(ChildProcess.java(Main.class, "sandbox", "--bogus", "--", "true"));
+        assertEquals(2, sandbox.exitCode());
+        assertEquals("Unknown option: '--bogus'\nUsage: posix4j sandbox [OPTIONS] [--] PROGRAM [ARG...]\n"
+                + "       posix4j sandbox [OPTIONS] --print-policy\n"
+                + "Try 'posix4j sandbox --help' for more information.\n", sandbox.stderr());
     }
 
+    /// `posix4j` alone, or with a mistyped command, shows its usage: the list of commands.
     @Test
     void missingCommandIsAUsageError() throws Exception {
         Result r = ChildProcess.run(ChildProcess.java(Main.class));
         assertEquals(2, r.exitCode());
         assertEquals("", r.stdout());
         assertTrue(r.stderr().startsWith("Missing required subcommand\nUsage: posix4j"), r.stderr());
+        assertTrue(r.stderr().contains("\n  sandbox "), r.stderr());
+        Result typo = ChildProcess.run(ChildProcess.java(Main.class, "snadbox"));
+        assertEquals(2, typo.exitCode());
+        assertTrue(typo.stderr().startsWith("Unmatched argument at index 0: 'snadbox'\nDid you mean: posix4j sandbox?\n"
+                + "Usage: posix4j"), typo.stderr());
     }
 
     @Test
