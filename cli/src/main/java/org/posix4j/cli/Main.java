@@ -14,8 +14,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /// Entry point of the `posix4j` command.
 ///
 /// Exit codes: 0 success, 1 a failed system call or an invalid argument (the reason on stderr,
-/// no stack trace), 2 a usage error (the reason, the synopsis and where the help is on stderr), 70 an internal error (with the stack
-/// trace, since it is a bug).
+/// no stack trace), 2 a usage error (the reason, the synopsis and where the help is on stderr),
+/// 70 an internal error (with the stack trace, since it is a bug).
 public final class Main {
     /// A system call failed or an argument was invalid.
     public static final int EXIT_FAILURE = 1;

@@ -9,18 +9,18 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import org.posix4j.internal.FcntlH;
 
-/// The thread that made one call, held by handles rather than by its number: its credentials
-/// and thread group read from its `/proc/TID/status` or its pidfd (descriptors kept across calls,
-/// see [StatusFiles]), and when needed its `/proc/TID/mem`, a pidfd of the thread (PIDFD_THREAD) and
-/// its `/proc/TID` directory, each opened or read while the call's notification was still
-/// waiting and proven by a notification check made after it. While a notification waits, its
-/// thread is stuck in the kernel and its id cannot be reused (a thread that leaves the wait,
-/// killed, invalidates the notification first), so what was opened or read by number then and
-/// checked afterwards was the caller's; after that, only the handles are used: a process that
-/// died and whose id was reused is never read, written, signalled or asked for a descriptor
-/// through them (reads and writes through the old `mem` fail once its memory is gone; a pidfd of
-/// a dead thread finds no task). The one read by number, [#peek], is for the arguments a call is
-/// decoded from, which a notification check follows before anything is done with them.
+/// The thread that made one call, held by handles rather than by its number: its credentials and
+/// thread group read from its `/proc/TID/status` or its pidfd (descriptors kept across calls, see
+/// [StatusFiles]), and when needed its `/proc/TID/mem`, a pidfd of the thread (PIDFD_THREAD) and
+/// its `/proc/TID` directory, each opened or read while the call's notification was still waiting
+/// and proven by a notification check made after it. While a notification waits, its thread is
+/// stuck in the kernel and its id cannot be reused (a thread that leaves the wait, killed,
+/// invalidates the notification first), so what was opened or read by number then and checked
+/// afterwards was the caller's; after that, only the handles are used: a process that died and
+/// whose id was reused is never read, written, signalled or asked for a descriptor through them
+/// (reads and writes through the old `mem` fail once its memory is gone; a pidfd of a dead thread
+/// finds no task). The one read by number, [#peek], is for the arguments a call is decoded from,
+/// which a notification check follows before anything is done with them.
 ///
 /// Owned by the thread answering the call; [#close()] when the call is answered.
 final class Caller implements AutoCloseable {

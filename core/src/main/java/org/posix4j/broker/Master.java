@@ -355,8 +355,9 @@ public final class Master implements AutoCloseable {
     /// result: the raw loop's way to allow a network call. A relative unix path is taken from
     /// the program's working directory; nothing is contained (use [Sandbox#serve] with a
     /// [Policy] for that), and a bound unix socket's file gets this JVM's umask, which the
-    /// calling thread shares ([Sandbox#serve]'s threads apply the program's). An exec or chdir is let continue: the kernel performs it itself, with
-    /// the program's own credentials (see [Function#EXEC]).
+    /// calling thread shares ([Sandbox#serve]'s threads apply the program's). An exec or chdir
+    /// is let continue: the kernel performs it itself, with the program's own credentials (see
+    /// [Function#EXEC]).
     ///
     /// @throws IllegalStateException if this thread has no call, or it is no socket call, exec
     ///     or chdir

@@ -23,14 +23,14 @@ import org.posix4j.internal.SyscallH;
 ///
 /// A call's credentials are read from the calling thread's `/proc/TID/status` ([#read(int)], by a
 /// caller that proves the file was the calling thread's), or for a call that creates nothing from
-/// its pidfd and capget(2) with the groups of an earlier read ([#current]); when they differ from the JVM's
-/// ([#actAs]), every native operation performed for the call runs between [#enter()] and
-/// [#leave(int)], which switch the calling thread alone with raw syscalls (glibc's set*id
-/// wrappers would switch every thread of the JVM): the supplementary groups, real/effective/fs
-/// gids, real/effective/fs uids, and the effective capabilities; the saved uid and gid and the
-/// permitted set stay the JVM's, which is what lets the thread switch back. Only native calls
-/// run between the two, so no class is loaded and no Java I/O is done with the program's
-/// identity ([#prewarm()] links the path once at start).
+/// its pidfd and capget(2) with the groups of an earlier read ([#current]); when they differ from
+/// the JVM's ([#actAs]), every native operation performed for the call runs between [#enter()] and
+/// [#leave(int)], which switch the calling thread alone with raw syscalls (glibc's set*id wrappers
+/// would switch every thread of the JVM): the supplementary groups, real/effective/fs gids,
+/// real/effective/fs uids, and the effective capabilities; the saved uid and gid and the permitted
+/// set stay the JVM's, which is what lets the thread switch back. Only native calls run between the
+/// two, so no class is loaded and no Java I/O is done with the program's identity ([#prewarm()]
+/// links the path once at start).
 ///
 /// The switch is checked after it is made (ids and capabilities read back from the kernel); a
 /// switch that did not take, or a JVM without CAP_SETUID and CAP_SETGID facing a program whose

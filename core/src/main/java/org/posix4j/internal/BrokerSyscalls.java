@@ -810,7 +810,8 @@ public final class BrokerSyscalls {
             rule("setgid", 106, 144, ALLOW, 0,
                     "The program's own credentials."),
             rule("setgroups", 116, 159, BROKER, 0,
-                    "The program's own credentials; the master notes that groups it read may be stale, then lets the kernel decide."),
+                    "The program's own credentials; the master notes that groups it read may be stale, then lets"
+                            + " the kernel decide."),
             rule("sethostname", 170, 161, DENY, EPERM,
                     "Changes system-wide names."),
             rule("setitimer", 38, 103, ALLOW, 0,

@@ -357,10 +357,10 @@ class SandboxNetworkTest {
     /// through a symlink beside it, works and reads the peer's greeting; the denied socket, a
     /// symlink beside the allowed one pointing to it, and the abstract name without
     /// `--allow-connect unix:@NAME` give EACCES, and the peer's log shows no connection to them.
-    /// `--allow-bind unix:DIR/s.sock` lets the program create that socket (stat(1) shows a
-    /// socket with the mode the program's umask leaves); binding another name in the same directory is EACCES and creates nothing.
-    /// Kernel mode gives the same answers: the broker decides socket addresses in every mode
-    /// (with an abstract name allowed, Landlock leaves abstract sockets unscoped, which
+    /// `--allow-bind unix:DIR/s.sock` lets the program create that socket (stat(1) shows a socket with
+    /// the mode the program's umask leaves); binding another name in the same directory is EACCES and
+    /// creates nothing. Kernel mode gives the same answers: the broker decides socket addresses in
+    /// every mode (with an abstract name allowed, Landlock leaves abstract sockets unscoped, which
     /// `--explain` reports as the broker deciding them alone).
     @ParameterizedTest
     @EnumSource(Mode.class)
