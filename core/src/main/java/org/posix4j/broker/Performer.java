@@ -29,6 +29,7 @@ import org.posix4j.internal.SysStatH;
 final class Performer {
     private static final int AT_FDCWD = -100;
     private static final int ENOENT = 2;
+    private static final int EBADF = 9;
     private static final int EACCES = 13;
     private static final int EAFNOSUPPORT = 97;
     private static final int EPROTONOSUPPORT = 93;
@@ -78,6 +79,9 @@ final class Performer {
     private final long userfaultfd;
     /// Whether the kernel holds what may be executed to `policy` (see [Sandbox#execBackedByKernel()]).
     private final boolean execBacked;
+    /// Whether /dev/stdin, /dev/stdout, /dev/stderr and /dev/fd are the usual symbolic links into
+    /// /proc/self/fd, which the master then reads as the caller's own descriptors.
+    private final boolean devFdLinks;
 
     Performer(Master master, Policy policy, AuditSink audit, int self, boolean execBacked) {
         this.master = master;
@@ -89,6 +93,10 @@ final class Performer {
         Scratch s = Scratch.get();
         s.path2.setString(0, "/dev/userfaultfd", ISO_8859_1);
         this.userfaultfd = Kernel.statx(AT_FDCWD, s.path2, 0, s.statx) == 0 ? deviceOf(s.statx) : -1;
+        this.devFdLinks = "/proc/self/fd/0".equals(Master.readlink(s, "/dev/stdin"))
+                && "/proc/self/fd/1".equals(Master.readlink(s, "/dev/stdout"))
+                && "/proc/self/fd/2".equals(Master.readlink(s, "/dev/stderr"))
+                && "/proc/self/fd".equals(Master.readlink(s, "/dev/fd"));
         Sandbox.warmUp();
     }
 
@@ -171,6 +179,11 @@ final class Performer {
         }
         boolean follow = (flags & OpenFlag.O_NOFOLLOW) == 0 && !(create && (flags & OpenFlag.O_EXCL) != 0);
         String path = call.absolutePathRaw();
+        int own = call.resolve == 0 && !temporary ? ownDescriptor(call, path) : -1;
+        if (own >= 0) {
+            reopen(s, call, own, flags, writes ? Need.WRITE : Need.READ);
+            return;
+        }
         if (call.resolve != 0) {
             openResolving(s, call, need, flags);
             return;
@@ -276,6 +289,12 @@ final class Performer {
     }
 
     private void openBlocking(Call call, Place place, int flags) {
+        openBlocking(call, place, s -> openAt(s, call, place, flags | Integer.MIN_VALUE), () -> { });
+    }
+
+    /// Runs `opener` (blocking, with the caller's credentials) on the offload pool and answers
+    /// the call with the descriptor it opens; `after` runs once it has.
+    private void openBlocking(Call call, Place place, ToIntFunction<Scratch> opener, Runnable after) {
         call.handOff();
         offloaded.incrementAndGet();
         ProgramCredentials caller = CALLER.get();
@@ -285,7 +304,8 @@ final class Performer {
             ProgramCredentials.actAs(acting);
             try {
                 Scratch s = Scratch.get();
-                int fd = openAt(s, call, place, flags | Integer.MIN_VALUE);
+                int fd = opener.applyAsInt(s);
+                after.run();
                 if (fd < 0) {
                     finish(s, call, place, -1, -fd);
                 } else {
@@ -297,6 +317,100 @@ final class Performer {
                 offloadEnded();
             }
         });
+    }
+
+    /// The number N when `path` names one of the caller's own descriptors: /proc/self/fd/N,
+    /// /proc/thread-self/fd/N, /proc/PID/fd/N or /proc/PID/task/TID/fd/N of the calling thread,
+    /// and /dev/fd/N, /dev/stdin, /dev/stdout and /dev/stderr where those are the usual links
+    /// ([#devFdLinks]); -1 otherwise. Such a path ends in one of the kernel's magic links, which
+    /// the master's own resolution refuses to follow: it would reach the master's descriptors.
+    private int ownDescriptor(Call call, String path) {
+        String p = path;
+        if (devFdLinks) {
+            switch (p) {
+                case "/dev/stdin" -> {
+                    return 0;
+                }
+                case "/dev/stdout" -> {
+                    return 1;
+                }
+                case "/dev/stderr" -> {
+                    return 2;
+                }
+                default -> p = p.startsWith("/dev/fd/") ? "/proc/self/fd/" + p.substring("/dev/fd/".length()) : p;
+            }
+        }
+        p = procSelf(call, p);
+        String process = "/proc/" + call.pid() + "/fd/";
+        String thread = "/proc/" + call.pid() + "/task/" + call.tid() + "/fd/";
+        String number = p.startsWith(process) ? p.substring(process.length())
+                : p.startsWith(thread) ? p.substring(thread.length()) : "";
+        if (number.isEmpty() || number.length() > 9) {
+            return -1;
+        }
+        for (int i = 0; i < number.length(); i++) {
+            if (number.charAt(i) < '0' || number.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Integer.parseInt(number);
+    }
+
+    /// Opens the caller's own descriptor `n` again, as the kernel does for a program that opens
+    /// /proc/self/fd/N: the same file, with `flags`. A file with a path is decided by the policy
+    /// on that path (reading a descriptor the program holds does not let it write the file); a
+    /// pipe, socket or anonymous inode has none, and the kernel alone decides, as it does under
+    /// Landlock. A deleted file is refused. The master takes the descriptor (pidfd_getfd) and opens
+    /// its own /proc/self/fd link to it with the program's credentials.
+    private void reopen(Scratch s, Call call, int n, int flags, Need need) {
+        int copy = call.caller.copyFd(n);
+        if (copy < 0) {
+            // No descriptor n: the program's /proc/self/fd/n does not exist.
+            finish(s, call, List.of(), Decision.ALLOW, -1, copy == -EBADF ? ENOENT : -copy);
+            return;
+        }
+        boolean handedOff = false;
+        try {
+            String link = "/proc/self/fd/" + copy;
+            String target = Master.readlink(s, link);
+            Place place;
+            if (target == null || target.startsWith("/") && target.endsWith(" (deleted)")) {
+                place = new Place(target, -policy.denial().number(), "", Decision.DENY);
+            } else if (target.startsWith("/")) {
+                place = decided(call, target, need, false);
+            } else {
+                place = new Place(target, 0, "", Decision.ALLOW);
+            }
+            if (place.anchor < 0) {
+                finish(s, call, place, -1, -place.anchor);
+                return;
+            }
+            boolean blocking = (flags & OpenFlag.O_NONBLOCK) == 0;
+            int fd = openat2(s, AT_FDCWD, link, flags | OpenFlag.O_NONBLOCK, 0, 0);
+            if (fd >= 0 && blocking) {
+                int type = typeOf(s, fd);
+                if (!needsBlockingReopen(fd, type, flags)) {
+                    deliver(s, call, place, fd, type);
+                    return;
+                }
+                Kernel.close(fd);
+                fd = -ENXIO;
+            }
+            if (fd == -ENXIO && blocking) {
+                handedOff = true;
+                openBlocking(call, place, t -> openat2(t, AT_FDCWD, link, flags, 0, 0), () -> Kernel.close(copy));
+                return;
+            }
+            if (fd < 0) {
+                finish(s, call, place, -1, -fd);
+                return;
+            }
+            deliver(s, call, place, fd, typeOf(s, fd));
+        } finally {
+            if (!handedOff) {
+                Kernel.close(copy);
+            }
+        }
     }
 
     private void offloadEnded() {

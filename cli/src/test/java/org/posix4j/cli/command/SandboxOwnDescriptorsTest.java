@@ -1,0 +1,92 @@
+package org.posix4j.cli.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.posix4j.cli.command.SandboxAttackTest.Mode;
+import org.posix4j.cli.testing.ChildProcess;
+import org.posix4j.cli.testing.ChildProcess.Result;
+import org.posix4j.cli.testing.Requires;
+import org.posix4j.testing.ScaledTimeout;
+
+/// A program may open its own descriptors again by name, as the kernel lets it: bash's process
+/// substitution (`/dev/fd/63`), `cat /dev/stdin`, `echo >> /dev/stdout`, `/proc/self/fd/N`. What
+/// that reaches is decided like any other file, by its own path under the allowances and never by
+/// the name of the link; a pipe has no path, and the kernel alone decides. Each case runs in each
+/// [Mode], against the same script outside the sandbox.
+@ScaledTimeout(120)
+class SandboxOwnDescriptorsTest {
+    /// The same output as outside the sandbox, for a pipe of process substitution, a pipeline's
+    /// pipe on standard input, a file the program opened on descriptor 3 (by /dev/fd,
+    /// /proc/self/fd and /proc/thread-self/fd), a descriptor the program does not have
+    /// (ENOENT) and standard output appended to by name.
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void ownDescriptorsOpenAgainByName(Mode mode, @TempDir Path tmp) throws Exception {
+        Requires.programs("bash");
+        Path dir = Files.createDirectory(tmp.resolve("allowed"));
+        Path file = Files.writeString(dir.resolve("file"), "allowed\n");
+        String script = String.join("; ",
+                "cat <(echo substituted)",
+                "echo piped | cat /dev/stdin",
+                "exec 3<" + file,
+                "cat /dev/fd/3 /proc/self/fd/3 /proc/thread-self/fd/3",
+                "cat /proc/self/fd/99 2>/dev/null || echo 'fd 99: none'",
+                "echo appended >> /dev/stdout");
+        String expected = "substituted\npiped\nallowed\nallowed\nallowed\nfd 99: none\nappended\n";
+        Result outside = ChildProcess.run(List.of("bash", "-c", script));
+        assertEquals(expected, outside.stdout(), outside::toString);
+        Result r = SandboxAttackTest.finish(new ProcessBuilder(SandboxAttackTest.posix4j(
+                mode.enforce("--allow-read", dir.toString()), List.of("bash", "-c", script))));
+        assertEquals(expected, r.stdout(), r::toString);
+        assertEquals(0, r.exitCode(), r::toString);
+    }
+
+    /// The attacks. A descriptor open for reading is no way to write its file, whose path
+    /// allows reading only; a file outside the allowances on standard input (redirected there
+    /// by whoever started posix4j) is no way to read it by name; nor is a deleted file's
+    /// descriptor in broker mode (no path to decide on: refused; Landlock in kernel mode decides
+    /// by the directory it was in); and posix4j's own descriptors stay out of reach
+    /// (/proc/PPID/fd/2). Outside the sandbox, root does all of it.
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void ownDescriptorsGrantNothingThePolicyRefuses(Mode mode, @TempDir Path tmp) throws Exception {
+        Requires.programs("bash");
+        Requires.that(ChildProcess.output("id", "-u").equals("0"), "needs root (CI runs as root)");
+        Path dir = Files.createDirectory(tmp.resolve("read"));
+        Path file = Files.writeString(dir.resolve("file"), "read only\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+        Path write = Files.createDirectory(tmp.resolve("write"));
+        Path secret = Files.writeString(tmp.resolve("secret"), "secret\n");
+        String script = String.join("; ",
+                "exec 3<" + file,
+                "{ echo pwned >> /dev/fd/3; } 2>/dev/null || echo 'write: refused'",
+                "cat /dev/stdin 2>/dev/null || echo 'stdin: refused'",
+                "echo gone > " + write.resolve("gone"),
+                "exec 4<" + write.resolve("gone"),
+                "rm " + write.resolve("gone"),
+                "cat /dev/fd/4 2>/dev/null || echo 'deleted: refused'",
+                "head -c 0 /proc/$PPID/fd/2 2>/dev/null && echo 'master: opened' || echo 'master: refused'");
+        Result outside = ChildProcess.start(new ProcessBuilder("bash", "-c", script)
+                .redirectInput(secret.toFile())).finish();
+        assertTrue(outside.stdout().startsWith("secret\ngone\n"), outside::toString);
+        assertEquals("read only\npwned\n", Files.readString(file), "outside, root writes through descriptor 3");
+        Files.writeString(file, "read only\n");
+
+        Result r = ChildProcess.start(new ProcessBuilder(SandboxAttackTest.posix4j(
+                mode.enforce("--allow-read", dir.toString(), "--allow-write", write.toString()),
+                List.of("bash", "-c", script))).redirectInput(secret.toFile())).finish();
+        assertEquals("write: refused\nstdin: refused\n" + mode.pick("deleted: refused\n", "gone\n")
+                + "master: refused\n", r.stdout(), r::toString);
+        assertEquals("read only\n", Files.readString(file), "the read-only file is unchanged");
+        assertFalse(Files.exists(write.resolve("gone")));
+    }
+}
