@@ -356,6 +356,36 @@ final class Performer {
         return Integer.parseInt(number);
     }
 
+    /// How the file of one of the caller's own descriptors is decided, `target` being what the
+    /// master's /proc/self/fd link to its copy reads: by its own path; without one (a pipe, a
+    /// socket, an anonymous inode: "pipe:[N]"), allowed for the kernel to decide; deleted, or
+    /// unreadable, refused.
+    private Place ownFilePlace(Call call, String target, Need need) {
+        if (target == null || target.startsWith("/") && target.endsWith(" (deleted)")) {
+            return new Place(target, -policy.denial().number(), "", Decision.DENY);
+        }
+        return target.startsWith("/") ? decided(call, target, need, false) : new Place(target, 0, "", Decision.ALLOW);
+    }
+
+    /// The place of the caller's own descriptor `n` named by a path ([#ownDescriptor]) for a
+    /// stat or an access, decided as [#reopen] decides it, with an O_PATH descriptor of its file
+    /// (opened with the program's credentials) or -errno in `s.lastFd`.
+    private Place ownPlace(Scratch s, Call call, int n, Need need) {
+        int copy = call.caller.copyFd(n);
+        if (copy < 0) {
+            s.lastFd = copy == -EBADF ? -ENOENT : copy;
+            return new Place(null, 0, "", Decision.ALLOW);
+        }
+        try {
+            String link = "/proc/self/fd/" + copy;
+            Place place = ownFilePlace(call, Master.readlink(s, link), need);
+            s.lastFd = place.anchor < 0 ? -1 : openat2(s, AT_FDCWD, link, OpenFlag.O_PATH, 0, 0);
+            return place;
+        } finally {
+            Kernel.close(copy);
+        }
+    }
+
     /// Opens the caller's own descriptor `n` again, as the kernel does for a program that opens
     /// /proc/self/fd/N: the same file, with `flags`. A file with a path is decided by the policy
     /// on that path (reading a descriptor the program holds does not let it write the file); a
@@ -372,15 +402,7 @@ final class Performer {
         boolean handedOff = false;
         try {
             String link = "/proc/self/fd/" + copy;
-            String target = Master.readlink(s, link);
-            Place place;
-            if (target == null || target.startsWith("/") && target.endsWith(" (deleted)")) {
-                place = new Place(target, -policy.denial().number(), "", Decision.DENY);
-            } else if (target.startsWith("/")) {
-                place = decided(call, target, need, false);
-            } else {
-                place = new Place(target, 0, "", Decision.ALLOW);
-            }
+            Place place = ownFilePlace(call, Master.readlink(s, link), need);
             if (place.anchor < 0) {
                 finish(s, call, place, -1, -place.anchor);
                 return;
@@ -835,7 +857,9 @@ final class Performer {
     /// Resolves and decides `path`, then opens it `O_PATH` below its anchor into `s.lastFd`;
     /// answers the place, or `null` when the call was answered with an error.
     private Place placeAndOpen(Scratch s, Call call, String path, Need need, boolean follow, int flags) {
-        Place place = locate(s, call, path, need, follow, false, p -> pathFd(s, p, flags));
+        int own = follow ? ownDescriptor(call, path) : -1;
+        Place place = own >= 0 ? ownPlace(s, call, own, need)
+                : locate(s, call, path, need, follow, false, p -> pathFd(s, p, flags));
         if (place.anchor < 0 || s.lastFd < 0) {
             finish(s, call, place, -1, place.anchor < 0 ? -place.anchor : -s.lastFd);
             return null;

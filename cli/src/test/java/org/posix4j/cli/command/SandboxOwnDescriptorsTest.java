@@ -17,8 +17,9 @@ import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Requires;
 import org.posix4j.testing.ScaledTimeout;
 
-/// A program may open its own descriptors again by name, as the kernel lets it: bash's process
-/// substitution (`/dev/fd/63`), `cat /dev/stdin`, `echo >> /dev/stdout`, `/proc/self/fd/N`. What
+/// A program may open (and stat, and check access to) its own descriptors by name, as the kernel
+/// lets it: bash's process substitution (`/dev/fd/63`), `cat /dev/stdin`, `echo >> /dev/stdout`,
+/// `test -p /dev/stdin`, `/proc/self/fd/N`. What
 /// that reaches is decided like any other file, by its own path under the allowances and never by
 /// the name of the link; a pipe has no path, and the kernel alone decides. Each case runs in each
 /// [Mode], against the same script outside the sandbox.
@@ -27,7 +28,7 @@ class SandboxOwnDescriptorsTest {
     /// The same output as outside the sandbox, for a pipe of process substitution, a pipeline's
     /// pipe on standard input, a file the program opened on descriptor 3 (by /dev/fd,
     /// /proc/self/fd and /proc/thread-self/fd), a descriptor the program does not have
-    /// (ENOENT) and standard output appended to by name.
+    /// (ENOENT) and standard output appended to by name; then the stat and access of such names.
     @ParameterizedTest
     @EnumSource(Mode.class)
     void ownDescriptorsOpenAgainByName(Mode mode, @TempDir Path tmp) throws Exception {
@@ -40,8 +41,13 @@ class SandboxOwnDescriptorsTest {
                 "exec 3<" + file,
                 "cat /dev/fd/3 /proc/self/fd/3 /proc/thread-self/fd/3",
                 "cat /proc/self/fd/99 2>/dev/null || echo 'fd 99: none'",
-                "echo appended >> /dev/stdout");
-        String expected = "substituted\npiped\nallowed\nallowed\nallowed\nfd 99: none\nappended\n";
+                "echo appended >> /dev/stdout",
+                "echo | { test -p /dev/stdin && echo 'stdin: a pipe'; }",
+                "test -r /dev/fd/3 && echo 'fd 3: readable'",
+                "stat -L -c %F /proc/self/fd/3",
+                "test -e /dev/fd/99 || echo 'fd 99: not there'");
+        String expected = "substituted\npiped\nallowed\nallowed\nallowed\nfd 99: none\nappended\nstdin: a pipe\n"
+                + "fd 3: readable\nregular file\nfd 99: not there\n";
         Result outside = ChildProcess.run(List.of("bash", "-c", script));
         assertEquals(expected, outside.stdout(), outside::toString);
         Result r = SandboxAttackTest.finish(new ProcessBuilder(SandboxAttackTest.posix4j(
@@ -52,7 +58,8 @@ class SandboxOwnDescriptorsTest {
 
     /// The attacks. A descriptor open for reading is no way to write its file, whose path
     /// allows reading only; a file outside the allowances on standard input (redirected there
-    /// by whoever started posix4j) is no way to read it by name; nor is a deleted file's
+    /// by whoever started posix4j) is no way to read it by name, nor to stat it in broker mode
+    /// (kernel mode lets a program stat anything); nor is a deleted file's
     /// descriptor in broker mode (no path to decide on: refused; Landlock in kernel mode decides
     /// by the directory it was in); and posix4j's own descriptors stay out of reach
     /// (/proc/PPID/fd/2). Outside the sandbox, root does all of it.
@@ -69,6 +76,7 @@ class SandboxOwnDescriptorsTest {
         String script = String.join("; ",
                 "exec 3<" + file,
                 "{ echo pwned >> /dev/fd/3; } 2>/dev/null || echo 'write: refused'",
+                "stat -L -c %s /dev/stdin 2>/dev/null || echo 'stat stdin: refused'",
                 "cat /dev/stdin 2>/dev/null || echo 'stdin: refused'",
                 "echo gone > " + write.resolve("gone"),
                 "exec 4<" + write.resolve("gone"),
@@ -77,14 +85,15 @@ class SandboxOwnDescriptorsTest {
                 "head -c 0 /proc/$PPID/fd/2 2>/dev/null && echo 'master: opened' || echo 'master: refused'");
         Result outside = ChildProcess.start(new ProcessBuilder("bash", "-c", script)
                 .redirectInput(secret.toFile())).finish();
-        assertTrue(outside.stdout().startsWith("secret\ngone\n"), outside::toString);
+        assertTrue(outside.stdout().startsWith("7\nsecret\ngone\n"), outside::toString);
         assertEquals("read only\npwned\n", Files.readString(file), "outside, root writes through descriptor 3");
         Files.writeString(file, "read only\n");
 
         Result r = ChildProcess.start(new ProcessBuilder(SandboxAttackTest.posix4j(
                 mode.enforce("--allow-read", dir.toString(), "--allow-write", write.toString()),
                 List.of("bash", "-c", script))).redirectInput(secret.toFile())).finish();
-        assertEquals("write: refused\nstdin: refused\n" + mode.pick("deleted: refused\n", "gone\n")
+        assertEquals("write: refused\n" + mode.pick("stat stdin: refused\n", "7\n") + "stdin: refused\n"
+                + mode.pick("deleted: refused\n", "gone\n")
                 + "master: refused\n", r.stdout(), r::toString);
         assertEquals("read only\n", Files.readString(file), "the read-only file is unchanged");
         assertFalse(Files.exists(write.resolve("gone")));
