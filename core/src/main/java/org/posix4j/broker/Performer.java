@@ -293,7 +293,7 @@ final class Performer {
     }
 
     /// Runs `opener` (blocking, with the caller's credentials) on the offload pool and answers
-    /// the call with the descriptor it opens; `after` runs once it has.
+    /// the call with the descriptor it opens; `after` runs once it has returned or thrown.
     private void openBlocking(Call call, Place place, ToIntFunction<Scratch> opener, Runnable after) {
         call.handOff();
         offloaded.incrementAndGet();
@@ -304,8 +304,12 @@ final class Performer {
             ProgramCredentials.actAs(acting);
             try {
                 Scratch s = Scratch.get();
-                int fd = opener.applyAsInt(s);
-                after.run();
+                int fd;
+                try {
+                    fd = opener.applyAsInt(s);
+                } finally {
+                    after.run();
+                }
                 if (fd < 0) {
                     finish(s, call, place, -1, -fd);
                 } else {
