@@ -52,17 +52,17 @@ public final class RootCommand {
     }
 
     /// The command line to parse `args` with: the root and, when `args` starts with the name of
-    /// a subcommand other than `help`, that subcommand alone; otherwise (no arguments, an
-    /// option of the root, `help`, an unknown name) every subcommand, which the usage, the help
-    /// command and picocli's suggestions for a mistyped name list. No argument is read as
-    /// picocli's `@FILE` of arguments: `posix4j` has no use for them, and the commands that run
-    /// a program pass its arguments as they are.
+    /// a subcommand other than `help`, that subcommand alone; for `--version` (or `-V`) alone,
+    /// none; otherwise (no arguments, another option of the root, `help`, an unknown name) every
+    /// subcommand, which the usage, the help command and picocli's suggestions for a mistyped
+    /// name list. No argument is read as picocli's `@FILE` of arguments: `posix4j` has no use for
+    /// them, and the commands that run a program pass its arguments as they are.
     public static CommandLine commandLine(String... args) {
         CommandLine line = new CommandLine(new RootCommand()).setExpandAtFiles(false);
         String first = args.length == 0 ? null : args[0];
         if (first != null && !first.equals("help") && SUBCOMMANDS.contains(first)) {
             add(line, first);
-        } else {
+        } else if (args.length != 1 || !(first.equals("--version") || first.equals("-V"))) {
             for (String name : SUBCOMMANDS) {
                 add(line, name);
             }

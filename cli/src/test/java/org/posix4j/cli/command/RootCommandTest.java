@@ -45,8 +45,16 @@ class RootCommandTest {
     @Test
     void everySubcommandIsBuiltWhenNoneIsNamed() {
         for (String[] args : List.of(new String[0], new String[] {"--help"}, new String[] {"help", "run"},
-                new String[] {"sandbx"}, new String[] {"--version"})) {
+                new String[] {"sandbx"}, new String[] {"--version", "info"})) {
             assertEquals(ALL, List.copyOf(RootCommand.commandLine(args).getSubcommands().keySet()), List.of(args)::toString);
+        }
+    }
+
+    /// `--version` alone needs no subcommand's model.
+    @Test
+    void noSubcommandIsBuiltForTheVersionAlone() {
+        for (String option : List.of("--version", "-V")) {
+            assertEquals(List.of(), List.copyOf(RootCommand.commandLine(option).getSubcommands().keySet()), option);
         }
     }
 }
