@@ -496,7 +496,9 @@ public final class Master implements AutoCloseable {
     private Call decode(Scratch s) {
         long id = s.notif.get(JAVA_LONG, 0);
         int tid = s.notif.get(JAVA_INT, SeccompH.NOTIF_PID);
-        Caller c = Caller.open(this, s, id, tid, createsNothing(s));
+        int nr = s.notif.get(JAVA_INT, SeccompH.NOTIF_NR);
+        String name = BrokerSyscalls.nameOf(arch, nr);
+        Caller c = Caller.open(this, s, id, tid, createsNothing(s, name));
         if (c == null) {
             reply(s, id, 0, EPERM);
             return null;
@@ -504,7 +506,7 @@ public final class Master implements AutoCloseable {
         pending.put(id, c);
         Call call = null;
         try {
-            call = decode(s, id, c);
+            call = decode(s, id, c, nr, name);
             return call;
         } finally {
             if (call == null && !c.isHandedOff()) {
@@ -513,11 +515,11 @@ public final class Master implements AutoCloseable {
         }
     }
 
-    /// Whether the notification in `s` is a call that cannot create a file (the stat and access
-    /// families, readlink, an open without O_CREAT or O_TMPFILE, a connect or a send), whose
-    /// caller's umask therefore does not matter.
-    private boolean createsNothing(Scratch s) {
-        String name = BrokerSyscalls.nameOf(arch, s.notif.get(JAVA_INT, SeccompH.NOTIF_NR));
+    /// Whether the notification in `s`, of syscall `name` (`null` for one the table does not
+    /// know), is a call that cannot create a file (the stat and access families, readlink, an
+    /// open without O_CREAT or O_TMPFILE, a connect or a send), whose caller's umask therefore
+    /// does not matter.
+    private static boolean createsNothing(Scratch s, String name) {
         if (name == null) {
             return false;
         }
@@ -534,13 +536,11 @@ public final class Master implements AutoCloseable {
         return (openFlags & (OpenFlag.O_CREAT | OpenFlag.O_TMPFILE & ~OpenFlag.O_DIRECTORY)) == 0;
     }
 
-    private Call decode(Scratch s, long id, Caller c) {
-        int nr = s.notif.get(JAVA_INT, SeccompH.NOTIF_NR);
+    private Call decode(Scratch s, long id, Caller c, int nr, String name) {
         long[] a = new long[6];
         for (int i = 0; i < 6; i++) {
             a[i] = s.notif.get(JAVA_LONG, SeccompH.NOTIF_ARGS + 8L * i);
         }
-        String name = BrokerSyscalls.nameOf(arch, nr);
         String syscall = name == null ? "syscall " + nr : name;
         try {
             return switch (syscall) {

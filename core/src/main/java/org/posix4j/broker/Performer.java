@@ -214,21 +214,35 @@ final class Performer {
             // not decided on; refused rather than followed.
             fd = -policy.denial().number();
         }
-        if (fd == -ENXIO && (flags & OpenFlag.O_NONBLOCK) == 0) {
-            openBlocking(call, place, opened);
-            return;
+        int blockingFlags = opened | Integer.MIN_VALUE;
+        Place at = place;
+        answerOpened(s, call, at, fd, flags, t -> openAt(t, call, at, blockingFlags), () -> { });
+    }
+
+    /// Answers an open with `fd`, opened without blocking (or -errno): delivered, or failed; or,
+    /// when the program did not ask for O_NONBLOCK (`flags`) and it met a FIFO without a peer
+    /// (ENXIO) or a FIFO it must wait on (see [#needsBlockingReopen]), opened again by
+    /// `blockingOpener` off the serving thread, `after` running once it has. Answers whether the
+    /// call was handed off that way (`after` is then the pool's to run).
+    private boolean answerOpened(Scratch s, Call call, Place place, int fd, int flags,
+            ToIntFunction<Scratch> blockingOpener, Runnable after) {
+        boolean blocking = (flags & OpenFlag.O_NONBLOCK) == 0;
+        if (fd == -ENXIO && blocking) {
+            openBlocking(call, place, blockingOpener, after);
+            return true;
         }
         if (fd < 0) {
             finish(s, call, place, -1, -fd);
-            return;
+            return false;
         }
         int type = typeOf(s, fd);
-        if ((flags & OpenFlag.O_NONBLOCK) == 0 && needsBlockingReopen(fd, type, flags)) {
+        if (blocking && needsBlockingReopen(fd, type, flags)) {
             Kernel.close(fd);
-            openBlocking(call, place, opened);
-            return;
+            openBlocking(call, place, blockingOpener, after);
+            return true;
         }
         deliver(s, call, place, fd, type);
+        return false;
     }
 
     /// The file type (the S_IFMT bits) of `fd`, with its whole statx left in `s.statx`; -1 when
@@ -288,10 +302,6 @@ final class Performer {
         return false;
     }
 
-    private void openBlocking(Call call, Place place, int flags) {
-        openBlocking(call, place, s -> openAt(s, call, place, flags | Integer.MIN_VALUE), () -> { });
-    }
-
     /// Runs `opener` (blocking, with the caller's credentials) on the offload pool and answers
     /// the call with the descriptor it opens; `after` runs once it has returned or thrown.
     private void openBlocking(Call call, Place place, ToIntFunction<Scratch> opener, Runnable after) {
@@ -329,6 +339,9 @@ final class Performer {
     /// ([#devFdLinks]); -1 otherwise. Such a path ends in one of the kernel's magic links, which
     /// the master's own resolution refuses to follow: it would reach the master's descriptors.
     private int ownDescriptor(Call call, String path) {
+        if (!path.startsWith("/proc/") && !(devFdLinks && path.startsWith("/dev/"))) {
+            return -1;
+        }
         String p = path;
         if (devFdLinks) {
             switch (p) {
@@ -360,6 +373,13 @@ final class Performer {
         return Integer.parseInt(number);
     }
 
+    /// The master's copy of the caller's descriptor `n` (pidfd_getfd), or -errno: ENOENT when the
+    /// program has no descriptor `n`, as its /proc/self/fd/n then does not exist.
+    private static int ownCopy(Call call, int n) {
+        int copy = call.caller.copyFd(n);
+        return copy == -EBADF ? -ENOENT : copy;
+    }
+
     /// How the file of one of the caller's own descriptors is decided, `target` being what the
     /// master's /proc/self/fd link to its copy reads: by its own path; without one (a pipe, a
     /// socket, an anonymous inode: "pipe:[N]"), allowed for the kernel to decide; deleted, or
@@ -375,9 +395,9 @@ final class Performer {
     /// stat or an access, decided as [#reopen] decides it, with an O_PATH descriptor of its file
     /// (opened with the program's credentials) or -errno in `s.lastFd`.
     private Place ownPlace(Scratch s, Call call, int n, Need need) {
-        int copy = call.caller.copyFd(n);
+        int copy = ownCopy(call, n);
         if (copy < 0) {
-            s.lastFd = copy == -EBADF ? -ENOENT : copy;
+            s.lastFd = copy;
             return new Place(null, 0, "", Decision.ALLOW);
         }
         try {
@@ -397,10 +417,9 @@ final class Performer {
     /// Landlock. A deleted file is refused. The master takes the descriptor (pidfd_getfd) and opens
     /// its own /proc/self/fd link to it with the program's credentials.
     private void reopen(Scratch s, Call call, int n, int flags, Need need) {
-        int copy = call.caller.copyFd(n);
+        int copy = ownCopy(call, n);
         if (copy < 0) {
-            // No descriptor n: the program's /proc/self/fd/n does not exist.
-            finish(s, call, List.of(), Decision.ALLOW, -1, copy == -EBADF ? ENOENT : -copy);
+            finish(s, call, List.of(), Decision.ALLOW, -1, -copy);
             return;
         }
         boolean handedOff = false;
@@ -411,27 +430,9 @@ final class Performer {
                 finish(s, call, place, -1, -place.anchor);
                 return;
             }
-            boolean blocking = (flags & OpenFlag.O_NONBLOCK) == 0;
             int fd = openat2(s, AT_FDCWD, link, flags | OpenFlag.O_NONBLOCK, 0, 0);
-            if (fd >= 0 && blocking) {
-                int type = typeOf(s, fd);
-                if (!needsBlockingReopen(fd, type, flags)) {
-                    deliver(s, call, place, fd, type);
-                    return;
-                }
-                Kernel.close(fd);
-                fd = -ENXIO;
-            }
-            if (fd == -ENXIO && blocking) {
-                handedOff = true;
-                openBlocking(call, place, t -> openat2(t, AT_FDCWD, link, flags, 0, 0), () -> Kernel.close(copy));
-                return;
-            }
-            if (fd < 0) {
-                finish(s, call, place, -1, -fd);
-                return;
-            }
-            deliver(s, call, place, fd, typeOf(s, fd));
+            handedOff = answerOpened(s, call, place, fd, flags, t -> openat2(t, AT_FDCWD, link, flags, 0, 0),
+                    () -> Kernel.close(copy));
         } finally {
             if (!handedOff) {
                 Kernel.close(copy);

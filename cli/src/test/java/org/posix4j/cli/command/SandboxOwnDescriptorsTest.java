@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,16 +63,19 @@ class SandboxOwnDescriptorsTest {
     /// (kernel mode lets a program stat anything); nor is a deleted file's
     /// descriptor in broker mode (no path to decide on: refused; Landlock in kernel mode decides
     /// by the directory it was in); and posix4j's own descriptors stay out of reach
-    /// (/proc/PPID/fd/2). Outside the sandbox, root does all of it.
+    /// (/proc/PPID/fd/2). Outside the sandbox the kernel lets the program do the first four, run as
+    /// root and run as uid 65534.
     @ParameterizedTest
     @EnumSource(Mode.class)
     void ownDescriptorsGrantNothingThePolicyRefuses(Mode mode, @TempDir Path tmp) throws Exception {
-        Requires.programs("bash");
+        Requires.programs("bash", "setpriv");
         Requires.that(ChildProcess.output("id", "-u").equals("0"), "needs root (CI runs as root)");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path dir = Files.createDirectory(tmp.resolve("read"));
         Path file = Files.writeString(dir.resolve("file"), "read only\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
         Path write = Files.createDirectory(tmp.resolve("write"));
+        Files.setPosixFilePermissions(write, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path secret = Files.writeString(tmp.resolve("secret"), "secret\n");
         String script = String.join("; ",
                 "exec 3<" + file,
@@ -83,19 +87,25 @@ class SandboxOwnDescriptorsTest {
                 "rm " + write.resolve("gone"),
                 "cat /dev/fd/4 2>/dev/null || echo 'deleted: refused'",
                 "head -c 0 /proc/$PPID/fd/2 2>/dev/null && echo 'master: opened' || echo 'master: refused'");
-        Result outside = ChildProcess.start(new ProcessBuilder("bash", "-c", script)
-                .redirectInput(secret.toFile())).finish();
-        assertTrue(outside.stdout().startsWith("7\nsecret\ngone\n"), outside::toString);
-        assertEquals("read only\npwned\n", Files.readString(file), "outside, root writes through descriptor 3");
-        Files.writeString(file, "read only\n");
+        // The program as root, then as uid 65534 under the root posix4j, which may not lend it its
+        // own authority: in both, the kernel alone lets it do the first four.
+        for (List<String> as : List.of(List.<String>of(),
+                List.of("setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"))) {
+            List<String> program = new ArrayList<>(as);
+            program.addAll(List.of("bash", "-c", script));
+            Result outside = ChildProcess.start(new ProcessBuilder(program).redirectInput(secret.toFile())).finish();
+            assertTrue(outside.stdout().startsWith("7\nsecret\ngone\n"), outside::toString);
+            assertEquals("read only\npwned\n", Files.readString(file), "outside, the program writes through fd 3");
+            Files.writeString(file, "read only\n");
 
-        Result r = ChildProcess.start(new ProcessBuilder(SandboxAttackTest.posix4j(
-                mode.enforce("--allow-read", dir.toString(), "--allow-write", write.toString()),
-                List.of("bash", "-c", script))).redirectInput(secret.toFile())).finish();
-        assertEquals("write: refused\n" + mode.pick("stat stdin: refused\n", "7\n") + "stdin: refused\n"
-                + mode.pick("deleted: refused\n", "gone\n")
-                + "master: refused\n", r.stdout(), r::toString);
-        assertEquals("read only\n", Files.readString(file), "the read-only file is unchanged");
-        assertFalse(Files.exists(write.resolve("gone")));
+            Result r = ChildProcess.start(new ProcessBuilder(SandboxAttackTest.posix4j(
+                    mode.enforce("--allow-read", dir.toString(), "--allow-write", write.toString()), program))
+                    .redirectInput(secret.toFile())).finish();
+            assertEquals("write: refused\n" + mode.pick("stat stdin: refused\n", "7\n") + "stdin: refused\n"
+                    + mode.pick("deleted: refused\n", "gone\n")
+                    + "master: refused\n", r.stdout(), () -> as + ": " + r);
+            assertEquals("read only\n", Files.readString(file), "the read-only file is unchanged");
+            assertFalse(Files.exists(write.resolve("gone")));
+        }
     }
 }
