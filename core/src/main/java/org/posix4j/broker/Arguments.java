@@ -124,6 +124,33 @@ public sealed interface Arguments {
     /// @param mode the mode bits as passed
     record Mkdir(String path, int mode) implements Arguments {}
 
+    /// `symlink` (beyond the seed): the link's contents and where the link is made.
+    ///
+    /// @param target the contents as passed, not resolved
+    /// @param path the new link's path as passed
+    record Symlink(String target, String path) implements Arguments {}
+
+    /// `link` (beyond the seed): the existing file and its new name.
+    ///
+    /// @param path1 the existing name as passed
+    /// @param path2 the new name as passed
+    /// @param follow linkat's AT_SYMLINK_FOLLOW: a symbolic link at `path1` is followed
+    record Link(String path1, String path2, boolean follow) implements Arguments {}
+
+    /// `truncate` (beyond the seed): the path and the new length.
+    ///
+    /// @param path the path as passed
+    /// @param length the length in bytes
+    record Truncate(String path, long length) implements Arguments {}
+
+    /// `mknod` (beyond the seed): the path, the mode with its file type bits (`S_IFIFO`,
+    /// `S_IFSOCK`, `S_IFREG` or 0, `S_IFCHR`, `S_IFBLK`), and the device number.
+    ///
+    /// @param path the path as passed
+    /// @param mode the type and mode bits as passed
+    /// @param device the device number, meaningful for a device node only
+    record Mknod(String path, int mode, long device) implements Arguments {}
+
     /// `connect_unix` and `bind_unix`: the socket path as passed; an abstract name is `@name`,
     /// an unnamed address (bind's autobind) is "".
     ///

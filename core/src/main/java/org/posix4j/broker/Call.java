@@ -39,7 +39,8 @@ public final class Call {
     private volatile boolean handedOff;
     Endpoint endpoint;
     NetOp netOp;
-    /// For sends: what to send (a Sockets.Message, or a sendmmsg batch).
+    /// For sends: what to send (a Sockets.Message, or a sendmmsg batch); for `symlink`, the
+    /// link's contents (raw).
     Object payload;
 
     /// The socket call a network [Call] came from.
@@ -97,12 +98,13 @@ public final class Call {
     /// The path the call names, made absolute: a relative path is joined to the program's working
     /// directory or to the directory its descriptor refers to, as the kernel reports them, without
     /// resolving `..` or symbolic links (the policy layer decides on the kernel's resolution).
-    /// For `rename` this is path1's.
+    /// For `rename` and `link` this is path1's; for `symlink`, the new link's.
     public String absolutePath() {
         return absolutePath;
     }
 
-    /// For `rename`, path2 made absolute as [#absolutePath()]; `null` for every other function.
+    /// For `rename` and `link`, path2 made absolute as [#absolutePath()]; `null` for every other
+    /// function.
     public String absolutePath2() {
         return absolutePath2;
     }

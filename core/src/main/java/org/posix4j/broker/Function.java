@@ -70,7 +70,21 @@ public enum Function {
     /// socket(domain, type, protocol) of a kind the filter does not let through (netlink,
     /// packet, raw, ping and the rest): decided by [Policy.Builder#allowSocket]; not one of the
     /// seed's functions.
-    SOCKET("socket");
+    SOCKET("socket"),
+    /// symlink(target, path): symlink(2) and symlinkat(2), decided like a mkdir of `path`; the
+    /// target is not decided, since it is checked where it leads whenever the link is used; not
+    /// one of the seed's functions.
+    SYMLINK("symlink"),
+    /// link(path1, path2): link(2) and linkat(2), a new name `path2` for the file `path1`, decided
+    /// like a rename: both must be in trees where the policy allows creating; not one of the
+    /// seed's functions.
+    LINK("link"),
+    /// truncate(path, length): truncate(2), decided like an open of `path` for writing; not one
+    /// of the seed's functions.
+    TRUNCATE("truncate"),
+    /// mknod(path, mode): mknod(2) and mknodat(2) of a FIFO, a socket or an empty regular file,
+    /// decided like a mkdir; device nodes are never made; not one of the seed's functions.
+    MKNOD("mknod");
 
     private final String seedName;
 

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import org.posix4j.internal.EpollH;
 import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.Libc;
+import org.posix4j.internal.LinkH;
 import org.posix4j.internal.PollH;
 import org.posix4j.internal.SchedH;
 import org.posix4j.internal.SeccompH;
@@ -241,6 +242,46 @@ final class Kernel {
         MemorySegment slot = Libc.errnoSlot();
         try {
             int r = (int) UnistdH.UNLINKAT.invokeExact(slot, dirfd, path, flags);
+            return r < 0 ? fail(slot) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    static int symlinkat(MemorySegment target, int newdirfd, MemorySegment linkpath) {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            int r = (int) LinkH.SYMLINKAT.invokeExact(slot, target, newdirfd, linkpath);
+            return r < 0 ? fail(slot) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    static int linkat(int olddirfd, MemorySegment oldpath, int newdirfd, MemorySegment newpath, int flags) {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            int r = (int) LinkH.LINKAT.invokeExact(slot, olddirfd, oldpath, newdirfd, newpath, flags);
+            return r < 0 ? fail(slot) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    static int mknodat(int dirfd, MemorySegment path, int mode, long device) {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            int r = (int) LinkH.MKNODAT.invokeExact(slot, dirfd, path, mode, device);
+            return r < 0 ? fail(slot) : r;
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+    }
+
+    static int truncate(MemorySegment path, long length) {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            int r = (int) LinkH.TRUNCATE.invokeExact(slot, path, length);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);

@@ -37,10 +37,9 @@ import org.posix4j.landlock.Scope;
 ///   the requests stay the filter's allow-list);
 /// - read-write: also [FsAccess#WRITE_FILE] and [FsAccess#TRUNCATE];
 /// - create: every right but [FsAccess#MAKE_CHAR] and [FsAccess#MAKE_BLOCK] (device nodes never),
-///   [FsAccess#REFER] included, so files move between create trees; unlike the broker, which
-///   refuses link(2), symlink(2) and mknod(2) for want of a way to check them, the kernel lets
-///   a program make hard links, symbolic links, FIFOs and sockets there, and checks what a link
-///   leads to when it is used;
+///   [FsAccess#REFER] included, so files move between create trees; the kernel lets a program
+///   make hard links, symbolic links, FIFOs and sockets there, as the broker does, and checks
+///   what a link leads to when it is used;
 /// - temporary-only: nothing (Landlock cannot allow O_TMPFILE without allowing writes to the
 ///   directory's files).
 ///

@@ -565,6 +565,13 @@ public final class Master implements AutoCloseable {
                 case "rename" -> rename(s, id, c, syscall, AT_FDCWD, a[0], AT_FDCWD, a[1], 0);
                 case "renameat" -> rename(s, id, c, syscall, (int) a[0], a[1], (int) a[2], a[3], 0);
                 case "renameat2" -> rename(s, id, c, syscall, (int) a[0], a[1], (int) a[2], a[3], (int) a[4]);
+                case "symlink" -> symlink(s, id, c, syscall, a[0], AT_FDCWD, a[1]);
+                case "symlinkat" -> symlink(s, id, c, syscall, a[0], (int) a[1], a[2]);
+                case "link" -> link(s, id, c, syscall, AT_FDCWD, a[0], AT_FDCWD, a[1], 0);
+                case "linkat" -> link(s, id, c, syscall, (int) a[0], a[1], (int) a[2], a[3], (int) a[4]);
+                case "truncate" -> truncate(s, id, c, syscall, a[0], a[1]);
+                case "mknod" -> mknod(s, id, c, syscall, AT_FDCWD, a[0], (int) a[1], a[2]);
+                case "mknodat" -> mknod(s, id, c, syscall, (int) a[0], a[1], (int) a[2], a[3]);
                 case "readlink" -> readlink(s, id, c, syscall, AT_FDCWD, a[0], a[1], a[2]);
                 case "readlinkat" -> readlink(s, id, c, syscall, (int) a[0], a[1], a[2], a[3]);
                 case "kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal" -> {
@@ -1230,6 +1237,81 @@ public final class Master implements AutoCloseable {
                         (flags & RENAME_EXCHANGE) != 0),
                 raw1, absolute(s, c, olddirfd, raw1), absolute(s, c, newdirfd, raw2), null, 0, 0, 0, 0, 0,
                 Call.StatFormat.NONE, flags));
+    }
+
+    /// symlink(2) and symlinkat(2): the target is read as it is (the kernel refuses an empty one
+    /// with ENOENT), the link's path is decided like a mkdir's.
+    private Call symlink(Scratch s, long id, Caller c, String syscall, long targetAddress, int newdirfd,
+            long pathAddress) throws Refused {
+        String target = readPath(s, c, targetAddress);
+        String raw = readPath(s, c, pathAddress);
+        if (target.isEmpty() || raw.isEmpty()) {
+            throw new Refused(ENOENT);
+        }
+        Call call = new Call(id, c, syscall, Function.SYMLINK,
+                new Arguments.Symlink(Paths.display(target), Paths.display(raw)), raw, absolute(s, c, newdirfd, raw),
+                null, null, 0, 0, 0, 0, 0, Call.StatFormat.NONE, 0);
+        call.payload = target;
+        return stillValid(s, call);
+    }
+
+    /// link(2) and linkat(2). AT_EMPTY_PATH (a link to a descriptor, which needs
+    /// CAP_DAC_READ_SEARCH) names no path the master could decide, and is refused with EPERM.
+    private Call link(Scratch s, long id, Caller c, String syscall, int olddirfd, long oldAddress, int newdirfd,
+            long newAddress, int flags) throws Refused {
+        if ((flags & ~(SysStatH.AT_SYMLINK_FOLLOW | SysStatH.AT_EMPTY_PATH)) != 0) {
+            throw new Refused(EINVAL);
+        }
+        if ((flags & SysStatH.AT_EMPTY_PATH) != 0) {
+            throw new Refused(EPERM);
+        }
+        String raw1 = readPath(s, c, oldAddress);
+        String raw2 = readPath(s, c, newAddress);
+        if (raw1.isEmpty() || raw2.isEmpty()) {
+            throw new Refused(ENOENT);
+        }
+        return stillValid(s, new Call(id, c, syscall, Function.LINK,
+                new Arguments.Link(Paths.display(raw1), Paths.display(raw2), flags != 0), raw1,
+                absolute(s, c, olddirfd, raw1), absolute(s, c, newdirfd, raw2), null, 0, 0, 0, 0, 0,
+                Call.StatFormat.NONE, flags));
+    }
+
+    /// truncate(2); a negative length is EINVAL, as the kernel has it before it looks at the path.
+    private Call truncate(Scratch s, long id, Caller c, String syscall, long pathAddress, long length)
+            throws Refused {
+        if (length < 0) {
+            throw new Refused(EINVAL);
+        }
+        String raw = readPath(s, c, pathAddress);
+        if (raw.isEmpty()) {
+            throw new Refused(ENOENT);
+        }
+        return stillValid(s, new Call(id, c, syscall, Function.TRUNCATE,
+                new Arguments.Truncate(Paths.display(raw), length), raw, absolute(s, c, AT_FDCWD, raw), null, null, 0,
+                0, 0, 0, 0, Call.StatFormat.NONE, 0));
+    }
+
+    /// mknod(2) and mknodat(2), checked first as the kernel does (may_mknod): a directory type
+    /// is EPERM, an unknown type EINVAL. A set-user-ID or set-group-ID mode is refused with
+    /// EPERM, as the filter refuses it in kernel mode.
+    private Call mknod(Scratch s, long id, Caller c, String syscall, int dirfd, long pathAddress, int mode,
+            long device) throws Refused {
+        switch (mode & SysStatH.S_IFMT) {
+            case 0, SysStatH.S_IFREG, SysStatH.S_IFIFO, SysStatH.S_IFSOCK, SysStatH.S_IFCHR, SysStatH.S_IFBLK -> { }
+            case SysStatH.S_IFDIR -> throw new Refused(EPERM);
+            default -> throw new Refused(EINVAL);
+        }
+        if ((mode & (SysStatH.S_ISUID | SysStatH.S_ISGID)) != 0) {
+            throw new Refused(EPERM);
+        }
+        String raw = readPath(s, c, pathAddress);
+        if (raw.isEmpty()) {
+            throw new Refused(ENOENT);
+        }
+        return stillValid(s, new Call(id, c, syscall, Function.MKNOD,
+                new Arguments.Mknod(Paths.display(raw), mode & (SysStatH.S_IFMT | 07777), device), raw,
+                absolute(s, c, dirfd, raw), null, null, 0, 0, mode & (SysStatH.S_IFMT | 07777), 0, 0,
+                Call.StatFormat.NONE, 0));
     }
 
     private Call readlink(Scratch s, long id, Caller c, String syscall, int dirfd, long pathAddress, long buffer,

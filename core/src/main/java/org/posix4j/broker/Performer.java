@@ -28,6 +28,7 @@ import org.posix4j.internal.SysStatH;
 /// below a descriptor on the allowed tree, whose result is what the program gets.
 final class Performer {
     private static final int AT_FDCWD = -100;
+    private static final int X_OK = 1;
     private static final int ENOENT = 2;
     private static final int EBADF = 9;
     private static final int EACCES = 13;
@@ -45,10 +46,6 @@ final class Performer {
     private static final long CONTAINED = OpenFlag.R_BENEATH | OpenFlag.R_NO_SYMLINKS
             | OpenFlag.R_NO_MAGICLINKS;
     private static final int STATUS_FLAGS = OpenFlag.O_APPEND | OpenFlag.O_NONBLOCK | FcntlH.O_DIRECT | 01000000 | 020000;
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFIFO = 0010000;
-    private static final int S_IFREG = 0100000;
-    private static final int S_IFCHR = 0020000;
 
     /// What the program needs the path for.
     private enum Need { STAT, READ, WRITE, CREATE, TEMPORARY }
@@ -116,6 +113,10 @@ final class Performer {
             Kernel.mkdirat(-1, s.path2, 0);
             Kernel.unlinkat(-1, s.path2, 0);
             Kernel.renameat2(-1, s.path2, -1, s.path2, 0);
+            Kernel.linkat(-1, s.path2, -1, s.path2, 0);
+            Kernel.symlinkat(s.path2, -1, s.path2);
+            Kernel.mknodat(-1, s.path2, 0, 0);
+            Kernel.truncate(MemorySegment.NULL, 0);
             Kernel.fchmodat(-1, s.path2, 0);
             Kernel.utimensat(-1, s.path2, MemorySegment.NULL, 0);
             Sockets.connect(-1, new byte[] {1, 0});
@@ -149,8 +150,10 @@ final class Performer {
             case STAT, LSTAT -> stat(s, call);
             case ACCESS, EACCESS -> access(s, call);
             case READLINK -> readlink(s, call);
-            case MKDIR, UNLINK, RMDIR -> entry(s, call);
+            case MKDIR, UNLINK, RMDIR, SYMLINK, MKNOD -> entry(s, call);
             case RENAME -> rename(s, call);
+            case LINK -> link(s, call);
+            case TRUNCATE -> truncate(s, call);
             case CHMOD -> chmod(s, call);
             case UTIMES -> utimes(s, call);
             case CONNECT_UNIX, CONNECT_INET, CONNECT_INET6, BIND_UNIX, BIND_INET, BIND_INET6 -> network(s, call);
@@ -250,7 +253,7 @@ final class Performer {
     private static int typeOf(Scratch s, int fd) {
         s.path2.set(JAVA_BYTE, 0, (byte) 0);
         return Kernel.statx(fd, s.path2, SysStatH.AT_EMPTY_PATH, s.statx) == 0
-                ? Short.toUnsignedInt(s.statx.get(JAVA_SHORT, 28)) & S_IFMT : -1;
+                ? Short.toUnsignedInt(s.statx.get(JAVA_SHORT, 28)) & SysStatH.S_IFMT : -1;
     }
 
     /// Gives `fd` to the program (ADDFD with SEND) and closes the master's copy; `type` is
@@ -278,7 +281,7 @@ final class Performer {
     /// device number, whatever its name): never given to a program, whatever the policy, since
     /// userfaultfd pages could stall the master's reads of the program's memory.
     private boolean isUserfaultfd(Scratch s, int type) {
-        return userfaultfd >= 0 && type == S_IFCHR && deviceOf(s.statx) == userfaultfd;
+        return userfaultfd >= 0 && type == SysStatH.S_IFCHR && deviceOf(s.statx) == userfaultfd;
     }
 
     /// stx_rdev_major and stx_rdev_minor of a struct statx.
@@ -293,10 +296,10 @@ final class Performer {
     /// opened again,
     /// blocking, off the serving threads.
     private static boolean needsBlockingReopen(int fd, int type, int flags) {
-        if (type == S_IFIFO) {
+        if (type == SysStatH.S_IFIFO) {
             return true;
         }
-        if (type != S_IFREG) {
+        if (type != SysStatH.S_IFREG) {
             Kernel.fcntl(fd, F_SETFL, flags & STATUS_FLAGS & ~OpenFlag.O_NONBLOCK);
         }
         return false;
@@ -661,6 +664,11 @@ final class Performer {
                 rule = rootRule;
                 decision = Decision.WOULD_DENY;
             }
+            int reach = reach(rule.anchorPath());
+            if (reach < 0) {
+                finish(s, call, resolved, decision, -1, -reach);
+                return;
+            }
             String rel = canonical.equals(rule.anchorPath()) ? "."
                     : rule.anchorPath().equals("/") ? canonical.substring(1)
                     : canonical.substring(rule.anchorPath().length() + 1);
@@ -916,8 +924,16 @@ final class Performer {
         return fd == -EXDEV ? -EACCES : fd;
     }
 
+    /// mkdir, unlink, rmdir, symlink and mknod: one directory entry, made or removed below its
+    /// parent. A device node is never made, not even in a dry run (kernel mode grants no tree
+    /// MAKE_CHAR or MAKE_BLOCK either).
     private void entry(Scratch s, Call call) {
         String path = call.absolutePathRaw();
+        int type = call.mode & SysStatH.S_IFMT;
+        if (call.function() == Function.MKNOD && (type == SysStatH.S_IFCHR || type == SysStatH.S_IFBLK)) {
+            finish(s, call, List.of(lexicallyNormal(path)), Decision.DENY, -1, policy.denial().number());
+            return;
+        }
         Place place = entryPlace(s, call, path);
         if (place.anchor < 0) {
             finish(s, call, place, -1, -place.anchor);
@@ -926,6 +942,11 @@ final class Performer {
         int r = withParent(s, place, (parent, name) -> switch (call.function()) {
             case MKDIR -> Kernel.mkdirat(parent, name, call.mode & 01777 & ~umask());
             case RMDIR -> Kernel.unlinkat(parent, name, SysStatH.AT_REMOVEDIR);
+            case MKNOD -> Kernel.mknodat(parent, name, type | call.mode & 01777 & ~umask(), 0);
+            case SYMLINK -> {
+                s.path1.setString(0, (String) call.payload, ISO_8859_1);
+                yield Kernel.symlinkat(s.path1, parent, name);
+            }
             default -> Kernel.unlinkat(parent, name, 0);
         });
         finish(s, call, place, r < 0 ? -1 : 0, r < 0 ? -r : 0);
@@ -934,13 +955,66 @@ final class Performer {
     private void rename(Scratch s, Call call) {
         Place from = entryPlace(s, call, call.absolutePathRaw());
         Place to = entryPlace(s, call, call.absolutePath2Raw());
+        betweenParents(s, call, from, to, from.anchor < 0 ? -from.anchor : -to.anchor,
+                (p1, name1, p2, name2) -> Kernel.renameat2(p1, name1, p2, name2, call.extraFlags));
+    }
+
+    /// A new name for a file, decided like a rename: both the file and the new name must be where
+    /// the policy allows creating, so that the new name gives no more than the old one had. A
+    /// file the policy lets the program only read is EXDEV, as Landlock answers in kernel mode
+    /// (a program such as cp or a package manager then copies it). With AT_SYMLINK_FOLLOW a
+    /// symbolic link at path1 is resolved, by the kernel, and the file it leads to is linked.
+    private void link(Scratch s, Call call) {
+        String path1 = call.absolutePathRaw();
+        Place from = call.extraFlags != 0 ? slowPlace(s, call, path1, Need.CREATE, true, false, false)
+                : entryPlace(s, call, path1);
+        Place to = entryPlace(s, call, call.absolutePath2Raw());
+        int refused = from.anchor < 0 ? -from.anchor : -to.anchor;
+        if (from.decision == Decision.DENY && to.anchor >= 0 && from.canonical != null
+                && allowFor(call, from.canonical, Need.READ, false) != null) {
+            refused = EXDEV;
+        }
+        betweenParents(s, call, from, to, refused,
+                (p1, name1, p2, name2) -> Kernel.linkat(p1, name1, p2, name2, 0));
+    }
+
+    /// truncate(2) by path: the file is decided like an open for writing and truncated, with the
+    /// program's credentials, through the master's `/proc/self/fd` link to an `O_PATH` descriptor
+    /// of it: the kernel's own checks (write permission, EISDIR, EINVAL for what is not a regular
+    /// file, ETXTBSY, append-only) apply, and nothing is opened for writing.
+    private void truncate(Scratch s, Call call) {
+        Place place = placeAndOpen(s, call, call.absolutePathRaw(), Need.WRITE, true, OpenFlag.O_PATH);
+        if (place == null) {
+            return;
+        }
+        int fd = s.lastFd;
+        s.path2.setString(0, "/proc/self/fd/" + fd, ISO_8859_1);
+        int w = ProgramCredentials.enter();
+        int r;
+        try {
+            r = w < 0 ? w : Kernel.truncate(s.path2, ((Arguments.Truncate) call.arguments()).length());
+        } finally {
+            ProgramCredentials.leave(w);
+        }
+        Kernel.close(fd);
+        finish(s, call, place, r < 0 ? -1 : 0, r < 0 ? -r : 0);
+    }
+
+    @FunctionalInterface
+    private interface BetweenOp {
+        int apply(int parent1, MemorySegment name1, int parent2, MemorySegment name2);
+    }
+
+    /// Applies `op` with the program's credentials to the two entries' parents and last
+    /// components, or answers `refused` when either place was refused.
+    private void betweenParents(Scratch s, Call call, Place from, Place to, int refused, BetweenOp op) {
         List<String> resolved = new ArrayList<>();
         resolved.add(from.canonical == null ? "" : from.canonical);
         resolved.add(to.canonical == null ? "" : to.canonical);
         Decision decision = from.decision == Decision.WOULD_DENY || to.decision == Decision.WOULD_DENY
                 ? Decision.WOULD_DENY : Decision.ALLOW;
         if (from.anchor < 0 || to.anchor < 0) {
-            finish(s, call, resolved, Decision.DENY, -1, from.anchor < 0 ? -from.anchor : -to.anchor);
+            finish(s, call, resolved, Decision.DENY, -1, refused);
             return;
         }
         int p1 = parentFd(s, from);
@@ -959,7 +1033,7 @@ final class Performer {
         int w = ProgramCredentials.enter();
         int r;
         try {
-            r = w < 0 ? w : Kernel.renameat2(p1, s.path1, p2, s.path2, call.extraFlags);
+            r = w < 0 ? w : op.apply(p1, s.path1, p2, s.path2);
         } finally {
             ProgramCredentials.leave(w);
         }
@@ -1034,8 +1108,8 @@ final class Performer {
 
     /// A denial of a path that does not exist becomes ENOENT unless the policy hides that.
     private Place revealMissing(Scratch s, Place p, Need need, boolean creating) {
-        if (p.anchor != -policy.denial().number() || !policy.revealsMissing() || creating || need == Need.CREATE
-                || p.canonical == null) {
+        if (p.anchor != -policy.denial().number() || p.decision != Decision.DENY || !policy.revealsMissing()
+                || creating || need == Need.CREATE || p.canonical == null) {
             return p;
         }
         int fd = resolveToFd(s, p.canonical, 0, OpenFlag.R_NO_MAGICLINKS, AT_FDCWD);
@@ -1092,9 +1166,31 @@ final class Performer {
         if (entry && canonical.equals(rule.anchorPath())) {
             return new Place(canonical, -EBUSY, "", decision);
         }
+        int reach = reach(rule.anchorPath());
+        if (reach < 0) {
+            return new Place(canonical, reach, "", decision);
+        }
         String rel = canonical.equals(rule.anchorPath()) ? "."
                 : rule.anchorPath().equals("/") ? canonical.substring(1) : canonical.substring(rule.anchorPath().length() + 1);
         return new Place(canonical, rule.anchor().intValue(), rel, decision);
+    }
+
+    /// 0 when the credentials this thread acts with may reach `anchor` as the kernel would let
+    /// the program reach it, else -errno (EACCES). The master resolves a path from the anchor,
+    /// a descriptor the JVM opened once, so the kernel checks search permission on the anchor
+    /// and below it but not on the directories above it: those are checked here, with
+    /// faccessat(X_OK) of the anchor's parent under the program's credentials, unless they pass
+    /// every search check (CAP_DAC_OVERRIDE or CAP_DAC_READ_SEARCH, a root program's).
+    private static int reach(String anchor) {
+        ProgramCredentials creds = ProgramCredentials.current();
+        if (anchor.equals("/") || creds != null && creds.searchesAnywhere()) {
+            return 0;
+        }
+        int slash = anchor.lastIndexOf('/');
+        Scratch s = Scratch.get();
+        s.anchorParent.setString(0, slash == 0 ? "/" : anchor.substring(0, slash), ISO_8859_1);
+        return ProgramCredentials.asProgram(
+                () -> Kernel.faccessat(AT_FDCWD, s.anchorParent, X_OK, SysStatH.AT_EACCESS));
     }
 
     private Policy.Rule allowFor(Call call, String canonical, Need need, boolean entry) {
@@ -1364,6 +1460,22 @@ final class Performer {
                 m.put("mtime", modification.toString());
             }
             case Arguments.Mkdir(String path, int mode) -> {
+                m.put("path", path);
+                m.put("mode", mode);
+            }
+            case Arguments.Symlink(String target, String path) -> {
+                m.put("target", target);
+                m.put("path", path);
+            }
+            case Arguments.Link(String path1, String path2, boolean follow) -> {
+                m.put("path1", path1);
+                m.put("path2", path2);
+            }
+            case Arguments.Truncate(String path, long length) -> {
+                m.put("path", path);
+                m.put("length", length);
+            }
+            case Arguments.Mknod(String path, int mode, long device) -> {
                 m.put("path", path);
                 m.put("mode", mode);
             }

@@ -46,6 +46,8 @@ final class ProgramCredentials {
     private static final int O_CLOEXEC = 02000000;
     private static final long CAP_SETGID = 1L << 6;
     private static final long CAP_SETUID = 1L << 7;
+    private static final long CAP_DAC_OVERRIDE = 1L << 1;
+    private static final long CAP_DAC_READ_SEARCH = 1L << 2;
     private static final int PR_GET_DUMPABLE = 3;
     private static final int PR_SET_DUMPABLE = 4;
     private static final CredH NR = CredH.CURRENT;
@@ -186,6 +188,19 @@ final class ProgramCredentials {
         ProgramCredentials m = MASTER;
         return m != null && ruid == m.ruid && euid == m.euid && fsuid == m.fsuid && rgid == m.rgid && egid == m.egid
                 && fsgid == m.fsgid && capEff == m.capEff && Arrays.equals(groups, m.groups);
+    }
+
+    /// Whether these credentials pass the search check of every directory: CAP_DAC_OVERRIDE or
+    /// CAP_DAC_READ_SEARCH is in the effective set.
+    boolean searchesAnywhere() {
+        return (capEff & (CAP_DAC_OVERRIDE | CAP_DAC_READ_SEARCH)) != 0;
+    }
+
+    /// The credentials this thread's operations are performed with: those set by [#actAs], else
+    /// the JVM's own (`null` if they could not be read).
+    static ProgramCredentials current() {
+        ProgramCredentials target = TARGET.get();
+        return target != null ? target : MASTER;
     }
 
     /// Sets the credentials this thread's next [#enter()] switches to: `null`, or the JVM's own,

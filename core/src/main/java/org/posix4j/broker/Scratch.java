@@ -33,6 +33,8 @@ final class Scratch {
     final MemorySegment path1;
     final MemorySegment path2;
     final MemorySegment link;
+    /// The directory above a policy anchor, for [Performer]'s search check.
+    final MemorySegment anchorParent;
     /// utimensat(2)'s two struct timespec.
     final MemorySegment times;
     /// process_vm_readv(2)'s local and remote struct iovec.
@@ -59,6 +61,7 @@ final class Scratch {
         path1 = arena.allocate(2 * PATH_MAX + 64);
         path2 = arena.allocate(2 * PATH_MAX + 64);
         link = arena.allocate(PATH_MAX + 1);
+        anchorParent = arena.allocate(PATH_MAX + 1);
         times = arena.allocate(32, 8);
         localIov = arena.allocate(UioH.IOVEC);
         remoteIov = arena.allocate(UioH.IOVEC);

@@ -205,13 +205,14 @@ public final class BrokerFilter {
         RENAMEAT2,
         /// File-creating calls in kernel mode (creat and mknod, with the mode as second argument;
         /// mknodat, third; open and openat, with their flags before the mode): setuid or setgid
-        /// bits in the mode of a file being created (which Landlock does not govern) send an
-        /// open to the master, which drops them, and refuse a mknod. An open that creates
-        /// nothing (neither O_CREAT nor O_TMPFILE) goes to the kernel whatever its mode says.
+        /// bits in the mode of a file being created (which Landlock does not govern) send the
+        /// call to the master, which drops them from an open and refuses a mknod. An open that
+        /// creates nothing (neither O_CREAT nor O_TMPFILE) goes to the kernel whatever its mode
+        /// says.
         SETID_MODE_1, SETID_MODE_2, SETID_OPEN, SETID_OPENAT;
 
-        /// Whether this is a SETID guard, which refuses with its rule's errno (mknod) or sends to
-        /// the master without one (the opens).
+        /// Whether this is a SETID guard, which sends a call with setuid or setgid bits to the
+        /// master.
         boolean looksAtSetidBits() {
             return this == SETID_MODE_1 || this == SETID_MODE_2 || this == SETID_OPEN || this == SETID_OPENAT;
         }
@@ -275,14 +276,11 @@ public final class BrokerFilter {
                 throw new ExceptionInInitializerError("guard of " + r.name() + " does not match its rule");
             }
         }
-        // A guard that refuses needs the errno its rule documents; SENDTO, SOCKET and RENAMEAT2
-        // only allow or broker; the SETID_MODE guards refuse with it, or broker without one.
+        // A guard that refuses needs the errno its rule documents; SENDTO, SOCKET, RENAMEAT2 and
+        // the SETID guards only allow or broker.
         for (Map.Entry<String, Guard> g : GUARDS.entrySet()) {
             boolean refuses = g.getValue() != Guard.SENDTO && g.getValue() != Guard.SOCKET
-                    && g.getValue() != Guard.RENAMEAT2;
-            if (g.getValue().looksAtSetidBits()) {
-                continue;
-            }
+                    && g.getValue() != Guard.RENAMEAT2 && !g.getValue().looksAtSetidBits();
             if (refuses != (BrokerSyscalls.rule(g.getKey()).errno() > 0)) {
                 throw new ExceptionInInitializerError("errno of the guard of " + g.getKey() + " does not match its rule");
             }
@@ -542,7 +540,7 @@ public final class BrokerFilter {
                 code.add(load(arg(guard.modeArgument())));
                 code.add(jump(BPF_JMP_JSET_K, SETID_BITS, 1, 0));
                 code.add(ret(SECCOMP_RET_ALLOW));
-                code.add(errno > 0 ? deny.getFirst() : ret(SECCOMP_RET_USER_NOTIF));
+                code.add(ret(SECCOMP_RET_USER_NOTIF));
                 yield code;
             }
         };

@@ -477,11 +477,13 @@ public final class BrokerSyscalls {
                     "Changes ownership."),
             rule("lgetxattr", 192, 9, DENY, ENOTSUP,
                     "Reads extended attributes by path; programs such as ls take ENOTSUP as \"no attributes\"."),
-            rule("link", 86, -1, DENY, EACCES,
-                    "Creates a name for a path the broker never checked.",
+            rule("link", 86, -1, BROKER, 0,
+                    "Makes a new name for a file: the master performs it when both names are where creating is"
+                            + " allowed (EXDEV for a file that may only be read, as Landlock answers).",
                     ALLOW, REFER, MAKE_REG, MAKE_SYM, MAKE_FIFO, MAKE_SOCK, MAKE_CHAR, MAKE_BLOCK),
-            rule("linkat", 265, 37, DENY, EACCES,
-                    "Creates a name for a path the broker never checked.",
+            rule("linkat", 265, 37, BROKER, 0,
+                    "Makes a new name for a file: the master performs it when both names are where creating is"
+                            + " allowed (EXDEV for a file that may only be read, as Landlock answers).",
                     ALLOW, REFER, MAKE_REG, MAKE_SYM, MAKE_FIFO, MAKE_SOCK, MAKE_CHAR, MAKE_BLOCK),
             rule("listen", 50, 201, BROKER, 0,
                     "Binds an unbound socket to an ephemeral port: the master decides like bind."),
@@ -532,13 +534,15 @@ public final class BrokerSyscalls {
             rule("mkdirat", 258, 34, BROKER, 0,
                     "Creates or removes a directory: the master performs it under the policy.",
                     ALLOW, MAKE_DIR),
-            rule("mknod", 133, -1, DENY, EPERM,
-                    "Creates device nodes, FIFOs or sockets by path. In kernel mode refused only with setuid or"
-                            + " setgid bits in the mode.",
+            rule("mknod", 133, -1, BROKER, 0,
+                    "Makes a FIFO, a socket or an empty file: the master performs it where creating is allowed."
+                            + " Device nodes never; setuid or setgid bits in the mode are refused (EPERM) in"
+                            + " every mode.",
                     GUARD, MAKE_REG, MAKE_FIFO, MAKE_SOCK, MAKE_CHAR, MAKE_BLOCK),
-            rule("mknodat", 259, 33, DENY, EPERM,
-                    "Creates device nodes, FIFOs or sockets by path. In kernel mode refused only with setuid or"
-                            + " setgid bits in the mode.",
+            rule("mknodat", 259, 33, BROKER, 0,
+                    "Makes a FIFO, a socket or an empty file: the master performs it where creating is allowed."
+                            + " Device nodes never; setuid or setgid bits in the mode are refused (EPERM) in"
+                            + " every mode.",
                     GUARD, MAKE_REG, MAKE_FIFO, MAKE_SOCK, MAKE_CHAR, MAKE_BLOCK),
             rule("mlock", 149, 228, ALLOW, 0,
                     "The program's own memory."),
@@ -880,11 +884,13 @@ public final class BrokerSyscalls {
                     "Changes system swap."),
             rule("swapon", 167, 224, DENY, EPERM,
                     "Changes system swap."),
-            rule("symlink", 88, -1, DENY, EACCES,
-                    "Creates a name for a path the broker never checked.",
+            rule("symlink", 88, -1, BROKER, 0,
+                    "Makes a symbolic link: the master performs it where creating is allowed; where the link"
+                            + " leads is checked whenever it is used.",
                     ALLOW, MAKE_SYM),
-            rule("symlinkat", 266, 36, DENY, EACCES,
-                    "Creates a name for a path the broker never checked.",
+            rule("symlinkat", 266, 36, BROKER, 0,
+                    "Makes a symbolic link: the master performs it where creating is allowed; where the link"
+                            + " leads is checked whenever it is used.",
                     ALLOW, MAKE_SYM),
             rule("sync", 162, 81, ALLOW, 0,
                     "Flushes every filesystem: slow, but changes nothing another process can observe."),
@@ -924,8 +930,9 @@ public final class BrokerSyscalls {
                     "Reads time or sleeps."),
             rule("tkill", 200, 130, BROKER, 0,
                     "The master decides: only processes of the sandbox, delivered through a proven pidfd."),
-            rule("truncate", 76, 45, DENY, EACCES,
-                    "Truncates by path; ftruncate on an opened descriptor is allowed.",
+            rule("truncate", 76, 45, BROKER, 0,
+                    "Truncates by path: the master performs it when writing the file is allowed; ftruncate on an"
+                            + " opened descriptor is allowed.",
                     ALLOW, TRUNCATE),
             rule("tuxcall", 184, -1, DENY, ENOSYS,
                     "Not implemented (or compiled out) by current kernels."),

@@ -41,4 +41,25 @@ public final class SysStatH {
     public static final int AT_REMOVEDIR = 0x200;
     /// AT_EACCESS
     public static final int AT_EACCESS = 0x200;
+    /// AT_SYMLINK_FOLLOW
+    public static final int AT_SYMLINK_FOLLOW = 0x400;
+
+    /// S_IFMT: the file type bits of a mode.
+    public static final int S_IFMT = 0170000;
+    /// S_IFSOCK
+    public static final int S_IFSOCK = 0140000;
+    /// S_IFREG
+    public static final int S_IFREG = 0100000;
+    /// S_IFBLK
+    public static final int S_IFBLK = 0060000;
+    /// S_IFDIR
+    public static final int S_IFDIR = 0040000;
+    /// S_IFCHR
+    public static final int S_IFCHR = 0020000;
+    /// S_IFIFO
+    public static final int S_IFIFO = 0010000;
+    /// S_ISUID
+    public static final int S_ISUID = 04000;
+    /// S_ISGID
+    public static final int S_ISGID = 02000;
 }

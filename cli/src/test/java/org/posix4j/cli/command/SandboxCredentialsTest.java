@@ -1,6 +1,7 @@
 package org.posix4j.cli.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -71,6 +72,42 @@ class SandboxCredentialsTest {
         assertEquals("root's\n", Files.readString(rootFile), "the root-owned file is unchanged");
         assertEquals("65534:65534", owner(w.resolve("made")), "a created file belongs to the program's user");
         assertEquals("65534:65534", owner(w.resolve("dir")), "a created directory belongs to the program's user");
+    }
+
+    /// A directory above the allowed trees that the program may not search keeps it out, as the
+    /// kernel does: under a root 0700 directory, a readable tree and a 1777 writable tree are
+    /// allowed, and 65534 can neither read, stat nor list the first nor create in the second.
+    /// The broker resolves below a descriptor of each tree that the JVM opened, a walk on which
+    /// the kernel never checks the directories above it; without its own check of them the
+    /// broker read and created there (found when the links were first brokered, 2026-12-06).
+    /// A root program, which passes every search check, reads and creates there.
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void directoriesAboveAnAllowedTreeAreSearchedAsTheProgram(Mode mode, @TempDir Path tmp) throws Exception {
+        Path creds = setUp(tmp);
+        Path priv = Files.createDirectory(tmp.resolve("priv"));
+        Path pub = Files.createDirectory(priv.resolve("pub"));
+        Path w = Files.createDirectory(priv.resolve("w"));
+        ChildProcess.output("chmod", "1777", w.toString());
+        Files.writeString(pub.resolve("f"), "public\n");
+        Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rwx------"));
+        List<String> ops = List.of("read", pub.resolve("f").toString(), "stat", pub.resolve("f").toString(), "list",
+                pub.toString(), "create", w.resolve("made").toString(), "mkdir", w.resolve("dir").toString());
+        Map<String, String> kernel = answers(run(null, creds, ops));
+        assertEquals(List.of("EACCES"), kernel.values().stream().distinct().toList(), kernel::toString);
+        List<String> options = mode.enforce("--allow-read", pub.toString(), "--allow-write", w.toString());
+        Result r = run(options, creds, ops);
+        assertEquals(kernel, answers(r), () -> "the sandbox answers as the kernel does: " + r);
+        assertFalse(Files.exists(w.resolve("made")), r::toString);
+        assertFalse(Files.exists(w.resolve("dir")), r::toString);
+
+        List<String> asRoot = new ArrayList<>(options);
+        asRoot.addAll(List.of("--allow-read", creds.getParent().toString()));
+        List<String> program = new ArrayList<>(List.of(creds.toString()));
+        program.addAll(ops);
+        Result root = SandboxAttackTest.finish(new ProcessBuilder(SandboxAttackTest.posix4j(asRoot, program)));
+        assertEquals(List.of("OK"), answers(root).values().stream().distinct().toList(), root::toString);
+        assertTrue(Files.isRegularFile(w.resolve("made")) && Files.isDirectory(w.resolve("dir")), root::toString);
     }
 
     /// /dev/userfaultfd is refused even to a root program under `--allow-read /dev`, which the

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -100,10 +101,8 @@ class SandboxKernelRightsTest {
     /// same outcome for reading, copying, making and removing directories and files, renaming
     /// across two writable trees (REFER) but not into the read-only one, truncating (by
     /// `truncate -s 0`, by truncate(2) and by an O_RDONLY|O_TRUNC open) only a writable file,
-    /// executing only from a readable tree. FIFOs, hard and symbolic links in a writable tree
-    /// differ, as KernelRules documents: the kernel makes them (and checks links where they lead
-    /// when used), the broker refuses link, symlink and mknod; so does truncate(2) by path on a
-    /// writable file, as docs/broker-syscalls.md says (the broker refuses it, the kernel allows it).
+    /// executing only from a readable tree; FIFOs, hard and symbolic links made in a writable
+    /// tree (the kernel and the broker both make them, and check links where they lead when used).
     @Test
     void eachRightByARealProgramInKernelAndBrokerMode(@TempDir Path tmp) throws Exception {
         requireSandbox();
@@ -156,7 +155,6 @@ class SandboxKernelRightsTest {
             Result r = sandbox(mode, t.options(), program);
             assertEquals(0, r.exitCode(), r::toString);
             Map<String, String> got = statuses(r);
-            boolean kernel = mode.equals("kernel");
             Map<String, String> expected = new LinkedHashMap<>();
             expected.put("cat", "0");
             expected.put("cp", "0");
@@ -169,23 +167,21 @@ class SandboxKernelRightsTest {
             expected.put("truncate-writable", "0");
             expected.put("exec-readable", "0");
             expected.put("exec-other", "126");
-            expected.put("mkfifo", kernel ? "0" : "1");
-            expected.put("ln", kernel ? "0" : "1");
-            expected.put("ln-s", kernel ? "0" : "1");
+            expected.put("mkfifo", "0");
+            expected.put("ln", "0");
+            expected.put("ln-s", "0");
             assertEquals(expected, got, () -> mode + ": " + r);
             assertTrue(r.stdout().startsWith("read-only\n"), r::toString);
             Map<String, String> calls = SandboxAttackTest.results(r);
             assertEquals("EACCES", calls.get("truncate " + t.ro.resolve("f")), () -> mode + ": " + r);
             assertEquals("EACCES", calls.get("otrunc " + t.ro.resolve("f")), () -> mode + ": " + r);
-            // docs/broker-syscalls.md: the broker refuses truncate(2) by path (ftruncate on an
-            // opened descriptor is the way under it), the kernel allows it with TRUNCATE.
-            assertEquals(kernel ? "ok" : "EACCES", calls.get("truncate " + t.rw.resolve("t")), () -> mode + ": " + r);
+            assertEquals("ok", calls.get("truncate " + t.rw.resolve("t")), () -> mode + ": " + r);
             assertEquals("ok", calls.get("otrunc " + t.rw.resolve("o")), () -> mode + ": " + r);
             seen.put(mode, got);
 
             assertEquals("read-only\n", Files.readString(t.ro.resolve("f")), mode + ": the read-only file is whole");
             assertEquals(0, Files.size(t.rw.resolve("f")), mode);
-            assertEquals(kernel ? 0 : "truncate me\n".length(), Files.size(t.rw.resolve("t")), mode);
+            assertEquals(0, Files.size(t.rw.resolve("t")), mode);
             assertEquals(0, Files.size(t.rw.resolve("o")), mode);
             assertEquals("read-only\n", Files.readString(t.rw.resolve("copy")), mode);
             assertTrue(Files.isDirectory(t.rw.resolve("d")), mode);
@@ -197,26 +193,13 @@ class SandboxKernelRightsTest {
             assertFalse(Files.exists(t.ro.resolve("m2"), LinkOption.NOFOLLOW_LINKS), mode);
             assertTrue(Files.isRegularFile(t.rw.resolve("ran-readable")), mode + ": the readable touch ran");
             assertFalse(Files.exists(t.rw.resolve("ran-other")), mode + ": the other touch never ran");
-            if (kernel) {
-                int type = (int) Files.getAttribute(t.rw.resolve("fifo"), "unix:mode", LinkOption.NOFOLLOW_LINKS)
-                        & 0170000;
-                assertEquals(0010000, type, "a FIFO");
-                assertTrue(Files.isSameFile(t.rw.resolve("copy"), t.rw.resolve("hard")), "a hard link");
-                assertEquals(2, (int) Files.getAttribute(t.rw.resolve("copy"), "unix:nlink"));
-                assertEquals(t.ro.resolve("f"), Files.readSymbolicLink(t.rw.resolve("sym")));
-            } else {
-                for (String name : List.of("fifo", "hard", "sym")) {
-                    assertFalse(Files.exists(t.rw.resolve(name), LinkOption.NOFOLLOW_LINKS), "broker: no " + name);
-                }
-            }
+            int type = (int) Files.getAttribute(t.rw.resolve("fifo"), "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000;
+            assertEquals(0010000, type, mode + ": a FIFO");
+            assertTrue(Files.isSameFile(t.rw.resolve("copy"), t.rw.resolve("hard")), mode + ": a hard link");
+            assertEquals(2, (int) Files.getAttribute(t.rw.resolve("copy"), "unix:nlink"), mode);
+            assertEquals(t.ro.resolve("f"), Files.readSymbolicLink(t.rw.resolve("sym")), mode);
         }
-        Map<String, String> kernel = new TreeMap<>(seen.get("kernel"));
-        Map<String, String> broker = new TreeMap<>(seen.get("broker"));
-        for (String differs : List.of("mkfifo", "ln", "ln-s")) {
-            kernel.remove(differs);
-            broker.remove(differs);
-        }
-        assertEquals(broker, kernel, "the same outcome in both modes but for FIFOs and links");
+        assertEquals(seen.get("broker"), seen.get("kernel"), "the same outcome in both modes");
     }
 
     /// Device nodes never, not even in a writable tree (MAKE_CHAR and MAKE_BLOCK are granted
@@ -252,10 +235,11 @@ class SandboxKernelRightsTest {
         }
     }
 
-    /// In kernel mode a link made in a writable tree gives nothing the policy refuses: a
-    /// symbolic link to a file outside the allowances and a hard link of it cannot be made to
-    /// read or write it (the kernel checks a symbolic link where it leads; a hard link needs the
-    /// REFER right on the source's tree, which the other tree lacks).
+    /// A link made in a writable tree gives nothing the policy refuses, in kernel and broker
+    /// mode: a symbolic link to a file outside the allowances and a hard link of it cannot be
+    /// made to read or write it (the kernel and the broker check a symbolic link where it leads;
+    /// a hard link needs the REFER right on the source's tree in kernel mode, and the source
+    /// where creating is allowed under the broker).
     @Test
     void linksInAWritableTreeReachNothingOutside(@TempDir Path tmp) throws Exception {
         requireSandbox();
@@ -269,11 +253,113 @@ class SandboxKernelRightsTest {
                 control::toString);
         Files.writeString(secret, "secret\n");
 
-        Result r = sandbox("kernel", t.options(), List.of("sh", "-c", script));
-        assertEquals(Map.of("ln-s", "0", "cat-sym", "1", "write-sym", "2", "ln", "1"), statuses(r), r::toString);
-        assertFalse(r.stdout().contains("secret"), r::toString);
-        assertEquals("secret\n", Files.readString(secret));
-        assertFalse(Files.exists(t.rw.resolve("hard")));
+        for (String mode : List.of("kernel", "broker")) {
+            Files.deleteIfExists(t.rw.resolve("sym"));
+            Result r = sandbox(mode, t.options(), List.of("sh", "-c", script));
+            assertEquals(Map.of("ln-s", "0", "cat-sym", "1", "write-sym", "2", "ln", "1"), statuses(r),
+                    () -> mode + ": " + r);
+            assertFalse(r.stdout().contains("secret"), r::toString);
+            assertEquals("secret\n", Files.readString(secret), mode);
+            assertEquals(secret, Files.readSymbolicLink(t.rw.resolve("sym")), mode);
+            assertFalse(Files.exists(t.rw.resolve("hard")), mode);
+        }
+    }
+
+    /// The links, nodes and truncations the broker makes (broker mode, and auto mode when a
+    /// `--deny` inside a writable tree gives the file rules to the broker) give nothing more than
+    /// the policy and the kernel give, tried by an attacker in the sandbox: a symbolic link into
+    /// the denied directory, a hard link of the denied file (plain, through a symbolic link with
+    /// `ln -L`, and with the denied directory's name), a truncate of the denied file and through
+    /// a symbolic link to the read-only tree, a FIFO in the denied directory, a set-ID FIFO and a
+    /// device node. The same attempts outside the sandbox all work (the control). The broker acts
+    /// with the program's credentials: as uid 65534, a hard link of root's 0600 file in the
+    /// writable tree gets what the kernel answers 65534 outside the sandbox (EPERM where
+    /// fs.protected_hardlinks is on, as Debian has it). Each allowed counterpart works, and `--audit` records each call by
+    /// its function and arguments.
+    @Test
+    void theBrokersLinksAndNodesGiveNothingMore(@TempDir Path tmp) throws Exception {
+        requireSandbox();
+        Requires.programs("python3", "setpriv");
+        String script = """
+                cd "$RW"
+                ln -s ok ok-sym; echo ln-s=$?
+                ln -s ok denied/sym; echo ln-s-into-denied=$?
+                ln -s denied/secret to-secret; echo ln-s-to-denied=$?
+                cat to-secret; echo cat-through-sym=$?
+                ln ok ok-hard; echo ln=$?
+                ln denied/secret hard; echo ln-denied=$?
+                ln -L to-secret hard-l; echo ln-follow-denied=$?
+                ln -L ok-sym hard-ok; echo ln-follow=$?
+                ln -s "$RO/f" to-ro; python3 -c 'import os; os.truncate("to-ro", 0)'; echo truncate-through-sym=$?
+                python3 -c 'import os; os.truncate("denied/secret", 0)'; echo truncate-denied=$?
+                python3 -c 'import os; os.truncate("ok", 1)'; echo truncate=$?
+                mkfifo denied/fifo; echo mkfifo-denied=$?
+                mkfifo fifo; echo mkfifo=$?
+                python3 -c 'import os; os.mknod("setid", 0o10000 | 0o4644)'; echo mknod-setid=$?
+                python3 -c 'import os; os.mknod("mem", 0o20000 | 0o600, os.makedev(1, 1))'; echo mknod-device=$?
+                """;
+        Map<String, String> refused = new LinkedHashMap<>();
+        for (String attempt : List.of("ln-s-into-denied", "cat-through-sym", "ln-denied", "ln-follow-denied",
+                "truncate-through-sym", "truncate-denied", "mkfifo-denied", "mknod-setid", "mknod-device")) {
+            refused.put(attempt, "1");
+        }
+        for (String mode : List.of("none", "broker", "auto")) {
+            Path root = Files.createDirectories(tmp.resolve(mode)).toRealPath();
+            Path ro = Files.createDirectory(root.resolve("ro"));
+            Path rw = Files.createDirectory(root.resolve("rw"));
+            Path denied = Files.createDirectory(rw.resolve("denied"));
+            Files.writeString(ro.resolve("f"), "read-only\n");
+            Files.writeString(rw.resolve("ok"), "ok\n");
+            Files.writeString(denied.resolve("secret"), "secret\n");
+            Path audit = root.resolve("audit.jsonl");
+            List<String> program = List.of("sh", "-c", script.replace("$RW", rw.toString()).replace("$RO",
+                    ro.toString()));
+            Result r = mode.equals("none") ? unsandboxed(program)
+                    : finish(new ProcessBuilder(posix4j(List.of("--enforce", mode, "--allow-read", ro.toString(),
+                            "--allow-write", rw.toString(), "--deny", denied.toString(), "--audit",
+                            audit.toString()), program)));
+            Map<String, String> got = statuses(r);
+            if (mode.equals("none")) {
+                assertTrue(got.values().stream().allMatch("0"::equals), r::toString);
+                assertEquals(0, Files.size(denied.resolve("secret")), "the control truncated the secret");
+                continue;
+            }
+            for (String allowed : List.of("ln-s", "ln-s-to-denied", "ln", "ln-follow", "truncate", "mkfifo")) {
+                assertEquals("0", got.get(allowed), () -> mode + ": " + allowed + ": " + r);
+            }
+            Map<String, String> seen = new LinkedHashMap<>();
+            refused.keySet().forEach(k -> seen.put(k, got.get(k)));
+            assertEquals(refused, seen, () -> mode + ": " + r);
+            assertFalse(r.stdout().contains("secret"), r::toString);
+            assertEquals("secret\n", Files.readString(denied.resolve("secret")), mode);
+            assertEquals("read-only\n", Files.readString(ro.resolve("f")), mode);
+            assertEquals("o", Files.readString(rw.resolve("ok")), mode);
+            assertTrue(Files.isSameFile(rw.resolve("ok"), rw.resolve("ok-hard")), mode);
+            assertTrue(Files.isSameFile(rw.resolve("ok"), rw.resolve("hard-ok")), mode + ": ln -L linked the file");
+            assertFalse(Files.isSymbolicLink(rw.resolve("hard-ok")), mode);
+            for (String none : List.of("denied/sym", "hard", "hard-l", "denied/fifo", "setid", "mem")) {
+                assertFalse(Files.exists(rw.resolve(none), LinkOption.NOFOLLOW_LINKS), () -> mode + ": " + none);
+            }
+            String log = Files.readString(audit);
+            for (String function : List.of("\"function\":\"symlink\"", "\"function\":\"link\"",
+                    "\"function\":\"truncate\"", "\"function\":\"mknod\"", "\"target\":\"ok\"",
+                    "\"length\":1")) {
+                assertTrue(log.contains(function), () -> mode + ": " + function + " in " + log);
+            }
+        }
+
+        Path shared = Files.createDirectories(tmp.resolve("shared")).toRealPath();
+        Files.setAttribute(shared, "unix:mode", 01777);
+        Path rootsFile = Files.writeString(shared.resolve("roots"), "root's\n");
+        Files.setPosixFilePermissions(rootsFile, PosixFilePermissions.fromString("rw-------"));
+        List<String> nobody = List.of("setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "sh", "-c",
+                "ln " + rootsFile + " " + shared + "/mine 2>&1; echo ln=$?");
+        Result outside = unsandboxed(nobody);
+        boolean linked = Files.deleteIfExists(shared.resolve("mine"));
+        assertEquals(linked, outside.stdout().contains("ln=0"), outside::toString);
+        Result inside = sandbox("broker", List.of("--allow-write", shared.toString()), nobody);
+        assertEquals(outside.stdout(), inside.stdout(), inside::toString);
+        assertEquals(linked, Files.exists(shared.resolve("mine")), inside::toString);
     }
 
     /// `--deny` of a file inside a read-only tree in kernel mode: the file is unreadable, its
