@@ -153,6 +153,13 @@ final class Caller implements AutoCloseable {
         return t < 0 ? t : Kernel.pidfdGetfd(t, fd);
     }
 
+    /// Sends `signal` to the calling thread through its pidfd (never to a thread that reused its
+    /// number), as the kernel sends a thread the signal its own call raised; -errno on failure.
+    int signalThread(int signal) {
+        int t = threadFd();
+        return t < 0 ? t : Kernel.pidfdSendSignal(t, signal, MemorySegment.NULL, 0);
+    }
+
     /// The calling thread's pidfd, opened on first use (few calls need one) and proven to be
     /// the caller's by a notification check after the open; -ESRCH when the call is gone.
     private synchronized int threadFd() {

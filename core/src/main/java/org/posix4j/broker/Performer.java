@@ -29,6 +29,11 @@ import org.posix4j.internal.SysStatH;
 final class Performer {
     private static final int AT_FDCWD = -100;
     private static final int X_OK = 1;
+    private static final int RLIMIT_FSIZE = 1;
+    private static final long RLIM_INFINITY = -1L;
+    private static final int SIGXFSZ = 25;
+    /// stx_size in a struct statx.
+    private static final long STX_SIZE = 40;
     private static final int ENOENT = 2;
     private static final int EBADF = 9;
     private static final int EACCES = 13;
@@ -42,6 +47,8 @@ final class Performer {
     private static final int ENOTDIR = 20;
     private static final int EXDEV = 18;
     private static final int ELOOP = 40;
+    private static final int ESRCH = 3;
+    private static final int EFBIG = 27;
     private static final int F_SETFL = 4;
     private static final long CONTAINED = OpenFlag.R_BENEATH | OpenFlag.R_NO_SYMLINKS
             | OpenFlag.R_NO_MAGICLINKS;
@@ -117,6 +124,7 @@ final class Performer {
             Kernel.symlinkat(s.path2, -1, s.path2);
             Kernel.mknodat(-1, s.path2, 0, 0);
             Kernel.truncate(MemorySegment.NULL, 0);
+            Kernel.prlimit(-1, RLIMIT_FSIZE, s.rlimit);
             Kernel.fchmodat(-1, s.path2, 0);
             Kernel.utimensat(-1, s.path2, MemorySegment.NULL, 0);
             Sockets.connect(-1, new byte[] {1, 0});
@@ -988,16 +996,38 @@ final class Performer {
             return;
         }
         int fd = s.lastFd;
-        s.path2.setString(0, "/proc/self/fd/" + fd, ISO_8859_1);
-        int w = ProgramCredentials.enter();
-        int r;
-        try {
-            r = w < 0 ? w : Kernel.truncate(s.path2, ((Arguments.Truncate) call.arguments()).length());
-        } finally {
-            ProgramCredentials.leave(w);
+        long length = ((Arguments.Truncate) call.arguments()).length();
+        int r = beyondFileSizeLimit(s, call, fd, length);
+        if (r == 0) {
+            s.path2.setString(0, "/proc/self/fd/" + fd, ISO_8859_1);
+            int w = ProgramCredentials.enter();
+            try {
+                r = w < 0 ? w : Kernel.truncate(s.path2, length);
+            } finally {
+                ProgramCredentials.leave(w);
+            }
         }
         Kernel.close(fd);
         finish(s, call, place, r < 0 ? -1 : 0, r < 0 ? -r : 0);
+    }
+
+    /// -EFBIG when truncating the file open as `fd` to `length` would grow it past the calling
+    /// process's RLIMIT_FSIZE, which the kernel checks against the process that truncates (the
+    /// master, here); the calling thread then gets SIGXFSZ, as the kernel sends it. 0 otherwise;
+    /// -errno when the limit cannot be read (the caller is gone). The limit is read by process
+    /// number and holds for the caller while its call is still waiting, checked after the read.
+    private int beyondFileSizeLimit(Scratch s, Call call, int fd, long length) {
+        int r = Kernel.prlimit(call.pid(), RLIMIT_FSIZE, s.rlimit);
+        if (r < 0 || !master.stillWaiting(s, call.id)) {
+            return r < 0 ? r : -ESRCH;
+        }
+        long soft = s.rlimit.get(JAVA_LONG, 0);
+        if (soft == RLIM_INFINITY || Long.compareUnsigned(length, soft) <= 0 || typeOf(s, fd) < 0
+                || s.statx.get(JAVA_LONG, STX_SIZE) >= length) {
+            return 0;
+        }
+        call.caller.signalThread(SIGXFSZ);
+        return -EFBIG;
     }
 
     @FunctionalInterface

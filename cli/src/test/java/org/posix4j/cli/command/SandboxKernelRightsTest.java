@@ -362,6 +362,33 @@ class SandboxKernelRightsTest {
         assertEquals(linked, Files.exists(shared.resolve("mine")), inside::toString);
     }
 
+    /// truncate(2) by path holds the program's RLIMIT_FSIZE, which the kernel checks against the
+    /// process that truncates: the broker, which truncates for the program, reads the program's
+    /// limit, so growing a file past it is EFBIG and the thread gets SIGXFSZ (perl, which keeps
+    /// the default action, dies of it; ignoring it, perl sees EFBIG), while shrinking and growing
+    /// within the limit work. The same outside the sandbox and in kernel mode.
+    @Test
+    void truncateHoldsTheProgramsFileSizeLimit(@TempDir Path tmp) throws Exception {
+        requireSandbox();
+        Requires.programs("perl");
+        String script = "cd $DIR; ulimit -f 1;"
+                + " perl -e 'truncate(q(f), 100) or die qq($!\\n)'; echo shrink=$?;"
+                + " perl -e 'truncate(q(f), 400) or die qq($!\\n)'; echo within=$?;"
+                + " perl -e 'truncate(q(f), 8192) or die qq($!\\n)'; echo beyond=$?;"
+                + " perl -e '$SIG{XFSZ} = q(IGNORE); truncate(q(f), 8192) or die qq($!\\n)'; echo ignored=$?";
+        Map<String, String> expected = Map.of("shrink", "0", "within", "0", "beyond", "153", "ignored", "27");
+        for (String mode : List.of("none", "kernel", "broker")) {
+            Path dir = Files.createDirectories(tmp.resolve(mode)).toRealPath();
+            Files.writeString(dir.resolve("f"), "x".repeat(200));
+            List<String> program = List.of("sh", "-c", script.replace("$DIR", dir.toString()));
+            Result r = mode.equals("none") ? unsandboxed(program)
+                    : sandbox(mode, List.of("--allow-write", dir.toString()), program);
+            assertEquals(expected, statuses(r), () -> mode + ": " + r);
+            assertTrue(r.stderr().contains("File too large"), () -> mode + ": " + r);
+            assertEquals(400, Files.size(dir.resolve("f")), mode);
+        }
+    }
+
     /// `--deny` of a file inside a read-only tree in kernel mode: the file is unreadable, its
     /// siblings and the rest of the tree readable, as under the broker. Stricter than the broker,
     /// as documented: the directory holding the denied file cannot be listed, and a file created
