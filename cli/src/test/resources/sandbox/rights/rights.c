@@ -8,14 +8,23 @@
  *   whiteout FROM TO       renameat2(RENAME_WHITEOUT), which leaves a 0:0 character device at FROM
  *   futimens PATH          futimens(3) to 2001-01-01 on a descriptor opened O_RDONLY: a metadata
  *                          write the owner of a file may make through a read-only descriptor
+ *   restrictself           landlock_restrict_self(2) of a ruleset handling READ_FILE with no rule,
+ *                          so that no file may be opened for reading from then on (after
+ *                          landlock_create_ruleset(2), reported under its own name; and
+ *                          no_new_privs, which it needs)
+ *   read PATH              open(PATH, O_RDONLY), then openat2(2) of it, each reported
  * Several operations may follow one another on the command line. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/landlock.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -62,6 +71,29 @@ int main(int argc, char **argv) {
             } else {
                 struct timespec times[2] = {{978307200, 0}, {978307200, 0}};
                 report(op, argv[i + 1], futimens(fd, times));
+                close(fd);
+            }
+            i += 2;
+        } else if (strcmp(op, "restrictself") == 0) {
+            struct landlock_ruleset_attr attr = {.handled_access_fs = LANDLOCK_ACCESS_FS_READ_FILE};
+            int ruleset = (int) syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
+            report("landlock_create_ruleset", "-", ruleset);
+            prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+            report("landlock_restrict_self", "-", (int) syscall(SYS_landlock_restrict_self, ruleset, 0));
+            if (ruleset >= 0) {
+                close(ruleset);
+            }
+            i += 1;
+        } else if (strcmp(op, "read") == 0 && i + 1 < argc) {
+            int fd = open(argv[i + 1], O_RDONLY | O_CLOEXEC);
+            report("open", argv[i + 1], fd);
+            if (fd >= 0) {
+                close(fd);
+            }
+            struct open_how how = {.flags = O_RDONLY | O_CLOEXEC};
+            fd = (int) syscall(SYS_openat2, AT_FDCWD, argv[i + 1], &how, sizeof how);
+            report("openat2", argv[i + 1], fd);
+            if (fd >= 0) {
                 close(fd);
             }
             i += 2;

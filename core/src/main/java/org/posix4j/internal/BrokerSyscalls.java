@@ -467,12 +467,21 @@ public final class BrokerSyscalls {
                     "Kernel keyrings are shared with other processes of the user."),
             rule("kill", 62, 129, BROKER, 0,
                     "The master decides: only processes of the sandbox, delivered through a proven pidfd."),
-            rule("landlock_add_rule", 445, 445, ALLOW, 0,
-                    "Can only restrict the program further."),
-            rule("landlock_create_ruleset", 444, 444, ALLOW, 0,
-                    "Can only restrict the program further."),
-            rule("landlock_restrict_self", 446, 446, ALLOW, 0,
-                    "Can only restrict the program further."),
+            rule("landlock_add_rule", 445, 445, DENY, ENOTSUP,
+                    "Refused as if Landlock were disabled: the master performs brokered calls (every file call in"
+                            + " broker mode, openat2 in kernel mode) outside any Landlock domain the program gives"
+                            + " itself, so the program is told it has none rather than left trusting rules that"
+                            + " would not hold."),
+            rule("landlock_create_ruleset", 444, 444, DENY, ENOTSUP,
+                    "Refused as if Landlock were disabled: the master performs brokered calls (every file call in"
+                            + " broker mode, openat2 in kernel mode) outside any Landlock domain the program gives"
+                            + " itself, so the program is told it has none rather than left trusting rules that"
+                            + " would not hold."),
+            rule("landlock_restrict_self", 446, 446, DENY, ENOTSUP,
+                    "Refused as if Landlock were disabled: the master performs brokered calls (every file call in"
+                            + " broker mode, openat2 in kernel mode) outside any Landlock domain the program gives"
+                            + " itself, so the program is told it has none rather than left trusting rules that"
+                            + " would not hold."),
             rule("lchown", 94, -1, DENY, EPERM,
                     "Changes ownership."),
             rule("lgetxattr", 192, 9, DENY, ENOTSUP,

@@ -362,6 +362,30 @@ class SandboxKernelRightsTest {
         assertEquals(linked, Files.exists(shared.resolve("mine")), inside::toString);
     }
 
+    /// A program that restricts itself with Landlock is told, in both modes, that Landlock is
+    /// unavailable (EOPNOTSUPP, as where it is disabled at boot) and stays unrestricted by its
+    /// own hand: the master performs brokered calls (every open in broker mode, openat2 in
+    /// kernel mode) outside the program's domain, so the program's own rules would not have held
+    /// for them. Before the filter refused landlock_*, a program that had restricted itself
+    /// opened through the broker the files its own ruleset forbade. Control: outside the sandbox
+    /// the same program's own ruleset refuses both opens.
+    @Test
+    void aProgramIsToldItCannotRestrictItselfWithLandlock(@TempDir Path tmp) throws Exception {
+        requireSandbox();
+        Trees t = Trees.create(tmp.resolve("t"));
+        Path rights = Files.copy(Gcc.compile(RIGHTS, tmp), t.bin.resolve("rights"));
+        Path f = Files.writeString(t.ro.resolve("f"), "read-only\n");
+        List<String> program = List.of(rights.toString(), "restrictself", "read", f.toString());
+        Map<String, String> control = SandboxAttackTest.results(unsandboxed(program));
+        assertEquals(Map.of("landlock_create_ruleset -", "ok", "landlock_restrict_self -", "ok",
+                "open " + f, "EACCES", "openat2 " + f, "EACCES"), control, "the kernel holds the program's own rules");
+        for (String mode : List.of("kernel", "broker")) {
+            Result r = sandbox(mode, t.options(), program);
+            assertEquals(Map.of("landlock_create_ruleset -", "EOPNOTSUPP", "landlock_restrict_self -", "EOPNOTSUPP",
+                    "open " + f, "ok", "openat2 " + f, "ok"), SandboxAttackTest.results(r), () -> mode + ": " + r);
+        }
+    }
+
     /// truncate(2) by path holds the program's RLIMIT_FSIZE, which the kernel checks against the
     /// process that truncates: the broker, which truncates for the program, reads the program's
     /// limit, so growing a file past it is EFBIG and the thread gets SIGXFSZ (perl, which keeps
