@@ -139,6 +139,7 @@ public final class AbiTable {
             Map.entry("Signals.SIGINFO", "sizeof(siginfo_t)"),
             Map.entry("Signals.STX_INO", "offsetof(struct statx, stx_ino)"),
             Map.entry("Caller.STX_INO", "offsetof(struct statx, stx_ino)"),
+            Map.entry("Performer.STX_SIZE", "offsetof(struct statx, stx_size)"),
             Map.entry("Sockets.MSGHDR", "sizeof(struct msghdr)"),
             Map.entry("Sockets.MMSGHDR", "sizeof(struct mmsghdr)"),
             Map.entry("OpenFlag.R_NO_XDEV", "RESOLVE_NO_XDEV"),
