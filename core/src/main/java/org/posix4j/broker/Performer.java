@@ -57,14 +57,21 @@ final class Performer {
     /// What the program needs the path for.
     private enum Need { STAT, READ, WRITE, CREATE, TEMPORARY }
 
-    /// Where a decided path is operated on: `anchor` and the path below it.
-    private record Place(String canonical, int anchor, String relative, Decision decision, boolean kernelResolved) {
+    /// Where a decided path is operated on: `anchor` and the path below it; `searched`, when not
+    /// `null`, the directory above the anchor whose search permission the program's credentials
+    /// need first (see [#searchedAbove]).
+    private record Place(String canonical, int anchor, String relative, Decision decision, boolean kernelResolved,
+            String searched) {
         Place(String canonical, int anchor, String relative, Decision decision) {
-            this(canonical, anchor, relative, decision, false);
+            this(canonical, anchor, relative, decision, false, null);
+        }
+
+        Place(String canonical, int anchor, String relative, Decision decision, boolean kernelResolved) {
+            this(canonical, anchor, relative, decision, kernelResolved, null);
         }
 
         Place resolvedByKernel() {
-            return new Place(canonical, anchor, relative, decision, true);
+            return new Place(canonical, anchor, relative, decision, true, searched);
         }
     }
 
@@ -672,15 +679,11 @@ final class Performer {
                 rule = rootRule;
                 decision = Decision.WOULD_DENY;
             }
-            int reach = reach(rule.anchorPath());
-            if (reach < 0) {
-                finish(s, call, resolved, decision, -1, -reach);
-                return;
-            }
             String rel = canonical.equals(rule.anchorPath()) ? "."
                     : rule.anchorPath().equals("/") ? canonical.substring(1)
                     : canonical.substring(rule.anchorPath().length() + 1);
-            Place place = new Place(canonical, rule.anchor().intValue(), rel, decision);
+            Place place = new Place(canonical, rule.anchor().intValue(), rel, decision, false,
+                    searchedAbove(rule.anchorPath()));
             int fd = bind ? parentFd(s, place) : pathFd(s, place, OpenFlag.O_PATH);
             if (fd < 0) {
                 finish(s, call, resolved, decision, -1, -fd);
@@ -913,22 +916,37 @@ final class Performer {
 
     /// openat2(2) of `path` below `dirfd`, close-on-exec; the master's only way to open.
     private static int openat2(Scratch s, int dirfd, String path, int flags, int mode, long resolve) {
+        return openat2(s, dirfd, path, flags, mode, resolve, null);
+    }
+
+    /// [#openat2(Scratch, int, String, int, int, long)] after checking, with the same
+    /// credentials, that they may search directory `searched` (when not `null`).
+    private static int openat2(Scratch s, int dirfd, String path, int flags, int mode, long resolve,
+            String searched) {
         s.how.set(JAVA_LONG, 0, Integer.toUnsignedLong(flags | OpenFlag.O_CLOEXEC));
         s.how.set(JAVA_LONG, 8, mode);
         s.how.set(JAVA_LONG, 16, resolve);
         s.path1.setString(0, path, ISO_8859_1);
+        if (searched != null) {
+            s.anchorParent.setString(0, searched, ISO_8859_1);
+        }
         int w = ProgramCredentials.enter();
         try {
-            return w < 0 ? w : Kernel.openat2(dirfd, s.path1, s.how);
+            if (w < 0) {
+                return w;
+            }
+            int r = searched == null ? 0 : Kernel.faccessat(AT_FDCWD, s.anchorParent, X_OK, SysStatH.AT_EACCESS);
+            return r < 0 ? r : Kernel.openat2(dirfd, s.path1, s.how);
         } finally {
             ProgramCredentials.leave(w);
         }
     }
 
     /// [#openat2] of `relative` below the place's anchor, never leaving it: an attempt to
-    /// (EXDEV) is the denial it is.
+    /// (EXDEV) is the denial it is. The directories above the anchor are searched first as the
+    /// program (see [#searchedAbove]).
     private static int contained(Scratch s, Place place, String relative, int flags, int mode) {
-        int fd = openat2(s, place.anchor, relative, flags, mode, CONTAINED);
+        int fd = openat2(s, place.anchor, relative, flags, mode, CONTAINED, place.searched);
         return fd == -EXDEV ? -EACCES : fd;
     }
 
@@ -1196,31 +1214,25 @@ final class Performer {
         if (entry && canonical.equals(rule.anchorPath())) {
             return new Place(canonical, -EBUSY, "", decision);
         }
-        int reach = reach(rule.anchorPath());
-        if (reach < 0) {
-            return new Place(canonical, reach, "", decision);
-        }
         String rel = canonical.equals(rule.anchorPath()) ? "."
                 : rule.anchorPath().equals("/") ? canonical.substring(1) : canonical.substring(rule.anchorPath().length() + 1);
-        return new Place(canonical, rule.anchor().intValue(), rel, decision);
+        return new Place(canonical, rule.anchor().intValue(), rel, decision, false, searchedAbove(rule.anchorPath()));
     }
 
-    /// 0 when the credentials this thread acts with may reach `anchor` as the kernel would let
-    /// the program reach it, else -errno (EACCES). The master resolves a path from the anchor,
-    /// a descriptor the JVM opened once, so the kernel checks search permission on the anchor
-    /// and below it but not on the directories above it: those are checked here, with
-    /// faccessat(X_OK) of the anchor's parent under the program's credentials, unless they pass
-    /// every search check (CAP_DAC_OVERRIDE or CAP_DAC_READ_SEARCH, a root program's).
-    private static int reach(String anchor) {
+    /// The directory above `anchor` that the program must be able to search to reach it, or
+    /// `null` when nothing is to be checked. The master resolves a path from the anchor, a
+    /// descriptor the JVM opened once, so the kernel checks search permission on the anchor and
+    /// below it but not on the directories above it: [#contained] checks those with
+    /// faccessat(X_OK) of this directory under the program's credentials, in the same switch of
+    /// credentials as the open, unless they pass every search check (CAP_DAC_OVERRIDE or
+    /// CAP_DAC_READ_SEARCH, a root program's) or the anchor is the root.
+    private static String searchedAbove(String anchor) {
         ProgramCredentials creds = ProgramCredentials.current();
         if (anchor.equals("/") || creds != null && creds.searchesAnywhere()) {
-            return 0;
+            return null;
         }
         int slash = anchor.lastIndexOf('/');
-        Scratch s = Scratch.get();
-        s.anchorParent.setString(0, slash == 0 ? "/" : anchor.substring(0, slash), ISO_8859_1);
-        return ProgramCredentials.asProgram(
-                () -> Kernel.faccessat(AT_FDCWD, s.anchorParent, X_OK, SysStatH.AT_EACCESS));
+        return slash == 0 ? "/" : anchor.substring(0, slash);
     }
 
     private Policy.Rule allowFor(Call call, String canonical, Need need, boolean entry) {
