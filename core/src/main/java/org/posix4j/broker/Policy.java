@@ -27,7 +27,8 @@ import org.posix4j.io.OpenFlags;
 /// `openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)`, so that a path
 /// changed after the decision (another thread, a swapped symbolic link) fails instead of
 /// leaving the tree. A hard link placed inside an allowed tree before the program starts does
-/// grant access to its inode (the program itself cannot make one: link(2) is denied).
+/// grant access to its inode (the program itself can link only a file where creating is allowed
+/// to a name where creating is allowed, which gives the file nothing it did not have).
 ///
 /// Build with [#builder()]; a built policy holds an `O_PATH` descriptor on each allowed tree
 /// until [#close()]. Immutable and thread-safe.

@@ -44,10 +44,10 @@ import picocli.CommandLine.Spec;
             "       posix4j sandbox [OPTIONS] --print-policy"},
         description = {
             "Runs PROGRAM with ARGs under posix4j's broker: every call of the program (and of its threads, children"
-                    + " and the programs they run) that opens, stats, creates, removes or renames a file, reads a"
-                    + " link, or connects or binds a socket stops in the kernel and is performed by posix4j itself,"
-                    + " if the allowances below permit it. Denied calls fail in the program with EACCES. Network"
-                    + " calls are refused unless --allow-connect or --allow-bind allows them.",
+                    + " and the programs they run) that opens, stats, creates, links, removes, renames or truncates a"
+                    + " file, reads a link, or connects or binds a socket stops in the kernel and is performed by"
+                    + " posix4j itself, if the allowances below permit it. Denied calls fail in the program with"
+                    + " EACCES. Network calls are refused unless --allow-connect or --allow-bind allows them.",
             "Paths are decided after the kernel resolved them (symbolic links, '..', the program's working"
                     + " directory), never by their spelling. The program runs in a process group of its own and"
                     + " inherits standard input, output and error and the environment.",
