@@ -49,6 +49,7 @@ final class Performer {
     private static final int ELOOP = 40;
     private static final int ESRCH = 3;
     private static final int EFBIG = 27;
+    private static final int EOPNOTSUPP = 95;
     private static final int F_SETFL = 4;
     private static final long CONTAINED = OpenFlag.R_BENEATH | OpenFlag.R_NO_SYMLINKS
             | OpenFlag.R_NO_MAGICLINKS;
@@ -231,6 +232,13 @@ final class Performer {
             // A dangling symbolic link: creating through it would make its target, which was
             // not decided on; refused rather than followed.
             fd = -policy.denial().number();
+        }
+        if (fd == -ELOOP && place.kernelResolved && !follow && (call.rawFlags & OpenFlag.O_PATH) != 0) {
+            // O_PATH | O_NOFOLLOW of a symbolic link: the kernel gives a descriptor of the link
+            // itself, which ADDFD cannot install. EOPNOTSUPP, not an ELOOP the kernel never gives
+            // here: glibc's fchmodat(AT_SYMLINK_NOFOLLOW) opens a link so and answers EOPNOTSUPP
+            // for it, which tar and cp take as "links have no mode".
+            fd = -EOPNOTSUPP;
         }
         int blockingFlags = opened | Integer.MIN_VALUE;
         Place at = place;

@@ -310,6 +310,39 @@ class SandboxProgramsTest {
         assertSame(expected, extracted);
     }
 
+    /// tar extracts an archive holding a symbolic link, a hard link and a FIFO, and python3 makes
+    /// a virtual environment (its interpreter a symbolic link) whose interpreter then runs: the
+    /// same tree (types, link counts, link targets) and output as outside, in both modes. Broker
+    /// mode refused symlink, link and mknod before 2026-12-06, and both failed there.
+    @ParameterizedTest
+    @ValueSource(strings = {"broker", "kernel"})
+    void tarAndVenvMakeLinksAndFifosAsOutside(String mode, @TempDir Path tmp) throws Exception {
+        Requires.programs("tar", "mkfifo", "find", "sort", "python3");
+        Path data = Files.createDirectory(tmp.resolve("data"));
+        Path src = Files.createDirectory(data.resolve("src"));
+        Files.writeString(src.resolve("a.txt"), "a\n");
+        Files.createSymbolicLink(src.resolve("sym"), Path.of("a.txt"));
+        Files.createLink(src.resolve("hard"), src.resolve("a.txt"));
+        assertEquals(0, outside(List.of("mkfifo", src.resolve("fifo").toString())).exitCode());
+        Result archived = outside(List.of("tar", "--sort=name", "-cf", data.resolve("links.tar").toString(), "-C",
+                data.toString(), "src"));
+        assertEquals(0, archived.exitCode(), archived::toString);
+        String script = "tar --no-same-owner -xf \"$2\" -C \"$1\" && python3 -m venv --without-pip \"$1/venv\""
+                + " && \"$1/venv/bin/python\" -c 'import sys; print(\"venv\", sys.prefix != sys.base_prefix)'"
+                + " && cd \"$1\" && find src venv/bin -printf '%p %y %n %l\\n' | sort";
+        String archive = data.resolve("links.tar").toString();
+        Path outOutside = Files.createDirectory(tmp.resolve("out-outside"));
+        Path out = Files.createDirectory(tmp.resolve("out"));
+        Result expected = outside(List.of("sh", "-c", script, "sh", outOutside.toString(), archive));
+        assertEquals(0, expected.exitCode(), expected::toString);
+        for (String made : List.of("venv True", "src/sym l 1 a.txt", "src/hard f 2 ", "src/fifo p 1 ")) {
+            assertTrue(expected.stdout().contains(made + "\n"), () -> made + ": " + expected);
+        }
+        Sandboxed made = inside(mode, tmp, List.of("--allow-read", data.toString(), "--allow-write", out.toString()),
+                List.of("sh", "-c", script, "sh", out.toString(), archive), Map.of());
+        assertSame(expected, made);
+    }
+
     /// A new directory `out` holding a directory `dir` and a symbolic link `link` to a.txt.
     private static Path outWithDirAndLink(Path out) throws IOException {
         Files.createDirectories(out.resolve("dir"));
