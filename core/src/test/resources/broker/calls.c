@@ -55,5 +55,14 @@ int main(void) {
     report("utimensat-nsec", utimensat(AT_FDCWD, "/m/ut", times, 0));
     struct timespec omit[2] = {{1, UTIME_OMIT}, {2, UTIME_OMIT}};
     report("utimensat-omit", utimensat(AT_FDCWD, "/m/missing", omit, 0));
+    report("symlink", symlink("t", "/m/sym"));
+    report("link", linkat(AT_FDCWD, "/m/old", AT_FDCWD, "/m/hard", AT_SYMLINK_FOLLOW));
+    report("truncate", truncate("/m/tr", 7));
+    report("mknod", mknod("/m/fifo", S_IFIFO | 0640, 0));
+    /* Refused before the loop sees them, as the kernel checks them first. */
+    report("link-empty", linkat(3, "", AT_FDCWD, "/m/h2", AT_EMPTY_PATH));
+    report("truncate-negative", syscall(SYS_truncate, "/m/tr", -1L));
+    report("mknod-setuid", mknod("/m/suid", S_IFREG | 04755, 0));
+    report("mknod-dir", mknod("/m/d", S_IFDIR | 0755, 0));
     return 0;
 }

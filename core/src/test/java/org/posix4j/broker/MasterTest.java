@@ -106,6 +106,13 @@ class MasterTest {
         assertTrue(output.contains("utimensat-fault -1 14\n"), output);
         assertTrue(output.contains("utimensat-nsec -1 22\n"), output);
         assertTrue(output.contains("utimensat-omit 0 0\n"), "two UTIME_OMIT succeed unasked, as in the kernel: " + output);
+        for (String answered : List.of("symlink", "link", "truncate", "mknod")) {
+            assertTrue(output.contains(answered + " 0 0\n"), answered + ": " + output);
+        }
+        assertTrue(output.contains("link-empty -1 1\n"), "AT_EMPTY_PATH: EPERM: " + output);
+        assertTrue(output.contains("truncate-negative -1 22\n"), output);
+        assertTrue(output.contains("mknod-setuid -1 1\n"), output);
+        assertTrue(output.contains("mknod-dir -1 1\n"), output);
 
         assertEquals(new Arguments.Mkdir("/m/dir", 0750), find(seen, Function.MKDIR).arguments());
         assertEquals(new Arguments.Rename("/m/a", "/m/b", false, false), find(seen, Function.RENAME).arguments());
@@ -135,6 +142,15 @@ class MasterTest {
         assertEquals("utimensat", utimes.syscall());
         assertEquals(1, seen.stream().filter(c -> c.function() == Function.UTIMES).count(),
                 "only the valid utimensat reached the loop");
+        assertEquals(new Arguments.Symlink("t", "/m/sym"), find(seen, Function.SYMLINK).arguments());
+        assertEquals(new Arguments.Link("/m/old", "/m/hard", true), find(seen, Function.LINK).arguments());
+        assertEquals("/m/hard", find(seen, Function.LINK).absolutePath2());
+        assertEquals(new Arguments.Truncate("/m/tr", 7), find(seen, Function.TRUNCATE).arguments());
+        assertEquals(new Arguments.Mknod("/m/fifo", 0010640, 0), find(seen, Function.MKNOD).arguments());
+        for (Function once : List.of(Function.LINK, Function.TRUNCATE, Function.MKNOD)) {
+            assertEquals(1, seen.stream().filter(c -> c.function() == once).count(),
+                    once + ": only the valid call reached the loop");
+        }
         for (Call c : seen) {
             assertEquals(pid, c.pid());
             assertTrue(c.isAnswered());
@@ -144,7 +160,7 @@ class MasterTest {
 
     private static void answer(Master master, Call call, Fd injected) {
         switch (call.function()) {
-            case MKDIR, RENAME, ACCESS, RMDIR, CHMOD, UTIMES -> master.send(0);
+            case MKDIR, RENAME, ACCESS, RMDIR, CHMOD, UTIMES, SYMLINK, LINK, TRUNCATE, MKNOD -> master.send(0);
             case UNLINK -> master.send(-1, Errno.ENOENT);
             case STAT, LSTAT -> master.send(STAT);
             case CHDIR -> {
