@@ -526,10 +526,15 @@ final class ProgramCredentials {
             if (groupsChanged && setgroups(t.groups) != 0) {
                 return false;
             }
-            if ((t.rgid != m.rgid || t.egid != m.egid) && call3(NR.setresgid(), t.rgid, t.egid, -1) != 0) {
+            boolean gids = t.rgid != m.rgid || t.egid != m.egid;
+            if (gids && call3(NR.setresgid(), t.rgid, t.egid, -1) != 0) {
                 return false;
             }
-            call1(NR.setfsgid(), t.fsgid);
+            // setresgid sets the fsgid to the new egid; each of these switches costs a new set
+            // of credentials, some microseconds: made only when it changes something.
+            if (t.fsgid != (gids ? t.egid : m.fsgid)) {
+                call1(NR.setfsgid(), t.fsgid);
+            }
             if ((t.ruid != m.ruid || t.euid != m.euid) && call3(NR.setresuid(), t.ruid, t.euid, -1) != 0) {
                 return false;
             }
@@ -548,14 +553,23 @@ final class ProgramCredentials {
         boolean restore() {
             ProgramCredentials m = MASTER;
             capset(m.capEff, m.capPrm, m.capInh);
+            // setresuid and setresgid set the fs ids to the new effective ones, and an euid
+            // that becomes 0 gets the permitted set as its effective one: the calls after each
+            // are made only where those leave something to set. The read-back below checks all.
             call3(NR.setresuid(), m.ruid, m.euid, -1);
-            call1(NR.setfsuid(), m.fsuid);
+            if (m.fsuid != m.euid || broken) {
+                call1(NR.setfsuid(), m.fsuid);
+            }
             call3(NR.setresgid(), m.rgid, m.egid, -1);
-            call1(NR.setfsgid(), m.fsgid);
+            if (m.fsgid != m.egid || broken) {
+                call1(NR.setfsgid(), m.fsgid);
+            }
             if (groupsChanged || broken) {
                 setgroups(m.groups);
             }
-            capset(m.capEff, m.capPrm, m.capInh);
+            if (m.capEff != m.capPrm || broken) {
+                capset(m.capEff, m.capPrm, m.capInh);
+            }
             broken = !has(m, m.capEff);
             if (!broken) {
                 groupsChanged = false;
