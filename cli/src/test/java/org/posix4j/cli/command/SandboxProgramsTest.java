@@ -10,11 +10,13 @@ import static org.posix4j.cli.command.RunCommandTest.concurrently;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,11 +119,16 @@ class SandboxProgramsTest {
         List<String> longListing = List.of("ls", "-laR", "--time-style=full-iso", tree.toString());
         List<Callable<Sandboxed>> runs = List.of(() -> inside(mode, tmp, options, shortListing, Map.of()),
                 () -> inside(mode, tmp, options, longListing, Map.of()));
-        List<Sandboxed> results = concurrently(runs);
-        assertSame(outside(shortListing), results.get(0));
-        assertTrue(results.get(0).result.stdout().contains(tree + "/sub/deep:\n.\n..\nc\nup\n"),
-                results.get(0)::describe);
-        assertSame(outside(longListing), results.get(1));
+        try {
+            List<Sandboxed> results = concurrently(runs);
+            assertSame(outside(shortListing), results.get(0));
+            assertTrue(results.get(0).result.stdout().contains(tree + "/sub/deep:\n.\n..\nc\nup\n"),
+                    results.get(0)::describe);
+            assertSame(outside(longListing), results.get(1));
+        } finally {
+            // JUnit warns of each link to a place outside the temporary directory it deletes.
+            Files.delete(tree.resolve("out"));
+        }
     }
 
     /// `realpath` and `readlink -f` of a file and of a symlink in an allowed tree, and `readlink`
@@ -338,9 +345,29 @@ class SandboxProgramsTest {
         for (String made : List.of("venv True", "src/sym l 1 a.txt", "src/hard f 2 ", "src/fifo p 1 ")) {
             assertTrue(expected.stdout().contains(made + "\n"), () -> made + ": " + expected);
         }
-        Sandboxed made = inside(mode, tmp, List.of("--allow-read", data.toString(), "--allow-write", out.toString()),
-                List.of("sh", "-c", script, "sh", out.toString(), archive), Map.of());
-        assertSame(expected, made);
+        try {
+            List<String> options = List.of("--allow-read", data.toString(), "--allow-write", out.toString());
+            Sandboxed made = inside(mode, tmp, options, List.of("sh", "-c", script, "sh", out.toString(), archive),
+                    Map.of());
+            assertSame(expected, made);
+        } finally {
+            // The venvs' interpreters link to /usr/bin: JUnit warns of each such link it deletes.
+            for (Path venv : List.of(outOutside.resolve("venv"), out.resolve("venv"))) {
+                deleteTree(venv);
+            }
+        }
+    }
+
+    /// Deletes `dir` and everything below it, links as links, if it exists.
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /// A new directory `out` holding a directory `dir` and a symbolic link `link` to a.txt.
