@@ -1271,7 +1271,8 @@ public final class Master implements AutoCloseable {
             throw new Refused(ENOENT);
         }
         return stillValid(s, new Call(id, c, syscall, Function.LINK,
-                new Arguments.Link(Paths.display(raw1), Paths.display(raw2), flags != 0), raw1,
+                new Arguments.Link(Paths.display(raw1), Paths.display(raw2),
+                        (flags & SysStatH.AT_SYMLINK_FOLLOW) != 0), raw1,
                 absolute(s, c, olddirfd, raw1), absolute(s, c, newdirfd, raw2), null, 0, 0, 0, 0, 0,
                 Call.StatFormat.NONE, flags));
     }

@@ -22,16 +22,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.function.ToIntFunction;
 import org.posix4j.internal.FcntlH;
+import org.posix4j.internal.ResourceH;
 import org.posix4j.internal.SysStatH;
+import org.posix4j.process.Resource;
+import org.posix4j.signal.Signal;
 
 /// Decides a [Call] under a [Policy] and performs it: the master's own operation, contained
 /// below a descriptor on the allowed tree, whose result is what the program gets.
 final class Performer {
     private static final int AT_FDCWD = -100;
     private static final int X_OK = 1;
-    private static final int RLIMIT_FSIZE = 1;
-    private static final long RLIM_INFINITY = -1L;
-    private static final int SIGXFSZ = 25;
     /// stx_size in a struct statx.
     private static final long STX_SIZE = 40;
     private static final int ENOENT = 2;
@@ -132,7 +132,7 @@ final class Performer {
             Kernel.symlinkat(s.path2, -1, s.path2);
             Kernel.mknodat(-1, s.path2, 0, 0);
             Kernel.truncate(MemorySegment.NULL, 0);
-            Kernel.prlimit(-1, RLIMIT_FSIZE, s.rlimit);
+            Kernel.prlimit(-1, Resource.FSIZE.number(), s.rlimit);
             Kernel.fchmodat(-1, s.path2, 0);
             Kernel.utimensat(-1, s.path2, MemorySegment.NULL, 0);
             Sockets.connect(-1, new byte[] {1, 0});
@@ -1000,7 +1000,7 @@ final class Performer {
     /// symbolic link at path1 is resolved, by the kernel, and the file it leads to is linked.
     private void link(Scratch s, Call call) {
         String path1 = call.absolutePathRaw();
-        Place from = call.extraFlags != 0 ? slowPlace(s, call, path1, Need.CREATE, true, false, false)
+        Place from = (call.extraFlags & SysStatH.AT_SYMLINK_FOLLOW) != 0 ? slowPlace(s, call, path1, Need.CREATE, true, false, false)
                 : entryPlace(s, call, path1);
         Place to = entryPlace(s, call, call.absolutePath2Raw());
         int refused = from.anchor < 0 ? -from.anchor : -to.anchor;
@@ -1043,16 +1043,16 @@ final class Performer {
     /// -errno when the limit cannot be read (the caller is gone). The limit is read by process
     /// number and holds for the caller while its call is still waiting, checked after the read.
     private int beyondFileSizeLimit(Scratch s, Call call, int fd, long length) {
-        int r = Kernel.prlimit(call.pid(), RLIMIT_FSIZE, s.rlimit);
+        int r = Kernel.prlimit(call.pid(), Resource.FSIZE.number(), s.rlimit);
         if (r < 0 || !master.stillWaiting(s, call.id)) {
             return r < 0 ? r : -ESRCH;
         }
         long soft = s.rlimit.get(JAVA_LONG, 0);
-        if (soft == RLIM_INFINITY || Long.compareUnsigned(length, soft) <= 0 || typeOf(s, fd) < 0
+        if (soft == ResourceH.RLIM_INFINITY || Long.compareUnsigned(length, soft) <= 0 || typeOf(s, fd) < 0
                 || s.statx.get(JAVA_LONG, STX_SIZE) >= length) {
             return 0;
         }
-        call.caller.signalThread(SIGXFSZ);
+        call.caller.signalThread(Signal.XFSZ.number());
         return -EFBIG;
     }
 
@@ -1164,8 +1164,8 @@ final class Performer {
 
     /// A denial of a path that does not exist becomes ENOENT unless the policy hides that.
     private Place revealMissing(Scratch s, Place p, Need need, boolean creating) {
-        if (p.anchor != -policy.denial().number() || p.decision != Decision.DENY || !policy.revealsMissing()
-                || creating || need == Need.CREATE || p.canonical == null) {
+        if (p.anchor != -policy.denial().number() || !policy.revealsMissing() || creating || need == Need.CREATE
+                || p.canonical == null) {
             return p;
         }
         int fd = resolveToFd(s, p.canonical, 0, OpenFlag.R_NO_MAGICLINKS, AT_FDCWD);
