@@ -8,7 +8,6 @@ import org.posix4j.internal.FcntlH;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.LinkH;
 import org.posix4j.internal.PollH;
-import org.posix4j.internal.ResourceH;
 import org.posix4j.internal.SchedH;
 import org.posix4j.internal.SeccompH;
 import org.posix4j.internal.StdioH;
@@ -149,17 +148,6 @@ final class Kernel {
             long r = (long) SyscallH.SYSCALL3.invokeExact(slot, Syscalls.CURRENT.pidfdGetfd(), (long) pidfd, (long) fd,
                     0L);
             return r < 0 ? fail(slot) : (int) r;
-        } catch (Throwable t) {
-            throw Libc.unexpected(t);
-        }
-    }
-
-    /// prlimit(2) reading resource `resource` of process `pid` into `old` (a struct rlimit).
-    static int prlimit(int pid, int resource, MemorySegment old) {
-        MemorySegment slot = Libc.errnoSlot();
-        try {
-            int r = (int) ResourceH.PRLIMIT.invokeExact(slot, pid, resource, MemorySegment.NULL, old);
-            return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }

@@ -22,9 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.function.ToIntFunction;
 import org.posix4j.internal.FcntlH;
-import org.posix4j.internal.ResourceH;
 import org.posix4j.internal.SysStatH;
-import org.posix4j.process.Resource;
 import org.posix4j.signal.Signal;
 
 /// Decides a [Call] under a [Policy] and performs it: the master's own operation, contained
@@ -47,7 +45,6 @@ final class Performer {
     private static final int ENOTDIR = 20;
     private static final int EXDEV = 18;
     private static final int ELOOP = 40;
-    private static final int ESRCH = 3;
     private static final int EFBIG = 27;
     private static final int EOPNOTSUPP = 95;
     private static final int F_SETFL = 4;
@@ -132,7 +129,6 @@ final class Performer {
             Kernel.symlinkat(s.path2, -1, s.path2);
             Kernel.mknodat(-1, s.path2, 0, 0);
             Kernel.truncate(MemorySegment.NULL, 0);
-            Kernel.prlimit(-1, Resource.FSIZE.number(), s.rlimit);
             Kernel.fchmodat(-1, s.path2, 0);
             Kernel.utimensat(-1, s.path2, MemorySegment.NULL, 0);
             Sockets.connect(-1, new byte[] {1, 0});
@@ -1040,20 +1036,42 @@ final class Performer {
     /// -EFBIG when truncating the file open as `fd` to `length` would grow it past the calling
     /// process's RLIMIT_FSIZE, which the kernel checks against the process that truncates (the
     /// master, here); the calling thread then gets SIGXFSZ, as the kernel sends it. 0 otherwise;
-    /// -errno when the limit cannot be read (the caller is gone). The limit is read by process
-    /// number and holds for the caller while its call is still waiting, checked after the read.
+    /// -errno when the limit cannot be read (the caller is gone).
     private int beyondFileSizeLimit(Scratch s, Call call, int fd, long length) {
-        int r = Kernel.prlimit(call.pid(), Resource.FSIZE.number(), s.rlimit);
-        if (r < 0 || !master.stillWaiting(s, call.id)) {
-            return r < 0 ? r : -ESRCH;
+        long limit = fileSizeLimit(s, call);
+        if (limit < 0) {
+            return (int) limit;
         }
-        long soft = s.rlimit.get(JAVA_LONG, 0);
-        if (soft == ResourceH.RLIM_INFINITY || Long.compareUnsigned(length, soft) <= 0 || typeOf(s, fd) < 0
-                || s.statx.get(JAVA_LONG, STX_SIZE) >= length) {
+        if (length <= limit || typeOf(s, fd) < 0 || s.statx.get(JAVA_LONG, STX_SIZE) >= length) {
             return 0;
         }
         call.caller.signalThread(Signal.XFSZ.number());
         return -EFBIG;
+    }
+
+    /// The caller's soft RLIMIT_FSIZE (Long.MAX_VALUE when unlimited), or -errno, read from the
+    /// "Max file size" line of its `/proc/TID/limits` through the proven `/proc/TID` (see
+    /// [Caller#procDir]): prlimit(2) of a process of another user needs CAP_SYS_RESOURCE, which a
+    /// root JVM in a container may not have.
+    private static long fileSizeLimit(Scratch s, Call call) {
+        int proc = call.caller.procDir(s);
+        int fd = proc < 0 ? proc : openat2(s, proc, "limits", 0, 0, CONTAINED);
+        if (fd < 0) {
+            return fd;
+        }
+        long n = Kernel.pread(fd, s.link, s.link.byteSize() - 1, 0);
+        Kernel.close(fd);
+        if (n < 0) {
+            return n;
+        }
+        String limits = new String(s.link.asSlice(0, n).toArray(JAVA_BYTE), ISO_8859_1);
+        for (String line : limits.split("\n")) {
+            if (line.startsWith("Max file size")) {
+                String soft = line.substring("Max file size".length()).trim().split("\\s+")[0];
+                return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+            }
+        }
+        return -EINVAL;
     }
 
     @FunctionalInterface

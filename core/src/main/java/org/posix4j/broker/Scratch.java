@@ -4,7 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.posix4j.internal.EpollH;
 import org.posix4j.internal.PollH;
-import org.posix4j.internal.ResourceH;
 import org.posix4j.internal.SeccompH;
 import org.posix4j.internal.SysStatH;
 import org.posix4j.internal.UioH;
@@ -36,8 +35,6 @@ final class Scratch {
     final MemorySegment link;
     /// The directory above a policy anchor, for [Performer]'s search check.
     final MemorySegment anchorParent;
-    /// A struct rlimit, for [Performer]'s file size check.
-    final MemorySegment rlimit;
     /// utimensat(2)'s two struct timespec.
     final MemorySegment times;
     /// process_vm_readv(2)'s local and remote struct iovec.
@@ -65,7 +62,6 @@ final class Scratch {
         path2 = arena.allocate(2 * PATH_MAX + 64);
         link = arena.allocate(PATH_MAX + 1);
         anchorParent = arena.allocate(PATH_MAX + 1);
-        rlimit = arena.allocate(ResourceH.RLIMIT);
         times = arena.allocate(32, 8);
         localIov = arena.allocate(UioH.IOVEC);
         remoteIov = arena.allocate(UioH.IOVEC);

@@ -271,11 +271,12 @@ class SandboxKernelRightsTest {
     /// the denied directory, a hard link of the denied file (plain, through a symbolic link with
     /// `ln -L`, and with the denied directory's name), a truncate of the denied file and through
     /// a symbolic link to the read-only tree, a FIFO in the denied directory, a set-ID FIFO and a
-    /// device node. The same attempts outside the sandbox all work (the control). The broker acts
+    /// device node; as root, and in broker mode as uid 65534 on files the kernel would let 65534
+    /// write. The same attempts outside the sandbox all work (the control). The broker acts
     /// with the program's credentials: as uid 65534, a hard link of root's 0600 file in the
     /// writable tree gets what the kernel answers 65534 outside the sandbox (EPERM where
-    /// fs.protected_hardlinks is on, as Debian has it). Each allowed counterpart works, and `--audit` records each call by
-    /// its function and arguments.
+    /// fs.protected_hardlinks is on, as Debian has it). Each allowed counterpart works, and
+    /// `--audit` records each call by its function and arguments.
     @Test
     void theBrokersLinksAndNodesGiveNothingMore(@TempDir Path tmp) throws Exception {
         requireSandbox();
@@ -303,7 +304,10 @@ class SandboxKernelRightsTest {
                 "truncate-through-sym", "truncate-denied", "mkfifo-denied", "mknod-setid", "mknod-device")) {
             refused.put(attempt, "1");
         }
-        for (String mode : List.of("none", "broker", "auto")) {
+        // "nobody": broker mode with the attacker as uid 65534, on files the kernel would let 65534
+        // write, so that every refusal is the policy's.
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (String mode : List.of("none", "broker", "auto", "nobody")) {
             Path root = Files.createDirectories(tmp.resolve(mode)).toRealPath();
             Path ro = Files.createDirectory(root.resolve("ro"));
             Path rw = Files.createDirectory(root.resolve("rw"));
@@ -311,11 +315,21 @@ class SandboxKernelRightsTest {
             Files.writeString(ro.resolve("f"), "read-only\n");
             Files.writeString(rw.resolve("ok"), "ok\n");
             Files.writeString(denied.resolve("secret"), "secret\n");
+            for (Path p : List.of(ro.resolve("f"), rw.resolve("ok"), denied.resolve("secret"))) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-rw-rw-"));
+            }
+            for (Path d : List.of(rw, denied)) {
+                Files.setAttribute(d, "unix:mode", 01777);
+            }
             Path audit = root.resolve("audit.jsonl");
-            List<String> program = List.of("sh", "-c", script.replace("$RW", rw.toString()).replace("$RO",
+            List<String> shell = List.of("sh", "-c", script.replace("$RW", rw.toString()).replace("$RO",
                     ro.toString()));
+            List<String> program = mode.equals("nobody")
+                    ? concat(List.of("setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"), shell)
+                    : shell;
+            String enforce = mode.equals("nobody") ? "broker" : mode;
             Result r = mode.equals("none") ? unsandboxed(program)
-                    : finish(new ProcessBuilder(posix4j(List.of("--enforce", mode, "--allow-read", ro.toString(),
+                    : finish(new ProcessBuilder(posix4j(List.of("--enforce", enforce, "--allow-read", ro.toString(),
                             "--allow-write", rw.toString(), "--deny", denied.toString(), "--audit",
                             audit.toString()), program)));
             Map<String, String> got = statuses(r);
@@ -390,7 +404,8 @@ class SandboxKernelRightsTest {
     /// process that truncates: the broker, which truncates for the program, reads the program's
     /// limit, so growing a file past it is EFBIG and the thread gets SIGXFSZ (perl, which keeps
     /// the default action, dies of it; ignoring it, perl sees EFBIG), while shrinking and growing
-    /// within the limit work. The same outside the sandbox and in kernel mode.
+    /// within the limit work. The same outside the sandbox and in kernel mode, and as uid 65534
+    /// (whose limit a JVM without CAP_SYS_RESOURCE cannot read with prlimit(2)).
     @Test
     void truncateHoldsTheProgramsFileSizeLimit(@TempDir Path tmp) throws Exception {
         requireSandbox();
@@ -401,12 +416,17 @@ class SandboxKernelRightsTest {
                 + " perl -e 'truncate(q(f), 8192) or die qq($!\\n)'; echo beyond=$?;"
                 + " perl -e '$SIG{XFSZ} = q(IGNORE); truncate(q(f), 8192) or die qq($!\\n)'; echo ignored=$?";
         Map<String, String> expected = Map.of("shrink", "0", "within", "0", "beyond", "153", "ignored", "27");
-        for (String mode : List.of("none", "kernel", "broker")) {
+        // As uid 65534 too, in and out of the sandbox: the master reads another user's limit.
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> nobody = List.of("setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups");
+        for (String mode : List.of("none", "kernel", "broker", "none-nobody", "broker-nobody")) {
             Path dir = Files.createDirectories(tmp.resolve(mode)).toRealPath();
             Files.writeString(dir.resolve("f"), "x".repeat(200));
-            List<String> program = List.of("sh", "-c", script.replace("$DIR", dir.toString()));
-            Result r = mode.equals("none") ? unsandboxed(program)
-                    : sandbox(mode, List.of("--allow-write", dir.toString()), program);
+            Files.setPosixFilePermissions(dir.resolve("f"), PosixFilePermissions.fromString("rw-rw-rw-"));
+            List<String> shell = List.of("sh", "-c", script.replace("$DIR", dir.toString()));
+            List<String> program = mode.endsWith("-nobody") ? concat(nobody, shell) : shell;
+            Result r = mode.startsWith("none") ? unsandboxed(program)
+                    : sandbox(mode.replace("-nobody", ""), List.of("--allow-write", dir.toString()), program);
             assertEquals(expected, statuses(r), () -> mode + ": " + r);
             assertTrue(r.stderr().contains("File too large"), () -> mode + ": " + r);
             assertEquals(400, Files.size(dir.resolve("f")), mode);
