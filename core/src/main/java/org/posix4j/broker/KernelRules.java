@@ -53,13 +53,16 @@ import org.posix4j.landlock.Scope;
 /// can be created, removed or renamed in them, which is why a denied path inside a writable
 /// tree makes the ruleset inexact. Symbolic links get no rule: access is checked where they lead.
 ///
-/// **Own /proc.** The program's /proc/PID is not known before it starts, and a rule on
+/// **/proc.** The program's /proc/PID is not known before it starts, and a rule on
 /// /proc/self would name the JVM's, while a rule on /proc would let the program read what
 /// procfs lets its credentials read of every process, the JVM included (status, cmdline, and,
-/// Landlock refusing only ptrace *attach* across its domain, environ and maps). So the own-/proc
-/// allowance gets no rule: the kernel refuses the program every file under /proc, its own
-/// included, stricter than the policy ([#stricter(Policy)] says so). Lookups Landlock does not
-/// govern still work: the loader's readlink of /proc/self/exe reaches the kernel, and under
+/// Landlock refusing only ptrace *attach* across its domain, environ and maps), which the
+/// broker never shows whatever the policy says. So the own-/proc allowance gets no rule: the
+/// kernel refuses the program every file under /proc, its own included, stricter than the
+/// policy ([#stricter(Policy)] says so). An allowed tree that holds /proc (`/`) gets its rules
+/// less /proc, as for a denied path inside it; an allowance of /proc itself, or of the JVM's
+/// entries below it, cannot be said ([#inexact(Policy, int)]). Lookups Landlock does not govern
+/// still work: the loader's readlink of /proc/self/exe reaches the kernel, and under
 /// [Policy#hidesMetadata()] the broker answers it with the allowance.
 ///
 /// **Network.** TCP bind and connect are handled when the policy can be said by port alone:
@@ -76,6 +79,9 @@ import org.posix4j.landlock.Scope;
 /// not counted here either; a refusal by the kernel is EACCES (EXDEV for a link or rename
 /// across directories), and a missing path is ENOENT whatever the policy's denial errno says.
 final class KernelRules implements AutoCloseable {
+    /// The directory whose entries show every process's environment, memory map and
+    /// descriptors, posix4j's JVM's included.
+    private static final String PROC = "/proc";
     private static final Set<FsAccess> READ = Collections.unmodifiableSet(
             EnumSet.of(FsAccess.EXECUTE, FsAccess.READ_FILE, FsAccess.READ_DIR, FsAccess.IOCTL_DEV));
     private static final Set<FsAccess> READ_WRITE = Collections.unmodifiableSet(
@@ -163,7 +169,17 @@ final class KernelRules implements AutoCloseable {
                 reasons.add("--allow-write " + tree + ": on a file, Landlock cannot allow removing or replacing"
                         + " it, only reading and writing it");
             }
+            if (r.path().equals(PROC) || supervisors(r.path())) {
+                reasons.add("the allowance of " + tree + ": Landlock would show the program posix4j's own"
+                        + " /proc/PID with it (its environment, memory map and descriptors), which only the broker"
+                        + " hides");
+            }
             if (directory && r.level().compareTo(Policy.Level.READ_WRITE) >= 0) {
+                if (holdsProc(r, policy.denies())) {
+                    reasons.add("/proc inside writable tree " + tree + ": the kernel's rules must leave /proc out"
+                            + " (every process's environment, posix4j's included), and Landlock cannot take rights"
+                            + " from a writable tree");
+                }
                 for (String d : policy.denies()) {
                     if (!d.equals(r.path()) && Paths.isUnder(d, r.path())) {
                         reasons.add("--deny " + Paths.display(d) + " inside writable tree " + tree
@@ -206,14 +222,22 @@ final class KernelRules implements AutoCloseable {
     }
 
     /// What the ruleset of `policy` refuses that the policy allows, one sentence each: the
-    /// program's own /proc/PID when the policy allows it, and the entries created later in the
-    /// directories on the way to a path denied inside an allowed tree. Empty when there is
-    /// nothing of the kind.
+    /// program's own /proc/PID when the policy allows it, /proc inside an allowed tree, and the
+    /// entries created later in the directories on the way to a path denied inside an allowed
+    /// tree (or to /proc). Empty when there is nothing of the kind.
     static List<String> stricter(Policy policy) {
         List<String> effects = new ArrayList<>();
         if (policy.ownProc()) {
             effects.add("the program's own /proc/PID: the kernel refuses it every file under /proc, since a rule"
                     + " could only name all of /proc (every process's environment, the JVM's included)");
+        }
+        for (Policy.Rule r : policy.allows()) {
+            if (holdsProc(r, policy.denies())) {
+                effects.add("/proc, inside allowed tree " + Paths.display(r.path()) + ": the kernel refuses every file"
+                        + " under it, since a rule could only name all of it (every process's environment, the JVM's"
+                        + " included), and as for a --deny inside a tree, entries created later in the directories"
+                        + " between them get no rights, and those directories cannot be listed");
+            }
         }
         for (String d : policy.denies()) {
             for (Policy.Rule r : policy.allows()) {
@@ -257,10 +281,14 @@ final class KernelRules implements AutoCloseable {
                 granted.computeIfAbsent(r.path(), p -> EnumSet.noneOf(FsAccess.class)).addAll(given);
             }
         }
+        List<String> denies = new ArrayList<>(policy.denies());
+        if (policy.allows().stream().anyMatch(r -> holdsProc(r, policy.denies()))) {
+            denies.add(PROC);
+        }
         for (Map.Entry<String, Policy.Rule> e : rules.entrySet()) {
             Policy.Rule r = e.getValue();
             grantTree(ruleset, r.path(), r.path().equals(r.anchorPath()) ? r.anchor() : null, granted.get(e.getKey()),
-                    policy.denies());
+                    denies);
         }
     }
 
@@ -328,6 +356,24 @@ final class KernelRules implements AutoCloseable {
             }
         }
         return files;
+    }
+
+    /// Whether `r` allows a directory above /proc (`/`) that `denies` leave /proc in.
+    private static boolean holdsProc(Policy.Rule r, List<String> denies) {
+        return r.path().equals(r.anchorPath()) && !r.path().equals(PROC) && Paths.isUnder(PROC, r.path())
+                && !rights(r.level()).isEmpty() && !denied(PROC, denies);
+    }
+
+    /// Whether `path` is the /proc entry of posix4j's JVM or of one of its threads (each thread
+    /// id has one, not listed but reachable), or lies below one.
+    private static boolean supervisors(String path) {
+        if (!Paths.isUnder(path, PROC) || path.equals(PROC)) {
+            return false;
+        }
+        int end = path.indexOf('/', PROC.length() + 1);
+        String id = path.substring(PROC.length() + 1, end < 0 ? path.length() : end);
+        return id.equals("self") || id.equals("thread-self") || (!id.isEmpty() && id.length() < 10
+                && id.chars().allMatch(Character::isDigit) && Files.exists(Path.of("/proc/self/task", id)));
     }
 
     private static boolean denied(String path, List<String> denies) {

@@ -143,7 +143,7 @@ public final class Sandbox implements AutoCloseable {
                     + String.join("; ", why));
         }
         boolean kernel = enforcement == Enforcement.KERNEL
-                || (enforcement == Enforcement.AUTO && why.isEmpty() && !policy.ownProc());
+                || (enforcement == Enforcement.AUTO && why.isEmpty());
         if (kernel) {
             try (KernelRules rules = KernelRules.of(policy)) {
                 return launch(spawn, rules.ruleset(), policy, policy.hidesMetadata()
@@ -159,8 +159,8 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /// Why [Enforcement#KERNEL] cannot take `policy` on this kernel, each reason naming the
-    /// part of the policy; empty when it can (then [Enforcement#AUTO] picks the kernel, unless
-    /// the policy lets the program read its own /proc/PID: see [#kernelStricter(Policy)]).
+    /// part of the policy; empty when it can (then [Enforcement#AUTO] picks the kernel, which
+    /// may be stricter than the policy: see [#kernelStricter(Policy)]).
     public static List<String> kernelRefusals(Policy policy) {
         Objects.requireNonNull(policy, "policy");
         int abi = Landlock.abi();
@@ -175,10 +175,11 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /// What [Enforcement#KERNEL] refuses the program that `policy` allows, one sentence each:
-    /// its own /proc/PID (the kernel refuses all of /proc, since a Landlock rule could only
-    /// name every process's entries), and entries created later in the directories on the way
-    /// to a path denied inside an allowed tree. [Enforcement#AUTO] leaves a policy allowing the
-    /// own /proc/PID to the broker, since programs read it; the second effect it takes.
+    /// its own /proc/PID and /proc inside an allowed tree (the kernel refuses all of /proc,
+    /// since a Landlock rule could only name every process's entries, the JVM's included), and
+    /// entries created later in the directories on the way to a path denied inside an allowed
+    /// tree. [Enforcement#AUTO] takes the kernel with these effects; [Enforcement#BROKER] has
+    /// none of them.
     public static List<String> kernelStricter(Policy policy) {
         return KernelRules.stricter(Objects.requireNonNull(policy, "policy"));
     }

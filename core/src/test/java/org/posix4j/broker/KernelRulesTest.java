@@ -306,6 +306,83 @@ class KernelRulesTest {
         }
     }
 
+    /// /proc never gets a rule, where the broker would hide posix4j's own entries in it: an
+    /// allowance of /proc, or of the JVM's /proc/PID below it, cannot be said; a writable tree
+    /// holding /proc cannot either; a read-only tree holding it (`/`) is granted less /proc, which
+    /// [KernelRules#stricter] says. A program restricted by the ruleset of `--allow-read /` (a
+    /// child JVM, since restricting is for good) reads a file of /etc, but neither its own
+    /// /proc/self/status nor the environment, command line or status of a process outside,
+    /// which it reads without the rules.
+    @Test
+    void procIsNeverGrantedWhereTheBrokerWouldHideTheJvm() throws Exception {
+        String jvm = "/proc/" + ProcessHandle.current().pid();
+        try (Policy p = Policy.builder().ownProc(false).allowRead(Path.of("/proc")).build()) {
+            assertEquals(List.of("the allowance of /proc: Landlock would show the program posix4j's own /proc/PID with"
+                    + " it (its environment, memory map and descriptors), which only the broker hides"),
+                    KernelRules.inexact(p, 7));
+        }
+        try (Policy p = Policy.builder().ownProc(false).allowRead(Path.of(jvm, "status")).build()) {
+            assertEquals(1, KernelRules.inexact(p, 7).size(), () -> "the JVM's own status: " + KernelRules.inexact(p, 7));
+        }
+        try (Policy p = Policy.builder().ownProc(false).allowRead(Path.of("/proc/cpuinfo")).build()) {
+            assertEquals(List.of(), KernelRules.inexact(p, 7), "a file of /proc that is no process's");
+        }
+        try (Policy p = Policy.builder().ownProc(false).allowReadWrite(Path.of("/")).build()) {
+            assertEquals(List.of("/proc inside writable tree /: the kernel's rules must leave /proc out (every"
+                    + " process's environment, posix4j's included), and Landlock cannot take rights from a writable"
+                    + " tree"), KernelRules.inexact(p, 7));
+        }
+        try (Policy p = Policy.builder().ownProc(false).allowRead(Path.of("/")).build()) {
+            assertEquals(List.of(), KernelRules.inexact(p, 7));
+            assertEquals(List.of("/proc, inside allowed tree /: the kernel refuses every file under it, since a rule"
+                    + " could only name all of it (every process's environment, the JVM's included), and as for a"
+                    + " --deny inside a tree, entries created later in the directories between them get no rights,"
+                    + " and those directories cannot be listed"), KernelRules.stricter(p));
+        }
+        try (Policy p = Policy.builder().ownProc(false).allowRead(Path.of("/")).deny(Path.of("/proc")).build()) {
+            assertEquals(List.of(), KernelRules.stricter(p).stream().filter(e -> e.startsWith("/proc")).toList(),
+                    "/proc denied already");
+        }
+        Requires.that(Landlock.abi() >= 3, "the kernel's Landlock lacks TRUNCATE (ABI 3)");
+        ChildJvm.Result r = ChildJvm.run(ProcChild.class).assertSuccess();
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("etc file", "rc=0");
+        expected.put("own proc", "Permission denied");
+        expected.put("other environ", "Permission denied");
+        expected.put("other cmdline", "Permission denied");
+        expected.put("other status", "Permission denied");
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            String before = r.value("control " + e.getKey() + ": ");
+            assertTrue(before.startsWith("rc=0"), () -> "control: " + e.getKey() + " works: " + before);
+            String after = r.value("kernel " + e.getKey() + ": ");
+            assertTrue(after.contains(e.getValue()), () -> e.getKey() + ": " + after + "\n" + r);
+        }
+    }
+
+    /// The child JVM of [#procIsNeverGrantedWhereTheBrokerWouldHideTheJvm].
+    static final class ProcChild {
+        public static void main(String[] args) throws Exception {
+            ProcessBuilder sleep = new ProcessBuilder("sleep", "60");
+            sleep.environment().put("KERNEL_RULES_TEST", "visible");
+            Process sleeper = sleep.start();
+            try {
+                List<Case> cases = List.of(
+                        new Case("etc file", "cat /etc/hostname", true),
+                        new Case("own proc", "head -c 4 /proc/self/status", true),
+                        new Case("other environ", "tr '\\0' ' ' < /proc/" + sleeper.pid() + "/environ", true),
+                        new Case("other cmdline", "tr '\\0' ' ' < /proc/" + sleeper.pid() + "/cmdline", true),
+                        new Case("other status", "head -c 4 /proc/" + sleeper.pid() + "/status", true));
+                run(script(cases, "control"), "/");
+                try (Policy policy = Policy.builder().ownProc(false).allowRead(Path.of("/")).build();
+                        KernelRules rules = KernelRules.of(policy)) {
+                    runRestricted(rules, script(cases, "kernel"), "/");
+                }
+            } finally {
+                sleeper.destroyForcibly().waitFor();
+            }
+        }
+    }
+
     /// The reasons a policy's file rules are not said exactly, by ABI: none for a plain policy
     /// on ABI 7; a denied path inside a writable tree, a temporary-only directory, a write
     /// allowance on a file, another denial errno; and apart, what the broker decides alone:

@@ -43,11 +43,12 @@ import picocli.CommandLine.Spec;
         customSynopsis = {"posix4j sandbox [OPTIONS] [--] PROGRAM [ARG...]",
             "       posix4j sandbox [OPTIONS] --print-policy"},
         description = {
-            "Runs PROGRAM with ARGs under posix4j's broker: every call of the program (and of its threads, children"
-                    + " and the programs they run) that opens, stats, creates, links, removes, renames or truncates a"
-                    + " file, reads a link, or connects or binds a socket stops in the kernel and is performed by"
-                    + " posix4j itself, if the allowances below permit it. Denied calls fail in the program with"
-                    + " EACCES. Network calls are refused unless --allow-connect or --allow-bind allows them.",
+            "Runs PROGRAM with ARGs (and its threads, children and the programs they run) confined to the"
+                    + " allowances of its options. The kernel (Landlock) enforces the file rules it can say, at"
+                    + " native speed; posix4j's broker decides the rest (network, metadata writes, signals, and every"
+                    + " file call when the kernel cannot say the rules, see --enforce): the call stops in the kernel"
+                    + " and posix4j performs it itself, if the allowances permit it. Denied calls fail in the program"
+                    + " with EACCES. Network calls are refused unless --allow-connect or --allow-bind allows them.",
             "Paths are decided after the kernel resolved them (symbolic links, '..', the program's working"
                     + " directory), never by their spelling. The program runs in a process group of its own and"
                     + " inherits standard input, output and error and the environment.",
@@ -80,7 +81,7 @@ final class SandboxCommand implements Callable<Integer> {
             + " /lib, /lib64, /usr/lib, /usr/lib64, /usr/local/lib, /etc/ld.so.cache,"
             + " /etc/nsswitch.conf, /etc/passwd, /etc/group, /etc/localtime, /etc/locale.alias, /usr/share/locale,"
             + " /usr/share/zoneinfo, /dev/urandom, /dev/random, /proc/cpuinfo, /proc/meminfo,"
-            + " /sys/devices/system/cpu, and each process's own /proc/PID";
+            + " /sys/devices/system/cpu, and in broker mode each process's own /proc/PID";
     private static final List<String> DEFAULT_READ = List.of("/bin", "/sbin", "/usr/bin", "/usr/sbin",
             "/usr/libexec", "/usr/local/bin", "/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib",
             "/etc/ld.so.cache", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group", "/etc/localtime",
@@ -140,11 +141,11 @@ final class SandboxCommand implements Callable<Integer> {
 
     @Option(names = "--enforce", paramLabel = "MODE",
             description = "Who enforces the file rules: auto (default: the kernel when Landlock can say the whole"
-                    + " policy, no --audit or --dry-run asks for the broker and the program's own /proc is not"
-                    + " allowed (the defaults allow it), else the broker), kernel (Landlock: native speed; the program"
-                    + " may stat outside the allowances, and may read nothing under /proc; a policy Landlock cannot"
-                    + " say is refused, exit 2, naming the part) or broker (posix4j decides and performs every file"
-                    + " call, with the kernel's rules behind it).")
+                    + " policy, exactly or more strictly, and no --audit or --dry-run asks for the broker, else the"
+                    + " broker), kernel (Landlock: native speed; the program may stat outside the allowances, and may"
+                    + " read nothing under /proc, its own /proc/PID of the defaults included; a policy Landlock"
+                    + " cannot say is refused, exit 2, naming the part) or broker (posix4j decides and performs"
+                    + " every file call, with the kernel's rules behind it; the program may read its own /proc/PID).")
     private String enforce;
 
     @Option(names = "--hide-metadata", description = "In kernel mode, keep stat, access, readlink and chdir with posix4j,"
@@ -290,7 +291,8 @@ final class SandboxCommand implements Callable<Integer> {
                                     ? ", and refuses every exec after the program's own" : ""));
                 }
             }
-            if (explain) {
+            // Kernel mode refusing the policy says why itself, below.
+            if (explain && (enforcement != Enforcement.KERNEL || why.isEmpty())) {
                 explain(err, policy, enforcement, why);
             }
             // Taken before the spawn, so that a signal arriving meanwhile waits for the program.
@@ -417,14 +419,11 @@ final class SandboxCommand implements Callable<Integer> {
     /// may observe differently because of it.
     private void explain(PrintWriter err, Policy policy, Enforcement enforcement, List<String> why) {
         List<String> stricter = Sandbox.kernelStricter(policy);
-        boolean kernel = why.isEmpty() && (enforcement == Enforcement.KERNEL
-                || (enforcement == Enforcement.AUTO && !policy.ownProc()));
+        boolean kernel = why.isEmpty() && enforcement != Enforcement.BROKER;
         String name = spec.qualifiedName() + ": --enforce " + enforce + ": ";
         if (!kernel) {
             err.println(name + "file rules enforced by the broker, the kernel's rules behind it"
-                    + (why.isEmpty() ? "" : "; the kernel alone cannot: " + String.join("; ", why))
-                    + (why.isEmpty() && enforcement == Enforcement.AUTO && policy.ownProc()
-                            ? "; the kernel would refuse " + stricter.get(0) : ""));
+                    + (why.isEmpty() ? "" : "; the kernel alone cannot: " + String.join("; ", why)));
             return;
         }
         err.println(name + "file rules enforced by the kernel (Landlock ABI " + Landlock.abi()

@@ -293,7 +293,7 @@ class SandboxAttackProcessTest {
         Tree t = Tree.create(tmp);
         Path loop = Gcc.compile("sandbox/attack/loop.c", tmp);
         Path out = tmp.resolve("loop.out");
-        Process jvm = new ProcessBuilder(posix4j(List.of("--allow-read", t.ok.toString()),
+        Process jvm = new ProcessBuilder(posix4j(List.of("--enforce", "broker", "--allow-read", t.ok.toString()),
                 List.of(loop.toString(), t.okFile.toString(), t.secret.toString())))
                 .directory(t.root.toFile()).redirectOutput(out.toFile()).redirectError(tmp.resolve("loop.err").toFile())
                 .start();

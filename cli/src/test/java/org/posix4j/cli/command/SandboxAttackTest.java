@@ -259,7 +259,7 @@ class SandboxAttackTest {
         for (String label : expected.keySet()) {
             ops.addAll(opOf(label, Map.of()));
         }
-        Result r = sandbox(t, List.of("--allow-read", t.ok.toString()), probe, ops);
+        Result r = sandbox(t, List.of("--enforce", "broker", "--allow-read", t.ok.toString()), probe, ops);
         t.assertNothingLeaked(r);
         assertEquals(0, r.exitCode(), r::toString);
         t.assertUnchanged();
@@ -422,7 +422,7 @@ class SandboxAttackTest {
         for (String label : expected.keySet()) {
             ops.addAll(opOf(label, Map.of()));
         }
-        Result r = sandbox(t, List.of("--allow-read", t.ok.toString()), probe, ops);
+        Result r = sandbox(t, List.of("--enforce", "broker", "--allow-read", t.ok.toString()), probe, ops);
         t.assertNothingLeaked(r);
         assertEquals(0, r.exitCode(), r::toString);
         Map<String, String> results = results(r);

@@ -2,6 +2,7 @@ package org.posix4j.cli.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.posix4j.cli.command.RunCommandTest.concat;
 import static org.posix4j.cli.command.SandboxAttackTest.finish;
@@ -109,6 +110,55 @@ class SandboxEnforceTest {
         assertTrue(auto.stderr().contains("enforced by the broker"), auto::toString);
         assertTrue(auto.stderr().contains("Permission denied"), auto::toString);
         assertEquals(1, auto.exitCode(), auto::toString);
+    }
+
+    /// With the defaults, auto takes the kernel: it can say every allowance but the program's
+    /// own /proc/PID, which it refuses (stricter, as `--explain` says): the program reads its
+    /// tree but not /proc/self/status, which it reads in broker mode.
+    @Test
+    void theDefaultsRunInTheKernel(@TempDir Path tmp) throws Exception {
+        Requires.that(Landlock.abi() >= 3, "kernel mode needs Landlock ABI 3");
+        Path ro = Files.createDirectories(tmp.resolve("ro"));
+        Files.writeString(ro.resolve("f"), "ro\n");
+        String script = "cat \"$1\"; head -n 1 /proc/self/status || echo proc-refused";
+        Result auto = finish(new ProcessBuilder(posix4j(List.of("--explain", "--allow-read", ro.toString()),
+                List.of("sh", "-c", script, "sh", ro.resolve("f").toString()))));
+        assertEquals("ro\nproc-refused\n", auto.stdout(), auto::toString);
+        assertTrue(auto.stderr().contains("--enforce auto: file rules enforced by the kernel"), auto::toString);
+        assertTrue(auto.stderr().contains("stricter than asked: the program's own /proc/PID"), auto::toString);
+        assertTrue(auto.stderr().contains("'/proc/self/status' for reading: Permission denied"), auto::toString);
+        Result broker = finish(new ProcessBuilder(posix4j(List.of("--enforce", "broker", "--allow-read",
+                ro.toString()), List.of("sh", "-c", script, "sh", ro.resolve("f").toString()))));
+        assertEquals("ro\nName:\thead\n", broker.stdout(), broker::toString);
+    }
+
+    /// posix4j's own /proc/PID (its command line, memory map, status) is never the program's,
+    /// whatever the policy allows: under `--allow-read /proc` auto takes the broker, which hides
+    /// it, and kernel mode refuses the policy (exit 2, naming it); under `--allow-read /` the
+    /// kernel grants everything but /proc. Control: outside the sandbox a child reads its
+    /// parent's.
+    @Test
+    void theSupervisorsProcIsNeverShown(@TempDir Path tmp) throws Exception {
+        Requires.that(Landlock.abi() >= 3, "kernel mode needs Landlock ABI 3");
+        String script = "cat /proc/$PPID/cmdline /proc/$PPID/maps /proc/$PPID/status 2>/dev/null | tr '\\0' ' '"
+                + " | grep -c -e java -e libjvm; head -c 2 /etc/hostname >/dev/null && echo etc-read";
+        Result control = ChildProcess.run(List.of("sh", "-c", "sh -c \"$1\"; :", "sh",
+                "cat /proc/$PPID/cmdline /proc/$PPID/maps /proc/$PPID/status | grep -c -e bin/sh -e libc"));
+        assertNotEquals("0", control.stdout().strip(), () -> "control: a child reads its parent's /proc: " + control);
+        Result proc = finish(new ProcessBuilder(posix4j(List.of("--explain", "--allow-read", "/proc",
+                "--allow-read", "/etc"), List.of("sh", "-c", script))));
+        assertEquals("0\netc-read\n", proc.stdout(), proc::toString);
+        assertTrue(proc.stderr().contains("enforced by the broker"), proc::toString);
+        assertTrue(proc.stderr().contains("the allowance of /proc"), proc::toString);
+        Result kernel = finish(new ProcessBuilder(posix4j(List.of("--enforce", "kernel", "--allow-read", "/proc"),
+                List.of("true"))));
+        assertEquals(2, kernel.exitCode(), kernel::toString);
+        assertTrue(kernel.stderr().contains("the allowance of /proc"), kernel::toString);
+        Result root = finish(new ProcessBuilder(posix4j(List.of("--explain", "--allow-read", "/"),
+                List.of("sh", "-c", script))));
+        assertEquals("0\netc-read\n", root.stdout(), root::toString);
+        assertTrue(root.stderr().contains("enforced by the kernel"), root::toString);
+        assertTrue(root.stderr().contains("stricter than asked: /proc, inside allowed tree /"), root::toString);
     }
 
     /// `--explain` says when the kernel enforces the file rules, and with which ABI.
