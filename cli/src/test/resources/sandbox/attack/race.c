@@ -6,7 +6,10 @@
  *                                    call points at, between ALLOWED and DENIED;
  *   race symlink DIR TRIES           DIR/cur is a symlink to an allowed file and DIR/spare one
  *                                    to a denied file; the second thread swaps them with three
- *                                    renames (DIR must be writable);
+ *                                    renames (DIR must be writable); past TRIES the opens go on
+ *                                    (up to 100 times as many) until both an allowed open and a
+ *                                    refused one were seen: unbrokered opens are so quick that
+ *                                    TRIES of them can all fall while the swapper waits for a CPU;
  *   race cwd DIR1 DIR2 NAME TRIES    the second thread changes the working directory between
  *                                    DIR1, where NAME may be read, and DIR2, where it may not;
  *                                    the path opened is NAME. It stops at the first chdir that
@@ -121,7 +124,8 @@ int main(int argc, char **argv) {
     pthread_create(&t, NULL, attacker, NULL);
     long opens = 0, same = 0, errors = 0;
     int first_error = 0;
-    for (long i = 0; i < tries; i++) {
+    int both = strcmp(mode, "symlink") == 0;
+    for (long i = 0; i < tries || (both && (same == 0 || errors == 0) && i < 100 * tries); i++) {
         if (slurp(target, got, sizeof got) < 0) {
             errors++;
             first_error = first_error ? first_error : errno;

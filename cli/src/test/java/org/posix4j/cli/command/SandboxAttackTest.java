@@ -439,7 +439,7 @@ class SandboxAttackTest {
         Tree t = Tree.create(tmp);
         Path probe = Gcc.compile(PROBE, tmp);
         String f = t.okFile.toString();
-        Result r = sandbox(t, List.of("--allow-read", t.ok.toString()), probe,
+        Result r = sandbox(t, List.of("--enforce", "broker", "--allow-read", t.ok.toString()), probe,
                 List.of("nofile", "3", "open", f, "RDONLY", "nofile", "64", "rawopen", f, "RDONLY"));
         assertEquals(0, r.exitCode(), r::toString);
         Map<String, String> results = results(r);
@@ -485,7 +485,7 @@ class SandboxAttackTest {
         Path probe = Gcc.compile(PROBE, tmp);
         String fifo = t.ok.resolve("fifo").toString();
         long start = System.nanoTime();
-        Result r = sandbox(t, List.of("--allow-read", t.ok.toString()), probe,
+        Result r = sandbox(t, List.of("--enforce", "broker", "--allow-read", t.ok.toString()), probe,
                 List.of("bgopen", fifo, "RDONLY", "sleepms", "100", "loopopen", t.okFile.toString(), "200"));
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
         assertEquals(0, r.exitCode(), r::toString);

@@ -106,7 +106,8 @@ class SandboxPidReuseTest {
     /// A's pid. Without the sandbox (control) B, as root, reads the victim's token and the signal
     /// kills the victim, which shows both numbers were recycled as planned; inside, the master
     /// must know B for itself, not for A (whose own /proc entry it would allow), and refuse, and
-    /// must not take the victim for a process of the sandbox: the victim lives.
+    /// must not take the victim for a process of the sandbox: the victim lives. Broker mode, which
+    /// lets each process read its own /proc/PID (kernel mode refuses all of /proc).
     @Test
     void aRecycledTidIsNotTakenForTheProcessItOnceBelongedTo(@TempDir Path tmp) throws Exception {
         Tree t = Tree.create(tmp);
@@ -119,7 +120,7 @@ class SandboxPidReuseTest {
         assertEquals("OK", control[1], () -> String.join("; ", control));
         assertEquals("victim ended: signal 15", control[2], () -> String.join("; ", control));
 
-        String[] inside = staleIdentity(t, namer, posix4j(List.of(), List.of(stale.toString())));
+        String[] inside = staleIdentity(t, namer, posix4j(List.of("--enforce", "broker"), List.of(stale.toString())));
         assertTrue(inside[0].matches("environ=error:E[A-Z]+"), () -> String.join("; ", inside));
         assertFalse(inside[3].contains(t.token), () -> "the victim's environment leaked: " + String.join("; ", inside));
         assertTrue(inside[1].matches("EPERM|ESRCH"), () -> String.join("; ", inside));
