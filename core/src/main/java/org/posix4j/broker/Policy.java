@@ -437,7 +437,9 @@ public final class Policy implements AutoCloseable {
         /// Whether each process may read its own /proc/PID (and /proc/self, which the master
         /// rewrites to it): on by default, since the loader reads /proc/self/exe and runtimes read
         /// their maps, status and limits there. Magic links under it (fd/N, cwd, root, exe when
-        /// opened) are never followed, whatever this says.
+        /// opened) are never followed, whatever this says. The broker's alone: the kernel's rules
+        /// cannot confine /proc to one process, so [Enforcement#KERNEL], and [Enforcement#AUTO]
+        /// when it picks the kernel, refuse all of /proc ([Sandbox#kernelStricter(Policy)]).
         public Builder ownProc(boolean on) {
             this.ownProc = on;
             return this;
