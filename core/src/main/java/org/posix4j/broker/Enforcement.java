@@ -12,8 +12,9 @@ public enum Enforcement {
     /// Landlock: the program's file calls go straight to the kernel, which allows them only
     /// below the policy's trees, at native speed. What a program may observe differs from the
     /// broker's: stat, access and readlink outside the allowances succeed or say ENOENT (only
-    /// contents and changes are confined, as with other Landlock sandboxes), nothing of the file
-    /// calls reaches an audit. Stricter than the policy in two ways
+    /// contents and changes are confined, as with other Landlock sandboxes; unless
+    /// [Policy#hidesMetadata()] or [Policy#looksUpNames()] keeps them with the broker), nothing
+    /// of the other file calls reaches an audit. Stricter than the policy in two ways
     /// ([Sandbox#kernelStricter(Policy)]): no file under /proc is readable, the program's own
     /// /proc/PID included (Landlock cannot confine /proc to one process's entries), and a
     /// `--deny` inside a read-only tree (or /proc inside an allowed tree such as `/`) also hides

@@ -242,6 +242,13 @@ public final class Policy implements AutoCloseable {
         return hideMetadata;
     }
 
+    /// Whether a program may look any name up through [BrokerResolverProvider]. Its lookups
+    /// reach the master as readlink calls, so in kernel mode such a policy keeps the calls that
+    /// only look at a path with the broker, as [#hidesMetadata()] does.
+    public boolean looksUpNames() {
+        return !noNetwork && !resolvable.isEmpty();
+    }
+
     /// Whether a program may read its own /proc/PID entries.
     public boolean ownProc() {
         return ownProc;

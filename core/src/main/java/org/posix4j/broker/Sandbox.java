@@ -120,8 +120,8 @@ public final class Sandbox implements AutoCloseable {
     /// (see [Enforcement]). In [Enforcement#KERNEL] mode (or [Enforcement#AUTO] when it picks
     /// the kernel) the spawn thread restricts itself with the Landlock ruleset of the policy's
     /// file rules ([#kernelStricter(Policy)] says where it is stricter), and the filter lets the
-    /// file calls Landlock governs through to the kernel ([Policy#hidesMetadata()] keeps the
-    /// stat family with the broker); the broker still decides network, metadata writes and
+    /// file calls Landlock governs through to the kernel ([Policy#hidesMetadata()] and
+    /// [Policy#looksUpNames()] keep the stat family and readlink with the broker); the broker still decides network, metadata writes and
     /// signals. In broker mode the same ruleset stands behind the broker ([#start(Spawn,
     /// Policy)]). [#enforcement()] says which mode was picked.
     ///
@@ -146,7 +146,7 @@ public final class Sandbox implements AutoCloseable {
                 || (enforcement == Enforcement.AUTO && why.isEmpty());
         if (kernel) {
             try (KernelRules rules = KernelRules.of(policy)) {
-                return launch(spawn, rules.ruleset(), policy, policy.hidesMetadata()
+                return launch(spawn, rules.ruleset(), policy, policy.hidesMetadata() || policy.looksUpNames()
                         ? BrokerSyscalls.Mode.KERNEL_HIDING_METADATA : BrokerSyscalls.Mode.KERNEL);
             }
         }

@@ -429,6 +429,8 @@ final class SandboxCommand implements Callable<Integer> {
         err.println(name + "file rules enforced by the kernel (Landlock ABI " + Landlock.abi()
                 + "); the broker decides network, metadata writes, signals"
                 + (policy.hidesMetadata() ? ", and stat, access, readlink and chdir (--hide-metadata)"
+                        : policy.looksUpNames() ? ", and stat, access, readlink and chdir (--allow-resolve: a Java"
+                                + " program's lookups reach posix4j as readlink calls)"
                         : "; stat, access, readlink and chdir outside the allowances answer as the kernel does")
                 + "; an open of a missing path outside them fails with ENOENT");
         for (String s : stricter) {

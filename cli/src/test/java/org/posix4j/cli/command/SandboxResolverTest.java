@@ -31,6 +31,7 @@ import org.posix4j.cli.command.SandboxProgramsTest.Sandboxed;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Requires;
+import org.posix4j.landlock.Landlock;
 import org.posix4j.testing.ScaledTimeout;
 
 /// `--allow-resolve`: a Java program ([SandboxResolverLookup]) run by the test JDK's `java`
@@ -142,6 +143,22 @@ class SandboxResolverTest {
         assertAnswer("multi.test: " + String.join(" ", multi) + "\nlocalhost: " + String.join(" ", localhost) + "\n",
                 s);
         assertEquals(3, lookupLine(audit(s.audit()), "multi.test").get("result").asInt());
+    }
+
+    /// Kernel mode (what auto takes with the defaults) answers a Java program's lookups too:
+    /// they reach posix4j as readlink calls, which a policy allowing lookups keeps with the
+    /// broker. multi.test resolves to both of its addresses and denied.test does not, as in
+    /// broker mode, and the audit has the allowed lookup. Before, kernel mode left readlink to
+    /// the kernel and every lookup failed ("the broker did not answer").
+    @Test
+    void lookupsAreAnsweredInKernelMode(@TempDir Path tmp) throws Exception {
+        Requires.that(Landlock.abi() >= 3, "kernel mode needs Landlock ABI 3");
+        Path hosts = Files.writeString(tmp.resolve("hosts"), HOSTS);
+        Path nsswitch = Files.writeString(tmp.resolve("nsswitch.conf"), "hosts: files\n");
+        Sandboxed s = inNamespace(tmp, hosts, nsswitch, List.of("--enforce", "kernel", "--allow-resolve", "multi.test"),
+                lookup(IPV4_ONLY, "multi.test", "denied.test"));
+        assertAnswer("multi.test: 127.0.0.2 127.0.0.3\ndenied.test: UnknownHostException\n", s);
+        assertEquals("allow", lookupLine(audit(s.audit()), "multi.test").get("decision").asText());
     }
 
     /// The IPv4 addresses among `addresses`.
