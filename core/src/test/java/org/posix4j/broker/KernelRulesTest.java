@@ -354,10 +354,9 @@ class KernelRulesTest {
         ChildJvm.Result r = ChildJvm.run(ProcChild.class).assertSuccess();
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("etc file", "rc=0");
-        expected.put("own proc", "Permission denied");
-        expected.put("other environ", "Permission denied");
-        expected.put("other cmdline", "Permission denied");
-        expected.put("other status", "Permission denied");
+        for (String refused : List.of("own proc", "other environ", "other cmdline", "other status")) {
+            expected.put(refused, "Permission denied");
+        }
         assertEachWorkedThenAsExpected(r, expected);
     }
 
