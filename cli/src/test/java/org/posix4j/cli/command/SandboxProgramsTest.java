@@ -53,8 +53,8 @@ import org.posix4j.testing.TimeFactor;
 /// The program cases run in both enforcement modes (`--enforce broker` and `kernel`) against the
 /// same outside reference, so each mode gives the same output as the other. The cat case runs
 /// under `--enforce auto` too, without an audit, which would have it pick the broker; with this
-/// command's defaults (the program's own /proc/PID) auto picks the broker anyway, so the other
-/// cases would only repeat their broker run.
+/// command's defaults auto picks the kernel, so the other cases would only repeat their kernel
+/// run.
 @ScaledTimeout(120)
 class SandboxProgramsTest {
     /// Where the C programs and scripts are on the test class path.
