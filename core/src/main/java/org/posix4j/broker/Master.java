@@ -1309,10 +1309,9 @@ public final class Master implements AutoCloseable {
         if (raw.isEmpty()) {
             throw new Refused(ENOENT);
         }
-        return stillValid(s, new Call(id, c, syscall, Function.MKNOD,
-                new Arguments.Mknod(Paths.display(raw), mode & (SysStatH.S_IFMT | 07777), device), raw,
-                absolute(s, c, dirfd, raw), null, null, 0, 0, mode & (SysStatH.S_IFMT | 07777), 0, 0,
-                Call.StatFormat.NONE, 0));
+        int kept = mode & (SysStatH.S_IFMT | 07777);
+        return stillValid(s, new Call(id, c, syscall, Function.MKNOD, new Arguments.Mknod(Paths.display(raw), kept,
+                device), raw, absolute(s, c, dirfd, raw), null, null, 0, 0, kept, 0, 0, Call.StatFormat.NONE, 0));
     }
 
     private Call readlink(Scratch s, long id, Caller c, String syscall, int dirfd, long pathAddress, long buffer,

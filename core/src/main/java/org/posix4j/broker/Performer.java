@@ -683,11 +683,7 @@ final class Performer {
                 rule = rootRule;
                 decision = Decision.WOULD_DENY;
             }
-            String rel = canonical.equals(rule.anchorPath()) ? "."
-                    : rule.anchorPath().equals("/") ? canonical.substring(1)
-                    : canonical.substring(rule.anchorPath().length() + 1);
-            Place place = new Place(canonical, rule.anchor().intValue(), rel, decision, false,
-                    searchedAbove(rule.anchorPath()));
+            Place place = below(rule, canonical, decision);
             int fd = bind ? parentFd(s, place) : pathFd(s, place, OpenFlag.O_PATH);
             if (fd < 0) {
                 finish(s, call, resolved, decision, -1, -fd);
@@ -996,8 +992,8 @@ final class Performer {
     /// symbolic link at path1 is resolved, by the kernel, and the file it leads to is linked.
     private void link(Scratch s, Call call) {
         String path1 = call.absolutePathRaw();
-        Place from = (call.extraFlags & SysStatH.AT_SYMLINK_FOLLOW) != 0 ? slowPlace(s, call, path1, Need.CREATE, true, false, false)
-                : entryPlace(s, call, path1);
+        Place from = (call.extraFlags & SysStatH.AT_SYMLINK_FOLLOW) != 0
+                ? slowPlace(s, call, path1, Need.CREATE, true, false, false) : entryPlace(s, call, path1);
         Place to = entryPlace(s, call, call.absolutePath2Raw());
         int refused = from.anchor < 0 ? -from.anchor : -to.anchor;
         if (from.decision == Decision.DENY && to.anchor >= 0 && from.canonical != null
@@ -1036,13 +1032,17 @@ final class Performer {
     /// -EFBIG when truncating the file open as `fd` to `length` would grow it past the calling
     /// process's RLIMIT_FSIZE, which the kernel checks against the process that truncates (the
     /// master, here); the calling thread then gets SIGXFSZ, as the kernel sends it. 0 otherwise;
-    /// -errno when the limit cannot be read (the caller is gone).
+    /// -errno when the limit of a file that would grow cannot be read (the caller is gone). The
+    /// limit is read only for a file that would grow.
     private int beyondFileSizeLimit(Scratch s, Call call, int fd, long length) {
+        if (typeOf(s, fd) < 0 || s.statx.get(JAVA_LONG, STX_SIZE) >= length) {
+            return 0;
+        }
         long limit = fileSizeLimit(s, call);
         if (limit < 0) {
             return (int) limit;
         }
-        if (length <= limit || typeOf(s, fd) < 0 || s.statx.get(JAVA_LONG, STX_SIZE) >= length) {
+        if (length <= limit) {
             return 0;
         }
         call.caller.signalThread(Signal.XFSZ.number());
@@ -1220,7 +1220,7 @@ final class Performer {
     }
 
     private int denialOr(Call call, int errno, String path, Need need) {
-        if (!!policy.revealsMissing() && (errno == ENOENT || errno == ENOTDIR)) {
+        if (policy.revealsMissing() && (errno == ENOENT || errno == ENOTDIR)) {
             return errno;
         }
         String lexical = lexicallyNormal(path);
@@ -1240,6 +1240,11 @@ final class Performer {
         if (entry && canonical.equals(rule.anchorPath())) {
             return new Place(canonical, -EBUSY, "", decision);
         }
+        return below(rule, canonical, decision);
+    }
+
+    /// `canonical`, at or below the anchor of `rule`, as a place relative to that anchor.
+    private static Place below(Policy.Rule rule, String canonical, Decision decision) {
         String rel = canonical.equals(rule.anchorPath()) ? "."
                 : rule.anchorPath().equals("/") ? canonical.substring(1) : canonical.substring(rule.anchorPath().length() + 1);
         return new Place(canonical, rule.anchor().intValue(), rel, decision, false, searchedAbove(rule.anchorPath()));

@@ -32,8 +32,6 @@ final class Sockets {
     private static final int ENOTSOCK = 88;
     private static final int EMSGSIZE = 90;
     private static final int F_GETFL = 3;
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFSOCK = 0140000;
     private static final int MSGHDR = 56;
     private static final int MMSGHDR = 64;
     private static final int UIO_MAXIOV = 1024;
@@ -48,7 +46,7 @@ final class Sockets {
             return r;
         }
         int mode = Short.toUnsignedInt(s.statx.get(JAVA_SHORT, 28));
-        return (mode & S_IFMT) == S_IFSOCK ? 0 : -ENOTSOCK;
+        return (mode & SysStatH.S_IFMT) == SysStatH.S_IFSOCK ? 0 : -ENOTSOCK;
     }
 
     private static boolean isStream(int fd) {

@@ -237,8 +237,7 @@ public final class BrokerFilter {
         }
     }
 
-    /// S_ISUID | S_ISGID.
-    private static final int SETID_BITS = 06000;
+    private static final int SETID_BITS = SysStatH.S_ISUID | SysStatH.S_ISGID;
     /// The open flags that create a file: O_CREAT, and __O_TMPFILE (O_TMPFILE without its
     /// O_DIRECTORY bit); the same values on x86_64 and aarch64.
     private static final int CREATING = FcntlH.O_CREAT | 020000000;

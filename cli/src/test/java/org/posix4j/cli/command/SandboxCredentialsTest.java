@@ -101,11 +101,7 @@ class SandboxCredentialsTest {
         assertFalse(Files.exists(w.resolve("made")), r::toString);
         assertFalse(Files.exists(w.resolve("dir")), r::toString);
 
-        List<String> asRoot = new ArrayList<>(options);
-        asRoot.addAll(List.of("--allow-read", creds.getParent().toString()));
-        List<String> program = new ArrayList<>(List.of(creds.toString()));
-        program.addAll(ops);
-        Result root = SandboxAttackTest.finish(new ProcessBuilder(SandboxAttackTest.posix4j(asRoot, program)));
+        Result root = run(List.of(), options, creds, ops);
         assertEquals(List.of("OK"), answers(root).values().stream().distinct().toList(), root::toString);
         assertTrue(Files.isRegularFile(w.resolve("made")) && Files.isDirectory(w.resolve("dir")), root::toString);
     }
@@ -272,7 +268,14 @@ class SandboxCredentialsTest {
     /// Runs the program as 65534 with `ops`: without the sandbox when `options` is `null`.
     private static Result run(List<String> options, Path creds, List<String> ops)
             throws IOException, InterruptedException {
-        List<String> program = new ArrayList<>(NOBODY);
+        return run(NOBODY, options, creds, ops);
+    }
+
+    /// Runs the program with `ops` under the command `user` (empty: as posix4j's own user, root
+    /// here): without the sandbox when `options` is `null`.
+    private static Result run(List<String> user, List<String> options, Path creds, List<String> ops)
+            throws IOException, InterruptedException {
+        List<String> program = new ArrayList<>(user);
         program.add(creds.toString());
         program.addAll(ops);
         if (options == null) {
