@@ -159,7 +159,7 @@ public final class Features {
     private static long syscall(long number, long a1, long a2, long a3, long a4) {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            long r = (long) SyscallH.SYSCALL4.invokeExact(errno, number, a1, a2, a3, a4);
+            long r = SyscallH.SYSCALL.call(errno, number, a1, a2, a3, a4);
             return r < 0 ? -Libc.errno(errno) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -168,7 +168,7 @@ public final class Features {
 
     private static void close(long fd) {
         try {
-            int ignored = (int) UnistdH.CLOSE.invokeExact(Libc.errnoSlot(), (int) fd);
+            int ignored = UnistdH.CLOSE.call(Libc.errnoSlot(), (int) fd);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -270,7 +270,7 @@ public final class Features {
     private static Outcome listenerFlagsOnThisThread(String sync, String killable) {
         MemorySegment errno = Libc.errnoSlot();
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) PrctlH.PRCTL.invokeExact(errno, PrctlH.PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
+            int r = PrctlH.PRCTL.call(errno, PrctlH.PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
             if (r < 0) {
                 String why = "PR_SET_NO_NEW_PRIVS failed: " + errnoText(Libc.errno(errno));
                 return Outcome.of(Feature.no(sync, why), Feature.no(killable, why));
@@ -297,7 +297,7 @@ public final class Features {
                 Outcome failed = Outcome.failed(sync, "installing a filter with a listener failed", (int) -listener);
                 return new Outcome(new Feature[] {failed.features()[0], waitKillable}, failed.settled());
             }
-            int set = (int) FcntlH.IOCTL_LONG.invokeExact(errno, (int) listener,
+            int set = FcntlH.IOCTL.call(errno, (int) listener,
                     PrctlH.SECCOMP_IOCTL_NOTIF_SET_FLAGS, PrctlH.SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
             Feature syncWake = set == 0
                     ? Feature.yes(sync, "the listener accepts SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP")

@@ -29,7 +29,7 @@ final class Kernel {
     static int ioctl(int fd, long request, MemorySegment arg) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) FcntlH.IOCTL_LONG.invokeExact(slot, fd, request, arg.address());
+            int r = FcntlH.IOCTL.call(slot, fd, request, arg.address());
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -52,7 +52,7 @@ final class Kernel {
         MemorySegment slot = Libc.errnoSlot();
         long nr = Syscalls.CURRENT.rtSigprocmask();
         try {
-            long b = (long) SyscallH.SYSCALL4.invokeExact(slot, nr, SIG_BLOCK, all.address(), saved.address(),
+            long b = SyscallH.SYSCALL.call(slot, nr, SIG_BLOCK, all.address(), saved.address(),
                     SIGSET_SIZE);
             if (b < 0) {
                 return fail(slot);
@@ -60,7 +60,7 @@ final class Kernel {
             try {
                 return ioctl(listener, SeccompH.IOCTL_NOTIF_ADDFD, addfd);
             } finally {
-                long r = (long) SyscallH.SYSCALL4.invokeExact(slot, nr, SIG_SETMASK, saved.address(), 0L,
+                long r = SyscallH.SYSCALL.call(slot, nr, SIG_SETMASK, saved.address(), 0L,
                         SIGSET_SIZE);
                 if (r < 0) {
                     throw new IllegalStateException("rt_sigprocmask failed to restore a serving thread's signal mask");
@@ -83,7 +83,7 @@ final class Kernel {
     static long pread(int fd, MemorySegment local, long length, long remote) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            long r = (long) UnistdH.PREAD.invokeExact(slot, fd, local, length, remote);
+            long r = UnistdH.PREAD.call(slot, fd, local.address(), length, remote);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -101,7 +101,7 @@ final class Kernel {
         remoteIov.set(JAVA_LONG, 8, length);
         MemorySegment slot = Libc.errnoSlot();
         try {
-            long r = (long) UioH.PROCESS_VM_READV.invokeExact(slot, pid, localIov, 1L, remoteIov, 1L, 0L);
+            long r = UioH.PROCESS_VM_READV.call(slot, pid, localIov.address(), 1L, remoteIov.address(), 1L, 0L);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -112,7 +112,7 @@ final class Kernel {
     static long pwrite(int fd, MemorySegment local, long length, long remote) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            long r = (long) UnistdH.PWRITE.invokeExact(slot, fd, local, length, remote);
+            long r = UnistdH.PWRITE.call(slot, fd, local.address(), length, remote);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -123,7 +123,7 @@ final class Kernel {
     static int open(MemorySegment path, int flags) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) FcntlH.OPEN.invokeExact(slot, path, flags, 0);
+            int r = FcntlH.OPEN.call(slot, path.address(), flags, 0);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -134,7 +134,7 @@ final class Kernel {
     static int pidfdOpen(int pid, int flags) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            long r = (long) SyscallH.SYSCALL2.invokeExact(slot, Syscalls.CURRENT.pidfdOpen(), (long) pid, (long) flags);
+            long r = SyscallH.SYSCALL.call(slot, Syscalls.CURRENT.pidfdOpen(), (long) pid, (long) flags);
             return r < 0 ? fail(slot) : (int) r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -145,7 +145,7 @@ final class Kernel {
     static int pidfdGetfd(int pidfd, int fd) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            long r = (long) SyscallH.SYSCALL3.invokeExact(slot, Syscalls.CURRENT.pidfdGetfd(), (long) pidfd, (long) fd,
+            long r = SyscallH.SYSCALL.call(slot, Syscalls.CURRENT.pidfdGetfd(), (long) pidfd, (long) fd,
                     0L);
             return r < 0 ? fail(slot) : (int) r;
         } catch (Throwable t) {
@@ -157,7 +157,7 @@ final class Kernel {
     static int pidfdSendSignal(int pidfd, int signal, MemorySegment info, int flags) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            long r = (long) SyscallH.SYSCALL4.invokeExact(slot, Syscalls.CURRENT.pidfdSendSignal(), (long) pidfd,
+            long r = SyscallH.SYSCALL.call(slot, Syscalls.CURRENT.pidfdSendSignal(), (long) pidfd,
                     (long) signal, info.address(), (long) flags);
             return r < 0 ? fail(slot) : (int) r;
         } catch (Throwable t) {
@@ -169,7 +169,7 @@ final class Kernel {
     static int openat2(int dirfd, MemorySegment path, MemorySegment how) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            long r = (long) SyscallH.SYSCALL4.invokeExact(slot, Syscalls.CURRENT.openat2(), (long) dirfd,
+            long r = SyscallH.SYSCALL.call(slot, Syscalls.CURRENT.openat2(), (long) dirfd,
                     path.address(), how.address(), 24L);
             return r < 0 ? fail(slot) : (int) r;
         } catch (Throwable t) {
@@ -180,7 +180,7 @@ final class Kernel {
     static long readlinkat(int dirfd, MemorySegment path, MemorySegment buf) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            long r = (long) UnistdH.READLINKAT.invokeExact(slot, dirfd, path, buf, buf.byteSize());
+            long r = UnistdH.READLINKAT.call(slot, dirfd, path.address(), buf.address(), buf.byteSize());
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -190,7 +190,7 @@ final class Kernel {
     static int statx(int dirfd, MemorySegment path, int flags, MemorySegment buf) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) SysStatH.STATX.invokeExact(slot, dirfd, path, flags, SysStatH.STATX_BASIC_STATS, buf);
+            int r = SysStatH.STATX.call(slot, dirfd, path.address(), flags, SysStatH.STATX_BASIC_STATS, buf.address());
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -201,7 +201,7 @@ final class Kernel {
     static int statxMask(int dirfd, MemorySegment path, int flags, int mask, MemorySegment buf) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) SysStatH.STATX.invokeExact(slot, dirfd, path, flags, mask, buf);
+            int r = SysStatH.STATX.call(slot, dirfd, path.address(), flags, mask, buf.address());
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -211,7 +211,7 @@ final class Kernel {
     static int mkdirat(int dirfd, MemorySegment path, int mode) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) SysStatH.MKDIRAT.invokeExact(slot, dirfd, path, mode);
+            int r = SysStatH.MKDIRAT.call(slot, dirfd, path.address(), mode);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -221,7 +221,7 @@ final class Kernel {
     static int fchmodat(int dirfd, MemorySegment path, int mode) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) SysStatH.FCHMODAT.invokeExact(slot, dirfd, path, mode, 0);
+            int r = SysStatH.FCHMODAT.call(slot, dirfd, path.address(), mode, 0);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -231,7 +231,7 @@ final class Kernel {
     static int utimensat(int dirfd, MemorySegment path, MemorySegment times, int flags) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) SysStatH.UTIMENSAT.invokeExact(slot, dirfd, path, times, flags);
+            int r = SysStatH.UTIMENSAT.call(slot, dirfd, path.address(), times.address(), flags);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -241,7 +241,7 @@ final class Kernel {
     static int unlinkat(int dirfd, MemorySegment path, int flags) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) UnistdH.UNLINKAT.invokeExact(slot, dirfd, path, flags);
+            int r = UnistdH.UNLINKAT.call(slot, dirfd, path.address(), flags);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -251,7 +251,7 @@ final class Kernel {
     static int symlinkat(MemorySegment target, int newdirfd, MemorySegment linkpath) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) LinkH.SYMLINKAT.invokeExact(slot, target, newdirfd, linkpath);
+            int r = LinkH.SYMLINKAT.call(slot, target.address(), newdirfd, linkpath.address());
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -261,7 +261,7 @@ final class Kernel {
     static int linkat(int olddirfd, MemorySegment oldpath, int newdirfd, MemorySegment newpath, int flags) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) LinkH.LINKAT.invokeExact(slot, olddirfd, oldpath, newdirfd, newpath, flags);
+            int r = LinkH.LINKAT.call(slot, olddirfd, oldpath.address(), newdirfd, newpath.address(), flags);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -271,7 +271,7 @@ final class Kernel {
     static int mknodat(int dirfd, MemorySegment path, int mode, long device) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) LinkH.MKNODAT.invokeExact(slot, dirfd, path, mode, device);
+            int r = LinkH.MKNODAT.call(slot, dirfd, path.address(), mode, device);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -281,7 +281,7 @@ final class Kernel {
     static int truncate(MemorySegment path, long length) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) LinkH.TRUNCATE.invokeExact(slot, path, length);
+            int r = LinkH.TRUNCATE.call(slot, path.address(), length);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -291,7 +291,7 @@ final class Kernel {
     static int renameat2(int olddirfd, MemorySegment oldpath, int newdirfd, MemorySegment newpath, int flags) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) StdioH.RENAMEAT2.invokeExact(slot, olddirfd, oldpath, newdirfd, newpath, flags);
+            int r = StdioH.RENAMEAT2.call(slot, olddirfd, oldpath.address(), newdirfd, newpath.address(), flags);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -301,7 +301,7 @@ final class Kernel {
     static int faccessat(int dirfd, MemorySegment path, int mode, int flags) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) UnistdH.FACCESSAT.invokeExact(slot, dirfd, path, mode, flags);
+            int r = UnistdH.FACCESSAT.call(slot, dirfd, path.address(), mode, flags);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -311,7 +311,7 @@ final class Kernel {
     static int fcntl(int fd, int cmd, int arg) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) FcntlH.FCNTL_INT.invokeExact(slot, fd, cmd, arg);
+            int r = FcntlH.FCNTL.call(slot, fd, cmd, arg);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -321,7 +321,7 @@ final class Kernel {
     static int fcntlPointer(int fd, int cmd, MemorySegment arg) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) FcntlH.FCNTL_LONG.invokeExact(slot, fd, cmd, arg.address());
+            int r = FcntlH.FCNTL.call(slot, fd, cmd, arg.address());
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -342,7 +342,7 @@ final class Kernel {
     static int epollCreate() {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) EpollH.EPOLL_CREATE1.invokeExact(slot, EpollH.EPOLL_CLOEXEC);
+            int r = EpollH.EPOLL_CREATE1.call(slot, EpollH.EPOLL_CLOEXEC);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -377,7 +377,7 @@ final class Kernel {
     static int unshareFs() {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) SchedH.UNSHARE.invokeExact(slot, SchedH.CLONE_FS);
+            int r = SchedH.UNSHARE.call(slot, SchedH.CLONE_FS);
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -386,7 +386,7 @@ final class Kernel {
 
     static int umask(int mask) {
         try {
-            return (int) SysStatH.UMASK.invokeExact(mask);
+            return SysStatH.UMASK.call(Libc.errnoSlot(), mask);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -394,7 +394,7 @@ final class Kernel {
 
     static void close(int fd) {
         try {
-            int ignored = (int) UnistdH.CLOSE.invokeExact(Libc.errnoSlot(), fd);
+            int ignored = UnistdH.CLOSE.call(Libc.errnoSlot(), fd);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }

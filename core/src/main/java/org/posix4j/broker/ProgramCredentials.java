@@ -487,7 +487,7 @@ final class ProgramCredentials {
 
     private static int dumpable() {
         try {
-            return (int) PrctlH.PRCTL.invokeExact(Libc.errnoSlot(), PR_GET_DUMPABLE, 0L, 0L, 0L, 0L);
+            return PrctlH.PRCTL.call(Libc.errnoSlot(), PR_GET_DUMPABLE, 0L, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -656,7 +656,7 @@ final class ProgramCredentials {
                 return;
             }
             try {
-                int ignored = (int) PrctlH.PRCTL.invokeExact(Libc.errnoSlot(), PR_SET_DUMPABLE, (long) DUMPABLE, 0L, 0L,
+                int ignored = PrctlH.PRCTL.call(Libc.errnoSlot(), PR_SET_DUMPABLE, (long) DUMPABLE, 0L, 0L,
                         0L);
             } catch (Throwable t) {
                 throw Libc.unexpected(t);
@@ -669,7 +669,7 @@ final class ProgramCredentials {
     private static long call1(long nr, long a) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            long r = (long) SyscallH.SYSCALL1.invokeExact(slot, nr, a);
+            long r = SyscallH.SYSCALL.call(slot, nr, a);
             return r == -1 ? -Libc.errno(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -679,7 +679,7 @@ final class ProgramCredentials {
     private static long call2(long nr, long a, long b) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            long r = (long) SyscallH.SYSCALL2.invokeExact(slot, nr, a, b);
+            long r = SyscallH.SYSCALL.call(slot, nr, a, b);
             return r == -1 ? -Libc.errno(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -689,7 +689,7 @@ final class ProgramCredentials {
     private static long call3(long nr, long a, long b, long c) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            long r = (long) SyscallH.SYSCALL3.invokeExact(slot, nr, a, b, c);
+            long r = SyscallH.SYSCALL.call(slot, nr, a, b, c);
             return r == -1 ? -Libc.errno(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);

@@ -288,8 +288,8 @@ public final class Sandbox implements AutoCloseable {
             Thread thread = Thread.ofPlatform().name("posix4j-sandbox-spawn").unstarted(() -> {
                 try {
                     MemorySegment errno = Libc.errnoSlot();
-                    spawnTid[0] = (int) (long) SyscallH.SYSCALL1.invokeExact(errno, Syscalls.CURRENT.gettid(), 0L);
-                    int r = (int) PrctlH.PRCTL.invokeExact(errno, PrctlH.PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
+                    spawnTid[0] = (int) SyscallH.SYSCALL.call(errno, Syscalls.CURRENT.gettid(), 0L);
+                    int r = PrctlH.PRCTL.call(errno, PrctlH.PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
                     if (r < 0) {
                         prctlErrno[0] = Libc.errno(errno);
                         return;
@@ -297,7 +297,7 @@ public final class Sandbox implements AutoCloseable {
                     if (rules != null) {
                         rules.restrictCurrentThread();
                     }
-                    long fd = (long) SyscallH.SYSCALL3.invokeExact(errno, Syscalls.CURRENT.seccomp(),
+                    long fd = SyscallH.SYSCALL.call(errno, Syscalls.CURRENT.seccomp(),
                             (long) PrctlH.SECCOMP_SET_MODE_FILTER, flags, program.address());
                     if (fd < 0) {
                         seccompErrno[0] = Libc.errno(errno);
@@ -363,7 +363,7 @@ public final class Sandbox implements AutoCloseable {
     private static void syncWakeUp(Fd listener) throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            int r = (int) FcntlH.IOCTL_LONG.invokeExact(errno, listener.intValue(),
+            int r = FcntlH.IOCTL.call(errno, listener.intValue(),
                     PrctlH.SECCOMP_IOCTL_NOTIF_SET_FLAGS, PrctlH.SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
             Libc.check(r, errno, "ioctl", "SECCOMP_IOCTL_NOTIF_SET_FLAGS");
         } catch (Throwable t) {

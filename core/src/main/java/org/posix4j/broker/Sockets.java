@@ -8,9 +8,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
+import org.posix4j.internal.CIntFunction;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.PollH;
 import org.posix4j.internal.SocketH;
@@ -53,7 +53,7 @@ final class Sockets {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment type = arena.allocate(JAVA_INT);
             MemorySegment length = arena.allocateFrom(JAVA_INT, 4);
-            int r = (int) SocketH.GETSOCKOPT.invokeExact(Libc.errnoSlot(), fd, SocketH.SOL_SOCKET, SO_TYPE, type, length);
+            int r = SocketH.GETSOCKOPT.call(Libc.errnoSlot(), fd, SocketH.SOL_SOCKET, SO_TYPE, type.address(), length.address());
             return r == 0 && type.get(JAVA_INT, 0) == SOCK_STREAM;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -77,7 +77,7 @@ final class Sockets {
     static int create(int domain, int type, int protocol) {
         try {
             MemorySegment errno = Libc.errnoSlot();
-            int r = (int) SocketH.SOCKET.invokeExact(errno, domain, type | OpenFlag.O_CLOEXEC, protocol);
+            int r = SocketH.SOCKET.call(errno, domain, type | OpenFlag.O_CLOEXEC, protocol);
             return r < 0 ? -Libc.errno(errno) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -87,7 +87,7 @@ final class Sockets {
     static int listen(int fd, int backlog) {
         try {
             MemorySegment errno = Libc.errnoSlot();
-            int r = (int) SocketH.LISTEN.invokeExact(errno, fd, backlog);
+            int r = SocketH.LISTEN.call(errno, fd, backlog);
             return r < 0 ? -Libc.errno(errno) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -99,7 +99,7 @@ final class Sockets {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = arena.allocate(SocketH.SOCKADDR_STORAGE_SIZE);
             MemorySegment length = arena.allocateFrom(JAVA_INT, (int) a.byteSize());
-            int r = (int) SocketH.GETSOCKNAME.invokeExact(Libc.errnoSlot(), fd, a, length);
+            int r = SocketH.GETSOCKNAME.call(Libc.errnoSlot(), fd, a.address(), length.address());
             int n = Math.min(length.get(JAVA_INT, 0), (int) a.byteSize());
             return r < 0 ? null : a.asSlice(0, n).toArray(JAVA_BYTE);
         } catch (Throwable t) {
@@ -108,11 +108,11 @@ final class Sockets {
     }
 
     /// connect(2) or bind(2), which share their signature: `call` on `fd` with `address`.
-    private static int withAddress(MethodHandle call, int fd, byte[] address) {
+    private static int withAddress(CIntFunction call, int fd, byte[] address) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = arena.allocateFrom(JAVA_BYTE, address);
             MemorySegment errno = Libc.errnoSlot();
-            int r = (int) call.invokeExact(errno, fd, a, address.length);
+            int r = call.call(errno, fd, a.address(), address.length);
             return r < 0 ? -Libc.errno(errno) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -268,7 +268,7 @@ final class Sockets {
                 hdr.set(JAVA_LONG, 40, m.control().length);
             }
             MemorySegment errno = Libc.errnoSlot();
-            long r = (long) SocketH.SENDMSG.invokeExact(errno, fd, hdr, flags);
+            long r = SocketH.SENDMSG.call(errno, fd, hdr.address(), flags);
             return r < 0 ? -Libc.errno(errno) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);

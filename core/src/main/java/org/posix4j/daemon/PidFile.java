@@ -228,7 +228,7 @@ public final class PidFile implements Closeable {
         try {
             int r;
             do {
-                r = (int) FileLockH.FCNTL_FLOCK.invokeExact(errno, fd.intValue(), cmd, lock);
+                r = FileLockH.FCNTL_FLOCK.call(errno, fd.intValue(), cmd, lock.address());
             } while (r < 0 && Libc.interrupted(errno));
             Libc.check(r, errno, "fcntl", file);
         } catch (Throwable t) {
@@ -239,7 +239,7 @@ public final class PidFile implements Closeable {
     private static void write(Fd fd, String file, int pid) throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            Libc.check((int) DupH.FTRUNCATE.invokeExact(errno, fd.intValue(), 0L), errno, "ftruncate", file);
+            Libc.check(DupH.FTRUNCATE.call(errno, fd.intValue(), 0L), errno, "ftruncate", file);
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }

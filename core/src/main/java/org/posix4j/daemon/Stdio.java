@@ -163,7 +163,7 @@ public final class Stdio {
         // The low number is closed again at once: it is one of 0-2, about to be a dup3 target.
         try (fd) {
             MemorySegment errno = Libc.errnoSlot();
-            int high = Libc.check((int) FcntlH.FCNTL_INT.invokeExact(errno, fd.intValue(), FcntlH.F_DUPFD_CLOEXEC, 3),
+            int high = Libc.check(FcntlH.FCNTL.call(errno, fd.intValue(), FcntlH.F_DUPFD_CLOEXEC, 3),
                     errno, "fcntl", fd.intValue());
             Fd moved = Fd.adopt(high);
             opened.add(moved);
@@ -181,7 +181,7 @@ public final class Stdio {
         try {
             int r;
             do {
-                r = (int) DupH.DUP3.invokeExact(errno, source.intValue(), target, 0);
+                r = DupH.DUP3.call(errno, source.intValue(), target, 0);
             } while (r < 0 && Libc.interrupted(errno));
             Libc.check(r, errno, "dup3", source.intValue() + ", " + target);
         } catch (Throwable t) {

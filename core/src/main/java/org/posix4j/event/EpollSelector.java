@@ -77,7 +77,7 @@ public final class EpollSelector implements AutoCloseable {
         MemorySegment errno = Libc.errnoSlot();
         int fd;
         try {
-            fd = (int) EpollH.EPOLL_CREATE1.invokeExact(errno, EpollH.EPOLL_CLOEXEC);
+            fd = EpollH.EPOLL_CREATE1.call(errno, EpollH.EPOLL_CLOEXEC);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }

@@ -54,7 +54,7 @@ public final class EventFd extends OwnedDescriptor {
         MemorySegment errno = Libc.errnoSlot();
         int r;
         try {
-            r = (int) EventfdH.EVENTFD.invokeExact(errno, (int) initialValue, flags | EventfdH.EFD_CLOEXEC);
+            r = EventfdH.EVENTFD.call(errno, (int) initialValue, flags | EventfdH.EFD_CLOEXEC);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -84,7 +84,7 @@ public final class EventFd extends OwnedDescriptor {
         try {
             int r;
             do {
-                r = (int) EventfdH.EVENTFD_WRITE.invokeExact(errno, number, n);
+                r = EventfdH.EVENTFD_WRITE.call(errno, number, n);
             } while (r < 0 && Libc.interrupted(errno));
             if (r < 0) {
                 throw new PosixException("eventfd_write", Libc.errno(errno), "fd " + number);
@@ -109,7 +109,7 @@ public final class EventFd extends OwnedDescriptor {
         try {
             int r;
             do {
-                r = (int) EventfdH.EVENTFD_READ.invokeExact(errno, number, value);
+                r = EventfdH.EVENTFD_READ.call(errno, number, value.address());
             } while (r < 0 && Libc.interrupted(errno));
             if (r < 0) {
                 throw new PosixException("eventfd_read", Libc.errno(errno), "fd " + number);

@@ -65,7 +65,7 @@ public final class TimerFd extends OwnedDescriptor {
         MemorySegment errno = Libc.errnoSlot();
         int r;
         try {
-            r = (int) TimerfdH.TIMERFD_CREATE.invokeExact(errno, clock.id, flags | TimerfdH.TFD_CLOEXEC);
+            r = TimerfdH.TIMERFD_CREATE.call(errno, clock.id, flags | TimerfdH.TFD_CLOEXEC);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -118,7 +118,7 @@ public final class TimerFd extends OwnedDescriptor {
         TimerfdH.INTERVAL_NSEC.set(spec, 0L, (long) interval.getNano());
         int r;
         try {
-            r = (int) TimerfdH.TIMERFD_SETTIME.invokeExact(errno, number, 0, spec, MemorySegment.NULL);
+            r = TimerfdH.TIMERFD_SETTIME.call(errno, number, 0, spec.address(), MemorySegment.NULL.address());
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -135,7 +135,7 @@ public final class TimerFd extends OwnedDescriptor {
         MemorySegment spec = Scratch.get();
         int r;
         try {
-            r = (int) TimerfdH.TIMERFD_GETTIME.invokeExact(errno, number, spec);
+            r = TimerfdH.TIMERFD_GETTIME.call(errno, number, spec.address());
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }

@@ -30,7 +30,7 @@ public final class PosixFiles {
         }
         MemorySegment errno = Libc.errnoSlot();
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) SysStatH.MKDIR.invokeExact(errno, CStrings.of(arena, "path", p), mode);
+            int r = SysStatH.MKDIR.call(errno, CStrings.of(arena, "path", p).address(), mode);
             Libc.check(r, errno, "mkdir", p);
         } catch (Throwable t) {
             throw Libc.propagate(t);
@@ -56,7 +56,7 @@ public final class PosixFiles {
         checkRange(offset, length, false);
         int n = fd.intValue();
         try {
-            int rc = (int) FileSpaceH.POSIX_FALLOCATE.invokeExact(n, offset, length);
+            int rc = FileSpaceH.POSIX_FALLOCATE.call(Libc.errnoSlot(), n, offset, length);
             Libc.checkReturned(rc, "posix_fallocate", "fd " + n + ", " + offset + ", " + length);
         } catch (Throwable t) {
             throw Libc.propagate(t);
@@ -72,7 +72,7 @@ public final class PosixFiles {
         checkRange(offset, length, true);
         int n = fd.intValue();
         try {
-            int rc = (int) FileSpaceH.POSIX_FADVISE.invokeExact(n, offset, length, advice.value());
+            int rc = FileSpaceH.POSIX_FADVISE.call(Libc.errnoSlot(), n, offset, length, advice.value());
             Libc.checkReturned(rc, "posix_fadvise", "fd " + n + ", " + offset + ", " + length + ", " + advice);
         } catch (Throwable t) {
             throw Libc.propagate(t);

@@ -6,8 +6,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemoryLayout.PathElement;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
@@ -17,8 +17,7 @@ public final class EpollH {
     private EpollH() {}
 
     /// int epoll_create1(int flags);   epoll_create1(2)
-    public static final MethodHandle EPOLL_CREATE1 = Libc.errnoSetting("epoll_create1",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    public static final CIntFunction EPOLL_CREATE1 = Libc.intFunction("epoll_create1");
     /// int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);   epoll_ctl(2)
     public static final MethodHandle EPOLL_CTL = Libc.errnoSetting("epoll_ctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));

@@ -1,30 +1,16 @@
 package org.posix4j.internal;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.invoke.MethodHandle;
-
 /// Raw bindings for <fcntl.h> and <sys/ioctl.h>. No policy here. posix_fallocate and
 /// posix_fadvise are in [FileSpaceH], for the reason [UnistdH] gives.
 public final class FcntlH {
     private FcntlH() {}
 
     /// int open(const char *pathname, int flags, ... /* mode_t mode */);   open(2)
-    public static final MethodHandle OPEN = Libc.errnoSetting("open",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
-    /// int fcntl(int fd, int cmd, ... /* int arg */);   fcntl(2)
-    public static final MethodHandle FCNTL_INT = Libc.errnoSetting("fcntl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
-    /// int fcntl(int fd, int cmd, ... /* struct f_owner_ex *arg */);   fcntl(2), for the commands that take a pointer
-    public static final MethodHandle FCNTL_LONG = Libc.errnoSetting("fcntl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), Linker.Option.firstVariadicArg(2));
-    /// int ioctl(int fd, unsigned long request, ... /* unsigned long arg */);   ioctl(2)
-    public static final MethodHandle IOCTL_LONG = Libc.errnoSetting("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
+    public static final CIntFunction OPEN = Libc.intFunction("open");
+    /// int fcntl(int fd, int cmd, ... /* int arg, or a pointer */);   fcntl(2)
+    public static final CIntFunction FCNTL = Libc.intFunction("fcntl");
+    /// int ioctl(int fd, unsigned long request, ... /* unsigned long arg, or a pointer */);   ioctl(2)
+    public static final CIntFunction IOCTL = Libc.intFunction("ioctl");
 
     /// O_RDONLY
     public static final int O_RDONLY = 0;

@@ -1,15 +1,11 @@
 package org.posix4j.internal;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
 
 /// Raw bindings for open-file-description record locks: fcntl(2) with F_OFD_SETLK / F_OFD_GETLK
 /// and `struct flock`. No policy here.
@@ -21,8 +17,7 @@ public final class FileLockH {
     private FileLockH() {}
 
     /// int fcntl(int fd, int cmd, ... /* struct flock *lock */);   fcntl(2)
-    public static final MethodHandle FCNTL_FLOCK = Libc.errnoSetting("fcntl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.firstVariadicArg(2));
+    public static final CIntFunction FCNTL_FLOCK = Libc.intFunction("fcntl");
 
     /// struct flock { short l_type; short l_whence; off_t l_start; off_t l_len; pid_t l_pid; };
     /// 32 bytes on x86_64 and aarch64.

@@ -1,11 +1,5 @@
 package org.posix4j.internal;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.invoke.MethodHandle;
-
 /// Raw bindings for the <fcntl.h> calls that reserve a file's space and advise the kernel on
 /// its use. No policy here.
 ///
@@ -14,9 +8,7 @@ public final class FileSpaceH {
     private FileSpaceH() {}
 
     /// int posix_fallocate(int fd, off_t offset, off_t len);   posix_fallocate(3); returns an error number.
-    public static final MethodHandle POSIX_FALLOCATE = Libc.plain("posix_fallocate",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    public static final CIntFunction POSIX_FALLOCATE = Libc.intFunction("posix_fallocate");
     /// int posix_fadvise(int fd, off_t offset, off_t len, int advice);   posix_fadvise(2); returns an error number.
-    public static final MethodHandle POSIX_FADVISE = Libc.plain("posix_fadvise",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    public static final CIntFunction POSIX_FADVISE = Libc.intFunction("posix_fadvise");
 }

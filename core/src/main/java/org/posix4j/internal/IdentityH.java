@@ -1,6 +1,5 @@
 package org.posix4j.internal;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.FunctionDescriptor;
@@ -15,9 +14,6 @@ public final class IdentityH {
     private IdentityH() {}
 
     private static final FunctionDescriptor INT_VOID = FunctionDescriptor.of(JAVA_INT);
-    private static final FunctionDescriptor INT_INT = FunctionDescriptor.of(JAVA_INT, JAVA_INT);
-    private static final FunctionDescriptor INT_INT_INT = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final FunctionDescriptor INT_PTR3 = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
     private static final Linker.Option CRITICAL = Linker.Option.critical(false);
 
     /// uid_t getuid(void);   getuid(2)
@@ -29,18 +25,17 @@ public final class IdentityH {
     /// gid_t getegid(void);   getegid(2)
     public static final MethodHandle GETEGID = Libc.plain("getegid", INT_VOID, CRITICAL);
     /// int getresuid(uid_t *ruid, uid_t *euid, uid_t *suid);   getresuid(2)
-    public static final MethodHandle GETRESUID = Libc.errnoSetting("getresuid", INT_PTR3);
+    public static final CIntFunction GETRESUID = Libc.intFunction("getresuid");
     /// int getresgid(gid_t *rgid, gid_t *egid, gid_t *sgid);   getresgid(2)
-    public static final MethodHandle GETRESGID = Libc.errnoSetting("getresgid", INT_PTR3);
+    public static final CIntFunction GETRESGID = Libc.intFunction("getresgid");
     /// int setuid(uid_t uid);   setuid(2); glibc applies it to every thread of the process.
-    public static final MethodHandle SETUID = Libc.errnoSetting("setuid", INT_INT);
+    public static final CIntFunction SETUID = Libc.intFunction("setuid");
     /// int setgid(gid_t gid);   setgid(2)
-    public static final MethodHandle SETGID = Libc.errnoSetting("setgid", INT_INT);
+    public static final CIntFunction SETGID = Libc.intFunction("setgid");
     /// int setreuid(uid_t ruid, uid_t euid);   setreuid(2)
-    public static final MethodHandle SETREUID = Libc.errnoSetting("setreuid", INT_INT_INT);
+    public static final CIntFunction SETREUID = Libc.intFunction("setreuid");
     /// int setregid(gid_t rgid, gid_t egid);   setregid(2)
-    public static final MethodHandle SETREGID = Libc.errnoSetting("setregid", INT_INT_INT);
+    public static final CIntFunction SETREGID = Libc.intFunction("setregid");
     /// int getgroups(int size, gid_t list[]);   getgroups(2)
-    public static final MethodHandle GETGROUPS = Libc.errnoSetting("getgroups",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    public static final CIntFunction GETGROUPS = Libc.intFunction("getgroups");
 }

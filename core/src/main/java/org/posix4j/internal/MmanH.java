@@ -1,16 +1,13 @@
 package org.posix4j.internal;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /// Raw bindings for <sys/mman.h> (shared memory objects, mappings, memfd) and the one stat call
@@ -21,26 +18,20 @@ public final class MmanH {
     private MmanH() {}
 
     /// int shm_open(const char *name, int oflag, mode_t mode);   shm_open(3)
-    public static final MethodHandle SHM_OPEN = Libc.errnoSetting("shm_open",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    public static final CIntFunction SHM_OPEN = Libc.intFunction("shm_open");
     /// int shm_unlink(const char *name);   shm_unlink(3)
-    public static final MethodHandle SHM_UNLINK = Libc.errnoSetting("shm_unlink",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    public static final CIntFunction SHM_UNLINK = Libc.intFunction("shm_unlink");
     /// void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);   mmap(2)
-    public static final MethodHandle MMAP = Libc.errnoSetting("mmap",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    public static final CLongFunction MMAP = Libc.longFunction("mmap");
     /// int munmap(void *addr, size_t length);   munmap(2)
-    public static final MethodHandle MUNMAP = Libc.errnoSetting("munmap",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    public static final CIntFunction MUNMAP = Libc.intFunction("munmap");
     /// int memfd_create(const char *name, unsigned int flags);   memfd_create(2)
-    public static final MethodHandle MEMFD_CREATE = Libc.errnoSetting("memfd_create",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    public static final CIntFunction MEMFD_CREATE = Libc.intFunction("memfd_create");
     /// int getpagesize(void);   getpagesize(2); cannot fail.
-    public static final MethodHandle GETPAGESIZE = Libc.plain("getpagesize", FunctionDescriptor.of(JAVA_INT));
+    public static final CIntFunction GETPAGESIZE = Libc.intFunction("getpagesize");
     /// int statx(int dirfd, const char *pathname, int flags, unsigned int mask, struct statx *statxbuf);
     /// statx(2)
-    public static final MethodHandle STATX = Libc.errnoSetting("statx",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    public static final CIntFunction STATX = Libc.intFunction("statx");
 
     /// struct statx, the members up to stx_size named, the rest reserved; 256 bytes on every ABI.
     public static final StructLayout STATX_LAYOUT = MemoryLayout.structLayout(
@@ -109,7 +100,7 @@ public final class MmanH {
         MemorySegment errno = Libc.errnoSlot();
         int r;
         try {
-            r = (int) MUNMAP.invokeExact(errno, MemorySegment.ofAddress(address), size);
+            r = MUNMAP.call(errno, address, size);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }

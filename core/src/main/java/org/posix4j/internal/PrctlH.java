@@ -2,24 +2,18 @@ package org.posix4j.internal;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
 
 /// Raw bindings for <sys/prctl.h> and the seccomp(2) structures. No policy here.
 public final class PrctlH {
     private PrctlH() {}
 
     /// int prctl(int option, ... /* unsigned long arg2..arg5 */);   prctl(2)
-    public static final MethodHandle PRCTL = Libc.errnoSetting("prctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1));
+    public static final CIntFunction PRCTL = Libc.intFunction("prctl");
 
     /// PR_SET_NO_NEW_PRIVS
     public static final int PR_SET_NO_NEW_PRIVS = 38;

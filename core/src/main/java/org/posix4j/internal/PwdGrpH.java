@@ -2,37 +2,27 @@ package org.posix4j.internal;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
 
 /// Raw bindings for <pwd.h> and <grp.h>. No policy here.
 public final class PwdGrpH {
     private PwdGrpH() {}
 
-    private static final FunctionDescriptor LOOKUP_R =
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
-    private static final FunctionDescriptor LOOKUP_ID_R =
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
-
     /// int getpwnam_r(const char *name, struct passwd *pwd, char *buf, size_t buflen, struct passwd **result);
     /// getpwnam(3); returns an error number, and 0 with a null result when there is no such user.
-    public static final MethodHandle GETPWNAM_R = Libc.plain("getpwnam_r", LOOKUP_R);
+    public static final CIntFunction GETPWNAM_R = Libc.intFunction("getpwnam_r");
     /// int getpwuid_r(uid_t uid, struct passwd *pwd, char *buf, size_t buflen, struct passwd **result);   getpwuid(3)
-    public static final MethodHandle GETPWUID_R = Libc.plain("getpwuid_r", LOOKUP_ID_R);
+    public static final CIntFunction GETPWUID_R = Libc.intFunction("getpwuid_r");
     /// int getgrnam_r(const char *name, struct group *grp, char *buf, size_t buflen, struct group **result);   getgrnam(3)
-    public static final MethodHandle GETGRNAM_R = Libc.plain("getgrnam_r", LOOKUP_R);
+    public static final CIntFunction GETGRNAM_R = Libc.intFunction("getgrnam_r");
     /// int getgrgid_r(gid_t gid, struct group *grp, char *buf, size_t buflen, struct group **result);   getgrgid(3)
-    public static final MethodHandle GETGRGID_R = Libc.plain("getgrgid_r", LOOKUP_ID_R);
+    public static final CIntFunction GETGRGID_R = Libc.intFunction("getgrgid_r");
     /// int initgroups(const char *user, gid_t group);   initgroups(3)
-    public static final MethodHandle INITGROUPS = Libc.errnoSetting("initgroups",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    public static final CIntFunction INITGROUPS = Libc.intFunction("initgroups");
     /// int setgroups(size_t size, const gid_t *list);   setgroups(2); glibc applies it to every thread.
-    public static final MethodHandle SETGROUPS = Libc.errnoSetting("setgroups",
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
+    public static final CIntFunction SETGROUPS = Libc.intFunction("setgroups");
 
     /// struct passwd
     public static final StructLayout PASSWD = MemoryLayout.structLayout(

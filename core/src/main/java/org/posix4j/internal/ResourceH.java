@@ -1,13 +1,9 @@
 package org.posix4j.internal;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /// Raw bindings for <sys/resource.h>. No policy here.
@@ -16,8 +12,7 @@ public final class ResourceH {
 
     /// int prlimit(pid_t pid, int resource, const struct rlimit *new_limit, struct rlimit *old_limit);
     /// prlimit(2); with pid 0 it is getrlimit/setrlimit of the calling process.
-    public static final MethodHandle PRLIMIT = Libc.errnoSetting("prlimit",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    public static final CIntFunction PRLIMIT = Libc.intFunction("prlimit");
 
     /// struct rlimit (64-bit rlim_t)
     public static final StructLayout RLIMIT = MemoryLayout.structLayout(

@@ -7,7 +7,7 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 
 /// The user-notification half of <linux/seccomp.h>: the structures and ioctl requests of a
-/// seccomp listener. The requests go through [FcntlH#IOCTL_LONG] with the structure's address.
+/// seccomp listener. The requests go through [FcntlH#IOCTL] with the structure's address.
 /// No policy here.
 public final class SeccompH {
     private SeccompH() {}

@@ -6,7 +6,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -18,12 +17,11 @@ public final class SemaphoreH {
     private static final FunctionDescriptor INT_PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS);
 
     /// sem_t *sem_open(const char *name, int oflag, ... /* mode_t mode, unsigned int value */);   sem_open(3)
-    public static final MethodHandle SEM_OPEN = Libc.errnoSetting("sem_open",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    public static final CLongFunction SEM_OPEN = Libc.longFunction("sem_open");
     /// int sem_close(sem_t *sem);   sem_close(3)
-    public static final MethodHandle SEM_CLOSE = Libc.errnoSetting("sem_close", INT_PTR);
+    public static final CIntFunction SEM_CLOSE = Libc.intFunction("sem_close");
     /// int sem_unlink(const char *name);   sem_unlink(3)
-    public static final MethodHandle SEM_UNLINK = Libc.errnoSetting("sem_unlink", INT_PTR);
+    public static final CIntFunction SEM_UNLINK = Libc.intFunction("sem_unlink");
     /// int sem_init(sem_t *sem, int pshared, unsigned int value);   sem_init(3)
     public static final MethodHandle SEM_INIT = Libc.errnoSetting("sem_init",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));

@@ -13,18 +13,16 @@ public final class SessionH {
     private SessionH() {}
 
     private static final FunctionDescriptor INT_VOID = FunctionDescriptor.of(JAVA_INT);
-    private static final FunctionDescriptor INT_INT = FunctionDescriptor.of(JAVA_INT, JAVA_INT);
-    private static final FunctionDescriptor INT_INT_INT = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT);
     private static final Linker.Option CRITICAL = Linker.Option.critical(false);
 
     /// pid_t getpgid(pid_t pid);   getpgid(2)
-    public static final MethodHandle GETPGID = Libc.errnoSetting("getpgid", INT_INT);
+    public static final CIntFunction GETPGID = Libc.intFunction("getpgid");
     /// pid_t getpgrp(void);   getpgrp(2)
     public static final MethodHandle GETPGRP = Libc.plain("getpgrp", INT_VOID, CRITICAL);
     /// int setpgid(pid_t pid, pid_t pgid);   setpgid(2)
-    public static final MethodHandle SETPGID = Libc.errnoSetting("setpgid", INT_INT_INT);
+    public static final CIntFunction SETPGID = Libc.intFunction("setpgid");
     /// pid_t getsid(pid_t pid);   getsid(2)
-    public static final MethodHandle GETSID = Libc.errnoSetting("getsid", INT_INT);
+    public static final CIntFunction GETSID = Libc.intFunction("getsid");
     /// pid_t setsid(void);   setsid(2)
-    public static final MethodHandle SETSID = Libc.errnoSetting("setsid", INT_VOID);
+    public static final CIntFunction SETSID = Libc.intFunction("setsid");
 }

@@ -5,39 +5,34 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SequenceLayout;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.UnionLayout;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /// Raw bindings for <signal.h> and <sys/signalfd.h>. No policy here.
 public final class SignalH {
     private SignalH() {}
 
-    private static final FunctionDescriptor INT_INT_INT = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT);
-
     /// int kill(pid_t pid, int sig);   kill(2)
-    public static final MethodHandle KILL = Libc.errnoSetting("kill", INT_INT_INT);
+    public static final CIntFunction KILL = Libc.intFunction("kill");
     /// int killpg(int pgrp, int sig);   killpg(3): kill(-pgrp, sig), so pgrp 1 would mean kill(-1).
-    public static final MethodHandle KILLPG = Libc.errnoSetting("killpg", INT_INT_INT);
+    public static final CIntFunction KILLPG = Libc.intFunction("killpg");
     /// int raise(int sig);   raise(3): tgkill(2) to the calling thread.
-    public static final MethodHandle RAISE = Libc.errnoSetting("raise", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    public static final CIntFunction RAISE = Libc.intFunction("raise");
     /// int tgkill(pid_t tgid, pid_t tid, int sig);   tgkill(2), glibc 2.30+
-    public static final MethodHandle TGKILL = Libc.errnoSetting("tgkill",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    public static final CIntFunction TGKILL = Libc.intFunction("tgkill");
 
-    /// union sigval { int sival_int; void *sival_ptr; }, passed by value to sigqueue.
+    /// union sigval { int sival_int; void *sival_ptr; }, passed by value to sigqueue: its size,
+    /// checked below, is why [#SIGQUEUE] can take it as one `long` argument.
     public static final UnionLayout SIGVAL = MemoryLayout.unionLayout(
             JAVA_INT.withName("sival_int"),
             ADDRESS.withName("sival_ptr"));
     /// int sigqueue(pid_t pid, int sig, const union sigval value);   sigqueue(3)
-    public static final MethodHandle SIGQUEUE = Libc.errnoSetting("sigqueue",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, SIGVAL));
+    public static final CIntFunction SIGQUEUE = Libc.intFunction("sigqueue");
 
     /// sigset_t as glibc declares it: 1024 bits, of which the kernel uses the first 64; signal N
     /// is bit (N - 1) of the first 64-bit word.
@@ -51,23 +46,20 @@ public final class SignalH {
             ADDRESS.withName("sa_restorer"));
     /// int sigaction(int signum, const struct sigaction *act, struct sigaction *oldact);
     /// sigaction(2); with act NULL it only reads the disposition.
-    public static final MethodHandle SIGACTION = Libc.errnoSetting("sigaction",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    public static final CIntFunction SIGACTION = Libc.intFunction("sigaction");
     /// sa_handler read as a number, to compare with [#SIG_DFL] and [#SIG_IGN].
     public static final VarHandle SA_HANDLER = SIGACTION_T.varHandle(PathElement.groupElement("sa_handler"));
 
     /// int pthread_sigmask(int how, const sigset_t *set, sigset_t *oldset);   pthread_sigmask(3);
     /// returns an error number. Changes the mask of the calling thread only.
-    public static final MethodHandle PTHREAD_SIGMASK = Libc.plain("pthread_sigmask",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    public static final CIntFunction PTHREAD_SIGMASK = Libc.intFunction("pthread_sigmask");
     /// SIG_BLOCK, for pthread_sigmask.
     public static final int SIG_BLOCK = 0;
     /// SIG_SETMASK, for pthread_sigmask.
     public static final int SIG_SETMASK = 2;
 
     /// int signalfd(int fd, const sigset_t *mask, int flags);   signalfd(2)
-    public static final MethodHandle SIGNALFD = Libc.errnoSetting("signalfd",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    public static final CIntFunction SIGNALFD = Libc.intFunction("signalfd");
 
     /// struct signalfd_siginfo, what a read(2) of a signalfd answers for one signal.
     public static final StructLayout SIGNALFD_SIGINFO = MemoryLayout.structLayout(

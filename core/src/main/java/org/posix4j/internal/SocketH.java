@@ -6,11 +6,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /// Raw bindings for <sys/socket.h> and <sys/un.h>. No policy here.
@@ -18,38 +16,28 @@ public final class SocketH {
     private SocketH() {}
 
     /// int socket(int domain, int type, int protocol);   socket(2)
-    public static final MethodHandle SOCKET = Libc.errnoSetting("socket",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    public static final CIntFunction SOCKET = Libc.intFunction("socket");
     /// int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen);   bind(2)
-    public static final MethodHandle BIND = Libc.errnoSetting("bind",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    public static final CIntFunction BIND = Libc.intFunction("bind");
     /// ssize_t sendto(int sockfd, const void *buf, size_t len, int flags,
     ///                const struct sockaddr *dest_addr, socklen_t addrlen);   sendto(2)
-    public static final MethodHandle SENDTO = Libc.errnoSetting("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    public static final CLongFunction SENDTO = Libc.longFunction("sendto");
     /// int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);   accept(2)
-    public static final MethodHandle ACCEPT4 = Libc.errnoSetting("accept4",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    public static final CIntFunction ACCEPT4 = Libc.intFunction("accept4");
     /// int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen);   getsockopt(2)
-    public static final MethodHandle GETSOCKOPT = Libc.errnoSetting("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    public static final CIntFunction GETSOCKOPT = Libc.intFunction("getsockopt");
     /// int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t optlen);   setsockopt(2)
-    public static final MethodHandle SETSOCKOPT = Libc.errnoSetting("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    public static final CIntFunction SETSOCKOPT = Libc.intFunction("setsockopt");
     /// int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen);   getsockname(2)
-    public static final MethodHandle GETSOCKNAME = Libc.errnoSetting("getsockname",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    public static final CIntFunction GETSOCKNAME = Libc.intFunction("getsockname");
 
     /// int listen(int sockfd, int backlog);   listen(2)
-    public static final MethodHandle LISTEN = Libc.errnoSetting("listen",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    public static final CIntFunction LISTEN = Libc.intFunction("listen");
 
     /// int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen);   connect(2)
-    public static final MethodHandle CONNECT = Libc.errnoSetting("connect",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    public static final CIntFunction CONNECT = Libc.intFunction("connect");
     /// ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags);   sendmsg(2)
-    public static final MethodHandle SENDMSG = Libc.errnoSetting("sendmsg",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    public static final CLongFunction SENDMSG = Libc.longFunction("sendmsg");
     /// MSG_DONTWAIT
     public static final int MSG_DONTWAIT = 0x40;
     /// SCM_RIGHTS

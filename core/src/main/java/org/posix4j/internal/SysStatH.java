@@ -1,33 +1,22 @@
 package org.posix4j.internal;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.invoke.MethodHandle;
-
 /// Raw bindings for <sys/stat.h>. No policy here.
 public final class SysStatH {
     private SysStatH() {}
 
     /// mode_t umask(mode_t mask);   umask(2); cannot fail.
-    public static final MethodHandle UMASK = Libc.plain("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    public static final CIntFunction UMASK = Libc.intFunction("umask");
     /// int mkdir(const char *pathname, mode_t mode);   mkdir(2)
-    public static final MethodHandle MKDIR = Libc.errnoSetting("mkdir",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    public static final CIntFunction MKDIR = Libc.intFunction("mkdir");
     /// int mkdirat(int dirfd, const char *pathname, mode_t mode);   mkdirat(2)
-    public static final MethodHandle MKDIRAT = Libc.errnoSetting("mkdirat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    public static final CIntFunction MKDIRAT = Libc.intFunction("mkdirat");
     /// int statx(int dirfd, const char *pathname, int flags, unsigned int mask, struct statx *statxbuf);   statx(2)
-    public static final MethodHandle STATX = Libc.errnoSetting("statx",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    public static final CIntFunction STATX = Libc.intFunction("statx");
 
     /// int fchmodat(int dirfd, const char *pathname, mode_t mode, int flags);   fchmodat(2)
-    public static final MethodHandle FCHMODAT = Libc.errnoSetting("fchmodat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    public static final CIntFunction FCHMODAT = Libc.intFunction("fchmodat");
     /// int utimensat(int dirfd, const char *pathname, const struct timespec times[2], int flags);   utimensat(2)
-    public static final MethodHandle UTIMENSAT = Libc.errnoSetting("utimensat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    public static final CIntFunction UTIMENSAT = Libc.intFunction("utimensat");
 
     /// sizeof(struct statx)
     public static final long STATX_SIZE = 256;

@@ -1,21 +1,16 @@
 package org.posix4j.internal;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
 
 /// Raw bindings for <time.h>. No policy here.
 public final class TimeH {
     private TimeH() {}
 
     /// int clock_gettime(clockid_t clockid, struct timespec *tp);   clock_gettime(2)
-    public static final MethodHandle CLOCK_GETTIME = Libc.errnoSetting("clock_gettime",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    public static final CIntFunction CLOCK_GETTIME = Libc.intFunction("clock_gettime");
 
     /// struct timespec { time_t tv_sec; long tv_nsec; }
     public static final StructLayout TIMESPEC = MemoryLayout.structLayout(

@@ -1,14 +1,10 @@
 package org.posix4j.internal;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /// Raw bindings for <sys/timerfd.h>. No policy here.
@@ -16,15 +12,12 @@ public final class TimerfdH {
     private TimerfdH() {}
 
     /// int timerfd_create(int clockid, int flags);   timerfd_create(2)
-    public static final MethodHandle TIMERFD_CREATE = Libc.errnoSetting("timerfd_create",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    public static final CIntFunction TIMERFD_CREATE = Libc.intFunction("timerfd_create");
     /// int timerfd_settime(int fd, int flags, const struct itimerspec *new_value,
     /// struct itimerspec *old_value);   timerfd_settime(2)
-    public static final MethodHandle TIMERFD_SETTIME = Libc.errnoSetting("timerfd_settime",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    public static final CIntFunction TIMERFD_SETTIME = Libc.intFunction("timerfd_settime");
     /// int timerfd_gettime(int fd, struct itimerspec *curr_value);   timerfd_gettime(2)
-    public static final MethodHandle TIMERFD_GETTIME = Libc.errnoSetting("timerfd_gettime",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    public static final CIntFunction TIMERFD_GETTIME = Libc.intFunction("timerfd_gettime");
 
     /// struct timespec (64-bit time_t and long)
     public static final StructLayout TIMESPEC = MemoryLayout.structLayout(

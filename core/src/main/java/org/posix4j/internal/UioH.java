@@ -1,13 +1,10 @@
 package org.posix4j.internal;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
 
 /// Raw bindings for <sys/uio.h>: another process's memory. No policy here.
 public final class UioH {
@@ -18,14 +15,11 @@ public final class UioH {
             ADDRESS.withName("iov_base"),
             JAVA_LONG.withName("iov_len"));
 
-    private static final FunctionDescriptor VM = FunctionDescriptor.of(JAVA_LONG,
-            JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG);
-
     /// ssize_t process_vm_readv(pid_t pid, const struct iovec *local_iov, unsigned long liovcnt,
     ///     const struct iovec *remote_iov, unsigned long riovcnt, unsigned long flags);   process_vm_readv(2)
-    public static final MethodHandle PROCESS_VM_READV = Libc.errnoSetting("process_vm_readv", VM);
+    public static final CLongFunction PROCESS_VM_READV = Libc.longFunction("process_vm_readv");
     /// ssize_t process_vm_writev(pid_t pid, ...);   process_vm_writev(2)
-    public static final MethodHandle PROCESS_VM_WRITEV = Libc.errnoSetting("process_vm_writev", VM);
+    public static final CLongFunction PROCESS_VM_WRITEV = Libc.longFunction("process_vm_writev");
 
     static {
         Abi.check("struct iovec", IOVEC, 16);

@@ -17,7 +17,6 @@ public final class UnistdH {
     private UnistdH() {}
 
     private static final FunctionDescriptor INT_VOID = FunctionDescriptor.of(JAVA_INT);
-    private static final FunctionDescriptor INT_INT = FunctionDescriptor.of(JAVA_INT, JAVA_INT);
     private static final Linker.Option CRITICAL = Linker.Option.critical(false);
 
     /// pid_t getpid(void);   getpid(2). Cannot fail; short enough to run as a critical call.
@@ -25,8 +24,7 @@ public final class UnistdH {
     /// pid_t getppid(void);   getppid(2)
     public static final MethodHandle GETPPID = Libc.plain("getppid", INT_VOID, CRITICAL);
     /// long sysconf(int name);   sysconf(3)
-    public static final MethodHandle SYSCONF = Libc.errnoSetting("sysconf",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+    public static final CLongFunction SYSCONF = Libc.longFunction("sysconf");
     /// ssize_t read(int fd, void *buf, size_t count);   read(2)
     public static final MethodHandle READ = Libc.errnoSetting("read",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
@@ -34,26 +32,20 @@ public final class UnistdH {
     public static final MethodHandle WRITE = Libc.errnoSetting("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     /// ssize_t pread(int fd, void *buf, size_t count, off_t offset);   pread(2)
-    public static final MethodHandle PREAD = Libc.errnoSetting("pread",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    public static final CLongFunction PREAD = Libc.longFunction("pread");
     /// ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset);   pwrite(2)
-    public static final MethodHandle PWRITE = Libc.errnoSetting("pwrite",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    public static final CLongFunction PWRITE = Libc.longFunction("pwrite");
     /// int close(int fd);   close(2)
-    public static final MethodHandle CLOSE = Libc.errnoSetting("close", INT_INT);
+    public static final CIntFunction CLOSE = Libc.intFunction("close");
     /// int pipe2(int pipefd[2], int flags);   pipe(2)
-    public static final MethodHandle PIPE2 = Libc.errnoSetting("pipe2",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    public static final CIntFunction PIPE2 = Libc.intFunction("pipe2");
 
     /// _SC_OPEN_MAX, for sysconf.
     public static final int SC_OPEN_MAX = 4;
     /// ssize_t readlinkat(int dirfd, const char *pathname, char *buf, size_t bufsiz);   readlinkat(2)
-    public static final MethodHandle READLINKAT = Libc.errnoSetting("readlinkat",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+    public static final CLongFunction READLINKAT = Libc.longFunction("readlinkat");
     /// int unlinkat(int dirfd, const char *pathname, int flags);   unlinkat(2)
-    public static final MethodHandle UNLINKAT = Libc.errnoSetting("unlinkat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    public static final CIntFunction UNLINKAT = Libc.intFunction("unlinkat");
     /// int faccessat(int dirfd, const char *pathname, int mode, int flags);   faccessat(2)
-    public static final MethodHandle FACCESSAT = Libc.errnoSetting("faccessat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    public static final CIntFunction FACCESSAT = Libc.intFunction("faccessat");
 }

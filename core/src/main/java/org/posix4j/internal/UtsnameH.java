@@ -1,13 +1,9 @@
 package org.posix4j.internal;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
 
 /// Raw bindings for <sys/utsname.h>. No policy here.
 public final class UtsnameH {
@@ -17,7 +13,7 @@ public final class UtsnameH {
     public static final int FIELD = 65;
 
     /// int uname(struct utsname *buf);   uname(2)
-    public static final MethodHandle UNAME = Libc.errnoSetting("uname", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    public static final CIntFunction UNAME = Libc.intFunction("uname");
 
     /// struct utsname
     public static final StructLayout UTSNAME = MemoryLayout.structLayout(

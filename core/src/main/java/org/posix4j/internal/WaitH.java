@@ -1,13 +1,10 @@
 package org.posix4j.internal;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
 
 /// Raw bindings for <sys/wait.h> (waitid with P_PIDFD). No policy here. The si_code values
 /// waitid reports (CLD_*) are in [SignalH]; the epoll, poll and eventfd calls around a wait are
@@ -17,8 +14,7 @@ public final class WaitH {
 
     /// int waitid(idtype_t idtype, id_t id, siginfo_t *infop, int options);   waitid(2).
     /// With P_PIDFD (Linux 5.4+) `id` is a pidfd, so the wait never names a reusable pid.
-    public static final MethodHandle WAITID = Libc.errnoSetting("waitid",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    public static final CIntFunction WAITID = Libc.intFunction("waitid");
 
     /// siginfo_t, 128 bytes, with the SIGCHLD members waitid fills in.
     public static final StructLayout SIGINFO = MemoryLayout.structLayout(

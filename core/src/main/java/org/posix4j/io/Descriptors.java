@@ -24,7 +24,7 @@ final class Descriptors {
             MemorySegment cpath = CStrings.of(arena, "path", path);
             int fd;
             do {
-                fd = (int) FcntlH.OPEN.invokeExact(errno, cpath, flags | FcntlH.O_CLOEXEC, mode);
+                fd = FcntlH.OPEN.call(errno, cpath.address(), flags | FcntlH.O_CLOEXEC, mode);
             } while (fd < 0 && Libc.interrupted(errno));
             if (fd < 0) {
                 throw new PosixException("open", Libc.errno(errno), path);
@@ -39,7 +39,7 @@ final class Descriptors {
         MemorySegment errno = Libc.errnoSlot();
         int r;
         try {
-            r = (int) FcntlH.FCNTL_INT.invokeExact(errno, fd, cmd, arg);
+            r = FcntlH.FCNTL.call(errno, fd, cmd, arg);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -54,7 +54,7 @@ final class Descriptors {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
             int flags = FcntlH.O_CLOEXEC | (nonBlocking ? FcntlH.O_NONBLOCK : 0);
-            int r = (int) UnistdH.PIPE2.invokeExact(errno, fds, flags);
+            int r = UnistdH.PIPE2.call(errno, fds.address(), flags);
             if (r < 0) {
                 throw new PosixException("pipe2", Libc.errno(errno), "");
             }

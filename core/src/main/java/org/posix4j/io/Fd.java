@@ -190,7 +190,7 @@ public final class Fd implements Closeable {
         MemorySegment errno = Libc.errnoSlot();
         int r;
         try {
-            r = (int) UnistdH.CLOSE.invokeExact(errno, fd);
+            r = UnistdH.CLOSE.call(errno, fd);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }

@@ -57,7 +57,7 @@ public final class NamedSemaphore extends Semaphore implements AutoCloseable {
             }
             MemorySegment errno = Libc.errnoSlot();
             try {
-                int r = (int) SemaphoreH.SEM_CLOSE.invokeExact(errno, MemorySegment.ofAddress(address));
+                int r = SemaphoreH.SEM_CLOSE.call(errno, address);
                 return r < 0 ? Libc.errno(errno) : 0;
             } catch (Throwable t) {
                 throw Libc.unexpected(t);
@@ -105,11 +105,11 @@ public final class NamedSemaphore extends Semaphore implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cname = CStrings.of(arena, "name", name);
             MemorySegment errno = Libc.errnoSlot();
-            MemorySegment sem = (MemorySegment) SemaphoreH.SEM_OPEN.invokeExact(errno, cname, oflag, mode, initial);
-            if (sem.address() == SemaphoreH.SEM_FAILED) {
+            long sem = SemaphoreH.SEM_OPEN.call(errno, cname.address(), oflag, mode, initial);
+            if (sem == SemaphoreH.SEM_FAILED) {
                 throw new PosixException("sem_open", Libc.errno(errno), name);
             }
-            return new NamedSemaphore(name, sem);
+            return new NamedSemaphore(name, MemorySegment.ofAddress(sem));
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -134,7 +134,7 @@ public final class NamedSemaphore extends Semaphore implements AutoCloseable {
         checkName(name);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSlot();
-            Libc.check((int) SemaphoreH.SEM_UNLINK.invokeExact(errno, CStrings.of(arena, "name", name)), errno,
+            Libc.check(SemaphoreH.SEM_UNLINK.call(errno, CStrings.of(arena, "name", name).address()), errno,
                     "sem_unlink", name);
         } catch (Throwable t) {
             throw Libc.propagate(t);

@@ -45,7 +45,7 @@ public abstract sealed class Semaphore permits NamedSemaphore, AnonymousSemaphor
 
     private static int valueMax() {
         try {
-            long max = (long) UnistdH.SYSCONF.invokeExact(Libc.errnoSlot(), SemaphoreH.SC_SEM_VALUE_MAX);
+            long max = UnistdH.SYSCONF.call(Libc.errnoSlot(), SemaphoreH.SC_SEM_VALUE_MAX);
             return max <= 0 || max > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) max;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -251,7 +251,7 @@ public abstract sealed class Semaphore permits NamedSemaphore, AnonymousSemaphor
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ts = arena.allocate(TimeH.TIMESPEC);
             MemorySegment errno = Libc.errnoSlot();
-            Libc.check((int) TimeH.CLOCK_GETTIME.invokeExact(errno, TimeH.CLOCK_MONOTONIC, ts), errno,
+            Libc.check(TimeH.CLOCK_GETTIME.call(errno, TimeH.CLOCK_MONOTONIC, ts.address()), errno,
                     "clock_gettime", "CLOCK_MONOTONIC");
             return ts.get(JAVA_LONG, 0) * 1_000_000_000L + ts.get(JAVA_LONG, 8);
         } catch (Throwable t) {

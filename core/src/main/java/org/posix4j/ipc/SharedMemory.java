@@ -115,7 +115,7 @@ public final class SharedMemory {
             MemorySegment cname = CStrings.of(arena, "name", name);
             int fd;
             do {
-                fd = (int) MmanH.SHM_OPEN.invokeExact(errno, cname, oflag | FcntlH.O_CLOEXEC, mode);
+                fd = MmanH.SHM_OPEN.call(errno, cname.address(), oflag | FcntlH.O_CLOEXEC, mode);
             } while (fd < 0 && Libc.interrupted(errno));
             Libc.check(fd, errno, "shm_open", name);
             return Fd.adopt(fd);
@@ -133,7 +133,7 @@ public final class SharedMemory {
         checkName(name);
         MemorySegment errno = Libc.errnoSlot();
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) MmanH.SHM_UNLINK.invokeExact(errno, CStrings.of(arena, "name", name));
+            int r = MmanH.SHM_UNLINK.call(errno, CStrings.of(arena, "name", name).address());
             Libc.check(r, errno, "shm_unlink", name);
         } catch (Throwable t) {
             throw Libc.propagate(t);
@@ -156,7 +156,7 @@ public final class SharedMemory {
         try {
             int r;
             do {
-                r = (int) DupH.FTRUNCATE.invokeExact(errno, n, size);
+                r = DupH.FTRUNCATE.call(errno, n, size);
             } while (r < 0 && Libc.interrupted(errno));
             Libc.check(r, errno, "ftruncate", "fd " + n);
         } catch (Throwable t) {
@@ -178,8 +178,8 @@ public final class SharedMemory {
         MemorySegment errno = Libc.errnoSlot();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(MmanH.STATX_LAYOUT);
-            int r = (int) MmanH.STATX.invokeExact(errno, n, arena.allocateFrom(""), MmanH.AT_EMPTY_PATH,
-                    MmanH.STATX_TYPE_MODE_SIZE, buf);
+            int r = MmanH.STATX.call(errno, n, arena.allocateFrom("").address(), MmanH.AT_EMPTY_PATH,
+                    MmanH.STATX_TYPE_MODE_SIZE, buf.address());
             Libc.check(r, errno, "statx", "fd " + n);
             return new long[] {Short.toUnsignedLong((short) MmanH.STX_MODE.get(buf, 0L)),
                     (long) MmanH.STX_SIZE.get(buf, 0L)};
@@ -191,7 +191,7 @@ public final class SharedMemory {
     /// The system's page size in bytes (getpagesize(2)); a mapping's offset is a multiple of it.
     public static long pageSize() {
         try {
-            return (int) MmanH.GETPAGESIZE.invokeExact();
+            return MmanH.GETPAGESIZE.call(Libc.errnoSlot());
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -236,17 +236,16 @@ public final class SharedMemory {
         int prot = mode == MappingMode.READ_ONLY ? MmanH.PROT_READ : MmanH.PROT_READ | MmanH.PROT_WRITE;
         int n = fd.intValue();
         MemorySegment errno = Libc.errnoSlot();
-        MemorySegment address;
+        long address;
         try {
-            address = (MemorySegment) MmanH.MMAP.invokeExact(errno, MemorySegment.NULL, size, prot,
-                    MmanH.MAP_SHARED, n, offset);
+            address = MmanH.MMAP.call(errno, 0L, size, prot, MmanH.MAP_SHARED, n, offset);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
-        if (address.address() == -1L) {
+        if (address == -1L) {
             throw new PosixException("mmap", Libc.errno(errno), "fd " + n);
         }
-        MemorySegment mapping = MmanH.attach(address, size, arena);
+        MemorySegment mapping = MmanH.attach(MemorySegment.ofAddress(address), size, arena);
         return mode == MappingMode.READ_ONLY ? mapping.asReadOnly() : mapping;
     }
 
@@ -269,7 +268,7 @@ public final class SharedMemory {
         int mflags = MmanH.MFD_CLOEXEC | (flags.contains(MemoryFdFlag.ALLOW_SEALING) ? MmanH.MFD_ALLOW_SEALING : 0);
         MemorySegment errno = Libc.errnoSlot();
         try (Arena arena = Arena.ofConfined()) {
-            int fd = (int) MmanH.MEMFD_CREATE.invokeExact(errno, CStrings.of(arena, "name", name), mflags);
+            int fd = MmanH.MEMFD_CREATE.call(errno, CStrings.of(arena, "name", name).address(), mflags);
             Libc.check(fd, errno, "memfd_create", name);
             return Fd.adopt(fd);
         } catch (Throwable t) {

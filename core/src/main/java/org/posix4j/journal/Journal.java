@@ -85,7 +85,7 @@ public final class Journal implements Closeable {
         MemorySegment errno = Libc.errnoSlot();
         int fd;
         try {
-            fd = (int) SocketH.SOCKET.invokeExact(errno, SocketH.AF_UNIX, SocketH.SOCK_DGRAM | SocketH.SOCK_CLOEXEC, 0);
+            fd = SocketH.SOCKET.call(errno, SocketH.AF_UNIX, SocketH.SOCK_DGRAM | SocketH.SOCK_CLOEXEC, 0);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -199,7 +199,7 @@ public final class Journal implements Closeable {
         try {
             long r;
             do {
-                r = (long) SocketH.SENDMSG.invokeExact(errno, fd, msg, SocketH.MSG_NOSIGNAL);
+                r = SocketH.SENDMSG.call(errno, fd, msg.address(), SocketH.MSG_NOSIGNAL);
             } while (r < 0 && Libc.interrupted(errno));
             return r < 0 ? Libc.errno(errno) : 0;
         } catch (Throwable t) {
@@ -217,7 +217,7 @@ public final class Journal implements Closeable {
             MemorySegment errno = Libc.errnoSlot();
             int r;
             try {
-                r = (int) FcntlH.FCNTL_INT.invokeExact(errno, memfd.intValue(), PrctlH.F_ADD_SEALS, SEALS);
+                r = FcntlH.FCNTL.call(errno, memfd.intValue(), PrctlH.F_ADD_SEALS, SEALS);
             } catch (Throwable t) {
                 throw Libc.unexpected(t);
             }
@@ -243,15 +243,15 @@ public final class Journal implements Closeable {
             MemorySegment got = arena.allocate(JAVA_INT);
             MemorySegment length = arena.allocateFrom(JAVA_INT, (int) JAVA_INT.byteSize());
             MemorySegment errno = Libc.errnoSlot();
-            int set = (int) SocketH.SETSOCKOPT.invokeExact(errno, fd, SocketH.SOL_SOCKET, SocketH.SO_SNDBUF, value,
+            int set = SocketH.SETSOCKOPT.call(errno, fd, SocketH.SOL_SOCKET, SocketH.SO_SNDBUF, value.address(),
                     (int) JAVA_INT.byteSize());
-            int read = (int) SocketH.GETSOCKOPT.invokeExact(errno, fd, SocketH.SOL_SOCKET, SocketH.SO_SNDBUF, got,
-                    length);
+            int read = SocketH.GETSOCKOPT.call(errno, fd, SocketH.SOL_SOCKET, SocketH.SO_SNDBUF, got.address(),
+                    length.address());
             // The kernel doubles what it is given, for its bookkeeping.
             if (set < 0 || read < 0 || got.get(JAVA_INT, 0) < 2L * SEND_BUFFER) {
                 // EPERM without CAP_NET_ADMIN: the buffer stays as SO_SNDBUF left it.
-                int ignored = (int) SocketH.SETSOCKOPT.invokeExact(errno, fd, SocketH.SOL_SOCKET,
-                        SocketH.SO_SNDBUFFORCE, value, (int) JAVA_INT.byteSize());
+                int ignored = SocketH.SETSOCKOPT.call(errno, fd, SocketH.SOL_SOCKET,
+                        SocketH.SO_SNDBUFFORCE, value.address(), (int) JAVA_INT.byteSize());
             }
         } catch (Throwable t) {
             throw Libc.unexpected(t);

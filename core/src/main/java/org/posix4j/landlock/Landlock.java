@@ -36,7 +36,7 @@ public final class Landlock {
             return -1;
         }
         try {
-            return (long) SyscallH.SYSCALL3.invokeExact(Libc.errnoSlot(), LandlockH.CREATE_RULESET,
+            return SyscallH.SYSCALL.call(Libc.errnoSlot(), LandlockH.CREATE_RULESET,
                     MemorySegment.NULL.address(), 0L, flag);
         } catch (Throwable t) {
             throw Libc.unexpected(t);

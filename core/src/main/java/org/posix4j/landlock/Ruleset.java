@@ -153,7 +153,7 @@ public final class Ruleset implements AutoCloseable {
             attr.set(JAVA_LONG, 0, NetAccess.mask(granted));
             attr.set(JAVA_LONG, 8, port);
             MemorySegment slot = Libc.errnoSlot();
-            long rc = (long) SyscallH.SYSCALL4.invokeExact(slot, LandlockH.ADD_RULE, (long) fd.intValue(),
+            long rc = SyscallH.SYSCALL.call(slot, LandlockH.ADD_RULE, (long) fd.intValue(),
                     LandlockH.RULE_NET_PORT, attr.address(), 0L);
             Libc.check(rc, slot, "landlock_add_rule", "TCP port " + port);
         } catch (Throwable t) {
@@ -197,8 +197,8 @@ public final class Ruleset implements AutoCloseable {
             // check costs a statx, spent only when there is something to check.
             if (!dirOnly.isEmpty()) {
                 MemorySegment stat = arena.allocate(SysStatH.STATX_SIZE, 8);
-                int r = (int) SysStatH.STATX.invokeExact(slot, beneath.intValue(), arena.allocateFrom(""),
-                        SysStatH.AT_EMPTY_PATH, SysStatH.STATX_BASIC_STATS, stat);
+                int r = SysStatH.STATX.call(slot, beneath.intValue(), arena.allocateFrom("").address(),
+                        SysStatH.AT_EMPTY_PATH, SysStatH.STATX_BASIC_STATS, stat.address());
                 Libc.check(r, slot, "statx", subject);
                 if ((Short.toUnsignedInt(stat.get(JAVA_SHORT, STX_MODE)) & S_IFMT) != S_IFDIR) {
                     throw new IllegalArgumentException(subject + " is not a directory, and rights " + dirOnly
@@ -213,7 +213,7 @@ public final class Ruleset implements AutoCloseable {
             MemorySegment attr = arena.allocate(LandlockH.PATH_BENEATH_ATTR);
             attr.set(JAVA_LONG, 0, FsAccess.mask(granted));
             attr.set(JAVA_INT, LandlockH.PATH_BENEATH_PARENT_FD, beneath.intValue());
-            long rc = (long) SyscallH.SYSCALL4.invokeExact(slot, LandlockH.ADD_RULE, (long) fd.intValue(),
+            long rc = SyscallH.SYSCALL.call(slot, LandlockH.ADD_RULE, (long) fd.intValue(),
                     LandlockH.RULE_PATH_BENEATH, attr.address(), 0L);
             Libc.check(rc, slot, "landlock_add_rule", subject);
         } catch (Throwable t) {
@@ -234,9 +234,9 @@ public final class Ruleset implements AutoCloseable {
     public void restrictCurrentThread() throws PosixException {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            int r = (int) PrctlH.PRCTL.invokeExact(slot, PrctlH.PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
+            int r = PrctlH.PRCTL.call(slot, PrctlH.PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
             Libc.check(r, slot, "prctl", "PR_SET_NO_NEW_PRIVS");
-            long rc = (long) SyscallH.SYSCALL2.invokeExact(slot, LandlockH.RESTRICT_SELF, (long) fd.intValue(), 0L);
+            long rc = SyscallH.SYSCALL.call(slot, LandlockH.RESTRICT_SELF, (long) fd.intValue(), 0L);
             Libc.check(rc, slot, "landlock_restrict_self", "ruleset fd " + fd.intValue());
         } catch (Throwable t) {
             throw Libc.propagate(t);
@@ -405,7 +405,7 @@ public final class Ruleset implements AutoCloseable {
                 attr.set(JAVA_LONG, LandlockH.RULESET_HANDLED_NET, NetAccess.mask(net));
                 attr.set(JAVA_LONG, LandlockH.RULESET_SCOPED, Scope.mask(scopes));
                 MemorySegment slot = Libc.errnoSlot();
-                long fd = (long) SyscallH.SYSCALL3.invokeExact(slot, LandlockH.CREATE_RULESET, attr.address(),
+                long fd = SyscallH.SYSCALL.call(slot, LandlockH.CREATE_RULESET, attr.address(),
                         LandlockH.RULESET_ATTR.byteSize(), 0L);
                 Libc.check(fd, slot, "landlock_create_ruleset", "handled_access_fs " + kept + ", handled_access_net "
                         + net + ", scoped " + scopes);

@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandle;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 import org.posix4j.PosixException;
+import org.posix4j.internal.CIntFunction;
 import org.posix4j.internal.CStrings;
 import org.posix4j.internal.IdentityH;
 import org.posix4j.internal.Libc;
@@ -65,13 +66,13 @@ public final class Credentials {
         return res(IdentityH.GETRESGID, "getresgid");
     }
 
-    private static ResIds res(MethodHandle handle, String function) {
+    private static ResIds res(CIntFunction function, String name) {
         MemorySegment errno = Libc.errnoSlot();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ids = arena.allocate(JAVA_INT, 3);
-            int r = (int) handle.invokeExact(errno, ids, ids.asSlice(4), ids.asSlice(8));
+            int r = function.call(errno, ids.address(), ids.asSlice(4).address(), ids.asSlice(8).address());
             if (r < 0) {
-                throw new IllegalStateException(new PosixException(function, Libc.errno(errno), ""));
+                throw new IllegalStateException(new PosixException(name, Libc.errno(errno), ""));
             }
             return new ResIds(ids.getAtIndex(JAVA_INT, 0), ids.getAtIndex(JAVA_INT, 1), ids.getAtIndex(JAVA_INT, 2));
         } catch (Throwable t) {
@@ -87,7 +88,7 @@ public final class Credentials {
         checkId("uid", uid);
         MemorySegment errno = Libc.errnoSlot();
         try {
-            Libc.check((int) IdentityH.SETUID.invokeExact(errno, uid), errno, "setuid", Integer.toUnsignedLong(uid));
+            Libc.check(IdentityH.SETUID.call(errno, uid), errno, "setuid", Integer.toUnsignedLong(uid));
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -100,7 +101,7 @@ public final class Credentials {
         checkId("gid", gid);
         MemorySegment errno = Libc.errnoSlot();
         try {
-            Libc.check((int) IdentityH.SETGID.invokeExact(errno, gid), errno, "setgid", Integer.toUnsignedLong(gid));
+            Libc.check(IdentityH.SETGID.call(errno, gid), errno, "setgid", Integer.toUnsignedLong(gid));
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -113,7 +114,7 @@ public final class Credentials {
     public static void setReuid(int ruid, int euid) throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            Libc.check((int) IdentityH.SETREUID.invokeExact(errno, ruid, euid), errno, "setreuid", pair(ruid, euid));
+            Libc.check(IdentityH.SETREUID.call(errno, ruid, euid), errno, "setreuid", pair(ruid, euid));
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -126,7 +127,7 @@ public final class Credentials {
     public static void setRegid(int rgid, int egid) throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            Libc.check((int) IdentityH.SETREGID.invokeExact(errno, rgid, egid), errno, "setregid", pair(rgid, egid));
+            Libc.check(IdentityH.SETREGID.call(errno, rgid, egid), errno, "setregid", pair(rgid, egid));
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -152,7 +153,7 @@ public final class Credentials {
         MemorySegment errno = Libc.errnoSlot();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = CStrings.of(arena, "user", user);
-            Libc.check((int) PwdGrpH.INITGROUPS.invokeExact(errno, name, gid), errno, "initgroups",
+            Libc.check(PwdGrpH.INITGROUPS.call(errno, name.address(), gid), errno, "initgroups",
                     user + ", " + Integer.toUnsignedString(gid));
         } catch (Throwable t) {
             throw Libc.propagate(t);
@@ -166,7 +167,7 @@ public final class Credentials {
         MemorySegment errno = Libc.errnoSlot();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment list = gids.length == 0 ? MemorySegment.NULL : arena.allocateFrom(JAVA_INT, gids);
-            Libc.check((int) PwdGrpH.SETGROUPS.invokeExact(errno, (long) gids.length, list), errno, "setgroups",
+            Libc.check(PwdGrpH.SETGROUPS.call(errno, (long) gids.length, list.address()), errno, "setgroups",
                     Arrays.stream(gids).mapToObj(Integer::toUnsignedString).collect(Collectors.joining(", ", "[", "]")));
         } catch (Throwable t) {
             throw Libc.propagate(t);
@@ -179,10 +180,10 @@ public final class Credentials {
         MemorySegment errno = Libc.errnoSlot();
         try {
             while (true) {
-                int count = (int) IdentityH.GETGROUPS.invokeExact(errno, 0, MemorySegment.NULL);
+                int count = IdentityH.GETGROUPS.call(errno, 0, MemorySegment.NULL.address());
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment list = arena.allocate(JAVA_INT, Math.max(count, 1));
-                    int got = (int) IdentityH.GETGROUPS.invokeExact(errno, count, list);
+                    int got = IdentityH.GETGROUPS.call(errno, count, list.address());
                     if (got >= 0) {
                         return list.asSlice(0, 4L * got).toArray(JAVA_INT);
                     }

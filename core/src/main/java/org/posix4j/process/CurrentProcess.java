@@ -43,7 +43,7 @@ public final class CurrentProcess {
             throw new IllegalArgumentException("mask must be within 0777: 0" + Integer.toOctalString(mask));
         }
         try {
-            return (int) SysStatH.UMASK.invokeExact(mask);
+            return SysStatH.UMASK.call(Libc.errnoSlot(), mask);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -72,7 +72,7 @@ public final class CurrentProcess {
     /// Prosody's `pposix.abort`.
     public static void abort() {
         try {
-            StdlibH.ABORT.invokeExact();
+            StdlibH.ABORT.call(Libc.errnoSlot());
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }

@@ -33,8 +33,8 @@ public final class Environment {
         checkName(name);
         LOCK.lock();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment value = (MemorySegment) StdlibH.GETENV.invokeExact(CStrings.of(arena, "name", name));
-            return value.equals(MemorySegment.NULL) ? Optional.empty() : Optional.of(CStrings.read(value));
+            long value = StdlibH.GETENV.call(Libc.errnoSlot(), CStrings.of(arena, "name", name).address());
+            return value == 0 ? Optional.empty() : Optional.of(CStrings.read(MemorySegment.ofAddress(value)));
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         } finally {
@@ -61,8 +61,8 @@ public final class Environment {
         MemorySegment errno = Libc.errnoSlot();
         LOCK.lock();
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) StdlibH.SETENV.invokeExact(errno, CStrings.of(arena, "name", name),
-                    CStrings.of(arena, "value", value), overwrite ? 1 : 0);
+            int r = StdlibH.SETENV.call(errno, CStrings.of(arena, "name", name).address(),
+                    CStrings.of(arena, "value", value).address(), overwrite ? 1 : 0);
             Libc.check(r, errno, "setenv", name);
         } catch (Throwable t) {
             throw Libc.propagate(t);
@@ -79,7 +79,7 @@ public final class Environment {
         MemorySegment errno = Libc.errnoSlot();
         LOCK.lock();
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) StdlibH.UNSETENV.invokeExact(errno, CStrings.of(arena, "name", name));
+            int r = StdlibH.UNSETENV.call(errno, CStrings.of(arena, "name", name).address());
             if (r < 0) {
                 throw new IllegalStateException(new PosixException("unsetenv", Libc.errno(errno), name));
             }

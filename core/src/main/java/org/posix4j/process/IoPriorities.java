@@ -29,7 +29,7 @@ public final class IoPriorities {
         Features.ioprio().ensureAvailable();
         MemorySegment errno = Libc.errnoSlot();
         try {
-            long r = (long) SyscallH.SYSCALL2.invokeExact(errno, Syscalls.CURRENT.ioprioGet(),
+            long r = SyscallH.SYSCALL.call(errno, Syscalls.CURRENT.ioprioGet(),
                     (long) target.which(), (long) target.who());
             Libc.check(r, errno, "ioprio_get", target.toString());
             return IoPriority.fromRaw((int) r);
@@ -47,7 +47,7 @@ public final class IoPriorities {
         Features.ioprio().ensureAvailable();
         MemorySegment errno = Libc.errnoSlot();
         try {
-            long r = (long) SyscallH.SYSCALL3.invokeExact(errno, Syscalls.CURRENT.ioprioSet(),
+            long r = SyscallH.SYSCALL.call(errno, Syscalls.CURRENT.ioprioSet(),
                     (long) target.which(), (long) target.who(), (long) priority.toRaw());
             Libc.check(r, errno, "ioprio_set", target + ", " + priority);
         } catch (Throwable t) {

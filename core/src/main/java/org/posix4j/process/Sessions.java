@@ -22,7 +22,7 @@ public final class Sessions {
         checkPid("pid", pid);
         MemorySegment errno = Libc.errnoSlot();
         try {
-            return Libc.check((int) SessionH.GETPGID.invokeExact(errno, pid), errno, "getpgid", pid);
+            return Libc.check(SessionH.GETPGID.call(errno, pid), errno, "getpgid", pid);
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -47,7 +47,7 @@ public final class Sessions {
         checkPid("pgid", pgid);
         MemorySegment errno = Libc.errnoSlot();
         try {
-            Libc.check((int) SessionH.SETPGID.invokeExact(errno, pid, pgid), errno, "setpgid", pid + ", " + pgid);
+            Libc.check(SessionH.SETPGID.call(errno, pid, pgid), errno, "setpgid", pid + ", " + pgid);
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -71,7 +71,7 @@ public final class Sessions {
         checkPid("pid", pid);
         MemorySegment errno = Libc.errnoSlot();
         try {
-            return Libc.check((int) SessionH.GETSID.invokeExact(errno, pid), errno, "getsid", pid);
+            return Libc.check(SessionH.GETSID.call(errno, pid), errno, "getsid", pid);
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -94,7 +94,7 @@ public final class Sessions {
     public static int newSession() throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            return Libc.check((int) SessionH.SETSID.invokeExact(errno), errno, "setsid", "");
+            return Libc.check(SessionH.SETSID.call(errno), errno, "setsid", "");
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }

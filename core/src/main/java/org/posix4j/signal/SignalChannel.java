@@ -253,7 +253,7 @@ public final class SignalChannel implements Closeable {
         MemorySegment errno = Libc.errnoSlot();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment old = a.allocate(SignalH.SIGACTION_T);
-            int r = (int) SignalH.SIGACTION.invokeExact(errno, n, MemorySegment.NULL, old);
+            int r = SignalH.SIGACTION.call(errno, n, MemorySegment.NULL.address(), old.address());
             Libc.check(r, errno, "sigaction", Signal.nameOf(n));
             return ((MemorySegment) SignalH.SA_HANDLER.get(old, 0L)).address() == SignalH.SIG_IGN;
         } catch (Throwable t) {
@@ -278,7 +278,7 @@ public final class SignalChannel implements Closeable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment mask = a.allocate(SignalH.SIGSET);
             SignalH.fill(mask, viaSignalfd.kernelMask());
-            fd = (int) SignalH.SIGNALFD.invokeExact(errno, -1, mask, SignalH.SFD_CLOEXEC);
+            fd = SignalH.SIGNALFD.call(errno, -1, mask.address(), SignalH.SFD_CLOEXEC);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -306,7 +306,7 @@ public final class SignalChannel implements Closeable {
         int self;
         MemorySegment errno = Libc.errnoSlot();
         try {
-            pumpTid = (int) (long) SyscallH.SYSCALL1.invokeExact(errno, Syscalls.CURRENT.gettid(), 0L);
+            pumpTid = (int) SyscallH.SYSCALL.call(errno, Syscalls.CURRENT.gettid(), 0L);
             self = (int) UnistdH.GETPID.invokeExact();
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -556,7 +556,7 @@ public final class SignalChannel implements Closeable {
         int r;
         try {
             int self = (int) UnistdH.GETPID.invokeExact();
-            r = (int) SignalH.TGKILL.invokeExact(errno, self, pumpTid, viaSignalfd.numbers()[0]);
+            r = SignalH.TGKILL.call(errno, self, pumpTid, viaSignalfd.numbers()[0]);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }

@@ -1,8 +1,6 @@
 package org.posix4j.signal;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
 import org.posix4j.internal.Libc;
@@ -41,7 +39,7 @@ public final class Signals {
         MemorySegment errno = Libc.errnoSlot();
         int r;
         try {
-            r = (int) SignalH.KILL.invokeExact(errno, pid, signal);
+            r = SignalH.KILL.call(errno, pid, signal);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -100,7 +98,7 @@ public final class Signals {
         MemorySegment errno = Libc.errnoSlot();
         int r;
         try {
-            r = (int) SignalH.KILLPG.invokeExact(errno, pgid, signal);
+            r = SignalH.KILLPG.call(errno, pgid, signal);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -132,7 +130,7 @@ public final class Signals {
         MemorySegment errno = Libc.errnoSlot();
         int r;
         try {
-            r = (int) SignalH.RAISE.invokeExact(errno, signal);
+            r = SignalH.RAISE.call(errno, signal);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -164,10 +162,9 @@ public final class Signals {
         checkSendable(signal);
         MemorySegment errno = Libc.errnoSlot();
         int r;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment sigval = arena.allocate(SignalH.SIGVAL);
-            sigval.set(ValueLayout.JAVA_INT, 0, value);
-            r = (int) SignalH.SIGQUEUE.invokeExact(errno, pid, signal, sigval);
+        try {
+            // union sigval, 8 bytes passed by value in one register: sival_int in the low half.
+            r = SignalH.SIGQUEUE.call(errno, pid, signal, Integer.toUnsignedLong(value));
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }

@@ -21,7 +21,7 @@ final class Calls {
     static int pidfdOpen(int pid) throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            long r = (long) SyscallH.SYSCALL2.invokeExact(errno, Syscalls.CURRENT.pidfdOpen(), (long) pid, 0L);
+            long r = SyscallH.SYSCALL.call(errno, Syscalls.CURRENT.pidfdOpen(), (long) pid, 0L);
             return (int) Libc.check(r, errno, "pidfd_open", Integer.toString(pid));
         } catch (Throwable t) {
             throw Libc.propagate(t);
@@ -32,7 +32,7 @@ final class Calls {
     static void pidfdSendSignal(int pidfd, int signal, int pid) throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            long r = (long) SyscallH.SYSCALL4.invokeExact(errno, Syscalls.CURRENT.pidfdSendSignal(),
+            long r = SyscallH.SYSCALL.call(errno, Syscalls.CURRENT.pidfdSendSignal(),
                     (long) pidfd, (long) signal, 0L, 0L);
             Libc.check(r, errno, "pidfd_send_signal", pid + ", " + signal);
         } catch (Throwable t) {
@@ -44,7 +44,7 @@ final class Calls {
     static void killpg(int pgid, int signal) throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            Libc.check((int) SignalH.KILLPG.invokeExact(errno, pgid, signal), errno, "killpg", pgid + ", " + signal);
+            Libc.check(SignalH.KILLPG.call(errno, pgid, signal), errno, "killpg", pgid + ", " + signal);
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -55,10 +55,10 @@ final class Calls {
     static void killAndReap(int pid, MemorySegment siginfo) {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            int killed = (int) SignalH.KILL.invokeExact(errno, pid, 9);
+            int killed = SignalH.KILL.call(errno, pid, 9);
             int r;
             do {
-                r = (int) WaitH.WAITID.invokeExact(errno, WaitH.P_PID, pid, siginfo, WaitH.WEXITED);
+                r = WaitH.WAITID.call(errno, WaitH.P_PID, pid, siginfo.address(), WaitH.WEXITED);
             } while (r < 0 && Libc.interrupted(errno));
             if (killed < 0 || r < 0) {
                 throw new IllegalStateException(new PosixException(killed < 0 ? "kill" : "waitid",
@@ -73,7 +73,7 @@ final class Calls {
     static int dupAbove2(int fd) throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            return Libc.check((int) FcntlH.FCNTL_INT.invokeExact(errno, fd, FcntlH.F_DUPFD_CLOEXEC, 3),
+            return Libc.check(FcntlH.FCNTL.call(errno, fd, FcntlH.F_DUPFD_CLOEXEC, 3),
                     errno, "fcntl", "fd " + fd);
         } catch (Throwable t) {
             throw Libc.propagate(t);
@@ -83,7 +83,7 @@ final class Calls {
     /// Whether `fd` is open in this process: fcntl F_GETFD succeeds.
     static boolean isOpen(int fd) {
         try {
-            return (int) FcntlH.FCNTL_INT.invokeExact(Libc.errnoSlot(), fd, FcntlH.F_GETFD, 0) >= 0;
+            return FcntlH.FCNTL.call(Libc.errnoSlot(), fd, FcntlH.F_GETFD, 0) >= 0;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -93,7 +93,7 @@ final class Calls {
     /// never retried.
     static void close(int fd) {
         try {
-            int ignored = (int) UnistdH.CLOSE.invokeExact(Libc.errnoSlot(), fd);
+            int ignored = UnistdH.CLOSE.call(Libc.errnoSlot(), fd);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -103,7 +103,7 @@ final class Calls {
     static int epollCreate() throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            return Libc.check((int) EpollH.EPOLL_CREATE1.invokeExact(errno, EpollH.EPOLL_CLOEXEC), errno,
+            return Libc.check(EpollH.EPOLL_CREATE1.call(errno, EpollH.EPOLL_CLOEXEC), errno,
                     "epoll_create1", "EPOLL_CLOEXEC");
         } catch (Throwable t) {
             throw Libc.propagate(t);

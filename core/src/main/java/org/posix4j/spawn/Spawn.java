@@ -6,7 +6,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +22,7 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
+import org.posix4j.internal.CIntFunction;
 import org.posix4j.internal.CStrings;
 import org.posix4j.internal.EpollH;
 import org.posix4j.internal.FcntlH;
@@ -523,19 +523,19 @@ public final class Spawn {
             MemorySegment pidOut = arena.allocate(JAVA_INT);
             MemorySegment attr = arena.allocate(SpawnH.POSIX_SPAWNATTR);
             MemorySegment fileActions = arena.allocate(SpawnH.POSIX_SPAWN_FILE_ACTIONS);
-            Libc.checkReturned((int) SpawnH.ATTR_INIT.invokeExact(attr), "posix_spawnattr_init", program);
+            Libc.checkReturned(SpawnH.ATTR_INIT.call(Libc.errnoSlot(), attr.address()), "posix_spawnattr_init", program);
             try {
-                Libc.checkReturned((int) SpawnH.FA_INIT.invokeExact(fileActions), "posix_spawn_file_actions_init",
+                Libc.checkReturned(SpawnH.FA_INIT.call(Libc.errnoSlot(), fileActions.address()), "posix_spawn_file_actions_init",
                         program);
                 try {
                     setAttributes(arena, attr);
                     addFileActions(arena, fileActions, parentEnds, temporary);
                     spawn(arena, pidOut, fileActions, attr, argv(arena), envp(arena));
                 } finally {
-                    int destroyed = (int) SpawnH.FA_DESTROY.invokeExact(fileActions);
+                    int destroyed = SpawnH.FA_DESTROY.call(Libc.errnoSlot(), fileActions.address());
                 }
             } finally {
-                int destroyed = (int) SpawnH.ATTR_DESTROY.invokeExact(attr);
+                int destroyed = SpawnH.ATTR_DESTROY.call(Libc.errnoSlot(), attr.address());
             }
             int pid = pidOut.get(JAVA_INT, 0);
             closeQuietly(temporary);
@@ -598,14 +598,14 @@ public final class Spawn {
 
     private void setAttributes(Arena arena, MemorySegment attr) throws Throwable {
         short flags = SpawnH.POSIX_SPAWN_SETSIGMASK | SpawnH.POSIX_SPAWN_SETSIGDEF;
-        Libc.checkReturned((int) SpawnH.ATTR_SETSIGMASK.invokeExact(attr, sigset(arena, mask)),
+        Libc.checkReturned(SpawnH.ATTR_SETSIGMASK.call(Libc.errnoSlot(), attr.address(), sigset(arena, mask).address()),
                 "posix_spawnattr_setsigmask", program);
         MemorySegment toDefault = sigset(arena, defaults);
         // glibc's child sets its two internal signals to SIG_IGN (a handler must not run in a
         // child sharing our memory), and SIG_IGN survives execve: the new program would start
         // with them ignored. Reset them like every other signal this process handles.
         toDefault.set(JAVA_LONG, 0, toDefault.get(JAVA_LONG, 0) | 1L << (SIGCANCEL - 1) | 1L << (SIGSETXID - 1));
-        Libc.checkReturned((int) SpawnH.ATTR_SETSIGDEFAULT.invokeExact(attr, toDefault),
+        Libc.checkReturned(SpawnH.ATTR_SETSIGDEFAULT.call(Libc.errnoSlot(), attr.address(), toDefault.address()),
                 "posix_spawnattr_setsigdefault", program);
         if (newSession) {
             flags |= SpawnH.POSIX_SPAWN_SETSID;
@@ -619,10 +619,10 @@ public final class Spawn {
         };
         if (pgroup >= 0) {
             flags |= SpawnH.POSIX_SPAWN_SETPGROUP;
-            Libc.checkReturned((int) SpawnH.ATTR_SETPGROUP.invokeExact(attr, pgroup), "posix_spawnattr_setpgroup",
+            Libc.checkReturned(SpawnH.ATTR_SETPGROUP.call(Libc.errnoSlot(), attr.address(), pgroup), "posix_spawnattr_setpgroup",
                     program);
         }
-        Libc.checkReturned((int) SpawnH.ATTR_SETFLAGS.invokeExact(attr, flags), "posix_spawnattr_setflags", program);
+        Libc.checkReturned(SpawnH.ATTR_SETFLAGS.call(Libc.errnoSlot(), attr.address(), flags), "posix_spawnattr_setflags", program);
     }
 
     /// A sigset_t holding `signals`: Linux has 64 signals, the first 64 bits of glibc's 1024-bit
@@ -637,16 +637,16 @@ public final class Spawn {
             throws Throwable {
         if (group instanceof ProcessGroup.NewForeground(Fd tty)) {
             int n = tty.intValue();
-            Libc.checkReturned((int) SpawnH.FA_ADDTCSETPGRP_NP.orElseThrow().invokeExact(fa, n),
+            Libc.checkReturned(SpawnH.FA_ADDTCSETPGRP_NP.orElseThrow().call(Libc.errnoSlot(), fa.address(), n),
                     "posix_spawn_file_actions_addtcsetpgrp_np", "fd " + n);
         }
         if (chdirPath != null) {
-            Libc.checkReturned((int) SpawnH.FA_ADDCHDIR_NP.orElseThrow().invokeExact(fa,
-                    CStrings.of(arena, "dir", chdirPath.toString())), "posix_spawn_file_actions_addchdir_np",
+            Libc.checkReturned(SpawnH.FA_ADDCHDIR_NP.orElseThrow().call(Libc.errnoSlot(), fa.address(),
+                    CStrings.of(arena, "dir", chdirPath.toString()).address()), "posix_spawn_file_actions_addchdir_np",
                     chdirPath.toString());
         } else if (chdirFd != null) {
             int n = chdirFd.intValue();
-            Libc.checkReturned((int) SpawnH.FA_ADDFCHDIR_NP.orElseThrow().invokeExact(fa, n),
+            Libc.checkReturned(SpawnH.FA_ADDFCHDIR_NP.orElseThrow().call(Libc.errnoSlot(), fa.address(), n),
                     "posix_spawn_file_actions_addfchdir_np", "fd " + n);
         }
         Known known = new Known();
@@ -659,7 +659,7 @@ public final class Spawn {
         for (Action a : actions) {
             switch (a) {
                 case Close(int fd, boolean ignoreBadFd) -> {
-                    int rc = (int) SpawnH.FA_ADDCLOSE.invokeExact(fa, fd);
+                    int rc = SpawnH.FA_ADDCLOSE.call(Libc.errnoSlot(), fa.address(), fd);
                     if (!(ignoreBadFd && rc == Errno.EBADF.number())) {
                         Libc.checkReturned(rc, "posix_spawn_file_actions_addclose", "fd " + fd);
                     }
@@ -679,7 +679,7 @@ public final class Spawn {
                     known.opened(fd);
                 }
                 case Open(int fd, String path, int flags, int mode) -> {
-                    Libc.checkReturned((int) SpawnH.FA_ADDOPEN.invokeExact(fa, fd, CStrings.of(arena, "path", path),
+                    Libc.checkReturned(SpawnH.FA_ADDOPEN.call(Libc.errnoSlot(), fa.address(), fd, CStrings.of(arena, "path", path).address(),
                             flags, mode), "posix_spawn_file_actions_addopen", fd + ", " + path);
                     inherited.add(fd);
                     known.opened(fd);
@@ -770,7 +770,7 @@ public final class Spawn {
         for (int i = parked.size(); i < slots.size(); i++) {
             addClose(fa, slots.get(i));
         }
-        Libc.checkReturned((int) SpawnH.FA_ADDCLOSEFROM_NP.orElseThrow().invokeExact(fa, bound),
+        Libc.checkReturned(SpawnH.FA_ADDCLOSEFROM_NP.orElseThrow().call(Libc.errnoSlot(), fa.address(), bound),
                 "posix_spawn_file_actions_addclosefrom_np", "fd " + bound);
         for (int i = 0; i < parked.size(); i++) {
             dup2(fa, slots.get(i), parked.get(i));
@@ -788,11 +788,11 @@ public final class Spawn {
     }
 
     private static void addClose(MemorySegment fa, int fd) throws Throwable {
-        Libc.checkReturned((int) SpawnH.FA_ADDCLOSE.invokeExact(fa, fd), "posix_spawn_file_actions_addclose", "fd " + fd);
+        Libc.checkReturned(SpawnH.FA_ADDCLOSE.call(Libc.errnoSlot(), fa.address(), fd), "posix_spawn_file_actions_addclose", "fd " + fd);
     }
 
     private static void dup2(MemorySegment fa, int from, int to) throws Throwable {
-        Libc.checkReturned((int) SpawnH.FA_ADDDUP2.invokeExact(fa, from, to), "posix_spawn_file_actions_adddup2",
+        Libc.checkReturned(SpawnH.FA_ADDDUP2.call(Libc.errnoSlot(), fa.address(), from, to), "posix_spawn_file_actions_adddup2",
                 from + ", " + to);
     }
 
@@ -808,8 +808,8 @@ public final class Spawn {
                 temporary.add(devNull);
                 dup2(fa, source(devNull, target, temporary), target);
             }
-            case Redirect.Null() -> Libc.checkReturned((int) SpawnH.FA_ADDOPEN.invokeExact(fa, target,
-                    arena.allocateFrom("/dev/null"), target == 0 ? FcntlH.O_RDONLY : FcntlH.O_WRONLY, 0),
+            case Redirect.Null() -> Libc.checkReturned(SpawnH.FA_ADDOPEN.call(Libc.errnoSlot(), fa.address(), target,
+                    arena.allocateFrom("/dev/null").address(), target == 0 ? FcntlH.O_RDONLY : FcntlH.O_WRONLY, 0),
                     "posix_spawn_file_actions_addopen", target + ", /dev/null");
             case Redirect.Pipe() -> {
                 Pipe pipe = Pipe.open();
@@ -888,7 +888,7 @@ public final class Spawn {
     private void spawn(Arena arena, MemorySegment pidOut, MemorySegment fa, MemorySegment attr, MemorySegment argv,
             MemorySegment envp) throws Throwable {
         boolean search = program.indexOf('/') < 0;
-        MethodHandle call = search ? SpawnH.POSIX_SPAWNP : SpawnH.POSIX_SPAWN;
+        CIntFunction call = search ? SpawnH.POSIX_SPAWNP : SpawnH.POSIX_SPAWN;
         MemorySegment path = CStrings.of(arena, "program", program);
         int[] ignore = ignored.numbers();
         Lock lock = ignore.length == 0 ? DISPOSITIONS.readLock() : DISPOSITIONS.writeLock();
@@ -896,14 +896,14 @@ public final class Spawn {
         lock.lock();
         try {
             if (runner != null) {
-                rc = runner.run(() -> (int) call.invokeExact(pidOut, path, fa, attr, argv, envp));
+                rc = runner.run(() -> call.call(Libc.errnoSlot(), pidOut.address(), path.address(), fa.address(), attr.address(), argv.address(), envp.address()));
             } else if (ignore.length == 0) {
-                rc = (int) call.invokeExact(pidOut, path, fa, attr, argv, envp);
+                rc = call.call(Libc.errnoSlot(), pidOut.address(), path.address(), fa.address(), attr.address(), argv.address(), envp.address());
             } else {
                 MemorySegment saved = arena.allocate(SignalH.SIGACTION_T, ignore.length);
                 ignoreInThisProcess(arena, ignore, saved);
                 try {
-                    rc = (int) call.invokeExact(pidOut, path, fa, attr, argv, envp);
+                    rc = call.call(Libc.errnoSlot(), pidOut.address(), path.address(), fa.address(), attr.address(), argv.address(), envp.address());
                 } finally {
                     restore(ignore, saved, ignore.length);
                 }
@@ -1011,8 +1011,8 @@ public final class Spawn {
         SignalH.SA_HANDLER.set(ignore, 0L, MemorySegment.ofAddress(SignalH.SIG_IGN));
         MemorySegment errno = Libc.errnoSlot();
         for (int i = 0; i < signals.length; i++) {
-            int r = (int) SignalH.SIGACTION.invokeExact(errno, signals[i], ignore,
-                    saved.asSlice(i * SignalH.SIGACTION_T.byteSize(), SignalH.SIGACTION_T));
+            int r = SignalH.SIGACTION.call(errno, signals[i], ignore.address(),
+                    (saved.asSlice(i * SignalH.SIGACTION_T.byteSize(), SignalH.SIGACTION_T)).address());
             if (r < 0) {
                 restore(signals, saved, i);
                 Libc.check(r, errno, "sigaction", Signal.nameOf(signals[i]));
@@ -1023,8 +1023,8 @@ public final class Spawn {
     private static void restore(int[] signals, MemorySegment saved, int count) throws Throwable {
         MemorySegment errno = Libc.errnoSlot();
         for (int i = 0; i < count; i++) {
-            int ignored = (int) SignalH.SIGACTION.invokeExact(errno, signals[i],
-                    saved.asSlice(i * SignalH.SIGACTION_T.byteSize(), SignalH.SIGACTION_T), MemorySegment.NULL);
+            int ignored = SignalH.SIGACTION.call(errno, signals[i],
+                    saved.asSlice(i * SignalH.SIGACTION_T.byteSize(), SignalH.SIGACTION_T).address(), MemorySegment.NULL.address());
         }
     }
 

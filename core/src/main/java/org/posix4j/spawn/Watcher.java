@@ -514,7 +514,7 @@ final class Watcher {
     private static int waitid(Tracked t, MemorySegment siginfo, int options, MemorySegment errno) throws Throwable {
         int r;
         do {
-            r = (int) WaitH.WAITID.invokeExact(errno, WaitH.P_PIDFD, t.pidfd, siginfo, options);
+            r = WaitH.WAITID.call(errno, WaitH.P_PIDFD, t.pidfd, siginfo.address(), options);
         } while (r < 0 && Libc.interrupted(errno));
         return r;
     }

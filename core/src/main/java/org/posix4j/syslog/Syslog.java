@@ -78,9 +78,9 @@ public final class Syslog {
             try {
                 if (ident == null) {
                     // openlog(NULL, ...) keeps glibc's current ident; only closelog forgets it.
-                    SyslogH.CLOSELOG.invokeExact();
+                    SyslogH.CLOSELOG.call(Libc.errnoSlot());
                 }
-                SyslogH.OPENLOG.invokeExact(id, bits, effective.code());
+                SyslogH.OPENLOG.call(Libc.errnoSlot(), id.address(), bits, effective.code());
             } catch (Throwable t) {
                 arena.close();
                 throw Libc.unexpected(t);
@@ -139,7 +139,7 @@ public final class Syslog {
         }
         buffer.setString(0, text, StandardCharsets.UTF_8);
         try {
-            SyslogH.SYSLOG.invokeExact(priority, PERCENT_S, buffer);
+            SyslogH.SYSLOG.call(Libc.errnoSlot(), priority, PERCENT_S.address(), buffer.address());
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -155,7 +155,7 @@ public final class Syslog {
         Objects.requireNonNull(minimum, "minimum is null");
         int old;
         try {
-            old = (int) SyslogH.SETLOGMASK.invokeExact((1 << (minimum.code() + 1)) - 1);
+            old = SyslogH.SETLOGMASK.call(Libc.errnoSlot(), (1 << (minimum.code() + 1)) - 1);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -174,7 +174,7 @@ public final class Syslog {
     public static void close() {
         synchronized (LOCK) {
             try {
-                SyslogH.CLOSELOG.invokeExact();
+                SyslogH.CLOSELOG.call(Libc.errnoSlot());
             } catch (Throwable t) {
                 throw Libc.unexpected(t);
             }

@@ -23,7 +23,7 @@ public final class SystemInfo {
         MemorySegment errno = Libc.errnoSlot();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(UtsnameH.UTSNAME);
-            int r = (int) UtsnameH.UNAME.invokeExact(errno, buf);
+            int r = UtsnameH.UNAME.call(errno, buf.address());
             if (r < 0) {
                 throw new IllegalStateException(new PosixException("uname", Libc.errno(errno), ""));
             }
@@ -44,7 +44,7 @@ public final class SystemInfo {
     public static long openMax() {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            return (long) UnistdH.SYSCONF.invokeExact(errno, UnistdH.SC_OPEN_MAX);
+            return UnistdH.SYSCONF.call(errno, UnistdH.SC_OPEN_MAX);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }

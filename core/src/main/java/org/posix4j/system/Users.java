@@ -40,7 +40,7 @@ public final class Users {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cname = CStrings.of(arena, "name", name);
             return lookup(PwdGrpH.PASSWD, "getpwnam_r", name,
-                    (e, b, s, r) -> (int) PwdGrpH.GETPWNAM_R.invokeExact(cname, e, b, s, r), Users::readPasswd);
+                    (e, b, s, r) -> PwdGrpH.GETPWNAM_R.call(Libc.errnoSlot(), cname.address(), e.address(), b.address(), s, r.address()), Users::readPasswd);
         }
     }
 
@@ -49,7 +49,7 @@ public final class Users {
     /// @throws PosixException if the database could not be read
     public static Optional<PasswdEntry> user(int uid) throws PosixException {
         return lookup(PwdGrpH.PASSWD, "getpwuid_r", Integer.toUnsignedString(uid),
-                (e, b, s, r) -> (int) PwdGrpH.GETPWUID_R.invokeExact(uid, e, b, s, r), Users::readPasswd);
+                (e, b, s, r) -> PwdGrpH.GETPWUID_R.call(Libc.errnoSlot(), uid, e.address(), b.address(), s, r.address()), Users::readPasswd);
     }
 
     /// The group called `name`: getgrnam_r(3); empty if there is none.
@@ -61,7 +61,7 @@ public final class Users {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cname = CStrings.of(arena, "name", name);
             return lookup(PwdGrpH.GROUP, "getgrnam_r", name,
-                    (e, b, s, r) -> (int) PwdGrpH.GETGRNAM_R.invokeExact(cname, e, b, s, r), Users::readGroup);
+                    (e, b, s, r) -> PwdGrpH.GETGRNAM_R.call(Libc.errnoSlot(), cname.address(), e.address(), b.address(), s, r.address()), Users::readGroup);
         }
     }
 
@@ -70,7 +70,7 @@ public final class Users {
     /// @throws PosixException if the database could not be read
     public static Optional<GroupEntry> group(int gid) throws PosixException {
         return lookup(PwdGrpH.GROUP, "getgrgid_r", Integer.toUnsignedString(gid),
-                (e, b, s, r) -> (int) PwdGrpH.GETGRGID_R.invokeExact(gid, e, b, s, r), Users::readGroup);
+                (e, b, s, r) -> PwdGrpH.GETGRGID_R.call(Libc.errnoSlot(), gid, e.address(), b.address(), s, r.address()), Users::readGroup);
     }
 
     /// Runs a lookup with a growing buffer (ERANGE means "too small"), and copies the entry out

@@ -30,7 +30,7 @@ final class Sockets {
     static int unixDatagram() throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            int fd = (int) SocketH.SOCKET.invokeExact(errno, SocketH.AF_UNIX, SocketH.SOCK_DGRAM | SocketH.SOCK_CLOEXEC, 0);
+            int fd = SocketH.SOCKET.call(errno, SocketH.AF_UNIX, SocketH.SOCK_DGRAM | SocketH.SOCK_CLOEXEC, 0);
             return Libc.check(fd, errno, "socket", "AF_UNIX, SOCK_DGRAM");
         } catch (Throwable t) {
             throw Libc.propagate(t);
@@ -45,8 +45,8 @@ final class Sockets {
             MemorySegment addr = arena.allocateFrom(JAVA_BYTE, address);
             long r;
             do {
-                r = (long) SocketH.SENDTO.invokeExact(errno, fd, buf, (long) message.length, SocketH.MSG_NOSIGNAL,
-                        addr, address.length);
+                r = SocketH.SENDTO.call(errno, fd, buf.address(), (long) message.length, SocketH.MSG_NOSIGNAL,
+                        addr.address(), address.length);
             } while (r < 0 && Libc.interrupted(errno));
             Libc.check(r, errno, "sendto", subject);
         } catch (Throwable t) {
@@ -60,7 +60,7 @@ final class Sockets {
         try {
             int r;
             do {
-                r = (int) SocketH.ACCEPT4.invokeExact(errno, fd, MemorySegment.NULL, MemorySegment.NULL,
+                r = SocketH.ACCEPT4.call(errno, fd, MemorySegment.NULL.address(), MemorySegment.NULL.address(),
                         SocketH.SOCK_CLOEXEC);
             } while (r < 0 && Libc.interrupted(errno));
             return Libc.check(r, errno, "accept4", fd);
@@ -76,7 +76,7 @@ final class Sockets {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(JAVA_INT);
             MemorySegment length = arena.allocateFrom(JAVA_INT, (int) JAVA_INT.byteSize());
-            int r = (int) SocketH.GETSOCKOPT.invokeExact(errno, fd, SocketH.SOL_SOCKET, option, value, length);
+            int r = SocketH.GETSOCKOPT.call(errno, fd, SocketH.SOL_SOCKET, option, value.address(), length.address());
             Libc.check(r, errno, "getsockopt", fd);
             return value.get(JAVA_INT, 0);
         } catch (Throwable t) {
@@ -90,7 +90,7 @@ final class Sockets {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment addr = arena.allocate(SocketH.SOCKADDR_STORAGE_SIZE, 8);
             MemorySegment length = arena.allocateFrom(JAVA_INT, (int) SocketH.SOCKADDR_STORAGE_SIZE);
-            int r = (int) SocketH.GETSOCKNAME.invokeExact(errno, fd, addr, length);
+            int r = SocketH.GETSOCKNAME.call(errno, fd, addr.address(), length.address());
             Libc.check(r, errno, "getsockname", fd);
             return decode(addr, length.get(JAVA_INT, 0));
         } catch (Throwable t) {

@@ -183,7 +183,7 @@ public final class SystemdNotify implements Closeable {
         MemorySegment errno = Libc.errnoSlot();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ts = arena.allocate(TimeH.TIMESPEC);
-            int r = (int) TimeH.CLOCK_GETTIME.invokeExact(errno, TimeH.CLOCK_MONOTONIC, ts);
+            int r = TimeH.CLOCK_GETTIME.call(errno, TimeH.CLOCK_MONOTONIC, ts.address());
             Libc.check(r, errno, "clock_gettime", "CLOCK_MONOTONIC");
             return "MONOTONIC_USEC=" + (ts.get(JAVA_LONG, 0) * 1_000_000L + ts.get(JAVA_LONG, 8) / 1_000L);
         } catch (Throwable t) {

@@ -26,17 +26,17 @@ public record PseudoTerminal(Fd master, String slavePath) implements Closeable {
         MemorySegment errno = Libc.errnoSlot();
         int fd;
         try {
-            fd = Libc.check((int) StdlibH.POSIX_OPENPT.invokeExact(errno,
+            fd = Libc.check(StdlibH.POSIX_OPENPT.call(errno,
                     FcntlH.O_RDWR | FcntlH.O_NOCTTY | FcntlH.O_CLOEXEC), errno, "posix_openpt", "O_RDWR|O_NOCTTY");
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
         Fd master = Fd.adopt(fd);
         try (Arena arena = Arena.ofConfined()) {
-            Libc.check((int) StdlibH.GRANTPT.invokeExact(errno, fd), errno, "grantpt", "fd " + fd);
-            Libc.check((int) StdlibH.UNLOCKPT.invokeExact(errno, fd), errno, "unlockpt", "fd " + fd);
+            Libc.check(StdlibH.GRANTPT.call(errno, fd), errno, "grantpt", "fd " + fd);
+            Libc.check(StdlibH.UNLOCKPT.call(errno, fd), errno, "unlockpt", "fd " + fd);
             MemorySegment buf = arena.allocate(128);
-            int rc = (int) StdlibH.PTSNAME_R.invokeExact(fd, buf, buf.byteSize());
+            int rc = StdlibH.PTSNAME_R.call(Libc.errnoSlot(), fd, buf.address(), buf.byteSize());
             Libc.checkReturned(rc, "ptsname_r", "fd " + fd);
             return new PseudoTerminal(master, CStrings.read(buf, 0));
         } catch (Throwable t) {

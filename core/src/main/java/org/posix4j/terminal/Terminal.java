@@ -22,7 +22,7 @@ public final class Terminal {
     /// Whether `fd` refers to a terminal: isatty(3).
     public static boolean isTerminal(Fd fd) {
         try {
-            return (int) TerminalH.ISATTY.invokeExact(Libc.errnoSlot(), fd.intValue()) == 1;
+            return TerminalH.ISATTY.call(Libc.errnoSlot(), fd.intValue()) == 1;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -36,7 +36,7 @@ public final class Terminal {
         int n = fd.intValue();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(PATH_BUFFER);
-            int rc = (int) TerminalH.TTYNAME_R.invokeExact(n, buf, buf.byteSize());
+            int rc = TerminalH.TTYNAME_R.call(Libc.errnoSlot(), n, buf.address(), buf.byteSize());
             Libc.checkReturned(rc, "ttyname_r", "fd " + n);
             return CStrings.read(buf, 0);
         } catch (Throwable t) {
@@ -50,8 +50,8 @@ public final class Terminal {
     public static String controllingTerminalPath() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(StdlibH.L_CTERMID);
-            MemorySegment r = (MemorySegment) StdlibH.CTERMID.invokeExact(buf);
-            return r.equals(MemorySegment.NULL) ? "" : CStrings.read(buf, 0);
+            long r = StdlibH.CTERMID.call(Libc.errnoSlot(), buf.address());
+            return r == 0 ? "" : CStrings.read(buf, 0);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -65,7 +65,7 @@ public final class Terminal {
         int n = fd.intValue();
         MemorySegment errno = Libc.errnoSlot();
         try {
-            return Libc.check((int) TerminalH.TCGETPGRP.invokeExact(errno, n), errno, "tcgetpgrp", "fd " + n);
+            return Libc.check(TerminalH.TCGETPGRP.call(errno, n), errno, "tcgetpgrp", "fd " + n);
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
@@ -92,14 +92,14 @@ public final class Terminal {
             MemorySegment block = arena.allocate(SignalH.SIGSET);
             MemorySegment previous = arena.allocate(SignalH.SIGSET);
             SignalH.fill(block, 1L << (Signal.TTOU.number() - 1));
-            Libc.checkReturned((int) SignalH.PTHREAD_SIGMASK.invokeExact(SignalH.SIG_BLOCK, block, previous),
+            Libc.checkReturned(SignalH.PTHREAD_SIGMASK.call(Libc.errnoSlot(), SignalH.SIG_BLOCK, block.address(), previous.address()),
                     "pthread_sigmask", "SIG_BLOCK, SIGTTOU");
             int r;
             try {
-                r = (int) TerminalH.TCSETPGRP.invokeExact(errno, n, pgid);
+                r = TerminalH.TCSETPGRP.call(errno, n, pgid);
             } finally {
                 // Restoring a mask read a moment ago cannot fail: pthread_sigmask only rejects a bad `how`.
-                int restored = (int) SignalH.PTHREAD_SIGMASK.invokeExact(SignalH.SIG_SETMASK, previous, MemorySegment.NULL);
+                int restored = SignalH.PTHREAD_SIGMASK.call(Libc.errnoSlot(), SignalH.SIG_SETMASK, previous.address(), 0L);
                 assert restored == 0;
             }
             Libc.check(r, errno, "tcsetpgrp", "fd " + n + ", " + pgid);

@@ -166,7 +166,7 @@ class ProgramCredentialsTest {
 
     private static long syscall(long nr, long a, long b, long c) throws Throwable {
         MemorySegment slot = Libc.errnoSlot();
-        long r = (long) SyscallH.SYSCALL3.invokeExact(slot, nr, a, b, c);
+        long r = SyscallH.SYSCALL.call(slot, nr, a, b, c);
         return r == -1 ? -Libc.errno(slot) : r;
     }
 

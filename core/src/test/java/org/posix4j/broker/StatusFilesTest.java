@@ -329,7 +329,7 @@ class StatusFilesTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment list = arena.allocateFrom(JAVA_INT, group);
             MemorySegment slot = Libc.errnoSlot();
-            long r = (long) SyscallH.SYSCALL3.invokeExact(slot, CredH.CURRENT.setgroups(), 1L, list.address(), 0L);
+            long r = SyscallH.SYSCALL.call(slot, CredH.CURRENT.setgroups(), 1L, list.address(), 0L);
             return r == -1 ? -Libc.errno(slot) : r;
         }
     }

@@ -61,7 +61,7 @@ final class Kernel {
     static Fd pidfdOpen(long pid) throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         try {
-            long r = (long) SyscallH.SYSCALL2.invokeExact(errno, Syscalls.CURRENT.pidfdOpen(), pid, 0L);
+            long r = SyscallH.SYSCALL.call(errno, Syscalls.CURRENT.pidfdOpen(), pid, 0L);
             if (r < 0) {
                 throw new PosixException("pidfd_open", Libc.errno(errno), Long.toString(pid));
             }

@@ -11,10 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -523,10 +520,6 @@ class BrokerFilterTest {
     public static final class Child {
         private Child() {}
 
-        private static final MethodHandle SYSCALL6 = Libc.errnoSetting("syscall",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
-                        JAVA_LONG),
-                Linker.Option.firstVariadicArg(1));
         private static final String ARCH = Syscalls.CURRENT.arch();
         private static final Map<String, String> RESULTS = new ConcurrentHashMap<>();
         // Values the probe passes that the filter never lets through, so PrctlH does not name them.
@@ -821,22 +814,12 @@ class BrokerFilterTest {
             return Errno.of(e).map(Enum::name).orElse("errno " + e);
         }
 
-        /// syscall(2) with up to six arguments: SyscallH's handles up to four, a six-argument one
-        /// beyond (sendto, mount and linkat take five or six).
+        /// syscall(2) with up to six arguments, the missing ones 0.
         private static long sys(long nr, long... a) {
             MemorySegment slot = Libc.errnoSlot();
+            long[] six = Arrays.copyOf(a, 6);
             try {
-                return switch (a.length) {
-                    case 0 -> (long) SyscallH.SYSCALL1.invokeExact(slot, nr, 0L);
-                    case 1 -> (long) SyscallH.SYSCALL1.invokeExact(slot, nr, a[0]);
-                    case 2 -> (long) SyscallH.SYSCALL2.invokeExact(slot, nr, a[0], a[1]);
-                    case 3 -> (long) SyscallH.SYSCALL3.invokeExact(slot, nr, a[0], a[1], a[2]);
-                    case 4 -> (long) SyscallH.SYSCALL4.invokeExact(slot, nr, a[0], a[1], a[2], a[3]);
-                    default -> {
-                        long[] six = Arrays.copyOf(a, 6);
-                        yield (long) SYSCALL6.invokeExact(slot, nr, six[0], six[1], six[2], six[3], six[4], six[5]);
-                    }
-                };
+                return SyscallH.SYSCALL.call(slot, nr, six[0], six[1], six[2], six[3], six[4], six[5]);
             } catch (Throwable t) {
                 throw Libc.unexpected(t);
             }

@@ -75,7 +75,7 @@ class SpawnFdTest {
 
     static int dupAtLeast(int fd, int min) throws Throwable {
         MemorySegment errno = Libc.errnoSlot();
-        int r = (int) FcntlH.FCNTL_INT.invokeExact(errno, fd, F_DUPFD, min);
+        int r = FcntlH.FCNTL.call(errno, fd, F_DUPFD, min);
         return Libc.check(r, errno, "fcntl", "F_DUPFD");
     }
 
