@@ -53,7 +53,8 @@ final class Sockets {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment type = arena.allocate(JAVA_INT);
             MemorySegment length = arena.allocateFrom(JAVA_INT, 4);
-            int r = SocketH.GETSOCKOPT.call(Libc.errnoSlot(), fd, SocketH.SOL_SOCKET, SO_TYPE, type.address(), length.address());
+            int r = SocketH.GETSOCKOPT.call(Libc.errnoSlot(), fd, SocketH.SOL_SOCKET, SO_TYPE, type.address(),
+                    length.address());
             return r == 0 && type.get(JAVA_INT, 0) == SOCK_STREAM;
         } catch (Throwable t) {
             throw Libc.unexpected(t);

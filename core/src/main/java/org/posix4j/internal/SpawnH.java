@@ -63,10 +63,12 @@ public final class SpawnH {
     public static final Optional<CIntFunction> FA_ADDFCHDIR_NP = optional("posix_spawn_file_actions_addfchdir_np");
     /// int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *fa, int from);
     /// glibc 2.34+; the child uses close_range(2).
-    public static final Optional<CIntFunction> FA_ADDCLOSEFROM_NP = optional("posix_spawn_file_actions_addclosefrom_np");
+    public static final Optional<CIntFunction> FA_ADDCLOSEFROM_NP =
+            optional("posix_spawn_file_actions_addclosefrom_np");
     /// int posix_spawn_file_actions_addtcsetpgrp_np(posix_spawn_file_actions_t *fa, int tcfd);
     /// glibc 2.35+; the child makes its process group the foreground group of terminal tcfd.
-    public static final Optional<CIntFunction> FA_ADDTCSETPGRP_NP = optional("posix_spawn_file_actions_addtcsetpgrp_np");
+    public static final Optional<CIntFunction> FA_ADDTCSETPGRP_NP =
+            optional("posix_spawn_file_actions_addtcsetpgrp_np");
 
     /// posix_spawnattr_t, opaque: only its size and alignment matter.
     public static final MemoryLayout POSIX_SPAWNATTR = MemoryLayout.sequenceLayout(42, JAVA_LONG);

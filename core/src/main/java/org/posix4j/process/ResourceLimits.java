@@ -62,7 +62,8 @@ public final class ResourceLimits {
             MemorySegment value = arena.allocate(ResourceH.RLIMIT);
             ResourceH.RLIM_CUR.set(value, 0L, encode(limit.soft()));
             ResourceH.RLIM_MAX.set(value, 0L, encode(limit.hard()));
-            int r = ResourceH.PRLIMIT.call(errno, pid, resource.number(), value.address(), MemorySegment.NULL.address());
+            int r = ResourceH.PRLIMIT.call(errno, pid, resource.number(), value.address(),
+                    MemorySegment.NULL.address());
             Libc.check(r, errno, "prlimit", subject(pid, resource) + ", " + limit.soft() + ", " + limit.hard());
         } catch (Throwable t) {
             throw Libc.propagate(t);

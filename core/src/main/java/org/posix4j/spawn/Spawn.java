@@ -523,10 +523,11 @@ public final class Spawn {
             MemorySegment pidOut = arena.allocate(JAVA_INT);
             MemorySegment attr = arena.allocate(SpawnH.POSIX_SPAWNATTR);
             MemorySegment fileActions = arena.allocate(SpawnH.POSIX_SPAWN_FILE_ACTIONS);
-            Libc.checkReturned(SpawnH.ATTR_INIT.call(Libc.errnoSlot(), attr.address()), "posix_spawnattr_init", program);
+            Libc.checkReturned(SpawnH.ATTR_INIT.call(Libc.errnoSlot(), attr.address()), "posix_spawnattr_init",
+                    program);
             try {
-                Libc.checkReturned(SpawnH.FA_INIT.call(Libc.errnoSlot(), fileActions.address()), "posix_spawn_file_actions_init",
-                        program);
+                Libc.checkReturned(SpawnH.FA_INIT.call(Libc.errnoSlot(), fileActions.address()),
+                        "posix_spawn_file_actions_init", program);
                 try {
                     setAttributes(arena, attr);
                     addFileActions(arena, fileActions, parentEnds, temporary);
@@ -619,10 +620,11 @@ public final class Spawn {
         };
         if (pgroup >= 0) {
             flags |= SpawnH.POSIX_SPAWN_SETPGROUP;
-            Libc.checkReturned(SpawnH.ATTR_SETPGROUP.call(Libc.errnoSlot(), attr.address(), pgroup), "posix_spawnattr_setpgroup",
-                    program);
+            Libc.checkReturned(SpawnH.ATTR_SETPGROUP.call(Libc.errnoSlot(), attr.address(), pgroup),
+                    "posix_spawnattr_setpgroup", program);
         }
-        Libc.checkReturned(SpawnH.ATTR_SETFLAGS.call(Libc.errnoSlot(), attr.address(), flags), "posix_spawnattr_setflags", program);
+        Libc.checkReturned(SpawnH.ATTR_SETFLAGS.call(Libc.errnoSlot(), attr.address(), flags),
+                "posix_spawnattr_setflags", program);
     }
 
     /// A sigset_t holding `signals`: Linux has 64 signals, the first 64 bits of glibc's 1024-bit
@@ -679,7 +681,8 @@ public final class Spawn {
                     known.opened(fd);
                 }
                 case Open(int fd, String path, int flags, int mode) -> {
-                    Libc.checkReturned(SpawnH.FA_ADDOPEN.call(Libc.errnoSlot(), fa.address(), fd, CStrings.of(arena, "path", path).address(),
+                    MemorySegment cpath = CStrings.of(arena, "path", path);
+                    Libc.checkReturned(SpawnH.FA_ADDOPEN.call(Libc.errnoSlot(), fa.address(), fd, cpath.address(),
                             flags, mode), "posix_spawn_file_actions_addopen", fd + ", " + path);
                     inherited.add(fd);
                     known.opened(fd);
@@ -788,12 +791,13 @@ public final class Spawn {
     }
 
     private static void addClose(MemorySegment fa, int fd) throws Throwable {
-        Libc.checkReturned(SpawnH.FA_ADDCLOSE.call(Libc.errnoSlot(), fa.address(), fd), "posix_spawn_file_actions_addclose", "fd " + fd);
+        Libc.checkReturned(SpawnH.FA_ADDCLOSE.call(Libc.errnoSlot(), fa.address(), fd),
+                "posix_spawn_file_actions_addclose", "fd " + fd);
     }
 
     private static void dup2(MemorySegment fa, int from, int to) throws Throwable {
-        Libc.checkReturned(SpawnH.FA_ADDDUP2.call(Libc.errnoSlot(), fa.address(), from, to), "posix_spawn_file_actions_adddup2",
-                from + ", " + to);
+        Libc.checkReturned(SpawnH.FA_ADDDUP2.call(Libc.errnoSlot(), fa.address(), from, to),
+                "posix_spawn_file_actions_adddup2", from + ", " + to);
     }
 
     /// Adds the file action for descriptor `target`; answers whether there is one.
@@ -896,14 +900,17 @@ public final class Spawn {
         lock.lock();
         try {
             if (runner != null) {
-                rc = runner.run(() -> call.call(Libc.errnoSlot(), pidOut.address(), path.address(), fa.address(), attr.address(), argv.address(), envp.address()));
+                rc = runner.run(() -> call.call(Libc.errnoSlot(), pidOut.address(), path.address(), fa.address(),
+                        attr.address(), argv.address(), envp.address()));
             } else if (ignore.length == 0) {
-                rc = call.call(Libc.errnoSlot(), pidOut.address(), path.address(), fa.address(), attr.address(), argv.address(), envp.address());
+                rc = call.call(Libc.errnoSlot(), pidOut.address(), path.address(), fa.address(), attr.address(),
+                        argv.address(), envp.address());
             } else {
                 MemorySegment saved = arena.allocate(SignalH.SIGACTION_T, ignore.length);
                 ignoreInThisProcess(arena, ignore, saved);
                 try {
-                    rc = call.call(Libc.errnoSlot(), pidOut.address(), path.address(), fa.address(), attr.address(), argv.address(), envp.address());
+                    rc = call.call(Libc.errnoSlot(), pidOut.address(), path.address(), fa.address(), attr.address(),
+                            argv.address(), envp.address());
                 } finally {
                     restore(ignore, saved, ignore.length);
                 }
@@ -1024,7 +1031,8 @@ public final class Spawn {
         MemorySegment errno = Libc.errnoSlot();
         for (int i = 0; i < count; i++) {
             int ignored = SignalH.SIGACTION.call(errno, signals[i],
-                    saved.asSlice(i * SignalH.SIGACTION_T.byteSize(), SignalH.SIGACTION_T).address(), MemorySegment.NULL.address());
+                    saved.asSlice(i * SignalH.SIGACTION_T.byteSize(), SignalH.SIGACTION_T).address(),
+                    MemorySegment.NULL.address());
         }
     }
 

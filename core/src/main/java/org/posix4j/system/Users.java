@@ -40,7 +40,8 @@ public final class Users {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cname = CStrings.of(arena, "name", name);
             return lookup(PwdGrpH.PASSWD, "getpwnam_r", name,
-                    (e, b, s, r) -> PwdGrpH.GETPWNAM_R.call(Libc.errnoSlot(), cname.address(), e.address(), b.address(), s, r.address()), Users::readPasswd);
+                    (e, b, s, r) -> PwdGrpH.GETPWNAM_R.call(Libc.errnoSlot(), cname.address(), e.address(),
+                            b.address(), s, r.address()), Users::readPasswd);
         }
     }
 
@@ -49,7 +50,8 @@ public final class Users {
     /// @throws PosixException if the database could not be read
     public static Optional<PasswdEntry> user(int uid) throws PosixException {
         return lookup(PwdGrpH.PASSWD, "getpwuid_r", Integer.toUnsignedString(uid),
-                (e, b, s, r) -> PwdGrpH.GETPWUID_R.call(Libc.errnoSlot(), uid, e.address(), b.address(), s, r.address()), Users::readPasswd);
+                (e, b, s, r) -> PwdGrpH.GETPWUID_R.call(Libc.errnoSlot(), uid, e.address(), b.address(), s,
+                        r.address()), Users::readPasswd);
     }
 
     /// The group called `name`: getgrnam_r(3); empty if there is none.
@@ -61,7 +63,8 @@ public final class Users {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cname = CStrings.of(arena, "name", name);
             return lookup(PwdGrpH.GROUP, "getgrnam_r", name,
-                    (e, b, s, r) -> PwdGrpH.GETGRNAM_R.call(Libc.errnoSlot(), cname.address(), e.address(), b.address(), s, r.address()), Users::readGroup);
+                    (e, b, s, r) -> PwdGrpH.GETGRNAM_R.call(Libc.errnoSlot(), cname.address(), e.address(),
+                            b.address(), s, r.address()), Users::readGroup);
         }
     }
 
@@ -70,7 +73,8 @@ public final class Users {
     /// @throws PosixException if the database could not be read
     public static Optional<GroupEntry> group(int gid) throws PosixException {
         return lookup(PwdGrpH.GROUP, "getgrgid_r", Integer.toUnsignedString(gid),
-                (e, b, s, r) -> PwdGrpH.GETGRGID_R.call(Libc.errnoSlot(), gid, e.address(), b.address(), s, r.address()), Users::readGroup);
+                (e, b, s, r) -> PwdGrpH.GETGRGID_R.call(Libc.errnoSlot(), gid, e.address(), b.address(), s,
+                        r.address()), Users::readGroup);
     }
 
     /// Runs a lookup with a growing buffer (ERANGE means "too small"), and copies the entry out
