@@ -1,5 +1,7 @@
 package org.posix4j.signal;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -140,7 +142,10 @@ public final class SignalChannel implements Closeable {
                 throw new IllegalStateException("signals: " + SignalSet.fromKernelMask(clash)
                         + " already delivered to an open SignalChannel");
             }
-            SignalSet blocked = signals.intersection(blockedInEveryThread());
+            SignalSet blocked = signals.intersection(blockedInThisThread());
+            if (!blocked.isEmpty()) {
+                blocked = blocked.intersection(blockedInEveryThread());
+            }
             SignalSet viaJvm = signals.minus(blocked);
             for (int n : viaJvm.numbers()) {
                 if (n >= Signal.SIGRTMIN) {
@@ -221,6 +226,21 @@ public final class SignalChannel implements Closeable {
     private static String blockedReason() {
         return Syscalls.CURRENT.known() ? "see SigBlk in /proc/self/task/*/status"
                 : "and signalfd delivery needs gettid, whose number is unknown on " + Syscalls.CURRENT.arch();
+    }
+
+    /// The signals the calling thread blocks: pthread_sigmask(3). A signal it does not block is
+    /// not blocked in every thread, and then /proc need not be read (a relay opening its
+    /// channels one signal at a time read every thread's status file for each).
+    private static SignalSet blockedInThisThread() {
+        MemorySegment errno = Libc.errnoSlot();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment set = arena.allocate(SignalH.SIGSET);
+            Libc.checkReturned(SignalH.PTHREAD_SIGMASK.call(errno, SignalH.SIG_BLOCK, 0L, set.address()),
+                    "pthread_sigmask", "SIG_BLOCK");
+            return SignalSet.fromKernelMask(set.get(JAVA_LONG, 0));
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
     }
 
     /// The signals blocked in every thread of the process, from the `SigBlk` line of each
