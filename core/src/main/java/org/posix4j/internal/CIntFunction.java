@@ -6,9 +6,9 @@ import java.lang.invoke.MethodHandle;
 /// A C function that returns an `int` (or `void`, or an id type such as `pid_t`): the result is
 /// the low 32 bits of the returned register, which is all the C ABI defines for such a type.
 ///
-/// Linked by [Libc#intFunction] or [Libc#longFunction] with the descriptor every such binding shares: each argument,
-/// whatever its C type (an `int`, a `size_t`, a pointer given as [MemorySegment#address()]),
-/// travels as a `long`, and unused ones as 0. `errno` is the caller's capture segment from
+/// Linked by [Libc#intFunction] with the descriptor that most bindings share: each argument, whatever
+/// its C type (an `int`, a `size_t`, a pointer given as [MemorySegment#address()]), travels as
+/// a `long`, and unused ones as 0. `errno` is the caller's capture segment from
 /// [Libc#errnoSlot()]; for the functions that report failure by their return value it is
 /// written but never read. Thread-safe: a record of one constant handle.
 public record CIntFunction(MethodHandle handle) {

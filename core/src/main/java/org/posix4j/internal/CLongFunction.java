@@ -5,7 +5,7 @@ import java.lang.invoke.MethodHandle;
 
 /// A C function that returns a `long`, an `ssize_t`, a `size_t` or a pointer (as its address).
 ///
-/// Linked by [Libc#intFunction] or [Libc#longFunction] with the descriptor every such binding shares: each argument,
+/// Linked by [Libc#longFunction] with the descriptor that most bindings share: each argument,
 /// whatever its C type (an `int`, a `size_t`, a pointer given as [MemorySegment#address()]),
 /// travels as a `long`, and unused ones as 0. `errno` is the caller's capture segment from
 /// [Libc#errnoSlot()]; for the functions that report failure by their return value it is

@@ -11,8 +11,9 @@ import java.lang.invoke.MethodHandle;
 /// Raw bindings for <unistd.h>. No policy here.
 ///
 /// The calls on ids, sessions and terminals are in [IdentityH], [SessionH] and [TerminalH]:
-/// initialising a binding class links every native call it holds, a few milliseconds for each
-/// of a shape not linked before, so a command pays at its start only for the classes it uses.
+/// initialising a binding class links every native call it holds, so a command pays at its start
+/// only for the classes it uses (a fraction of a millisecond a call of the shared descriptor,
+/// [Libc#intFunction], a few for each descriptor of its own not linked before).
 public final class UnistdH {
     private UnistdH() {}
 
