@@ -139,6 +139,8 @@ public final class Fd implements Closeable {
     ///
     /// @return the number of bytes read, 0 at end of file
     /// @throws PosixException with read(2)'s errno (EAGAIN on an empty non-blocking descriptor)
+    /// @throws IllegalArgumentException if `dst` is a heap segment, before anything is read
+    /// @throws IllegalStateException if `dst`'s arena is closed, before anything is read
     public long read(MemorySegment dst) throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         int n = intValue();
@@ -160,6 +162,8 @@ public final class Fd implements Closeable {
     ///
     /// @return the number of bytes written, which may be fewer than asked
     /// @throws PosixException with write(2)'s errno (EPIPE, ENOSPC, EAGAIN...)
+    /// @throws IllegalArgumentException if `src` is a heap segment, before anything is written
+    /// @throws IllegalStateException if `src`'s arena is closed, before anything is written
     public long write(MemorySegment src) throws PosixException {
         MemorySegment errno = Libc.errnoSlot();
         int n = intValue();

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -259,5 +262,27 @@ class FdTest {
             assertEquals(-1, s.read(), "end of file");
         }
         assertFalse(in.isOpen(), "closing the stream closes the Fd");
+    }
+
+    /// read and write take the caller's segment, so the native call is linked to check it: a heap
+    /// segment or one whose arena is closed is refused before the kernel sees the call, and the
+    /// bytes stay in the pipe for the next read.
+    @Test
+    void readAndWriteRefuseHeapAndClosedSegmentsAndLoseNothing() throws Exception {
+        try (Pipe pipe = Pipe.open(); Arena arena = Arena.ofConfined()) {
+            assertEquals(3, pipe.writeEnd().write(arena.allocateFrom("abc", StandardCharsets.US_ASCII).asSlice(0, 3)));
+            MemorySegment heap = MemorySegment.ofArray(new byte[8]);
+            assertThrows(IllegalArgumentException.class, () -> pipe.readEnd().read(heap));
+            assertThrows(IllegalArgumentException.class, () -> pipe.writeEnd().write(heap));
+            MemorySegment closed;
+            try (Arena gone = Arena.ofConfined()) {
+                closed = gone.allocate(8);
+            }
+            assertThrows(IllegalStateException.class, () -> pipe.readEnd().read(closed));
+            assertThrows(IllegalStateException.class, () -> pipe.writeEnd().write(closed));
+            MemorySegment dst = arena.allocate(8);
+            assertEquals(3, pipe.readEnd().read(dst), "the three bytes are still in the pipe");
+            assertEquals("abc", new String(dst.asSlice(0, 3).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII));
+        }
     }
 }
