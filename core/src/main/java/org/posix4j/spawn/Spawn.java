@@ -523,20 +523,21 @@ public final class Spawn {
             MemorySegment pidOut = arena.allocate(JAVA_INT);
             MemorySegment attr = arena.allocate(SpawnH.POSIX_SPAWNATTR);
             MemorySegment fileActions = arena.allocate(SpawnH.POSIX_SPAWN_FILE_ACTIONS);
-            Libc.checkReturned(SpawnH.ATTR_INIT.call(Libc.errnoSlot(), attr.address()), "posix_spawnattr_init",
+            MemorySegment errno = Libc.errnoSlot();
+            Libc.checkReturned(SpawnH.ATTR_INIT.call(errno, attr.address()), "posix_spawnattr_init",
                     program);
             try {
-                Libc.checkReturned(SpawnH.FA_INIT.call(Libc.errnoSlot(), fileActions.address()),
+                Libc.checkReturned(SpawnH.FA_INIT.call(errno, fileActions.address()),
                         "posix_spawn_file_actions_init", program);
                 try {
                     setAttributes(arena, attr);
                     addFileActions(arena, fileActions, parentEnds, temporary);
                     spawn(arena, pidOut, fileActions, attr, argv(arena), envp(arena));
                 } finally {
-                    int destroyed = SpawnH.FA_DESTROY.call(Libc.errnoSlot(), fileActions.address());
+                    int destroyed = SpawnH.FA_DESTROY.call(errno, fileActions.address());
                 }
             } finally {
-                int destroyed = SpawnH.ATTR_DESTROY.call(Libc.errnoSlot(), attr.address());
+                int destroyed = SpawnH.ATTR_DESTROY.call(errno, attr.address());
             }
             int pid = pidOut.get(JAVA_INT, 0);
             closeQuietly(temporary);
@@ -598,15 +599,16 @@ public final class Spawn {
     }
 
     private void setAttributes(Arena arena, MemorySegment attr) throws Throwable {
+        MemorySegment errno = Libc.errnoSlot();
         short flags = SpawnH.POSIX_SPAWN_SETSIGMASK | SpawnH.POSIX_SPAWN_SETSIGDEF;
-        Libc.checkReturned(SpawnH.ATTR_SETSIGMASK.call(Libc.errnoSlot(), attr.address(), sigset(arena, mask).address()),
+        Libc.checkReturned(SpawnH.ATTR_SETSIGMASK.call(errno, attr.address(), sigset(arena, mask).address()),
                 "posix_spawnattr_setsigmask", program);
         MemorySegment toDefault = sigset(arena, defaults);
         // glibc's child sets its two internal signals to SIG_IGN (a handler must not run in a
         // child sharing our memory), and SIG_IGN survives execve: the new program would start
         // with them ignored. Reset them like every other signal this process handles.
         toDefault.set(JAVA_LONG, 0, toDefault.get(JAVA_LONG, 0) | 1L << (SIGCANCEL - 1) | 1L << (SIGSETXID - 1));
-        Libc.checkReturned(SpawnH.ATTR_SETSIGDEFAULT.call(Libc.errnoSlot(), attr.address(), toDefault.address()),
+        Libc.checkReturned(SpawnH.ATTR_SETSIGDEFAULT.call(errno, attr.address(), toDefault.address()),
                 "posix_spawnattr_setsigdefault", program);
         if (newSession) {
             flags |= SpawnH.POSIX_SPAWN_SETSID;
@@ -620,10 +622,10 @@ public final class Spawn {
         };
         if (pgroup >= 0) {
             flags |= SpawnH.POSIX_SPAWN_SETPGROUP;
-            Libc.checkReturned(SpawnH.ATTR_SETPGROUP.call(Libc.errnoSlot(), attr.address(), pgroup),
+            Libc.checkReturned(SpawnH.ATTR_SETPGROUP.call(errno, attr.address(), pgroup),
                     "posix_spawnattr_setpgroup", program);
         }
-        Libc.checkReturned(SpawnH.ATTR_SETFLAGS.call(Libc.errnoSlot(), attr.address(), flags),
+        Libc.checkReturned(SpawnH.ATTR_SETFLAGS.call(errno, attr.address(), flags),
                 "posix_spawnattr_setflags", program);
     }
 
@@ -637,18 +639,19 @@ public final class Spawn {
 
     private void addFileActions(Arena arena, MemorySegment fa, Fd[] parentEnds, List<Fd> temporary)
             throws Throwable {
+        MemorySegment errno = Libc.errnoSlot();
         if (group instanceof ProcessGroup.NewForeground(Fd tty)) {
             int n = tty.intValue();
-            Libc.checkReturned(SpawnH.FA_ADDTCSETPGRP_NP.orElseThrow().call(Libc.errnoSlot(), fa.address(), n),
+            Libc.checkReturned(SpawnH.FA_ADDTCSETPGRP_NP.orElseThrow().call(errno, fa.address(), n),
                     "posix_spawn_file_actions_addtcsetpgrp_np", "fd " + n);
         }
         if (chdirPath != null) {
-            Libc.checkReturned(SpawnH.FA_ADDCHDIR_NP.orElseThrow().call(Libc.errnoSlot(), fa.address(),
+            Libc.checkReturned(SpawnH.FA_ADDCHDIR_NP.orElseThrow().call(errno, fa.address(),
                     CStrings.of(arena, "dir", chdirPath.toString()).address()), "posix_spawn_file_actions_addchdir_np",
                     chdirPath.toString());
         } else if (chdirFd != null) {
             int n = chdirFd.intValue();
-            Libc.checkReturned(SpawnH.FA_ADDFCHDIR_NP.orElseThrow().call(Libc.errnoSlot(), fa.address(), n),
+            Libc.checkReturned(SpawnH.FA_ADDFCHDIR_NP.orElseThrow().call(errno, fa.address(), n),
                     "posix_spawn_file_actions_addfchdir_np", "fd " + n);
         }
         Known known = new Known();
@@ -661,7 +664,7 @@ public final class Spawn {
         for (Action a : actions) {
             switch (a) {
                 case Close(int fd, boolean ignoreBadFd) -> {
-                    int rc = SpawnH.FA_ADDCLOSE.call(Libc.errnoSlot(), fa.address(), fd);
+                    int rc = SpawnH.FA_ADDCLOSE.call(errno, fa.address(), fd);
                     if (!(ignoreBadFd && rc == Errno.EBADF.number())) {
                         Libc.checkReturned(rc, "posix_spawn_file_actions_addclose", "fd " + fd);
                     }
@@ -682,7 +685,7 @@ public final class Spawn {
                 }
                 case Open(int fd, String path, int flags, int mode) -> {
                     MemorySegment cpath = CStrings.of(arena, "path", path);
-                    Libc.checkReturned(SpawnH.FA_ADDOPEN.call(Libc.errnoSlot(), fa.address(), fd, cpath.address(),
+                    Libc.checkReturned(SpawnH.FA_ADDOPEN.call(errno, fa.address(), fd, cpath.address(),
                             flags, mode), "posix_spawn_file_actions_addopen", fd + ", " + path);
                     inherited.add(fd);
                     known.opened(fd);
@@ -898,19 +901,19 @@ public final class Spawn {
         Lock lock = ignore.length == 0 ? DISPOSITIONS.readLock() : DISPOSITIONS.writeLock();
         int rc;
         lock.lock();
+        // The errno slot of the thread that makes the call: the runner's, when there is one.
+        SpawnAccess.NativeCall posixSpawn = () -> call.call(Libc.errnoSlot(), pidOut.address(), path.address(),
+                fa.address(), attr.address(), argv.address(), envp.address());
         try {
             if (runner != null) {
-                rc = runner.run(() -> call.call(Libc.errnoSlot(), pidOut.address(), path.address(), fa.address(),
-                        attr.address(), argv.address(), envp.address()));
+                rc = runner.run(posixSpawn);
             } else if (ignore.length == 0) {
-                rc = call.call(Libc.errnoSlot(), pidOut.address(), path.address(), fa.address(), attr.address(),
-                        argv.address(), envp.address());
+                rc = posixSpawn.call();
             } else {
                 MemorySegment saved = arena.allocate(SignalH.SIGACTION_T, ignore.length);
                 ignoreInThisProcess(arena, ignore, saved);
                 try {
-                    rc = call.call(Libc.errnoSlot(), pidOut.address(), path.address(), fa.address(), attr.address(),
-                            argv.address(), envp.address());
+                    rc = posixSpawn.call();
                 } finally {
                     restore(ignore, saved, ignore.length);
                 }

@@ -92,19 +92,23 @@ public final class Terminal {
             MemorySegment block = arena.allocate(SignalH.SIGSET);
             MemorySegment previous = arena.allocate(SignalH.SIGSET);
             SignalH.fill(block, 1L << (Signal.TTOU.number() - 1));
-            Libc.checkReturned(SignalH.PTHREAD_SIGMASK.call(Libc.errnoSlot(), SignalH.SIG_BLOCK, block.address(),
-                    previous.address()),
-                    "pthread_sigmask", "SIG_BLOCK, SIGTTOU");
+            Libc.checkReturned(SignalH.PTHREAD_SIGMASK.call(errno, SignalH.SIG_BLOCK, block.address(),
+                    previous.address()), "pthread_sigmask", "SIG_BLOCK, SIGTTOU");
             int r;
+            int error;
             try {
                 r = TerminalH.TCSETPGRP.call(errno, n, pgid);
+                // Read before the restore, whose call captures errno into the same slot.
+                error = Libc.errno(errno);
             } finally {
                 // Restoring a mask read a moment ago cannot fail: pthread_sigmask only rejects a bad `how`.
-                int restored = SignalH.PTHREAD_SIGMASK.call(Libc.errnoSlot(), SignalH.SIG_SETMASK,
+                int restored = SignalH.PTHREAD_SIGMASK.call(errno, SignalH.SIG_SETMASK,
                         previous.address(), 0L);
                 assert restored == 0;
             }
-            Libc.check(r, errno, "tcsetpgrp", "fd " + n + ", " + pgid);
+            if (r < 0) {
+                throw new PosixException("tcsetpgrp", error, "fd " + n + ", " + pgid);
+            }
         } catch (Throwable t) {
             throw Libc.propagate(t);
         }
