@@ -20,10 +20,13 @@
  *       writes the struct stat back with process_vm_writev), for the walk's C floor.
  *       With -k, each call also gets the checks posix4j's master makes on it, with the syscalls
  *       it uses for them, so that the cost of the checks and the cost of the JVM can be told
- *       apart: the broker waits with poll(2) before each receive; reads the caller's
- *       /proc/TID/status (one pread of a descriptor kept per thread: its credentials) and checks
- *       the notification after that read and again after the path; stats an opened file (its
- *       type) and injects it with every signal blocked (rt_sigprocmask around ADDFD); writes a
+ *       apart: the broker waits with poll(2) before each receive; takes the caller's credentials
+ *       as posix4j does for a call that creates nothing (the first call of a thread reads its
+ *       /proc/TID/status, the supplementary groups' source; every call asks the thread's pidfd,
+ *       kept per thread, for its ids with PIDFD_GET_INFO and capget(2) for its capabilities)
+ *       and checks the notification after that and again after the path; stats an opened file (its
+ *       type) and injects it with every signal blocked (rt_sigprocmask around ADDFD); resolves a
+ *       stat's path to an O_PATH descriptor with openat2 and stats that; writes a
  *       stat result through /proc/TID/mem opened for the call, checked right before the write,
  *       instead of process_vm_writev (a number can be reused between a check and a write; a
  *       descriptor of mem cannot). The policy decision and the credential switch are left out:
@@ -35,6 +38,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/audit.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
@@ -153,23 +157,52 @@ static int receive_fd(int socket) {
 /* -k: posix4j's per-call checks (see the top of the file). */
 static int checked;
 
-/* The /proc/TID/status descriptor kept for the last thread that called (the walk is one thread),
- * -1 for none. */
-static pid_t status_tid;
-static int status_fd = -1;
+/* Kernel 6.13 additions that Debian 12's kernel headers do not define yet: the thread's ids
+ * through its pidfd (struct pidfd_info, 64 bytes in its first version). */
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+#define P4J_PIDFD_INFO_PID (1ULL << 0)
+#define P4J_PIDFD_INFO_CREDS (1ULL << 1)
+#define P4J_PIDFD_GET_INFO _IOWR(0xFF, 11, struct p4j_pidfd_info)
+struct p4j_pidfd_info {
+    __u64 mask;
+    __u64 cgroupid;
+    __u32 pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+    __s32 exit_code;
+};
 
-/* -k: reads the caller's credentials as posix4j's master does (one pread of a kept descriptor)
- * and checks the notification after the read. */
+/* The thread that called last (the walk is one thread), with its pidfd, -1 for none. */
+static pid_t caller_tid;
+static int caller_pidfd = -1;
+
+/* -k: takes the caller's credentials as posix4j's master does for a call that creates nothing:
+ * the first call of a thread reads its /proc/TID/status (the groups), every call its ids from
+ * its pidfd and its capabilities with capget; then checks the notification. */
 static int check_caller(int listener, const struct seccomp_notif *request) {
     static char status[4096];
-    if (status_fd < 0 || status_tid != (pid_t) request->pid) {
+    if (caller_pidfd < 0 || caller_tid != (pid_t) request->pid) {
         char name[64];
-        if (status_fd >= 0) close(status_fd);
-        snprintf(name, sizeof name, "/proc/%d/status", (int) request->pid);
-        status_fd = open(name, O_RDONLY | O_CLOEXEC);
-        status_tid = (pid_t) request->pid;
+        if (caller_pidfd >= 0) close(caller_pidfd);
+        caller_tid = (pid_t) request->pid;
+        caller_pidfd = (int) syscall(SYS_pidfd_open, caller_tid, PIDFD_THREAD);
+        snprintf(name, sizeof name, "/proc/%d/status", (int) caller_tid);
+        int fd = open(name, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd >= 0 ? pread(fd, status, sizeof status, 0) : -1;
+        if (fd >= 0) close(fd);
+        if (n <= 0) return -1;
     }
-    if (status_fd < 0 || pread(status_fd, status, sizeof status, 0) <= 0) return -1;
+    struct p4j_pidfd_info info;
+    memset(&info, 0, sizeof info);
+    info.mask = P4J_PIDFD_INFO_PID | P4J_PIDFD_INFO_CREDS;
+    if (caller_pidfd < 0 || ioctl(caller_pidfd, P4J_PIDFD_GET_INFO, &info) != 0 ||
+        info.pid != (__u32) caller_tid) {
+        return -1;
+    }
+    struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3,
+                                              .pid = caller_tid};
+    struct __user_cap_data_struct data[2];
+    if (syscall(SYS_capget, &header, data) != 0) return -1;
     return ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request->id);
 }
 
@@ -234,7 +267,23 @@ static void serve_stat(int listener, const struct seccomp_notif *request) {
         return;
     }
     struct stat st;
-    int r = fstatat(base, path, &st, flags);
+    int r;
+    if (checked && path[0] != '\0') {
+        /* As posix4j: the path resolved to an O_PATH descriptor, which is then stat'ed. */
+        struct open_how how = {
+            .flags = O_PATH | O_CLOEXEC | ((flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0),
+            .resolve = RESOLVE_NO_MAGICLINKS,
+        };
+        int fd = (int) syscall(SYS_openat2, base, path, &how, sizeof how);
+        r = fd < 0 ? -1 : fstatat(fd, "", &st, AT_EMPTY_PATH);
+        if (fd >= 0) {
+            int error = errno;
+            close(fd);
+            errno = error;
+        }
+    } else {
+        r = fstatat(base, path, &st, flags);
+    }
     int stat_error = errno;
     if (base != AT_FDCWD) close(base);
     if (r != 0) {
