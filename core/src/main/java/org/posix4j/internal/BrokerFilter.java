@@ -1,9 +1,5 @@
 package org.posix4j.internal;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.posix4j.internal.FcntlH.F_DUPFD_CLOEXEC;
 import static org.posix4j.internal.FcntlH.F_GETFD;
 import static org.posix4j.internal.FcntlH.F_GETFL;
@@ -126,6 +122,8 @@ import static org.posix4j.internal.SocketH.SOCK_STREAM;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -161,7 +159,21 @@ public final class BrokerFilter {
     /// @param jt the jump offset when a conditional jump's condition holds
     /// @param jf the jump offset when it does not
     /// @param k the operand
-    public record Insn(short code, byte jt, byte jf, int k) {}
+    public record Insn(short code, byte jt, byte jf, int k) {
+        /// Written out: a record's generated `equals` links method handles on its first call,
+        /// a few milliseconds of every sandbox's start, where compiling the program compares
+        /// instructions.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Insn i && code == i.code && jt == i.jt && jf == i.jf && k == i.k;
+        }
+
+        /// Consistent with [#equals(Object)], and written out for the same reason.
+        @Override
+        public int hashCode() {
+            return ((code * 31 + jt) * 31 + jf) * 31 + k;
+        }
+    }
 
     private static final List<Insn> RET_ALLOW = List.of(ret(SECCOMP_RET_ALLOW));
     private static final List<Insn> RET_NOTIF = List.of(ret(SECCOMP_RET_USER_NOTIF));
@@ -369,18 +381,20 @@ public final class BrokerFilter {
         Objects.requireNonNull(arena, "arena");
         List<Insn> insns = instructions(arch, supervisorPgid, mode);
         MemorySegment filter = arena.allocate(MemoryLayout.sequenceLayout(insns.size(), PrctlH.SOCK_FILTER));
-        long size = PrctlH.SOCK_FILTER.byteSize();
-        for (int i = 0; i < insns.size(); i++) {
-            Insn insn = insns.get(i);
-            long at = i * size;
-            filter.set(JAVA_SHORT, at, insn.code());
-            filter.set(JAVA_BYTE, at + 2, insn.jt());
-            filter.set(JAVA_BYTE, at + 3, insn.jf());
-            filter.set(JAVA_INT, at + 4, insn.k());
+        // Laid out in a buffer and copied at once: a segment's typed accessors link method
+        // handles for each layout on their first use, milliseconds of a sandbox's start.
+        ByteBuffer bytes = ByteBuffer.allocate((int) filter.byteSize()).order(ByteOrder.nativeOrder());
+        for (Insn insn : insns) {
+            bytes.putShort(insn.code()).put(insn.jt()).put(insn.jf()).putInt(insn.k());
         }
+        filter.copyFrom(MemorySegment.ofArray(bytes.array()));
         MemorySegment prog = arena.allocate(PrctlH.SOCK_FPROG);
-        prog.set(JAVA_SHORT, 0, (short) insns.size());
-        prog.set(ADDRESS, PrctlH.SOCK_FPROG.byteOffset(MemoryLayout.PathElement.groupElement("filter")), filter);
+        ByteBuffer header = ByteBuffer.allocate((int) prog.byteSize()).order(ByteOrder.nativeOrder());
+        // The pointer is 64 bits wide on the two architectures posix4j supports.
+        header.putShort(0, (short) insns.size())
+                .putLong((int) PrctlH.SOCK_FPROG.byteOffset(MemoryLayout.PathElement.groupElement("filter")),
+                        filter.address());
+        prog.copyFrom(MemorySegment.ofArray(header.array()));
         return prog;
     }
 

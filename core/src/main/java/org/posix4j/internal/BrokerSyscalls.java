@@ -22,14 +22,12 @@ import static org.posix4j.landlock.FsAccess.TRUNCATE;
 import static org.posix4j.landlock.FsAccess.WRITE_FILE;
 
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.posix4j.Errno;
 import org.posix4j.landlock.FsAccess;
 
@@ -166,9 +164,10 @@ public final class BrokerSyscalls {
         return new Rule(name, x86_64, aarch64, treatment, errno, note, kernel, Set.of(landlock));
     }
 
-    // Kept sorted by name; the x86_64 numbers come from asm/unistd_64.h, the aarch64 ones from
-    // asm-generic/unistd.h (Linux 6.1), and the calls added up to 6.18 by hand.
-    private static final List<Rule> ALL = Stream.of(
+    // Sorted by name (checked when the class loads); the x86_64 numbers come from
+    // asm/unistd_64.h, the aarch64 ones from asm-generic/unistd.h (Linux 6.1), and the calls
+    // added up to 6.18 by hand.
+    private static final List<Rule> ALL = List.of(
             rule("_sysctl", 156, -1, DENY, ENOSYS,
                     "Not implemented (or compiled out) by current kernels."),
             rule("accept", 43, 202, ALLOW, 0,
@@ -991,7 +990,7 @@ public final class BrokerSyscalls {
                     "Descriptor I/O."),
             rule("writev", 20, 66, ALLOW, 0,
                     "Descriptor I/O.")
-            ).sorted(Comparator.comparing(Rule::name)).toList();
+            );
 
     private static final Set<FsAccess> KERNEL_RIGHTS;
     private static final Map<String, Rule> BY_NAME = new HashMap<>();
@@ -1004,7 +1003,12 @@ public final class BrokerSyscalls {
             rights.addAll(r.landlock());
         }
         KERNEL_RIGHTS = Collections.unmodifiableSet(rights);
+        String previous = "";
         for (Rule r : ALL) {
+            if (r.name().compareTo(previous) < 0) {
+                throw new ExceptionInInitializerError("broker syscall table lists " + r.name() + " after " + previous);
+            }
+            previous = r.name();
             unique(BY_NAME.put(r.name(), r), r.name());
             if (r.x86_64() >= 0) {
                 unique(X86_64.put(r.x86_64(), r.name()), "x86_64 " + r.x86_64());
