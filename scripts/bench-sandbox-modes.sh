@@ -27,6 +27,11 @@
 #   make  `make -j2` of C_FILES generated C files (each includes stdio.h) into the work tree,
 #         cleaned between runs, wall time (goal: kernel <= 1.10x native).
 #   true  /bin/true, wall time: each wrapper's fixed cost.
+#   calls benchmarks/c/syscall_cost.c: the mean time of one getppid (which no wrapper decides:
+#         what a seccomp filter costs every call) and of one open + close of a file four
+#         directories deep (what Landlock's check of an open costs), natively, in kernel mode,
+#         under the C Landlock launcher and under bubblewrap; the broker's per-call cost is
+#         scripts/bench-broker.sh's.
 # tar, git and make are reported by wall time, by the time taken inside the wrapper (a bash timer
 # run under it: the goal for tar and git, kernel <= 1.15x native) and "net" of start: the wall
 # time less the median wall time of /bin/true under the same wrapper with the same trees.
@@ -82,6 +87,7 @@ for program in walk cbroker; do
     gcc -O2 -Wall -Wextra -Werror -o "$bin/broker_$program" "benchmarks/c/broker_$program.c"
 done
 gcc -O2 -Wall -Wextra -Werror -o "$bin/landlock_run" benchmarks/c/landlock_run.c
+gcc -O2 -Wall -Wextra -Werror -o "$bin/syscall_cost" benchmarks/c/syscall_cost.c
 
 echo "Generating the workloads' files in $work..."
 list=$work/list.txt
@@ -218,6 +224,18 @@ true_run() {
     echo "true-$variant $round $ms"
 }
 
+# A file four directories deep that every Debian system has (base-files).
+calls_file=/usr/share/common-licenses/GPL-3
+calls_run() {
+    local variant=$1 round=$2
+    shift 2
+    # Brokered, each open is a round trip: bench-broker.sh measures those.
+    [[ $variant == broker ]] && return
+    wall "$@" "$bin/syscall_cost" "$calls_file" > /dev/null
+    echo "getppid-$variant $round $(sed -n 's/.*getppid_ns=\([0-9.]*\).*/\1/p' "$out/out.txt")"
+    echo "openclose-$variant $round $(sed -n 's/.*openclose_ns=\([0-9.]*\).*/\1/p' "$out/out.txt")"
+}
+
 echo "Checking the wrappers (first use of ./posix4j builds it)..."
 for variant in "${variants[@]}"; do
     wrapper "$variant"
@@ -240,7 +258,7 @@ for round in $(seq "$rounds"); do
     shift_by=$(((round - 1) % ${#variants[@]}))
     order=("${variants[@]:shift_by}" "${variants[@]:0:shift_by}")
     {
-        for workload in walk tar_run git_run make_run true_run; do
+        for workload in walk tar_run git_run make_run true_run calls_run; do
             for variant in "${order[@]}"; do
                 wrapper "$variant"
                 "$workload" "$variant" "$round" "${wrap[@]}"
@@ -284,8 +302,9 @@ for r in data.rounds:
             row[f"{w}net-{v}"] = row[f"{w}-{v}"] - start[v]
 
 def goal(a, b, limit):
+    # Three decimals: at two, a ratio just above the limit would print as the limit itself.
     med = data.ratio(a, b)[0]
-    return f"{med:.2f} <= {limit:g}: {'met' if med <= limit else 'not met'}"
+    return f"{med:.3f} <= {limit:g}: {'met' if med <= limit else 'not met'}"
 
 walk = dict(kv.split("=") for kv in env["BENCH_WALK"].split())
 lines = ["# Sandbox modes: posix4j's kernel and broker modes, a C Landlock launcher, bubblewrap", "",
@@ -316,6 +335,11 @@ lines += ["Trees, the same for every wrapper: read and execute /usr and /etc, re
           f"- make: `make -j2` of {int(env['BENCH_C_FILES']):,} generated C files (+ main, each "
           "including stdio.h, -O1) and the link, into the work tree, cleaned between runs, wall ms",
           "- true: `/bin/true`, wall ms: the wrapper's fixed cost",
+          "- calls: `syscall_cost /usr/share/common-licenses/GPL-3`, the mean time of one getppid "
+          "(2,000,000 calls: no wrapper decides it, so it shows what a seccomp filter costs every "
+          "call) and of one open + close of that file (300,000: Landlock checks each open, walking "
+          "up from the file), ns; not in broker mode, where each open is a round trip "
+          "(`scripts/bench-broker.sh`)",
           "- inside the wrapper: the command's wall time taken by a bash run under the wrapper "
           "(`bash -c 't0=$EPOCHREALTIME; COMMAND; ...'`, natively too): the wrapper's start is not "
           "in it, but anything the wrapper's process does meanwhile (the sandbox's JVM finishing "
@@ -339,6 +363,22 @@ lines.append(f"| walk under the C broker (-s), own time | {data.cell('walk-cbrok
 lines.append(f"| walk under the C broker with posix4j's checks (-s -k), own time | "
              f"{data.cell('walk-cbrokerchecked', '.1f')} | | | | |")
 lines.append("")
+
+kernelish = ["native", "kernel", "landlock", "bwrap"]
+lines += ["## Per call (ns; median over the rounds, lowest-highest)", "",
+          "| call | " + " | ".join(names[v] for v in kernelish) + " |",
+          "|---|" + "---:|" * len(kernelish)]
+for label, w in [("getppid", "getppid"), ("open + close", "openclose")]:
+    lines.append(f"| {label} | " + " | ".join(data.cell(f"{w}-{v}", ".0f") for v in kernelish) + " |")
+med = {k: statistics.median(data.values(k)) for k in
+       ("getppid-native", "getppid-kernel", "getppid-landlock", "openclose-native", "openclose-kernel",
+        "openclose-landlock")}
+lines += ["",
+          f"Kernel mode's seccomp filter adds {med['getppid-kernel'] - med['getppid-landlock']:.0f} ns "
+          "to every call (getppid, kernel mode less the C Landlock launcher, which installs no "
+          f"filter); Landlock adds {med['openclose-landlock'] - med['openclose-native']:.0f} ns to "
+          "an open + close (the C Landlock launcher less native), and kernel mode "
+          f"{med['openclose-kernel'] - med['openclose-native']:.0f} ns.", ""]
 
 lines += ["## Ratios to native (median of the rounds' ratios, lowest-highest)", "",
           "| workload | " + " | ".join(names[v] for v in variants[1:]) + " |",
