@@ -49,9 +49,9 @@ work=$repo/target/dist
 stage=$work/$name
 archive=$repo/dist/$name.tar.gz
 # Options shared by the training run and the launcher: the JVM uses an AOT cache only with the
-# options it was made with. TieredStopAtLevel=1, -Xmn16m and the serial collector as in ./posix4j
-# (see there), which also asks for transparent huge pages where the kernel offers them.
-jvm_options='--enable-native-access=org.posix4j -XX:TieredStopAtLevel=1 -Xmn16m -XX:+UseSerialGC'
+# options it was made with. TieredStopAtLevel=1, -Xmn16m, the serial collector and no perf data
+# as in ./posix4j (see there), which also asks for transparent huge pages where the kernel offers them.
+jvm_options='--enable-native-access=org.posix4j -XX:TieredStopAtLevel=1 -Xmn16m -XX:+UseSerialGC -XX:-UsePerfData'
 main=org.posix4j.cli/org.posix4j.cli.Main
 
 [[ -n $version ]] || { echo "dist: no <version> in $repo/pom.xml" >&2; exit 1; }
