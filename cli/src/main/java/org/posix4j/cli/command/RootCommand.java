@@ -6,29 +6,23 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /// The `posix4j` command itself. It does nothing but hold the subcommands: picocli reports a
 /// missing subcommand as a usage error because this class is neither Runnable nor Callable.
 ///
-/// A new subcommand is one class in this package, listed in [#SUBCOMMANDS].
-@Command(
-        name = "posix4j",
-        mixinStandardHelpOptions = true,
-        versionProvider = RootCommand.Version.class,
-        synopsisSubcommandLabel = "COMMAND",
-        description = "POSIX facilities the JDK lacks, from the shell.")
+/// A new subcommand is one class in this package, listed in [#SUBCOMMANDS]. The root's model is
+/// built with picocli's programmatic API, as `sandbox`'s is ([SandboxCommand] says why).
 public final class RootCommand {
     /// The names of the subcommands, in the order the usage lists them. picocli builds the model
     /// of a command from its annotations, which was a fifth of a short command's start when every
     /// subcommand was built for each run: [#commandLine] builds only the one named.
     private static final List<String> SUBCOMMANDS = List.of("info", "run", "logger", "daemon", "ipc", "sandbox", "help");
 
-    /// Creates the command; picocli fills in its options when it parses.
-    public RootCommand() {}
+    private RootCommand() {}
 
     /// A new subcommand object of each name of [#SUBCOMMANDS]. A switch rather than a map of
     /// constructor references: the JVM's AOT cache training (the launcher's) fails on a lambda
@@ -40,7 +34,7 @@ public final class RootCommand {
             case "logger" -> new LoggerCommand();
             case "daemon" -> new DaemonCommand();
             case "ipc" -> new IpcCommand();
-            case "sandbox" -> new SandboxCommand();
+            case "sandbox" -> SandboxCommand.spec();
             case "help" -> new HelpCommand();
             default -> throw new IllegalArgumentException("no subcommand " + name);
         };
@@ -58,7 +52,7 @@ public final class RootCommand {
     /// name list. No argument is read as picocli's `@FILE` of arguments: `posix4j` has no use for
     /// them, and the commands that run a program pass its arguments as they are.
     public static CommandLine commandLine(String... args) {
-        CommandLine line = new CommandLine(new RootCommand()).setExpandAtFiles(false);
+        CommandLine line = new CommandLine(spec()).setExpandAtFiles(false);
         String first = args.length == 0 ? null : args[0];
         if (first != null && !first.equals("help") && SUBCOMMANDS.contains(first)) {
             add(line, first);
@@ -68,6 +62,24 @@ public final class RootCommand {
             }
         }
         return line;
+    }
+
+    /// The root's model: what its `@Command` would say.
+    private static CommandSpec spec() {
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(new RootCommand()).name("posix4j")
+                .versionProvider(new Version());
+        spec.usageMessage().synopsisSubcommandLabel("COMMAND").description("POSIX facilities the JDK lacks, from the shell.");
+        addHelpOptions(spec);
+        return spec;
+    }
+
+    /// Adds `-h, --help` and `-V, --version` as `mixinStandardHelpOptions` does, whose mixin is an
+    /// annotated class of picocli's, to a model built without annotations.
+    static void addHelpOptions(CommandSpec spec) {
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                .description("Show this help message and exit.").build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                .description("Print version information and exit.").build());
     }
 
     /// Adds subcommand `name`. Adding one gives it the root's parser settings, over those its

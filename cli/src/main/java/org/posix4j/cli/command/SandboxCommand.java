@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.posix4j.Errno;
@@ -26,56 +28,20 @@ import org.posix4j.io.Fd;
 import org.posix4j.landlock.Landlock;
 import org.posix4j.spawn.Spawn;
 import org.posix4j.terminal.Terminal;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParseResult;
 
 /// `posix4j sandbox [OPTIONS] -- PROGRAM [ARG...]`: runs a program whose file calls posix4j
 /// arbitrates, as Emilua's `libc_service.master` does for its slave, under an allow-list.
-@Command(
-        name = "sandbox",
-        mixinStandardHelpOptions = true,
-        sortOptions = false,
-        modelTransformer = RunCommand.ProgramArguments.class,
-        customSynopsis = {"posix4j sandbox [OPTIONS] [--] PROGRAM [ARG...]",
-            "       posix4j sandbox [OPTIONS] --print-policy"},
-        description = {
-            "Runs PROGRAM with ARGs (and its threads, children and the programs they run) confined to the"
-                    + " allowances of its options. The kernel (Landlock) enforces the file rules it can say, at"
-                    + " native speed; posix4j's broker decides the rest (network, metadata writes, signals, and every"
-                    + " file call when the kernel cannot say the rules, see --enforce): the call stops in the kernel"
-                    + " and posix4j performs it itself, if the allowances permit it. Denied calls fail in the program"
-                    + " with EACCES. Network calls are refused unless --allow-connect or --allow-bind allows them.",
-            "Paths are decided after the kernel resolved them (symbolic links, '..', the program's working"
-                    + " directory), never by their spelling. The program runs in a process group of its own and"
-                    + " inherits standard input, output and error and the environment.",
-            ""
-        },
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
-            "0-255:the program's own exit code",
-            "128+N:the program was killed by signal N",
-            "125:posix4j sandbox failed before starting the program",
-            "126:PROGRAM was found but could not be executed",
-            "127:PROGRAM was not found",
-            "2:the command line or the --policy file is wrong"
-        },
-        footerHeading = "%nDefaults:%n",
-        footer = {
-            "Unless --no-defaults: read-only the loader, the libraries, locale and time zone data and the files"
-                    + " a dynamically linked program reads to start (" + SandboxCommand.DEFAULT_READ_TEXT + "),"
-                    + " read-write /dev/null, /dev/zero, /dev/full, and /dev/tty when posix4j's standard input,"
-                    + " output or error is a terminal (the program has that terminal then anyway). Programs can be"
-                    + " run from the"
-                    + " directories of PATH.",
-            "Always (unless denied): read-only PROGRAM's own file. A program may execute only what it may"
-                    + " read; the kernel (Landlock) enforces that, and without Landlock every exec after the first"
-                    + " is refused.",
-            "The parent directories of every allowed path may be stat'ed (not listed)."
-        })
+///
+/// Unlike the other commands, its model is built with picocli's programmatic API ([#spec()])
+/// rather than read from annotations, and its values are taken from the parse result when it
+/// runs: reading annotations costs the JVM a proxy class for each annotation type and picocli
+/// its reflection over every field, and on a sandbox's start, which a program waits for, that
+/// was 20-30 ms (BENCHMARKS.md, "Sandbox modes").
 final class SandboxCommand implements Callable<Integer> {
     static final String DEFAULT_READ_TEXT = "/bin, /sbin, /usr/bin, /usr/sbin, /usr/libexec, /usr/local/bin,"
             + " /lib, /lib64, /usr/lib, /usr/lib64, /usr/local/lib, /etc/ld.so.cache,"
@@ -89,118 +55,182 @@ final class SandboxCommand implements Callable<Integer> {
             "/usr/share/locale", "/usr/share/zoneinfo", "/dev/urandom", "/dev/random", "/proc/cpuinfo", "/proc/meminfo",
             "/sys/devices/system/cpu");
     private static final List<String> DEFAULT_READ_WRITE = List.of("/dev/null", "/dev/zero", "/dev/full");
+    private static final int DEFAULT_THREADS = 1;
 
-    @Option(names = "--policy", paramLabel = "FILE",
-            description = "Read the allowances and settings from the policy file FILE (JSON, see"
-                    + " docs/policy-files.md); the options given with it add to it: their paths and addresses"
-                    + " follow the file's, their switches turn on what the file leaves off, and --enforce,"
-                    + " --audit and --no-defaults replace the file's.")
     private Path policyFile;
-
-    @Option(names = "--print-policy", description = "Print the effective policy (the --policy file with the"
-            + " options added) as a policy file, and exit without running a program.")
     private boolean printPolicy;
-
     /// How many of the first --allow-connect and --allow-bind values came from the policy file,
     /// so that a host that does not resolve is reported where it was written.
     private int fileConnects;
     private int fileBinds;
-
-    @Option(names = "--allow-read", paramLabel = "PATH",
-            description = "Let the program read below PATH: open for reading, stat, access, readlink, list"
-                    + " (repeatable).")
-    private List<Path> allowRead = new ArrayList<>();
-
-    @Option(names = "--allow-write", paramLabel = "PATH",
-            description = "Let the program read, write, create and delete below PATH (repeatable).")
-    private List<Path> allowWrite = new ArrayList<>();
-
-    @Option(names = "--deny", paramLabel = "PATH",
-            description = "Deny everything at and below PATH, whatever an allowance says (repeatable).")
-    private List<Path> deny = new ArrayList<>();
-
-    @Option(names = "--allow-connect", paramLabel = "ADDR",
-            description = "Let the program connect (and send datagrams) to ADDR: HOST:PORT, CIDR:PORT[-PORT]"
-                    + " (IPv6 in brackets: [::1]:80, [fd00::/8]:1-65535), unix:PATH or unix:@NAME (repeatable).")
-    private List<String> allowConnect = new ArrayList<>();
-
-    @Option(names = "--allow-bind", paramLabel = "ADDR",
-            description = "Let the program bind ADDR, in the forms of --allow-connect; port 0 allows ephemeral"
-                    + " ports (repeatable).")
-    private List<String> allowBind = new ArrayList<>();
-
-    @Option(names = "--allow-resolve", paramLabel = "HOST",
-            description = "Let a Java program look HOST up through posix4j's resolver ('*': any name) (repeatable).")
-    private List<String> allowResolve = new ArrayList<>();
-
-    @Option(names = "--allow-socket", paramLabel = "KIND",
-            description = "Let the program create sockets of KIND: netlink, packet, raw or ping. Unix, TCP and UDP"
-                    + " sockets need no allowance; these kinds reach past the connect and bind allowances"
-                    + " (repeatable).")
-    private List<String> allowSocket = new ArrayList<>();
-
-    @Option(names = "--enforce", paramLabel = "MODE",
-            description = "Who enforces the file rules: auto (default: the kernel when Landlock can say the whole"
-                    + " policy, exactly or more strictly, and no --audit or --dry-run asks for the broker, else the"
-                    + " broker), kernel (Landlock: native speed; the program may stat outside the allowances, and may"
-                    + " read nothing under /proc, its own /proc/PID of the defaults included; a policy Landlock"
-                    + " cannot say is refused, exit 2, naming the part) or broker (posix4j decides and performs"
-                    + " every file call, with the kernel's rules behind it; the program may read its own /proc/PID).")
+    private List<Path> allowRead;
+    private List<Path> allowWrite;
+    private List<Path> deny;
+    private List<String> allowConnect;
+    private List<String> allowBind;
+    private List<String> allowResolve;
+    private List<String> allowSocket;
     private String enforce;
-
-    @Option(names = "--hide-metadata", description = "In kernel mode, keep stat, access, readlink and chdir with posix4j,"
-            + " which answers them under the allowances, so that they reveal nothing outside them (slower:"
-            + " each is a round trip).")
     private boolean hideMetadata;
-
-    @Option(names = "--explain", description = "Say on standard error which mechanism enforces the file rules,"
-            + " and why, before running the program.")
     private boolean explain;
-
-    @Option(names = "--no-network", description = "Deny every network call, lookup and socket kind.")
     private boolean noNetwork;
-
-    @Option(names = "--reveal-missing",
-            description = "Answer ENOENT, not EACCES, for paths outside the allowances that do not exist: for"
-                    + " programs that probe optional files (compilers' include directories), at the price of"
-                    + " telling the program which denied paths exist.")
     private boolean revealMissing;
-
-    @Option(names = "--no-defaults", description = "Do not allow the defaults listed below.")
     private boolean noDefaults;
-
-    @Option(names = "--audit", paramLabel = "FILE",
-            description = "Write one JSON line per arbitrated call to FILE ('-': standard error).")
     private String audit;
-
-    @Option(names = "--dry-run",
-            description = "Allow every call, and record in the audit the calls the allowances would deny.")
     private boolean dryRun;
-
-    @Option(names = "--chdir", paramLabel = "DIR", description = "Run the program in DIR.")
     private Path chdir;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "Serve the program's calls with N threads (default: ${DEFAULT-VALUE}: calls that may"
-                    + " block for long, such as opening a FIFO or connecting, run on threads of their own anyway,"
-                    + " and one serving thread avoids handing the listener from thread to thread).")
     private int threads;
-
-    @Parameters(index = "0", arity = "0..1", paramLabel = "PROGRAM",
-            description = "The program: a path, or a name looked up in PATH.")
     private String program;
-
-    @Parameters(index = "1..*", paramLabel = "ARG", description = "Its arguments, passed as they are.")
-    private List<String> args = new ArrayList<>();
-
-    @Spec
+    private List<String> args;
     private CommandSpec spec;
 
-    /// Creates the command; picocli fills in its options when it parses.
-    SandboxCommand() {}
+    /// The command's model, the command object its user object: what `@Command`, `@Option` and
+    /// `@Parameters` would say, in the order the usage lists them.
+    static CommandSpec spec() {
+        SandboxCommand command = new SandboxCommand();
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(command).name("sandbox")
+                .modelTransformer(new RunCommand.ProgramArguments());
+        command.spec = spec;
+        Map<String, String> exits = new LinkedHashMap<>();
+        exits.put("0-255", "the program's own exit code");
+        exits.put("128+N", "the program was killed by signal N");
+        exits.put("125", "posix4j sandbox failed before starting the program");
+        exits.put("126", "PROGRAM was found but could not be executed");
+        exits.put("127", "PROGRAM was not found");
+        exits.put("2", "the command line or the --policy file is wrong");
+        spec.usageMessage()
+                .sortOptions(false)
+                .customSynopsis("posix4j sandbox [OPTIONS] [--] PROGRAM [ARG...]",
+                        "       posix4j sandbox [OPTIONS] --print-policy")
+                .description(
+                        "Runs PROGRAM with ARGs (and its threads, children and the programs they run) confined to the"
+                                + " allowances of its options. The kernel (Landlock) enforces the file rules it can say, at"
+                                + " native speed; posix4j's broker decides the rest (network, metadata writes, signals, and every"
+                                + " file call when the kernel cannot say the rules, see --enforce): the call stops in the kernel"
+                                + " and posix4j performs it itself, if the allowances permit it. Denied calls fail in the program"
+                                + " with EACCES. Network calls are refused unless --allow-connect or --allow-bind allows them.",
+                        "Paths are decided after the kernel resolved them (symbolic links, '..', the program's working"
+                                + " directory), never by their spelling. The program runs in a process group of its own and"
+                                + " inherits standard input, output and error and the environment.",
+                        "")
+                .exitCodeListHeading("%nExit status:%n")
+                .exitCodeList(exits)
+                .footerHeading("%nDefaults:%n")
+                .footer(
+                        "Unless --no-defaults: read-only the loader, the libraries, locale and time zone data and the"
+                                + " files a dynamically linked program reads to start (" + DEFAULT_READ_TEXT + "),"
+                                + " read-write /dev/null, /dev/zero, /dev/full, and /dev/tty when posix4j's standard input,"
+                                + " output or error is a terminal (the program has that terminal then anyway). Programs can"
+                                + " be run from the directories of PATH.",
+                        "Always (unless denied): read-only PROGRAM's own file. A program may execute only what it may"
+                                + " read; the kernel (Landlock) enforces that, and without Landlock every exec after the"
+                                + " first is refused.",
+                        "The parent directories of every allowed path may be stat'ed (not listed).");
+        spec.addPositional(PositionalParamSpec.builder().index("0").arity("0..1").paramLabel("PROGRAM")
+                .type(String.class).description("The program: a path, or a name looked up in PATH.").build());
+        spec.addPositional(PositionalParamSpec.builder().index("1..*").arity("0..*").paramLabel("ARG").type(List.class)
+                .auxiliaryTypes(String.class).description("Its arguments, passed as they are.").build());
+        value(spec, "--policy", "FILE", Path.class,
+                "Read the allowances and settings from the policy file FILE (JSON, see"
+                        + " docs/policy-files.md); the options given with it add to it: their paths and addresses"
+                        + " follow the file's, their switches turn on what the file leaves off, and --enforce,"
+                        + " --audit and --no-defaults replace the file's.");
+        flag(spec, "--print-policy", "Print the effective policy (the --policy file with the"
+                + " options added) as a policy file, and exit without running a program.");
+        list(spec, "--allow-read", "PATH", Path.class, "Let the program read below PATH: open for reading, stat,"
+                + " access, readlink, list (repeatable).");
+        list(spec, "--allow-write", "PATH", Path.class,
+                "Let the program read, write, create and delete below PATH (repeatable).");
+        list(spec, "--deny", "PATH", Path.class,
+                "Deny everything at and below PATH, whatever an allowance says (repeatable).");
+        list(spec, "--allow-connect", "ADDR", String.class,
+                "Let the program connect (and send datagrams) to ADDR: HOST:PORT, CIDR:PORT[-PORT]"
+                        + " (IPv6 in brackets: [::1]:80, [fd00::/8]:1-65535), unix:PATH or unix:@NAME (repeatable).");
+        list(spec, "--allow-bind", "ADDR", String.class,
+                "Let the program bind ADDR, in the forms of --allow-connect; port 0 allows ephemeral"
+                        + " ports (repeatable).");
+        list(spec, "--allow-resolve", "HOST", String.class,
+                "Let a Java program look HOST up through posix4j's resolver ('*': any name) (repeatable).");
+        list(spec, "--allow-socket", "KIND", String.class,
+                "Let the program create sockets of KIND: netlink, packet, raw or ping. Unix, TCP and UDP"
+                        + " sockets need no allowance; these kinds reach past the connect and bind allowances"
+                        + " (repeatable).");
+        value(spec, "--enforce", "MODE", String.class,
+                "Who enforces the file rules: auto (default: the kernel when Landlock can say the whole"
+                        + " policy, exactly or more strictly, and no --audit or --dry-run asks for the broker, else the"
+                        + " broker), kernel (Landlock: native speed; the program may stat outside the allowances, and may"
+                        + " read nothing under /proc, its own /proc/PID of the defaults included; a policy Landlock"
+                        + " cannot say is refused, exit 2, naming the part) or broker (posix4j decides and performs"
+                        + " every file call, with the kernel's rules behind it; the program may read its own /proc/PID).");
+        flag(spec, "--hide-metadata", "In kernel mode, keep stat, access, readlink and chdir with posix4j,"
+                + " which answers them under the allowances, so that they reveal nothing outside them (slower:"
+                + " each is a round trip).");
+        flag(spec, "--explain", "Say on standard error which mechanism enforces the file rules,"
+                + " and why, before running the program.");
+        flag(spec, "--no-network", "Deny every network call, lookup and socket kind.");
+        flag(spec, "--reveal-missing", "Answer ENOENT, not EACCES, for paths outside the allowances that do not"
+                + " exist: for programs that probe optional files (compilers' include directories), at the price of"
+                + " telling the program which denied paths exist.");
+        flag(spec, "--no-defaults", "Do not allow the defaults listed below.");
+        value(spec, "--audit", "FILE", String.class,
+                "Write one JSON line per arbitrated call to FILE ('-': standard error).");
+        flag(spec, "--dry-run", "Allow every call, and record in the audit the calls the allowances would deny.");
+        value(spec, "--chdir", "DIR", Path.class, "Run the program in DIR.");
+        spec.addOption(OptionSpec.builder("--threads").paramLabel("N").type(int.class)
+                .defaultValue(Integer.toString(DEFAULT_THREADS))
+                .description("Serve the program's calls with N threads (default: ${DEFAULT-VALUE}: calls that may"
+                        + " block for long, such as opening a FIFO or connecting, run on threads of their own anyway,"
+                        + " and one serving thread avoids handing the listener from thread to thread).")
+                .build());
+        RootCommand.addHelpOptions(spec);
+        return spec;
+    }
+
+    private static void flag(CommandSpec spec, String name, String description) {
+        spec.addOption(OptionSpec.builder(name).type(boolean.class).description(description).build());
+    }
+
+    private static void value(CommandSpec spec, String name, String label, Class<?> type, String description) {
+        spec.addOption(OptionSpec.builder(name).paramLabel(label).type(type).description(description).build());
+    }
+
+    private static void list(CommandSpec spec, String name, String label, Class<?> type, String description) {
+        spec.addOption(OptionSpec.builder(name).paramLabel(label).type(List.class).auxiliaryTypes(type)
+                .description(description).build());
+    }
+
+    /// Takes the options' values from the parse result of this command.
+    private void readParseResult() {
+        ParseResult r = spec.commandLine().getParseResult();
+        policyFile = r.matchedOptionValue("--policy", null);
+        printPolicy = r.hasMatchedOption("--print-policy");
+        allowRead = new ArrayList<>(r.matchedOptionValue("--allow-read", List.<Path>of()));
+        allowWrite = new ArrayList<>(r.matchedOptionValue("--allow-write", List.<Path>of()));
+        deny = new ArrayList<>(r.matchedOptionValue("--deny", List.<Path>of()));
+        allowConnect = new ArrayList<>(r.matchedOptionValue("--allow-connect", List.<String>of()));
+        allowBind = new ArrayList<>(r.matchedOptionValue("--allow-bind", List.<String>of()));
+        allowResolve = new ArrayList<>(r.matchedOptionValue("--allow-resolve", List.<String>of()));
+        allowSocket = new ArrayList<>(r.matchedOptionValue("--allow-socket", List.<String>of()));
+        enforce = r.matchedOptionValue("--enforce", null);
+        hideMetadata = r.hasMatchedOption("--hide-metadata");
+        explain = r.hasMatchedOption("--explain");
+        noNetwork = r.hasMatchedOption("--no-network");
+        revealMissing = r.hasMatchedOption("--reveal-missing");
+        noDefaults = r.hasMatchedOption("--no-defaults");
+        audit = r.matchedOptionValue("--audit", null);
+        dryRun = r.hasMatchedOption("--dry-run");
+        chdir = r.matchedOptionValue("--chdir", null);
+        threads = r.matchedOptionValue("--threads", DEFAULT_THREADS);
+        program = r.matchedPositionalValue(0, null);
+        args = new ArrayList<>(r.matchedPositionalValue(1, List.<String>of()));
+    }
+
+    /// Creates the command; [#spec()] makes its model.
+    private SandboxCommand() {}
 
     @Override
     public Integer call() throws InterruptedException {
+        readParseResult();
         PrintWriter err = spec.commandLine().getErr();
         if (threads < 1 || threads > 64) {
             err.println(spec.qualifiedName() + ": --threads must be 1..64");
