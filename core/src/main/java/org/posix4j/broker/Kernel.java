@@ -134,7 +134,7 @@ final class Kernel {
     static int pidfdOpen(int pid, int flags) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            long r = SyscallH.SYSCALL.call(slot, Syscalls.CURRENT.pidfdOpen(), (long) pid, (long) flags);
+            long r = SyscallH.SYSCALL.call(slot, Syscalls.CURRENT.pidfdOpen(), pid, flags);
             return r < 0 ? fail(slot) : (int) r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -145,8 +145,7 @@ final class Kernel {
     static int pidfdGetfd(int pidfd, int fd) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            long r = SyscallH.SYSCALL.call(slot, Syscalls.CURRENT.pidfdGetfd(), (long) pidfd, (long) fd,
-                    0L);
+            long r = SyscallH.SYSCALL.call(slot, Syscalls.CURRENT.pidfdGetfd(), pidfd, fd, 0L);
             return r < 0 ? fail(slot) : (int) r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -157,8 +156,8 @@ final class Kernel {
     static int pidfdSendSignal(int pidfd, int signal, MemorySegment info, int flags) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            long r = SyscallH.SYSCALL.call(slot, Syscalls.CURRENT.pidfdSendSignal(), (long) pidfd,
-                    (long) signal, info.address(), (long) flags);
+            long r = SyscallH.SYSCALL.call(slot, Syscalls.CURRENT.pidfdSendSignal(), pidfd, signal,
+                    info.address(), flags);
             return r < 0 ? fail(slot) : (int) r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);
@@ -169,8 +168,8 @@ final class Kernel {
     static int openat2(int dirfd, MemorySegment path, MemorySegment how) {
         MemorySegment slot = Libc.errnoSlot();
         try {
-            long r = SyscallH.SYSCALL.call(slot, Syscalls.CURRENT.openat2(), (long) dirfd,
-                    path.address(), how.address(), 24L);
+            long r = SyscallH.SYSCALL.call(slot, Syscalls.CURRENT.openat2(), dirfd, path.address(),
+                    how.address(), 24L);
             return r < 0 ? fail(slot) : (int) r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);

@@ -70,7 +70,7 @@ public final class Credentials {
         MemorySegment errno = Libc.errnoSlot();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ids = arena.allocate(JAVA_INT, 3);
-            int r = function.call(errno, ids.address(), ids.asSlice(4).address(), ids.asSlice(8).address());
+            int r = function.call(errno, ids.address(), ids.address() + 4, ids.address() + 8);
             if (r < 0) {
                 throw new IllegalStateException(new PosixException(name, Libc.errno(errno), ""));
             }

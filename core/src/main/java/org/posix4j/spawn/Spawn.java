@@ -1022,7 +1022,7 @@ public final class Spawn {
         MemorySegment errno = Libc.errnoSlot();
         for (int i = 0; i < signals.length; i++) {
             int r = SignalH.SIGACTION.call(errno, signals[i], ignore.address(),
-                    (saved.asSlice(i * SignalH.SIGACTION_T.byteSize(), SignalH.SIGACTION_T)).address());
+                    saved.address() + i * SignalH.SIGACTION_T.byteSize());
             if (r < 0) {
                 restore(signals, saved, i);
                 Libc.check(r, errno, "sigaction", Signal.nameOf(signals[i]));
@@ -1034,8 +1034,7 @@ public final class Spawn {
         MemorySegment errno = Libc.errnoSlot();
         for (int i = 0; i < count; i++) {
             int ignored = SignalH.SIGACTION.call(errno, signals[i],
-                    saved.asSlice(i * SignalH.SIGACTION_T.byteSize(), SignalH.SIGACTION_T).address(),
-                    MemorySegment.NULL.address());
+                    saved.address() + i * SignalH.SIGACTION_T.byteSize(), MemorySegment.NULL.address());
         }
     }
 

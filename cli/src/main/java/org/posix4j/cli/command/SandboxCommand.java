@@ -10,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.posix4j.Errno;
@@ -31,6 +29,7 @@ import org.posix4j.terminal.Terminal;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
@@ -91,13 +90,6 @@ final class SandboxCommand implements Callable<Integer> {
         CommandSpec spec = CommandSpec.wrapWithoutInspection(command).name("sandbox")
                 .modelTransformer(new RunCommand.ProgramArguments());
         command.spec = spec;
-        Map<String, String> exits = new LinkedHashMap<>();
-        exits.put("0-255", "the program's own exit code");
-        exits.put("128+N", "the program was killed by signal N");
-        exits.put("125", "posix4j sandbox failed before starting the program");
-        exits.put("126", "PROGRAM was found but could not be executed");
-        exits.put("127", "PROGRAM was not found");
-        exits.put("2", "the command line or the --policy file is wrong");
         spec.usageMessage()
                 .sortOptions(false)
                 .customSynopsis("posix4j sandbox [OPTIONS] [--] PROGRAM [ARG...]",
@@ -114,7 +106,13 @@ final class SandboxCommand implements Callable<Integer> {
                                 + " inherits standard input, output and error and the environment.",
                         "")
                 .exitCodeListHeading("%nExit status:%n")
-                .exitCodeList(exits)
+                .exitCodeList(UsageMessageSpec.keyValuesMap(
+                        "0-255:the program's own exit code",
+                        "128+N:the program was killed by signal N",
+                        "125:posix4j sandbox failed before starting the program",
+                        "126:PROGRAM was found but could not be executed",
+                        "127:PROGRAM was not found",
+                        "2:the command line or the --policy file is wrong"))
                 .footerHeading("%nDefaults:%n")
                 .footer(
                         "Unless --no-defaults: read-only the loader, the libraries, locale and time zone data and the"
@@ -204,13 +202,13 @@ final class SandboxCommand implements Callable<Integer> {
         ParseResult r = spec.commandLine().getParseResult();
         policyFile = r.matchedOptionValue("--policy", null);
         printPolicy = r.hasMatchedOption("--print-policy");
-        allowRead = new ArrayList<>(r.matchedOptionValue("--allow-read", List.<Path>of()));
-        allowWrite = new ArrayList<>(r.matchedOptionValue("--allow-write", List.<Path>of()));
-        deny = new ArrayList<>(r.matchedOptionValue("--deny", List.<Path>of()));
-        allowConnect = new ArrayList<>(r.matchedOptionValue("--allow-connect", List.<String>of()));
-        allowBind = new ArrayList<>(r.matchedOptionValue("--allow-bind", List.<String>of()));
-        allowResolve = new ArrayList<>(r.matchedOptionValue("--allow-resolve", List.<String>of()));
-        allowSocket = new ArrayList<>(r.matchedOptionValue("--allow-socket", List.<String>of()));
+        allowRead = r.matchedOptionValue("--allow-read", List.of());
+        allowWrite = r.matchedOptionValue("--allow-write", List.of());
+        deny = r.matchedOptionValue("--deny", List.of());
+        allowConnect = r.matchedOptionValue("--allow-connect", List.of());
+        allowBind = r.matchedOptionValue("--allow-bind", List.of());
+        allowResolve = r.matchedOptionValue("--allow-resolve", List.of());
+        allowSocket = r.matchedOptionValue("--allow-socket", List.of());
         enforce = r.matchedOptionValue("--enforce", null);
         hideMetadata = r.hasMatchedOption("--hide-metadata");
         explain = r.hasMatchedOption("--explain");
@@ -222,7 +220,7 @@ final class SandboxCommand implements Callable<Integer> {
         chdir = r.matchedOptionValue("--chdir", null);
         threads = r.matchedOptionValue("--threads", DEFAULT_THREADS);
         program = r.matchedPositionalValue(0, null);
-        args = new ArrayList<>(r.matchedPositionalValue(1, List.<String>of()));
+        args = r.matchedPositionalValue(1, List.of());
     }
 
     /// Creates the command; [#spec()] makes its model.
