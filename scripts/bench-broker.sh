@@ -224,8 +224,8 @@ lines = ["# Broker benchmarks", ""]
 lines += [f"Command: `{env['BENCH_COMMAND']}`", ""]
 lines += [f"- kernel {env['BENCH_KERNEL']}, {env['BENCH_LIBC']}",
           f"- CPU: {env['BENCH_CPU']}",
-          f"- Java: {env['BENCH_JAVA']} (`./posix4j`: C1 only, -Xmn16m, the serial collector, "
-          "huge pages where offered, AOT cache)",
+          f"- Java: {env['BENCH_JAVA']} (`./posix4j`: C1 and C2, -Xmn16m, the serial collector, "
+          "huge pages where offered, AOT cache trained with C1)",
           f"- {env['BENCH_GCC']}, -O2; proot {env['BENCH_PROOT']}",
           f"- load average: {env['BENCH_LOAD']}", ""]
 lines += data.explained()

@@ -311,8 +311,8 @@ lines = ["# Sandbox modes: posix4j's kernel and broker modes, a C Landlock launc
          f"Command: `{env['BENCH_COMMAND']}` ({int(env['BENCH_SECONDS'])} s)", "",
          f"- kernel {env['BENCH_KERNEL']}, Landlock ABI {env['BENCH_LANDLOCK']}",
          f"- CPU: {env['BENCH_CPU']}",
-         f"- Java: {env['BENCH_JAVA']} (`./posix4j`: C1 only, -Xmn16m, the serial collector, "
-         "huge pages where offered, AOT cache)",
+         f"- Java: {env['BENCH_JAVA']} (`./posix4j`: C1 and C2, -Xmn16m, the serial collector, "
+         "huge pages where offered, AOT cache trained with C1)",
          f"- {env['BENCH_TOOLS']}",
          f"- load average: {env['BENCH_LOAD']}", ""]
 lines += data.explained()

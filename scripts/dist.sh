@@ -49,9 +49,10 @@ work=$repo/target/dist
 stage=$work/$name
 archive=$repo/dist/$name.tar.gz
 # Options shared by the training run and the launcher: the JVM uses an AOT cache only with the
-# options it was made with. TieredStopAtLevel=1, -Xmn16m, the serial collector and no perf data
-# as in ./posix4j (see there), which also asks for transparent huge pages where the kernel offers them.
-jvm_options='--enable-native-access=org.posix4j -XX:TieredStopAtLevel=1 -Xmn16m -XX:+UseSerialGC -XX:-UsePerfData'
+# options it was made with. -Xmn16m, the serial collector and no perf data as in ./posix4j (see
+# there), which also asks for transparent huge pages where the kernel offers them. As there, the
+# command runs with both compilers and the training run stops at C1.
+jvm_options='--enable-native-access=org.posix4j -Xmn16m -XX:+UseSerialGC -XX:-UsePerfData'
 main=org.posix4j.cli/org.posix4j.cli.Main
 
 [[ -n $version ]] || { echo "dist: no <version> in $repo/pom.xml" >&2; exit 1; }
@@ -89,7 +90,7 @@ mkdir -p "$stage/bin" "$stage/lib" "$repo/dist"
 # The one-step AOT workflow starts a second JVM to write the cache, and that JVM reports its
 # options on stderr ("Picked up JAVA_TOOL_OPTIONS"): the log is shown only if training fails.
 # shellcheck disable=SC2086 # jvm_options is a list of words
-if ! "$stage/runtime/bin/java" $jvm_options -XX:AOTCacheOutput="$stage/lib/posix4j.aot" \
+if ! "$stage/runtime/bin/java" $jvm_options -XX:TieredStopAtLevel=1 -XX:AOTCacheOutput="$stage/lib/posix4j.aot" \
     -m org.posix4j.cli/org.posix4j.cli.Training \
     >"$work/aot.log" 2>&1 || [[ ! -s $stage/lib/posix4j.aot ]]; then
     cat "$work/aot.log" >&2
