@@ -49,9 +49,10 @@ work=$repo/target/dist
 stage=$work/$name
 archive=$repo/dist/$name.tar.gz
 # Options shared by the training run and the launcher: the JVM uses an AOT cache only with the
-# options it was made with. -Xmn16m, the serial collector and no perf data as in ./posix4j (see
-# there), which also asks for transparent huge pages where the kernel offers them. As there, the
-# command runs with both compilers and the training run stops at C1.
+# options it was made with (which compilers run is not among those it checks). -Xmn16m, the serial
+# collector and no perf data as in ./posix4j (see there), which also asks for transparent huge
+# pages where the kernel offers them. As there, the command runs with both compilers and the
+# training run stops at C1.
 jvm_options='--enable-native-access=org.posix4j -Xmn16m -XX:+UseSerialGC -XX:-UsePerfData'
 main=org.posix4j.cli/org.posix4j.cli.Main
 
