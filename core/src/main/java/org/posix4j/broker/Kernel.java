@@ -307,20 +307,11 @@ final class Kernel {
         }
     }
 
-    static int fcntl(int fd, int cmd, int arg) {
+    /// fcntl(2) with an integer argument, or a pointer's address; -errno on failure.
+    static int fcntl(int fd, int cmd, long arg) {
         MemorySegment slot = Libc.errnoSlot();
         try {
             int r = FcntlH.FCNTL.call(slot, fd, cmd, arg);
-            return r < 0 ? fail(slot) : r;
-        } catch (Throwable t) {
-            throw Libc.unexpected(t);
-        }
-    }
-
-    static int fcntlPointer(int fd, int cmd, MemorySegment arg) {
-        MemorySegment slot = Libc.errnoSlot();
-        try {
-            int r = FcntlH.FCNTL.call(slot, fd, cmd, arg.address());
             return r < 0 ? fail(slot) : r;
         } catch (Throwable t) {
             throw Libc.unexpected(t);

@@ -656,8 +656,7 @@ final class ProgramCredentials {
                 return;
             }
             try {
-                int ignored = PrctlH.PRCTL.call(Libc.errnoSlot(), PR_SET_DUMPABLE, (long) DUMPABLE, 0L, 0L,
-                        0L);
+                int ignored = PrctlH.PRCTL.call(Libc.errnoSlot(), PR_SET_DUMPABLE, DUMPABLE, 0L, 0L, 0L);
             } catch (Throwable t) {
                 throw Libc.unexpected(t);
             }

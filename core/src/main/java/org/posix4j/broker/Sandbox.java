@@ -298,7 +298,7 @@ public final class Sandbox implements AutoCloseable {
                         rules.restrictCurrentThread();
                     }
                     long fd = SyscallH.SYSCALL.call(errno, Syscalls.CURRENT.seccomp(),
-                            (long) PrctlH.SECCOMP_SET_MODE_FILTER, flags, program.address());
+                            PrctlH.SECCOMP_SET_MODE_FILTER, flags, program.address());
                     if (fd < 0) {
                         seccompErrno[0] = Libc.errno(errno);
                         return;

@@ -159,7 +159,7 @@ final class Signals {
                     ex.set(JAVA_INT, 4, pid);
                     r = ProgramCredentials.asProgram(() -> cmd == PrctlH.F_SETOWN
                             ? Kernel.fcntl(copy, PrctlH.F_SETOWN, (int) arg)
-                            : Kernel.fcntlPointer(copy, PrctlH.F_SETOWN_EX, ex));
+                            : Kernel.fcntl(copy, PrctlH.F_SETOWN_EX, ex.address()));
                 }
                 if (r < 0) {
                     return -r;

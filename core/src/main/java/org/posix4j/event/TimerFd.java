@@ -118,7 +118,7 @@ public final class TimerFd extends OwnedDescriptor {
         TimerfdH.INTERVAL_NSEC.set(spec, 0L, (long) interval.getNano());
         int r;
         try {
-            r = TimerfdH.TIMERFD_SETTIME.call(errno, number, 0, spec.address(), MemorySegment.NULL.address());
+            r = TimerfdH.TIMERFD_SETTIME.call(errno, number, 0, spec.address(), 0L);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }

@@ -1,6 +1,5 @@
 package org.posix4j.landlock;
 
-import java.lang.foreign.MemorySegment;
 import org.posix4j.internal.LandlockH;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.SyscallH;
@@ -36,8 +35,7 @@ public final class Landlock {
             return -1;
         }
         try {
-            return SyscallH.SYSCALL.call(Libc.errnoSlot(), LandlockH.CREATE_RULESET,
-                    MemorySegment.NULL.address(), 0L, flag);
+            return SyscallH.SYSCALL.call(Libc.errnoSlot(), LandlockH.CREATE_RULESET, 0L, 0L, flag);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }

@@ -167,7 +167,7 @@ public final class Credentials {
         MemorySegment errno = Libc.errnoSlot();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment list = gids.length == 0 ? MemorySegment.NULL : arena.allocateFrom(JAVA_INT, gids);
-            Libc.check(PwdGrpH.SETGROUPS.call(errno, (long) gids.length, list.address()), errno, "setgroups",
+            Libc.check(PwdGrpH.SETGROUPS.call(errno, gids.length, list.address()), errno, "setgroups",
                     Arrays.stream(gids).mapToObj(Integer::toUnsignedString).collect(Collectors.joining(", ", "[", "]")));
         } catch (Throwable t) {
             throw Libc.propagate(t);
@@ -180,7 +180,7 @@ public final class Credentials {
         MemorySegment errno = Libc.errnoSlot();
         try {
             while (true) {
-                int count = IdentityH.GETGROUPS.call(errno, 0, MemorySegment.NULL.address());
+                int count = IdentityH.GETGROUPS.call(errno, 0, 0L);
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment list = arena.allocate(JAVA_INT, Math.max(count, 1));
                     int got = IdentityH.GETGROUPS.call(errno, count, list.address());

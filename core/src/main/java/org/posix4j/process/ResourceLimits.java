@@ -44,7 +44,7 @@ public final class ResourceLimits {
         MemorySegment errno = Libc.errnoSlot();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment old = arena.allocate(ResourceH.RLIMIT);
-            int r = ResourceH.PRLIMIT.call(errno, pid, resource.number(), MemorySegment.NULL.address(), old.address());
+            int r = ResourceH.PRLIMIT.call(errno, pid, resource.number(), 0L, old.address());
             Libc.check(r, errno, "prlimit", subject(pid, resource));
             return new Rlimit(decode((long) ResourceH.RLIM_CUR.get(old, 0L)), decode((long) ResourceH.RLIM_MAX.get(old, 0L)));
         } catch (Throwable t) {
@@ -63,7 +63,7 @@ public final class ResourceLimits {
             ResourceH.RLIM_CUR.set(value, 0L, encode(limit.soft()));
             ResourceH.RLIM_MAX.set(value, 0L, encode(limit.hard()));
             int r = ResourceH.PRLIMIT.call(errno, pid, resource.number(), value.address(),
-                    MemorySegment.NULL.address());
+                    0L);
             Libc.check(r, errno, "prlimit", subject(pid, resource) + ", " + limit.soft() + ", " + limit.hard());
         } catch (Throwable t) {
             throw Libc.propagate(t);

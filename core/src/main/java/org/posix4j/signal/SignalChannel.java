@@ -273,7 +273,7 @@ public final class SignalChannel implements Closeable {
         MemorySegment errno = Libc.errnoSlot();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment old = a.allocate(SignalH.SIGACTION_T);
-            int r = SignalH.SIGACTION.call(errno, n, MemorySegment.NULL.address(), old.address());
+            int r = SignalH.SIGACTION.call(errno, n, 0L, old.address());
             Libc.check(r, errno, "sigaction", Signal.nameOf(n));
             return ((MemorySegment) SignalH.SA_HANDLER.get(old, 0L)).address() == SignalH.SIG_IGN;
         } catch (Throwable t) {

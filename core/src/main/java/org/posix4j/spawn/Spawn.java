@@ -1034,7 +1034,7 @@ public final class Spawn {
         MemorySegment errno = Libc.errnoSlot();
         for (int i = 0; i < count; i++) {
             int ignored = SignalH.SIGACTION.call(errno, signals[i],
-                    saved.address() + i * SignalH.SIGACTION_T.byteSize(), MemorySegment.NULL.address());
+                    saved.address() + i * SignalH.SIGACTION_T.byteSize(), 0L);
         }
     }
 

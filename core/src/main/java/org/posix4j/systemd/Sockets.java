@@ -60,7 +60,7 @@ final class Sockets {
         try {
             int r;
             do {
-                r = SocketH.ACCEPT4.call(errno, fd, MemorySegment.NULL.address(), MemorySegment.NULL.address(),
+                r = SocketH.ACCEPT4.call(errno, fd, 0L, 0L,
                         SocketH.SOCK_CLOEXEC);
             } while (r < 0 && Libc.interrupted(errno));
             return Libc.check(r, errno, "accept4", fd);
