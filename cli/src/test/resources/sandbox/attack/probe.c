@@ -34,6 +34,7 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 struct op {
@@ -159,6 +160,26 @@ static int op_open(char **a, char *out, size_t n) {
 
 static int op_openm(char **a, char *out, size_t n) {
     return finish_open(open(a[0], parse_flags(a[1]), (mode_t) strtoul(a[2], NULL, 8)), out, n);
+}
+
+/* An ioctl-only open (both access-mode bits), then the extended attribute NAME read through
+   the descriptor: "value=..." */
+static int op_fxattr(char **a, char *out, size_t n) {
+    int fd = open(a[0], O_WRONLY | O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        return -1;
+    }
+    char value[201];
+    ssize_t r = fgetxattr(fd, a[1], value, sizeof value - 1);
+    int saved = errno;
+    close(fd);
+    if (r < 0) {
+        errno = saved;
+        return -1;
+    }
+    value[r] = 0;
+    snprintf(out, n, "value=%s", value);
+    return 0;
 }
 
 static int op_openat(char **a, char *out, size_t n) {
@@ -709,7 +730,7 @@ static int op_seccomp_listener(char **a, char *out, size_t n) {
 }
 
 static const struct op ops[] = {
-    {"open", 2, op_open}, {"openm", 3, op_openm}, {"openat", 3, op_openat},
+    {"open", 2, op_open}, {"openm", 3, op_openm}, {"openat", 3, op_openat}, {"fxattr", 2, op_fxattr},
     {"rawopen", 2, op_rawopen}, {"rawopenat", 2, op_rawopenat}, {"edge", 1, op_edge}, {"edgenul", 1, op_edgenul},
     {"null", 0, op_null}, {"stat", 1, op_stat}, {"lstat", 1, op_lstat}, {"access", 1, op_access},
     {"mkdir", 1, op_mkdir}, {"rmdir", 1, op_rmdir}, {"unlink", 1, op_unlink},

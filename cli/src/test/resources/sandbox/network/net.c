@@ -23,12 +23,21 @@
  *   race ADDR PORT1 PORT2 N        N TCP connects to one sockaddr whose port a second thread keeps
  *                                  switching between PORT1 and PORT2; prints how many greetings
  *                                  came from each peer and how many connects failed, by errno
+ *   routed ADDR PORT VIA TEXT      on a UDP socket: SO_REUSEADDR and IP_TOS (options that route
+ *                                  nothing), IP_OPTIONS with a loose source route through VIA, the
+ *                                  options the socket then holds (getsockopt), a sendmsg(2) of
+ *                                  TEXT-routed to ADDR:PORT routed through VIA by an IP_RETOPTS
+ *                                  control message, and a plain sendto(2) of TEXT to ADDR:PORT
+ *   join GROUP4 GROUP6             IP_MULTICAST_TTL, then joins of the IPv4 GROUP4 (IP_ADD_MEMBERSHIP,
+ *                                  MCAST_JOIN_GROUP) and the IPv6 GROUP6 (IPV6_ADD_MEMBERSHIP), and a
+ *                                  segment routing header (IPV6_RTHDR) on an IPv6 UDP socket
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -537,6 +546,92 @@ static int op_race(char **a) {
     return 0;
 }
 
+/* A loose source route through VIA: the kernel sends the packet to VIA first, whatever address
+   the send named (NOP, LSRR, length 7, pointer 4, VIA). */
+static void lsrr_via(const char *via, unsigned char opt[8]) {
+    struct in_addr v;
+    if (inet_pton(AF_INET, via, &v) != 1) {
+        fprintf(stderr, "not an IPv4 address: %s\n", via);
+        exit(2);
+    }
+    opt[0] = IPOPT_NOP;
+    opt[1] = IPOPT_LSRR;
+    opt[2] = 7;
+    opt[3] = 4;
+    memcpy(opt + 4, &v, 4);
+}
+
+static int op_routed(char **a) {
+    struct sockaddr_storage sa;
+    socklen_t len = inet_of(a[0], a[1], &sa);
+    unsigned char opt[8];
+    lsrr_via(a[2], opt);
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    int one = 1;
+    say("setsockopt SO_REUSEADDR", setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one), NULL);
+    int tos = IPTOS_LOWDELAY;
+    say("setsockopt IP_TOS", setsockopt(s, IPPROTO_IP, IP_TOS, &tos, sizeof tos), NULL);
+    say("setsockopt IP_OPTIONS", setsockopt(s, IPPROTO_IP, IP_OPTIONS, opt, sizeof opt), NULL);
+    unsigned char held[40];
+    socklen_t heldLength = sizeof held;
+    char details[64];
+    int rc = getsockopt(s, IPPROTO_IP, IP_OPTIONS, held, &heldLength);
+    snprintf(details, sizeof details, "%u bytes", (unsigned) heldLength);
+    say("getsockopt IP_OPTIONS", rc, details);
+    char text[256];
+    snprintf(text, sizeof text, "%s-routed", a[3]);
+    struct iovec iov = {.iov_base = text, .iov_len = strlen(text)};
+    union {
+        char buf[CMSG_SPACE(sizeof opt)];
+        struct cmsghdr align;
+    } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr m = {.msg_name = &sa, .msg_namelen = len, .msg_iov = &iov, .msg_iovlen = 1,
+                       .msg_control = control.buf, .msg_controllen = sizeof control.buf};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = IPPROTO_IP;
+    c->cmsg_type = IP_RETOPTS;
+    c->cmsg_len = CMSG_LEN(sizeof opt);
+    memcpy(CMSG_DATA(c), opt, sizeof opt);
+    say("sendmsg IP_RETOPTS", (int) sendmsg(s, &m, 0), NULL);
+    say("sendto", (int) sendto(s, a[3], strlen(a[3]), 0, (struct sockaddr *) &sa, len), NULL);
+    close(s);
+    return 0;
+}
+
+static int op_join(char **a) {
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    struct ip_mreqn mr = {.imr_ifindex = 0};
+    if (inet_pton(AF_INET, a[0], &mr.imr_multiaddr) != 1) {
+        fprintf(stderr, "not an IPv4 group: %s\n", a[0]);
+        exit(2);
+    }
+    int ttl = 1;
+    say("setsockopt IP_MULTICAST_TTL", setsockopt(s, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl), NULL);
+    say("setsockopt IP_ADD_MEMBERSHIP", setsockopt(s, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof mr), NULL);
+    struct group_req gr;
+    memset(&gr, 0, sizeof gr);
+    struct sockaddr_in *g4 = (struct sockaddr_in *) &gr.gr_group;
+    g4->sin_family = AF_INET;
+    g4->sin_addr = mr.imr_multiaddr;
+    say("setsockopt MCAST_JOIN_GROUP", setsockopt(s, IPPROTO_IP, MCAST_JOIN_GROUP, &gr, sizeof gr), NULL);
+    close(s);
+    int s6 = socket(AF_INET6, SOCK_DGRAM, 0);
+    struct ipv6_mreq m6 = {.ipv6mr_interface = 0};
+    if (inet_pton(AF_INET6, a[1], &m6.ipv6mr_multiaddr) != 1) {
+        fprintf(stderr, "not an IPv6 group: %s\n", a[1]);
+        exit(2);
+    }
+    say("setsockopt IPV6_ADD_MEMBERSHIP", setsockopt(s6, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &m6, sizeof m6), NULL);
+    /* A segment routing header (type 4) with one segment, the group's address: next header 0,
+       length 2 (16 bytes past the first 8), segments left 0, last entry 0. */
+    unsigned char srh[24] = {0, 2, 4, 0, 0, 0, 0, 0};
+    memcpy(srh + 8, &m6.ipv6mr_multiaddr, 16);
+    say("setsockopt IPV6_RTHDR", setsockopt(s6, IPPROTO_IPV6, IPV6_RTHDR, srh, sizeof srh), NULL);
+    close(s6);
+    return 0;
+}
+
 struct op {
     const char *name;
     int arity;
@@ -551,7 +646,8 @@ static const struct op OPS[] = {
     {"unix-bind", 1, op_unix_bind},     {"pending", 3, op_pending},
     {"malformed", 3, op_malformed},     {"sendmmsg", 4, op_sendmmsg},
     {"redirect", 4, op_redirect},       {"race", 4, op_race},
-    {"unix-loop", 2, op_unix_loop},
+    {"unix-loop", 2, op_unix_loop},     {"routed", 4, op_routed},
+    {"join", 2, op_join},
 };
 
 int main(int argc, char **argv) {

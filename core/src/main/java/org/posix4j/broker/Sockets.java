@@ -216,7 +216,9 @@ final class Sockets {
 
     /// Replaces the program's descriptor numbers in SCM_RIGHTS messages with the master's
     /// copies (added to `fds`); refuses SCM_CREDENTIALS, which the kernel would check against
-    /// the master's credentials instead of the program's.
+    /// the master's credentials instead of the program's, and the messages that route one send
+    /// elsewhere than the address decided on (IP_RETOPTS, IPv6 routing headers and next hops),
+    /// as the filter refuses the same as socket options.
     private static int translateRights(byte[] cmsg, Caller caller, List<Integer> fds) {
         MemorySegment c = MemorySegment.ofArray(cmsg);
         int at = 0;
@@ -227,7 +229,7 @@ final class Sockets {
             if (len < 16 || at + len > cmsg.length) {
                 return EINVAL;
             }
-            if (level == SocketH.SOL_SOCKET && type == SocketH.SCM_CREDENTIALS) {
+            if (level == SocketH.SOL_SOCKET && type == SocketH.SCM_CREDENTIALS || routes(level, type)) {
                 return EPERM;
             }
             if (level == SocketH.SOL_SOCKET && type == SocketH.SCM_RIGHTS) {
@@ -243,6 +245,13 @@ final class Sockets {
             at += (int) ((len + 7) & ~7L);
         }
         return 0;
+    }
+
+    /// Whether a control message of `level` and `type` sets where a packet goes.
+    private static boolean routes(int level, int type) {
+        return level == SocketH.SOL_IP && type == SocketH.IP_RETOPTS
+                || level == SocketH.SOL_IPV6 && (type == SocketH.IPV6_RTHDR || type == SocketH.IPV6_2292RTHDR
+                        || type == SocketH.IPV6_NEXTHOP);
     }
 
     /// sendmsg(2) of `m` to `address` (`null`: none) on `fd`.

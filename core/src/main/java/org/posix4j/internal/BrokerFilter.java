@@ -125,6 +125,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -204,6 +205,23 @@ public final class BrokerFilter {
         F_GET_RW_HINT, F_SET_RW_HINT, F_GET_FILE_RW_HINT, F_SET_FILE_RW_HINT,
     };
 
+    /// The options the SETSOCKOPT guard refuses at SOL_IP: IP_OPTIONS, whose source routes send
+    /// each packet to a first hop of the program's choosing instead of the address the master
+    /// allowed, and the multicast memberships and their source filters (IP_ADD_MEMBERSHIP to
+    /// MCAST_MSFILTER): a join makes the kernel send IGMP reports naming the group, with no
+    /// destination for the master to decide on (under `--no-network` too).
+    private static final int[] IP_REFUSED = with(new int[] {SocketH.IP_OPTIONS},
+            SocketH.IP_ADD_MEMBERSHIP, SocketH.MCAST_MSFILTER);
+
+    /// The options the SETSOCKOPT guard refuses at SOL_IPV6: routing headers (IPV6_RTHDR, RFC
+    /// 2292's IPV6_2292RTHDR and the sticky IPV6_2292PKTOPTIONS that may carry one), the next hop,
+    /// and the multicast and anycast memberships (MLD reports), for IP_REFUSED's reasons.
+    private static final int[] IPV6_REFUSED = with(
+            new int[] {SocketH.IPV6_2292RTHDR, SocketH.IPV6_2292PKTOPTIONS, SocketH.IPV6_NEXTHOP,
+                SocketH.IPV6_ADD_MEMBERSHIP, SocketH.IPV6_DROP_MEMBERSHIP, SocketH.IPV6_JOIN_ANYCAST,
+                SocketH.IPV6_LEAVE_ANYCAST, SocketH.IPV6_RTHDR},
+            SocketH.MCAST_JOIN_GROUP, SocketH.MCAST_MSFILTER);
+
     /// The clone flags the CLONE guard refuses: new namespaces (CLONE_NEWTIME shares its bit
     /// with clone's exit signal and is asked for through clone3 and unshare only, both refused),
     /// and CLONE_PARENT, which would make a sibling of the sandboxed program a child of the
@@ -214,13 +232,14 @@ public final class BrokerFilter {
     /// The guard of each GUARD syscall; [#guard] emits its code.
     private enum Guard {
         SETPGID, SECCOMP, IOCTL, FCNTL, SOCKET, SOCKETPAIR, CLONE, SENDTO, SELF, SETPRIORITY, IOPRIO_SET,
-        RENAMEAT2,
+        RENAMEAT2, SETSOCKOPT,
         /// File-creating calls in kernel mode (creat and mknod, with the mode as second argument;
         /// mknodat, third; open and openat, with their flags before the mode): setuid or setgid
         /// bits in the mode of a file being created (which Landlock does not govern) send the
         /// call to the master, which drops them from an open and refuses a mknod. An open that
         /// creates nothing (neither O_CREAT nor O_TMPFILE) goes to the kernel whatever its mode
-        /// says.
+        /// says, unless it has both access-mode bits (O_ACCMODE): such an open goes to the master
+        /// too.
         SETID_MODE_1, SETID_MODE_2, SETID_OPEN, SETID_OPENAT;
 
         /// Whether this is a SETID guard, which sends a call with setuid or setgid bits to the
@@ -250,6 +269,8 @@ public final class BrokerFilter {
     }
 
     private static final int SETID_BITS = SysStatH.S_ISUID | SysStatH.S_ISGID;
+    /// The access-mode bits of the open flags, both set in an ioctl-only open.
+    private static final int O_ACCMODE = 3;
     /// The open flags that create a file: O_CREAT, and __O_TMPFILE (O_TMPFILE without its
     /// O_DIRECTORY bit); the same values on x86_64 and aarch64.
     private static final int CREATING = FcntlH.O_CREAT | 020000000;
@@ -276,6 +297,7 @@ public final class BrokerFilter {
         GUARDS.put("setpriority", Guard.SETPRIORITY);
         GUARDS.put("ioprio_set", Guard.IOPRIO_SET);
         GUARDS.put("renameat2", Guard.RENAMEAT2);
+        GUARDS.put("setsockopt", Guard.SETSOCKOPT);
         GUARDS.put("creat", Guard.SETID_MODE_1);
         GUARDS.put("mknod", Guard.SETID_MODE_1);
         GUARDS.put("open", Guard.SETID_OPEN);
@@ -469,6 +491,15 @@ public final class BrokerFilter {
         return out;
     }
 
+    /// `values`, then every value from `from` to `to` (both included).
+    private static int[] with(int[] values, int from, int to) {
+        int[] all = Arrays.copyOf(values, values.length + to - from + 1);
+        for (int v = from; v <= to; v++) {
+            all[values.length + v - from] = v;
+        }
+        return all;
+    }
+
     /// `code` for each of `values`.
     private static Map<Integer, List<Insn>> each(int[] values, List<Insn> code) {
         Map<Integer, List<Insn>> m = new HashMap<>();
@@ -544,9 +575,19 @@ public final class BrokerFilter {
                     jump(BPF_JMP_JSET_K, RENAME_WHITEOUT, 1, 0),
                     ret(SECCOMP_RET_ALLOW),
                     ret(SECCOMP_RET_USER_NOTIF));
+            // The level and the option name are ints: their low halves are all the kernel reads.
+            case SETSOCKOPT -> lookup(1, Map.of(
+                    SocketH.SOL_IP, lookup(2, each(IP_REFUSED, deny), RET_ALLOW),
+                    SocketH.SOL_IPV6, lookup(2, each(IPV6_REFUSED, deny), RET_ALLOW)), RET_ALLOW);
             case SETID_MODE_1, SETID_MODE_2, SETID_OPEN, SETID_OPENAT -> {
                 List<Insn> code = new ArrayList<>();
                 if (guard.flagsArgument() >= 0) {
+                    // Both access-mode bits (Linux's ioctl-only open) ask Landlock for no right,
+                    // yet the descriptor reads the file's extended attributes: the master
+                    // decides, as in broker mode. The jump lands on the final USER_NOTIF.
+                    code.add(load(arg(guard.flagsArgument())));
+                    code.add(new Insn(BPF_ALU_AND_K, (byte) 0, (byte) 0, O_ACCMODE));
+                    code.add(jump(BPF_JMP_JEQ_K, O_ACCMODE, 5, 0));
                     code.add(load(arg(guard.flagsArgument())));
                     code.add(jump(BPF_JMP_JSET_K, CREATING, 0, 2));
                 }

@@ -615,7 +615,8 @@ public final class BrokerSyscalls {
                     "Obsolete administrative call."),
             rule("open", 2, -1, BROKER, 0,
                     "Opens a path: the master opens it under the policy and injects the descriptor. In kernel mode a"
-                            + " mode with setuid or setgid bits still goes to the master, which drops them.",
+                            + " mode with setuid or setgid bits still goes to the master, which drops them, and so does"
+                            + " an open with both access-mode bits (ioctl-only), for which Landlock checks no right.",
                     GUARD, READ_FILE, WRITE_FILE, READ_DIR, MAKE_REG, TRUNCATE),
             rule("open_by_handle_at", 304, 265, DENY, EPERM,
                     "File handles reach inodes without path resolution."),
@@ -625,7 +626,8 @@ public final class BrokerSyscalls {
                     "New mount API: changes or reaches the mount tree."),
             rule("openat", 257, 56, BROKER, 0,
                     "Opens a path: the master opens it under the policy and injects the descriptor. In kernel mode a"
-                            + " mode with setuid or setgid bits still goes to the master, which drops them.",
+                            + " mode with setuid or setgid bits still goes to the master, which drops them, and so does"
+                            + " an open with both access-mode bits (ioctl-only), for which Landlock checks no right.",
                     GUARD, READ_FILE, WRITE_FILE, READ_DIR, MAKE_REG, TRUNCATE),
             rule("openat2", 437, 437, BROKER, 0,
                     "Opens a path: the master opens it under the policy and injects the descriptor, in kernel mode"
@@ -846,8 +848,10 @@ public final class BrokerSyscalls {
                     "Reads or sets limits of the program itself."),
             rule("setsid", 112, 157, ALLOW, 0,
                     "Makes the program a session leader of its own."),
-            rule("setsockopt", 54, 208, ALLOW, 0,
-                    "Socket call that names no address."),
+            rule("setsockopt", 54, 208, GUARD, EPERM,
+                    "Allowed, except for the options that have the kernel send where the master did not decide:"
+                            + " IP options and IPv6 routing headers and next hops (source routes), multicast and"
+                            + " anycast memberships (IGMP and MLD reports)."),
             rule("settimeofday", 164, 170, DENY, EPERM,
                     "Sets or tunes the system clock."),
             rule("setuid", 105, 146, ALLOW, 0,

@@ -63,6 +63,39 @@ public final class SocketH {
     public static final int MSG_NOSIGNAL = 0x4000;
     /// SOL_SOCKET
     public static final int SOL_SOCKET = 1;
+    /// SOL_IP (IPPROTO_IP): the level of IPv4's socket options and control messages
+    public static final int SOL_IP = 0;
+    /// SOL_IPV6 (IPPROTO_IPV6): the level of IPv6's socket options and control messages
+    public static final int SOL_IPV6 = 41;
+    /// IP_OPTIONS: the IP header options of every packet the socket sends (a source route among them)
+    public static final int IP_OPTIONS = 4;
+    /// IP_RETOPTS: IP header options as a control message of one send
+    public static final int IP_RETOPTS = 7;
+    /// IP_ADD_MEMBERSHIP, the first of IPv4's multicast membership and source-filter options,
+    /// which run up to IP_MSFILTER (41); MCAST_JOIN_GROUP (42) to MCAST_MSFILTER (48) follow, at
+    /// SOL_IP and SOL_IPV6 alike
+    public static final int IP_ADD_MEMBERSHIP = 35;
+    /// MCAST_JOIN_GROUP, the first of the protocol-independent multicast options
+    public static final int MCAST_JOIN_GROUP = 42;
+    /// MCAST_MSFILTER, the last of the protocol-independent multicast options
+    public static final int MCAST_MSFILTER = 48;
+    /// IPV6_2292RTHDR: RFC 2292's routing header, as a socket option or a control message
+    public static final int IPV6_2292RTHDR = 5;
+    /// IPV6_2292PKTOPTIONS: RFC 2292's sticky options, a routing header among them
+    public static final int IPV6_2292PKTOPTIONS = 6;
+    /// IPV6_NEXTHOP: the next hop of the socket's packets, as a socket option or a control message
+    public static final int IPV6_NEXTHOP = 9;
+    /// IPV6_ADD_MEMBERSHIP (IPV6_JOIN_GROUP)
+    public static final int IPV6_ADD_MEMBERSHIP = 20;
+    /// IPV6_DROP_MEMBERSHIP (IPV6_LEAVE_GROUP)
+    public static final int IPV6_DROP_MEMBERSHIP = 21;
+    /// IPV6_JOIN_ANYCAST
+    public static final int IPV6_JOIN_ANYCAST = 27;
+    /// IPV6_LEAVE_ANYCAST
+    public static final int IPV6_LEAVE_ANYCAST = 28;
+    /// IPV6_RTHDR: a routing header (segment routing among its types), as a socket option or a
+    /// control message
+    public static final int IPV6_RTHDR = 57;
     /// SO_TYPE
     public static final int SO_TYPE = 3;
     /// SO_SNDBUF

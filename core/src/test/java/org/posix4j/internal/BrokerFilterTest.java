@@ -209,12 +209,16 @@ class BrokerFilterTest {
                 new Object[] {ALLOW, new long[] {0x1000, 0x41, 0644}},
                 new Object[] {ALLOW, new long[] {0x1000, 0, garbage | 06777}},
                 new Object[] {ALLOW, new long[] {0x1000, garbage | 0x2, 06777}},
-                new Object[] {NOTIF, new long[] {0x1000, 0x41, 06755}}));
+                new Object[] {NOTIF, new long[] {0x1000, 0x41, 06755}},
+                new Object[] {NOTIF, new long[] {0x1000, 3, 0}}));
         m.put("openat", List.of(
                 new Object[] {ALLOW, new long[] {-100, 0x1000, 0x41, 0600}},
                 new Object[] {ALLOW, new long[] {-100, 0x1000, 0, 04700}},
                 new Object[] {NOTIF, new long[] {-100, 0x1000, 0x41, 04700}},
-                new Object[] {NOTIF, new long[] {3, 0x1000, 0x410000, 02700}}));
+                new Object[] {NOTIF, new long[] {3, 0x1000, 0x410000, 02700}},
+                // Both access-mode bits (an ioctl-only open), O_CLOEXEC or not: to the master.
+                new Object[] {NOTIF, new long[] {-100, 0x1000, 3, 0}},
+                new Object[] {NOTIF, new long[] {-100, 0x1000, garbage | 0x80003, 0}}));
         m.put("mknod", List.of(
                 new Object[] {ALLOW, new long[] {0x1000, 0010644, 0}},
                 new Object[] {NOTIF, new long[] {0x1000, 0104755, 0}}));
@@ -229,6 +233,20 @@ class BrokerFilterTest {
                 new Object[] {NOTIF, new long[] {-100, 0x1000, -100, 0x2000, 4}},
                 new Object[] {NOTIF, new long[] {-100, 0x1000, -100, 0x2000, 5}},
                 new Object[] {NOTIF, new long[] {-100, 0x1000, -100, 0x2000, 0xffff_ffffL}}));
+        // Options that route packets or join groups are refused at SOL_IP (0) and SOL_IPV6 (41);
+        // the same numbers at other levels, and the other options, are allowed.
+        List<Object[]> setsockopt = new ArrayList<>();
+        long[][] allowed = {{1, 2}, {0, 1}, {0, 33}, {0, 34}, {0, 49}, {41, 26}, {6, 4}, {6, 35}, {1, 57},
+            {garbage | 1, garbage | 2}};
+        for (long[] a : allowed) {
+            setsockopt.add(new Object[] {ALLOW, new long[] {3, a[0], a[1], 0x1000, 4}});
+        }
+        long[][] refused = {{0, 4}, {garbage, garbage | 4}, {0, 35}, {0, 39}, {0, 42}, {0, 46}, {0, 48}, {41, 5},
+            {41, 6}, {41, 9}, {41, 20}, {41, 21}, {41, 27}, {41, 28}, {41, 42}, {41, 48}, {garbage | 41, 57}};
+        for (long[] a : refused) {
+            setsockopt.add(new Object[] {eperm, new long[] {3, a[0], a[1], 0x1000, 8}});
+        }
+        m.put("setsockopt", setsockopt);
         m.put("ioprio_set", List.of(
                 new Object[] {ALLOW, new long[] {1, 0, 0x6000}},
                 new Object[] {eperm, new long[] {1, 4242, 0x6000}},
@@ -474,6 +492,7 @@ class BrokerFilterTest {
         assertEquals("0", r.value("mknodat_fifo="));
         assertEquals("ENOSYS", r.value("mknodat_setuid="), "a set-ID mknod goes to the master, absent here");
         assertEquals("ENOSYS", r.value("openat_setuid="), "a set-ID creating open goes to the master");
+        assertEquals("ENOSYS", r.value("openat_ioctl_only="), "an ioctl-only open goes to the master");
         assertEquals("0", r.value("unlinkat="));
         assertEquals("0", r.value("chdir="));
         assertEquals("ENOENT", r.value("execve="), "the kernel looked the program up");
@@ -767,6 +786,7 @@ class BrokerFilterTest {
                 RESULTS.put("mknodat_fifo", result(sys(nr("mknodat"), -100, fifo.address(), S_IFIFO | 0600, 0)));
                 RESULTS.put("mknodat_setuid", result(sys(nr("mknodat"), -100, gone.address(), 0100000 | 04755, 0)));
                 RESULTS.put("openat_setuid", result(sys(nr("openat"), -100, gone.address(), FcntlH.O_CREAT | 1, 04755)));
+                RESULTS.put("openat_ioctl_only", result(sys(nr("openat"), -100, file.address(), 3)));
                 RESULTS.put("unlinkat", result(sys(nr("unlinkat"), -100, gone.address(), 0)));
                 RESULTS.put("chdir", result(sys(nr("chdir"), dirPath.address())));
                 RESULTS.put("execve", result(sys(nr("execve"), missing.address(), 0, 0)));

@@ -569,6 +569,43 @@ class SandboxNetworkTest {
         }
     }
 
+    /// Socket options with which the kernel would send where the master never decided: a loose
+    /// source route (IP_OPTIONS, or per message an IP_RETOPTS control message) sends each packet
+    /// to its first hop, whatever address the call named; a multicast join has the kernel send
+    /// IGMP or MLD reports naming the group, with `--no-network` too; an IPv6 routing header.
+    /// Each is refused with EPERM in every mode, where the kernel outside takes it; the socket
+    /// holds no IP options afterwards (getsockopt: the kernel's record), options that route
+    /// nothing still work, and the plain datagram reaches the peer (its log) while the routed
+    /// one was never sent.
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void optionsThatRouteOrJoinAreRefused(Mode mode, @TempDir Path tmp) throws Exception {
+        Path net = compile(tmp);
+        try (Peer peer = Peer.start(tmp, "udp:127.0.0.1:0")) {
+            String u = "" + peer.port("udp:127.0.0.1:0");
+            List<String> join = List.of("join", "239.1.2.3", "ff15::1234");
+            List<String> program = ops(net, List.of("routed", "127.0.0.1", u, "127.0.0.2", "plain"), join);
+            List<Sandboxed> results = concurrently(List.<Callable<Sandboxed>>of(
+                    () -> inside(tmp, mode.enforce("--allow-connect", "127.0.0.1:" + u), program),
+                    () -> inside(tmp, mode.enforce("--no-network"), ops(net, join))));
+            String joins = "setsockopt IP_MULTICAST_TTL: OK\nsetsockopt IP_ADD_MEMBERSHIP: EPERM\n"
+                    + "setsockopt MCAST_JOIN_GROUP: EPERM\nsetsockopt IPV6_ADD_MEMBERSHIP: EPERM\n"
+                    + "setsockopt IPV6_RTHDR: EPERM\n";
+            assertOutput("setsockopt SO_REUSEADDR: OK\nsetsockopt IP_TOS: OK\nsetsockopt IP_OPTIONS: EPERM\n"
+                    + "getsockopt IP_OPTIONS: OK 0 bytes\nsendmsg IP_RETOPTS: EPERM\nsendto: OK\n" + joins,
+                    results.get(0));
+            assertOutput(joins, results.get(1));
+            Result kernel = outside(ops(net, List.of("routed", "127.0.0.1", u, "127.0.0.2", "outside"), join));
+            assertTrue(kernel.stdout().startsWith("setsockopt SO_REUSEADDR: OK\nsetsockopt IP_TOS: OK\n"
+                    + "setsockopt IP_OPTIONS: OK\ngetsockopt IP_OPTIONS: OK 8 bytes\nsendmsg IP_RETOPTS: OK\n"),
+                    kernel::toString);
+            assertFalse(kernel.stdout().contains("ADD_MEMBERSHIP: EPERM"), kernel::toString);
+            List<String> received = peer.finish().lines().filter(l -> l.startsWith("datagram")).toList();
+            assertTrue(received.contains("datagram udp:127.0.0.1:0 plain"), received::toString);
+            assertFalse(received.contains("datagram udp:127.0.0.1:0 plain-routed"), received::toString);
+        }
+    }
+
     /// `--no-network` refuses everything, even a call that `--allow-connect` and `--allow-bind`
     /// given with it would allow: a TCP connect, a UDP sendto, a unix connect and a bind, each
     /// EACCES, nothing reaches the peer, and the audit records each with its family, address
