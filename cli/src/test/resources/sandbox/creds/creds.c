@@ -2,7 +2,7 @@
  * each: "OP PATH: OK" or "OP PATH: ERRNO". Run as uid 65534 with and without the sandbox: the
  * sandbox must never answer OK where the kernel alone refuses.
  *   read PATH | append PATH | trunc PATH | create PATH | mkdir PATH | list DIR | stat PATH
- *   exec PATH | chdir PATH | uffd */
+ *   exec PATH | chdir PATH | moveaside PATH (renames PATH to PATH.moved) | uffd */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +50,10 @@ int main(int argc, char **argv) {
             if (fd >= 0) close(fd);
         } else if (!strcmp(op, "mkdir")) {
             r = mkdir(path, 0755);
+        } else if (!strcmp(op, "moveaside")) {
+            char moved[4096];
+            snprintf(moved, sizeof moved, "%s.moved", path);
+            r = rename(path, moved);
         } else if (!strcmp(op, "list")) {
             DIR *d = opendir(path);
             r = d ? 0 : -1;

@@ -1275,6 +1275,18 @@ final class Performer {
                 return null;
             }
         }
+        if (entry) {
+            // Renaming or removing an allowance's anchor or a directory above it would move the
+            // tree the anchor holds (a descriptor the JVM opened at the start) away from its
+            // path: a program that renamed a directory it may not search, and made a new one in
+            // its place, had the master open below the old one while the search check of the
+            // directories above the anchor, made by path, passed on the new.
+            for (Policy.Rule r : policy.allows()) {
+                if (Paths.isUnder(r.anchorPath(), canonical)) {
+                    return null;
+                }
+            }
+        }
         for (Policy.Rule r : policy.allows()) {
             if (Paths.isUnder(canonical, r.path()) && sufficient(r.level(), need)
                     && !(entry && canonical.equals(r.path()))) {

@@ -106,6 +106,50 @@ class SandboxCredentialsTest {
         assertTrue(Files.isRegularFile(w.resolve("made")) && Files.isDirectory(w.resolve("dir")), root::toString);
     }
 
+    /// A directory the program may not search stays in its way when the program renames it
+    /// aside and makes a new one in its place: under a writable, non-sticky 0777 tree, a root
+    /// 0700 directory holds an allowed readable tree. Outside, the kernel lets 65534 rename the
+    /// directory (its parent is writable) and then finds nothing at the old path. In broker mode
+    /// the rename was the attack (found by an audit, 2026-12-07): the master kept opening below
+    /// the readable tree's descriptor, now under the renamed directory, while its check of the
+    /// directories above the tree, made by path, passed on the new one; the file was read. The
+    /// broker now refuses a rename or removal of a directory at or above an allowed tree
+    /// (stricter than the kernel, documented); kernel mode answers as the kernel. In neither is
+    /// the file read.
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void renamingADirectoryAboveAnAllowedTreeDoesNotBypassIt(Mode mode, @TempDir Path tmp) throws Exception {
+        Path creds = setUp(tmp);
+        Path w = Files.createDirectory(tmp.resolve("w"));
+        Files.setPosixFilePermissions(w, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path priv = Files.createDirectory(w.resolve("priv"));
+        Path data = Files.createDirectory(priv.resolve("data"));
+        Path file = Files.writeString(data.resolve("file"), "private\n");
+        Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rwx------"));
+        List<String> ops = List.of("read", file.toString(), "moveaside", priv.toString(), "mkdir", priv.toString(),
+                "read", file.toString());
+        Path outside = Files.createDirectory(tmp.resolve("outside"));
+        Files.setPosixFilePermissions(outside, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path twin = Files.createDirectories(outside.resolve("priv/data"));
+        Files.writeString(twin.resolve("file"), "private\n");
+        ChildProcess.output("chmod", "0700", outside.resolve("priv").toString());
+        Result kernel = run(null, creds, List.of("read", twin.resolve("file").toString(),
+                "moveaside", outside.resolve("priv").toString(), "read", twin.resolve("file").toString()));
+        assertEquals(List.of("EACCES", "OK", "ENOENT"), outcomes(kernel), kernel::toString);
+
+        Result r = run(mode.enforce("--allow-write", w.toString(), "--allow-read", data.toString()), creds, ops);
+        List<String> got = outcomes(r);
+        assertEquals(4, got.size(), r::toString);
+        assertEquals("EACCES", got.get(0), r::toString);
+        assertTrue(got.get(3).equals("EACCES") || got.get(3).equals("ENOENT"), () -> "the file was read: " + r);
+        if (mode == Mode.BROKER) {
+            assertEquals(List.of("EACCES", "EACCES", "EACCES", "EACCES"), got, r::toString);
+            assertTrue(Files.isRegularFile(file), "the directory stayed where it was");
+        } else {
+            assertEquals(List.of("EACCES", "OK", "OK", "ENOENT"), got, () -> "as the kernel answers: " + r);
+        }
+    }
+
     /// /dev/userfaultfd is refused even to a root program under `--allow-read /dev`, which the
     /// kernel alone lets open it. Broker mode only: kernel mode opens it under `--allow-read /dev`
     /// (reported as a bug; the filter's ioctl allow-list still refuses USERFAULTFD_IOC_NEW).
@@ -285,6 +329,11 @@ class SandboxCredentialsTest {
         all.add("--allow-read");
         all.add(creds.getParent().toString());
         return SandboxAttackTest.finish(new ProcessBuilder(SandboxAttackTest.posix4j(all, program)));
+    }
+
+    /// "OK" or the errno's name of each operation, in the program's order.
+    private static List<String> outcomes(Result r) {
+        return r.stdout().lines().map(l -> l.substring(l.lastIndexOf(": ") + 2)).toList();
     }
 
     /// "OP PATH" -> "OK" or the errno's name, from the program's output.
