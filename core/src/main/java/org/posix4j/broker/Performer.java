@@ -14,7 +14,9 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -276,10 +278,12 @@ final class Performer {
     }
 
     /// Gives `fd` to the program (ADDFD with SEND) and closes the master's copy; `type` is
-    /// [#typeOf] `fd`, taken just before (its statx still in `s.statx`).
+    /// [#typeOf] `fd`, taken just before (its statx still in `s.statx`). A file of the JVM's
+    /// own /proc entries is checked for again once opened: a thread the JVM started between the
+    /// decision and the open may have taken the number the program named.
     private void deliver(Scratch s, Call call, Place place, int fd, int type) {
         try {
-            if (isUserfaultfd(s, type)) {
+            if (isUserfaultfd(s, type) || place.canonical != null && ownProc(place.canonical)) {
                 finish(s, call, List.of(place.canonical), Decision.DENY, -1, EACCES);
                 return;
             }
@@ -498,7 +502,7 @@ final class Performer {
     private void openResolving(Scratch s, Call call, Need need, int flags) {
         int dir = resolveToFd(s, call.rawBase, OpenFlag.O_DIRECTORY, 0, AT_FDCWD);
         if (dir < 0) {
-            finish(s, call, List.of(), Decision.DENY, -1, denialOr(call, -dir, call.absolutePathRaw(), need));
+            finish(s, call, List.of(), Decision.DENY, -1, denialOr(s, call, -dir, call.absolutePathRaw(), need));
             return;
         }
         String canonical;
@@ -506,7 +510,7 @@ final class Performer {
             int fd = resolveToFd(s, call.rawPath(), (call.rawFlags & OpenFlag.O_NOFOLLOW) != 0 ? OpenFlag.O_NOFOLLOW : 0,
                     call.resolve | OpenFlag.R_NO_MAGICLINKS, dir);
             if (fd < 0) {
-                finish(s, call, List.of(), Decision.DENY, -1, denialOr(call, -fd, call.absolutePathRaw(), need));
+                finish(s, call, List.of(), Decision.DENY, -1, denialOr(s, call, -fd, call.absolutePathRaw(), need));
                 return;
             }
             canonical = pathOf(s, fd);
@@ -1199,32 +1203,131 @@ final class Performer {
         String rewritten = procSelf(call, path);
         String canonical = canonicalize(s, rewritten, follow && !entry, mayBeMissing || entry);
         if (canonical.startsWith("-")) {
-            return unresolvable(call, Integer.parseInt(canonical.substring(1)), rewritten, need);
+            return unresolvable(s, call, Integer.parseInt(canonical.substring(1)), rewritten, need);
+        }
+        if (!policy.isDryRun() && leavesHidden(s, call, rewritten)) {
+            return new Place(canonical, -policy.denial().number(), "", Decision.DENY, true);
         }
         Place p = revealMissing(s, decided(call, canonical, need, entry), need, mayBeMissing || entry);
         return p.resolvedByKernel();
     }
 
     /// The place of a path the kernel could not resolve: the call fails with the kernel's errno
-    /// when the path (taken lexically) is allowed, or in a dry run; else with the policy's
-    /// denial, or ENOENT/ENOTDIR unless the policy hides missing paths.
-    private Place unresolvable(Call call, int errno, String path, Need need) {
+    /// when the path (taken lexically) is allowed and so is where the kernel's walk stopped
+    /// ([#tellable]), or in a dry run; else with the policy's denial, or ENOENT/ENOTDIR unless
+    /// the policy hides missing paths.
+    private Place unresolvable(Scratch s, Call call, int errno, String path, Need need) {
         String lexical = lexicallyNormal(path);
         if (errno == ELOOP && Paths.isUnder(lexical, "/proc")) {
             return new Place(lexical, -policy.denial().number(), "", Decision.DENY, true);
         }
-        boolean allowed = allowFor(call, lexical, need, false) != null;
-        Decision decision = allowed ? Decision.ALLOW : policy.isDryRun() ? Decision.WOULD_DENY : Decision.DENY;
-        int answer = allowed || policy.isDryRun() ? errno : denialOr(call, errno, path, need);
+        int answer = denialOr(s, call, errno, path, need);
+        Decision decision = answer == errno && allowFor(call, lexical, need, false) != null ? Decision.ALLOW
+                : policy.isDryRun() ? Decision.WOULD_DENY : Decision.DENY;
         return new Place(lexical, -answer, "", decision, true);
     }
 
-    private int denialOr(Call call, int errno, String path, Need need) {
-        if (policy.revealsMissing() && (errno == ENOENT || errno == ENOTDIR)) {
+    /// `errno`, the kernel's answer for `path`, when the program may be told it (see [#tellable]);
+    /// else the policy's denial.
+    private int denialOr(Scratch s, Call call, int errno, String path, Need need) {
+        if (policy.isDryRun() || policy.revealsMissing() && (errno == ENOENT || errno == ENOTDIR)) {
             return errno;
         }
+        return tellable(s, call, path, need) ? errno : policy.denial().number();
+    }
+
+    /// Whether the kernel's failure to resolve `path` tells the program nothing the policy hides:
+    /// the path, taken lexically, is allowed, and so is where the walk stopped. A symbolic link
+    /// or a `..` takes the walk elsewhere than the path's spelling says: an allowed link to a
+    /// missing file outside (ENOENT) against one to an existing file there (the denial), or
+    /// `HIDDEN/../ALLOWED` (ENOENT, ENOTDIR or success, by what HIDDEN is), told whether a path
+    /// outside the allowances existed.
+    private boolean tellable(Scratch s, Call call, String path, Need need) {
         String lexical = lexicallyNormal(path);
-        return lexical != null && allowFor(call, lexical, need, false) != null ? errno : policy.denial().number();
+        if (lexical == null || allowFor(call, lexical, need, false) == null) {
+            return false;
+        }
+        String stop = whereWalkStops(s, call, path);
+        return stop != null && mayTell(call, stop);
+    }
+
+    /// Whether the program may learn that the canonical `path` exists (or not), and what it is: it
+    /// may stat it, or it is a directory above an allowance (which exists, so they do too).
+    private boolean mayTell(Call call, String path) {
+        if (allowFor(call, path, Need.STAT, false) != null) {
+            return true;
+        }
+        for (Policy.Rule r : policy.allows()) {
+            if (Paths.isUnder(r.path(), path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// Whether the kernel's walk of `path`, which resolved, left by `..` a directory that the
+    /// program may not be told of ([#mayTell]): whether the path resolves depends on what that
+    /// directory is. The directory before each run of `..` is resolved by the kernel; those that
+    /// the run then goes through are above it, so they exist.
+    private boolean leavesHidden(Scratch s, Call call, String path) {
+        String[] parts = path.split("/");
+        for (int i = 1; i < parts.length; i++) {
+            if (parts[i].equals("..") && !parts[i - 1].equals("..")) {
+                String prefix = String.join("/", Arrays.copyOfRange(parts, 0, i));
+                String dir = canonicalize(s, prefix.isEmpty() ? "/" : prefix, true, false);
+                if (dir.startsWith("-") || !mayTell(call, dir)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /// Where the kernel's walk of the absolute `path` (with the master's view of the file system)
+    /// stops, walked here one component at a time from canonical directories: the canonical name
+    /// of the first entry that cannot be reached or gone through, or of a directory the walk
+    /// leaves by `..` without the program being told of it; the last directory reached when the
+    /// walk goes through (the failure lay elsewhere, or the tree changed meanwhile). `null` when
+    /// it cannot be told (more than 40 symbolic links, or a link of /proc to no path).
+    private String whereWalkStops(Scratch s, Call call, String path) {
+        ArrayDeque<String> pending = new ArrayDeque<>(List.of(path.split("/")));
+        String current = "/";
+        int links = 0;
+        while (!pending.isEmpty()) {
+            String part = pending.removeFirst();
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (!mayTell(call, current)) {
+                    return current;
+                }
+                current = Paths.parent(current);
+                continue;
+            }
+            String next = current.equals("/") ? "/" + part : current + "/" + part;
+            int fd = resolveToFd(s, next, OpenFlag.O_NOFOLLOW, OpenFlag.R_NO_MAGICLINKS, AT_FDCWD);
+            if (fd < 0) {
+                return next;
+            }
+            Kernel.close(fd);
+            String target = Master.readlink(s, next);
+            if (target == null) {
+                current = next;
+                continue;
+            }
+            if (++links > 40 || target.isEmpty() || !target.startsWith("/") && target.contains(":")) {
+                return null;
+            }
+            List<String> parts = List.of(target.split("/"));
+            for (int i = parts.size() - 1; i >= 0; i--) {
+                pending.addFirst(parts.get(i));
+            }
+            if (target.startsWith("/")) {
+                current = "/";
+            }
+        }
+        return current;
     }
 
     private Place decided(Call call, String canonical, Need need, boolean entry) {

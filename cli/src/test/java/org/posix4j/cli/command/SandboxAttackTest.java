@@ -3,6 +3,7 @@ package org.posix4j.cli.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.posix4j.cli.command.RunCommandTest.concat;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -264,6 +265,55 @@ class SandboxAttackTest {
         t.assertNothingLeaked(r);
         assertEquals(0, r.exitCode(), r::toString);
         t.assertUnchanged();
+        assertEquals(List.of(), unexpected(expected, results(r)), r::toString);
+    }
+
+    /// Nothing outside the allowances is told through `..` or a symbolic link, whose walks go
+    /// elsewhere than the path's spelling: `HIDDEN/../ok/file`, where HIDDEN is a directory, a
+    /// missing name or a file outside the allowances, gets from the kernel OK, ENOENT or ENOTDIR
+    /// (run outside, the same probe shows it), and of two links in the writable tree, one to a
+    /// missing name outside and one to the secret, the first was ENOENT in the sandbox and the
+    /// second EACCES: the sandbox answers the policy's denial to each (found by an audit,
+    /// 2026-12-07). The same shapes within the
+    /// allowances keep the kernel's answers. Kernel mode with `--hide-metadata` sends stats to the
+    /// master too; opens in kernel mode are the kernel's (documented), so they are tried in broker
+    /// mode only.
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void dotDotAndLinksTellNothingOfWhatIsOutside(Mode mode, @TempDir Path tmp) throws Exception {
+        Tree t = Tree.create(tmp);
+        Path probe = Gcc.compile(PROBE, tmp);
+        String root = t.root.toString();
+        String f = t.okFile.toString();
+        Files.createSymbolicLink(t.rw.resolve("to-missing"), t.root.resolve("missing"));
+        Files.createSymbolicLink(t.rw.resolve("to-secret"), t.secret);
+        Files.createSymbolicLink(t.rw.resolve("to-missing-in"), t.rw.resolve("missing"));
+        List<String> hidden = new ArrayList<>(List.of("stat " + root + "/no/../ok/file",
+                "stat " + root + "/missing/../ok/file", "stat " + root + "/secret/../ok/file",
+                "stat " + t.rw + "/to-missing", "stat " + t.rw + "/to-secret"));
+        if (mode == Mode.BROKER) {
+            hidden.addAll(List.of("open " + root + "/no/../ok/file RDONLY", "open " + root + "/missing/../ok/file RDONLY"));
+        }
+        List<String> ops = new ArrayList<>();
+        hidden.forEach(label -> ops.addAll(opOf(label, Map.of())));
+        Map<String, String> kernel = results(ChildProcess.run(concat(List.of(probe.toString()), ops)));
+        List<String> told = hidden.stream().map(label -> kernel.get(label).split(" ")[0]).toList();
+        assertTrue(told.containsAll(List.of("OK", "ENOENT", "ENOTDIR")), kernel::toString);
+
+        Map<String, Set<String>> expected = new LinkedHashMap<>();
+        hidden.forEach(label -> expected.put(label, Set.of("EACCES")));
+        expected.put("stat " + t.ok + "/../ok/file", Set.of("OK"));
+        expected.put("stat " + t.ok + "/nope/../file", Set.of("ENOENT"));
+        expected.put("stat " + f + "/../file", Set.of("ENOTDIR"));
+        expected.put("stat " + t.rw + "/to-missing-in", Set.of("ENOENT"));
+        List<String> all = new ArrayList<>();
+        expected.keySet().forEach(label -> all.addAll(opOf(label, Map.of())));
+        List<String> options = mode.enforce("--allow-read", t.ok.toString(), "--allow-write", t.rw.toString());
+        if (mode == Mode.KERNEL) {
+            options.add("--hide-metadata");
+        }
+        Result r = sandbox(t, options, probe, all);
+        t.assertNothingLeaked(r);
         assertEquals(List.of(), unexpected(expected, results(r)), r::toString);
     }
 
