@@ -274,10 +274,9 @@ class SandboxAttackTest {
     /// (run outside, the same probe shows it), and of two links in the writable tree, one to a
     /// missing name outside and one to the secret, the first was ENOENT in the sandbox and the
     /// second EACCES: the sandbox answers the policy's denial to each (found by an audit,
-    /// 2026-12-07). The same shapes within the
-    /// allowances keep the kernel's answers. Kernel mode with `--hide-metadata` sends stats to the
-    /// master too; opens in kernel mode are the kernel's (documented), so they are tried in broker
-    /// mode only.
+    /// 2026-12-07). The same shapes within the allowances keep the kernel's answers. Kernel mode
+    /// with `--hide-metadata` sends stats to the master too; opens in kernel mode are the
+    /// kernel's (documented), so they are tried in broker mode only.
     @ParameterizedTest
     @EnumSource(Mode.class)
     void dotDotAndLinksTellNothingOfWhatIsOutside(Mode mode, @TempDir Path tmp) throws Exception {
