@@ -372,7 +372,7 @@ public final class BrokerFilter {
         for (Rule r : rules) {
             int nr = r.number(arch);
             if (nr >= 0) {
-                byNr.put(nr, code(r, r.treatment(mode), supervisorPgid));
+                byNr.put(nr, code(r, r.treatment(mode), supervisorPgid, mode));
             }
         }
         List<Run> runs = runs(byNr, List.of(ret(retErrno(Errno.ENOSYS.number()))));
@@ -420,13 +420,14 @@ public final class BrokerFilter {
         return prog;
     }
 
-    /// The code a syscall's number leads to under `treatment`, its rule's in the mode compiled.
-    private static List<Insn> code(Rule r, Treatment treatment, int pgid) {
+    /// The code a syscall's number leads to under `treatment`, its rule's in `mode`, the mode
+    /// compiled.
+    private static List<Insn> code(Rule r, Treatment treatment, int pgid, Mode mode) {
         return switch (treatment) {
             case ALLOW -> RET_ALLOW;
             case BROKER -> RET_NOTIF;
             case DENY -> List.of(ret(retErrno(r.errno())));
-            case GUARD -> guard(GUARDS.get(r.name()), r.errno(), pgid);
+            case GUARD -> guard(GUARDS.get(r.name()), r.errno(), pgid, mode);
         };
     }
 
@@ -509,8 +510,8 @@ public final class BrokerFilter {
         return m;
     }
 
-    /// The code of one guard; it ends in returns, so it needs no jump out.
-    private static List<Insn> guard(Guard guard, int errno, int pgid) {
+    /// The code of one guard in `mode`; it ends in returns, so it needs no jump out.
+    private static List<Insn> guard(Guard guard, int errno, int pgid, Mode mode) {
         List<Insn> deny = List.of(ret(retErrno(errno)));
         return switch (guard) {
             case SETPGID -> pgid == 0 ? RET_ALLOW : equalsDenies(arg(1), pgid, deny.getFirst());
@@ -581,13 +582,25 @@ public final class BrokerFilter {
                     SocketH.SOL_IPV6, lookup(2, each(IPV6_REFUSED, deny), RET_ALLOW)), RET_ALLOW);
             case SETID_MODE_1, SETID_MODE_2, SETID_OPEN, SETID_OPENAT -> {
                 List<Insn> code = new ArrayList<>();
+                // The conditional jumps that send the call to the master, patched below to land
+                // on the final USER_NOTIF.
+                List<Integer> toMaster = new ArrayList<>();
                 if (guard.flagsArgument() >= 0) {
                     // Both access-mode bits (Linux's ioctl-only open) ask Landlock for no right,
                     // yet the descriptor reads the file's extended attributes: the master
-                    // decides, as in broker mode. The jump lands on the final USER_NOTIF.
+                    // decides, as in broker mode.
                     code.add(load(arg(guard.flagsArgument())));
                     code.add(new Insn(BPF_ALU_AND_K, (byte) 0, (byte) 0, O_ACCMODE));
-                    code.add(jump(BPF_JMP_JEQ_K, O_ACCMODE, 5, 0));
+                    toMaster.add(code.size());
+                    code.add(jump(BPF_JMP_JEQ_K, O_ACCMODE, 0, 0));
+                    if (mode == Mode.KERNEL_HIDING_METADATA) {
+                        // O_PATH asks Landlock for no right either, and its descriptor stats the
+                        // file (fstat, statx with AT_EMPTY_PATH), enters a directory (fchdir)
+                        // and looks names up in it: metadata this mode hides.
+                        code.add(load(arg(guard.flagsArgument())));
+                        toMaster.add(code.size());
+                        code.add(jump(BPF_JMP_JSET_K, FcntlH.O_PATH, 0, 0));
+                    }
                     code.add(load(arg(guard.flagsArgument())));
                     code.add(jump(BPF_JMP_JSET_K, CREATING, 0, 2));
                 }
@@ -595,6 +608,11 @@ public final class BrokerFilter {
                 code.add(jump(BPF_JMP_JSET_K, SETID_BITS, 1, 0));
                 code.add(ret(SECCOMP_RET_ALLOW));
                 code.add(ret(SECCOMP_RET_USER_NOTIF));
+                int notif = code.size() - 1;
+                for (int at : toMaster) {
+                    Insn j = code.get(at);
+                    code.set(at, jump(j.code(), j.k(), notif - at - 1, 0));
+                }
                 yield code;
             }
         };

@@ -616,7 +616,8 @@ public final class BrokerSyscalls {
             rule("open", 2, -1, BROKER, 0,
                     "Opens a path: the master opens it under the policy and injects the descriptor. In kernel mode a"
                             + " mode with setuid or setgid bits still goes to the master, which drops them, and so does"
-                            + " an open with both access-mode bits (ioctl-only), for which Landlock checks no right.",
+                            + " an open with both access-mode bits (ioctl-only), for which Landlock checks no right, and"
+                            + " with hidden metadata an O_PATH open.",
                     GUARD, READ_FILE, WRITE_FILE, READ_DIR, MAKE_REG, TRUNCATE),
             rule("open_by_handle_at", 304, 265, DENY, EPERM,
                     "File handles reach inodes without path resolution."),
@@ -627,7 +628,8 @@ public final class BrokerSyscalls {
             rule("openat", 257, 56, BROKER, 0,
                     "Opens a path: the master opens it under the policy and injects the descriptor. In kernel mode a"
                             + " mode with setuid or setgid bits still goes to the master, which drops them, and so does"
-                            + " an open with both access-mode bits (ioctl-only), for which Landlock checks no right.",
+                            + " an open with both access-mode bits (ioctl-only), for which Landlock checks no right, and"
+                            + " with hidden metadata an O_PATH open.",
                     GUARD, READ_FILE, WRITE_FILE, READ_DIR, MAKE_REG, TRUNCATE),
             rule("openat2", 437, 437, BROKER, 0,
                     "Opens a path: the master opens it under the policy and injects the descriptor, in kernel mode"

@@ -96,8 +96,8 @@ class BrokerFilterTest {
         };
     }
 
-    /// Arguments and the return each guard must give for them, per guard syscall.
-    private static Map<String, List<Object[]>> guardCases() {
+    /// Arguments and the return each guard must give for them in `mode`, per guard syscall.
+    private static Map<String, List<Object[]>> guardCases(Mode mode) {
         int eperm = errno(Errno.EPERM);
         int enotty = errno(Errno.ENOTTY);
         int einval = errno(Errno.EINVAL);
@@ -200,6 +200,7 @@ class BrokerFilterTest {
         // Kernel mode: setuid or setgid bits in a created file's mode go to the master (which
         // drops them from an open and refuses a mknod); every other mode, high garbage included,
         // goes to the kernel.
+        int opath = mode == Mode.KERNEL_HIDING_METADATA ? NOTIF : ALLOW;
         m.put("creat", List.of(
                 new Object[] {ALLOW, new long[] {0x1000, 0644}},
                 new Object[] {ALLOW, new long[] {0x1000, garbage | 01777}},
@@ -210,7 +211,8 @@ class BrokerFilterTest {
                 new Object[] {ALLOW, new long[] {0x1000, 0, garbage | 06777}},
                 new Object[] {ALLOW, new long[] {0x1000, garbage | 0x2, 06777}},
                 new Object[] {NOTIF, new long[] {0x1000, 0x41, 06755}},
-                new Object[] {NOTIF, new long[] {0x1000, 3, 0}}));
+                new Object[] {NOTIF, new long[] {0x1000, 3, 0}},
+                new Object[] {opath, new long[] {0x1000, 010000000 | 0200000, 0}}));
         m.put("openat", List.of(
                 new Object[] {ALLOW, new long[] {-100, 0x1000, 0x41, 0600}},
                 new Object[] {ALLOW, new long[] {-100, 0x1000, 0, 04700}},
@@ -218,7 +220,10 @@ class BrokerFilterTest {
                 new Object[] {NOTIF, new long[] {3, 0x1000, 0x410000, 02700}},
                 // Both access-mode bits (an ioctl-only open), O_CLOEXEC or not: to the master.
                 new Object[] {NOTIF, new long[] {-100, 0x1000, 3, 0}},
-                new Object[] {NOTIF, new long[] {-100, 0x1000, garbage | 0x80003, 0}}));
+                new Object[] {NOTIF, new long[] {-100, 0x1000, garbage | 0x80003, 0}},
+                // O_PATH: to the master only where metadata is hidden.
+                new Object[] {opath, new long[] {3, 0x1000, 010000000, 0}},
+                new Object[] {opath, new long[] {-100, 0x1000, garbage | 010000000 | 0400000, 0}}));
         m.put("mknod", List.of(
                 new Object[] {ALLOW, new long[] {0x1000, 0010644, 0}},
                 new Object[] {NOTIF, new long[] {0x1000, 0104755, 0}}));
@@ -260,11 +265,11 @@ class BrokerFilterTest {
         for (Mode mode : Mode.values()) {
             everyRowLandsOnItsTreatmentOverABalancedSearch(mode);
         }
-        assertEquals(guardCases().keySet(), guardRows(), "guard test cases and GUARD rows differ");
+        assertEquals(guardCases(Mode.KERNEL).keySet(), guardRows(), "guard test cases and GUARD rows differ");
     }
 
     private static void everyRowLandsOnItsTreatmentOverABalancedSearch(Mode mode) {
-        Map<String, List<Object[]>> guards = guardCases();
+        Map<String, List<Object[]>> guards = guardCases(mode);
         int longest = 0;
         for (String arch : List.of("x86_64", "aarch64")) {
             int audit = arch.equals("x86_64") ? 0xc000003e : 0xc00000b7;
