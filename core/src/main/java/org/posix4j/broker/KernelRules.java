@@ -13,6 +13,7 @@ import java.util.BitSet;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,10 +49,12 @@ import org.posix4j.landlock.Scope;
 /// **Denied paths.** Landlock grants beneath a directory and cannot carve a hole in it, so for
 /// a denied path D inside an allowed tree T the rules go not on T but on every entry of each
 /// directory along the path from T down to D, except the one leading to D. That is stricter
-/// than the policy in three ways: entries created in those directories later (by anyone) get
-/// no rights; the directories on the way cannot be listed; and, in a writable tree, nothing
-/// can be created, removed or renamed in them, which is why a denied path inside a writable
-/// tree makes the ruleset inexact. Symbolic links get no rule: access is checked where they lead.
+/// than the policy in four ways: entries created in those directories later (by anyone) get
+/// no rights; the directories on the way cannot be listed; an entry that is D's inode or that of
+/// a directory on the way (a hard link to D, a bind mount) gets no rule, since a rule is its
+/// inode's; and, in a writable tree, nothing can be created, removed or renamed in them, which
+/// is why a denied path inside a writable tree makes the ruleset inexact. Symbolic links get no
+/// rule: access is checked where they lead.
 ///
 /// **/proc.** The program's /proc/PID is not known before it starts, and a rule on
 /// /proc/self would name the JVM's, while a rule on /proc would let the program read what
@@ -243,7 +246,8 @@ final class KernelRules implements AutoCloseable {
             for (Policy.Rule r : policy.allows()) {
                 if (!d.equals(r.path()) && Paths.isUnder(d, r.path()) && r.path().equals(r.anchorPath())) {
                     effects.add("--deny " + Paths.display(d) + ": entries created later in the directories between "
-                            + Paths.display(r.path()) + " and it get no rights, and those directories cannot be listed");
+                            + Paths.display(r.path()) + " and it get no rights, nor do hard links to it there, and those"
+                            + " directories cannot be listed");
                     break;
                 }
             }
@@ -300,7 +304,7 @@ final class KernelRules implements AutoCloseable {
             return;
         }
         if (anchor != null && deniedBelow(tree, denies)) {
-            expand(ruleset, tree, rights, denies);
+            expand(ruleset, tree, rights, denies, wayToDenied(tree, denies));
         } else if (anchor != null) {
             ruleset.allow(anchor, rights);
         } else {
@@ -309,8 +313,12 @@ final class KernelRules implements AutoCloseable {
     }
 
     /// Rules on the entries of `dir`, a directory above a denied path, down to the denied paths.
-    private static void expand(Ruleset ruleset, String dir, Set<FsAccess> rights, List<String> denies)
-            throws IOException {
+    /// A rule is a rule on an inode, whatever name it was given by: an entry that is the inode of
+    /// a denied path or of a directory on the way to one (`way`, [#wayToDenied]), a hard link to
+    /// the denied file or a bind mount of a directory above it, gets none, or its rule would
+    /// grant the denied path itself. Its own name is then refused too, more strictly than asked.
+    private static void expand(Ruleset ruleset, String dir, Set<FsAccess> rights, List<String> denies,
+            Set<Object> way) throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of(Paths.display(dir)))) {
             for (Path entry : entries) {
                 String raw = Paths.join(dir, Paths.raw(entry.getFileName().toString()));
@@ -324,12 +332,35 @@ final class KernelRules implements AutoCloseable {
                     continue;
                 }
                 if (a.isDirectory() && deniedBelow(raw, denies)) {
-                    expand(ruleset, raw, rights, denies);
-                } else {
+                    expand(ruleset, raw, rights, denies, way);
+                } else if (!way.contains(a.fileKey())) {
                     allowEntry(ruleset, entry, a.isDirectory() ? rights : forFiles(rights));
                 }
             }
         }
+    }
+
+    /// The file keys (device and inode) of the denied paths below `tree` and of every directory
+    /// from the root down to each of them (missing ones left out), which no rule may land on.
+    private static Set<Object> wayToDenied(String tree, List<String> denies) throws IOException {
+        Set<Object> keys = new HashSet<>();
+        for (String d : denies) {
+            if (d.equals(tree) || !Paths.isUnder(d, tree)) {
+                continue;
+            }
+            for (String p = d; ; p = Paths.parent(p)) {
+                try {
+                    keys.add(Files.readAttributes(Path.of(Paths.display(p)), BasicFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS).fileKey());
+                } catch (NoSuchFileException missing) {
+                    // Not there (yet): no entry can be its inode.
+                }
+                if (p.equals("/")) {
+                    break;
+                }
+            }
+        }
+        return keys;
     }
 
     /// A rule on `entry` itself: NOFOLLOW, so an entry swapped for a link since it was looked at

@@ -65,6 +65,25 @@ class SandboxDenyTest {
     /// path of the machine, denied trees included) nor net/tcp (every connection); interfaces
     /// (net/if_inet6, net/dev) stay readable. Control: outside the sandbox the socket path shows.
     /// Kernel mode has no own-/proc default: none of /proc/self/net is readable, net/dev neither.
+    /// `--deny` of a file in a read-only tree that holds a hard link to it: in kernel mode the
+    /// denial is made of rules on the file's siblings, and a rule is its inode's, so a rule on the
+    /// link granted the denied name too (found by an audit, 2026-12-07). The denied name is
+    /// refused in every mode; kernel mode also refuses the link (no rule lands on the denied
+    /// inode: stricter, documented), which broker mode, deciding by path, lets read; a plain
+    /// sibling is read in both.
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aHardLinkBesideADeniedFileDoesNotGrantIt(Mode mode, @TempDir Path tmp) throws Exception {
+        requireBroker();
+        Path tree = Files.createDirectory(tmp.resolve("tree")).toRealPath();
+        Path secret = Files.writeString(tree.resolve("secret"), "SECRET\n");
+        Files.createLink(tree.resolve("other"), secret);
+        Files.writeString(tree.resolve("plain"), "PLAIN\n");
+        String script = "for f in secret other plain; do cat " + tree + "/$f 2>/dev/null || echo refused; done";
+        Result r = sandbox(tmp, mode.enforce("--allow-read", tree.toString(), "--deny", secret.toString()), script);
+        assertEquals(mode.pick("refused\nSECRET\nPLAIN\n", "refused\nrefused\nPLAIN\n"), r.stdout(), r::toString);
+    }
+
     @ParameterizedTest
     @EnumSource(Mode.class)
     void procNetListsNoSocketPathsOfDeniedTrees(Mode mode, @TempDir Path tmp) throws Exception {
