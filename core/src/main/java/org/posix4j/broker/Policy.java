@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.posix4j.Errno;
 import org.posix4j.PosixException;
+import org.posix4j.internal.CStrings;
 import org.posix4j.io.Fd;
 import org.posix4j.io.OpenFlags;
 
@@ -287,7 +288,9 @@ public final class Policy implements AutoCloseable {
         return all;
     }
 
-    /// Builds a [Policy]. Not thread-safe.
+    /// Builds a [Policy]. Not thread-safe. A method given a [Path] whose name the JVM cannot pass
+    /// on unchanged (bytes invalid in its file name encoding, which read back as another name)
+    /// throws IllegalArgumentException: the rule would be about another file.
     public static final class Builder {
         private record Pending(Path path, Level level) {}
 
@@ -326,14 +329,16 @@ public final class Policy implements AutoCloseable {
         /// Allows connecting to unix sockets at or below `path`, decided on the path the kernel
         /// resolves, as files are.
         public Builder allowConnectUnix(Path path) {
-            unixConnectPaths.add(Objects.requireNonNull(path, "path"));
+            CStrings.path("path", path);
+            unixConnectPaths.add(path);
             return this;
         }
 
         /// Allows binding unix sockets at or below `path` (creating the socket file); `path` or
         /// its parent directory must exist.
         public Builder allowBindUnix(Path path) {
-            unixBindPaths.add(Objects.requireNonNull(path, "path"));
+            CStrings.path("path", path);
+            unixBindPaths.add(path);
             return this;
         }
 
@@ -392,7 +397,7 @@ public final class Policy implements AutoCloseable {
 
         /// Allows `level` below `path`.
         public Builder allow(Path path, Level level) {
-            Objects.requireNonNull(path, "path");
+            CStrings.path("path", path);
             Objects.requireNonNull(level, "level");
             pending.add(new Pending(path, level));
             return this;
@@ -402,7 +407,8 @@ public final class Policy implements AutoCloseable {
         /// its existing part is resolved when the policy is built (symbolic links followed), so the
         /// denial holds for names created there later, through whichever link they are reached.
         public Builder deny(Path path) {
-            denied.add(Objects.requireNonNull(path, "path"));
+            CStrings.path("path", path);
+            denied.add(path);
             return this;
         }
 

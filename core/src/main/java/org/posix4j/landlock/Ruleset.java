@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.posix4j.PosixException;
+import org.posix4j.internal.CStrings;
 import org.posix4j.internal.LandlockH;
 import org.posix4j.internal.Libc;
 import org.posix4j.internal.PrctlH;
@@ -101,17 +102,19 @@ public final class Ruleset implements AutoCloseable {
     /// it grants nothing: access is checked on what a link resolves to).
     ///
     /// @throws IllegalArgumentException if `rights` is empty, has a right this ruleset was not
-    ///     asked to handle, or has a right that applies only to directories while `path` is not one
+    ///     asked to handle, or has a right that applies only to directories while `path` is not one;
+    ///     or if `path` is a name the JVM cannot pass on unchanged (bytes invalid in its file name
+    ///     encoding: the rule would land on another file)
     /// @throws PosixException if `path` cannot be opened (ENOENT...) or the kernel refuses the rule
     public Ruleset allow(Path path, Set<FsAccess> rights, LinkOption... options) throws PosixException {
-        Objects.requireNonNull(path, "path");
-        checkRights(rights, path.toString());
+        String name = CStrings.path("path", path);
+        checkRights(rights, name);
         boolean follow = true;
         for (LinkOption o : options) {
             follow &= Objects.requireNonNull(o, "options") != LinkOption.NOFOLLOW_LINKS;
         }
-        try (Fd beneath = Fd.open(path.toString(), OpenFlags.PATH | (follow ? 0 : OpenFlags.NO_FOLLOW), 0)) {
-            add(beneath, rights, path.toString());
+        try (Fd beneath = Fd.open(name, OpenFlags.PATH | (follow ? 0 : OpenFlags.NO_FOLLOW), 0)) {
+            add(beneath, rights, name);
         }
         return this;
     }
@@ -304,9 +307,10 @@ public final class Ruleset implements AutoCloseable {
         /// A rule granting `rights` beneath `path`, added by [#build()] as
         /// [Ruleset#allow(Path, Set, LinkOption...)] adds it.
         ///
-        /// @throws IllegalArgumentException if `rights` is empty
+        /// @throws IllegalArgumentException if `rights` is empty, or `path` is a name the JVM
+        ///     cannot pass on unchanged
         public Builder allow(Path path, Set<FsAccess> rights, LinkOption... options) {
-            Objects.requireNonNull(path, "path");
+            CStrings.path("path", path);
             Objects.requireNonNull(rights, "rights");
             if (rights.isEmpty()) {
                 throw new IllegalArgumentException("rights must not be empty (rule beneath " + path + ")");

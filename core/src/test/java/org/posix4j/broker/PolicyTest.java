@@ -2,19 +2,25 @@ package org.posix4j.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.Errno;
 import org.posix4j.Features;
+import org.posix4j.landlock.FsAccess;
+import org.posix4j.landlock.Ruleset;
 import org.posix4j.spawn.Redirect;
 import org.posix4j.spawn.Spawn;
 import org.posix4j.testing.Requires;
@@ -49,6 +55,51 @@ class PolicyTest {
     private AuditEvent event(String function, String resolved) {
         return events.stream().filter(e -> e.function().equals(function) && e.resolved().contains(resolved))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + function + " of " + resolved + " in " + events));
+    }
+
+    /// A file named by the byte 0xff (made by a shell: Java cannot name it) reads back in Java as
+    /// U+FFFD, the name of another file, which exists here too: a rule given the path would be
+    /// about that other file (found by an audit, 2026-12-07). The policy's and the Landlock
+    /// ruleset's builders refuse the path, naming the argument; the other file's path is taken
+    /// where the JVM encodes file names as UTF-8.
+    @Test
+    void aNameTheJvmCannotPassOnIsRefused() throws Exception {
+        Process shell = new ProcessBuilder("sh", "-c",
+                "printf ff > \"$1/$(printf '\\377')\"; printf fffd > \"$1/$(printf '\\357\\277\\275')\"", "sh",
+                dir.toString()).start();
+        assertEquals(0, shell.waitFor());
+        Path unnamed = null;
+        Path replacement = null;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String content = Files.readString(entry);
+                if (content.equals("ff")) {
+                    unnamed = entry;
+                } else if (content.equals("fffd")) {
+                    replacement = entry;
+                }
+            }
+        }
+        assertTrue(unnamed != null && replacement != null, "both files listed");
+        boolean utf8 = System.getProperty("sun.jnu.encoding").equals("UTF-8");
+        if (utf8) {
+            assertEquals(replacement.toString(), unnamed.toString(), "Java spells both names alike");
+        }
+        Path bad = unnamed;
+        for (Executable e : List.<Executable>of(() -> Policy.builder().allowRead(bad), () -> Policy.builder().deny(bad),
+                () -> Policy.builder().allowConnectUnix(bad), () -> Policy.builder().allowBindUnix(bad),
+                () -> Ruleset.builder().handle(FsAccess.READ_FILE).allow(bad, Set.of(FsAccess.READ_FILE)))) {
+            IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, e);
+            assertTrue(thrown.getMessage().startsWith("path: "), thrown::getMessage);
+        }
+        Path other = replacement;
+        if (utf8) {
+            Policy.builder().allowRead(other).deny(other);
+        } else {
+            // Under another encoding of file names (the C locale's ASCII) the valid UTF-8 name
+            // would be passed on as other bytes: refused too.
+            assertThrows(IllegalArgumentException.class, () -> Policy.builder().allowRead(other));
+        }
     }
 
     @Test
