@@ -202,7 +202,9 @@ public final class BrokerSyscalls {
             rule("capset", 126, 91, ALLOW, 0,
                     "The program's own credentials."),
             rule("chdir", 80, 49, BROKER, 0,
-                    "Reveals whether a directory exists and is searchable: the master decides like a stat, then changes the program's directory.",
+                    "Reveals whether a directory exists and is searchable: the master decides like a stat, then lets the kernel change"
+                            + " the program's directory (a program racing it can learn of and enter a directory outside,"
+                            + " never open anything there).",
                     ALLOW),
             rule("chmod", 90, -1, BROKER, 0,
                     "Changes mode bits: done by the master where writing is allowed, setuid/setgid dropped."),
@@ -267,10 +269,14 @@ public final class BrokerSyscalls {
             rule("eventfd2", 290, 19, ALLOW, 0,
                     "Creates anonymous descriptors."),
             rule("execve", 59, 221, BROKER, 0,
-                    "Executes a path: the master decides like a read, so --deny holds and existence does not leak; the new image keeps the filter.",
+                    "Executes a path: the master decides like a read, so --deny holds (Landlock too, where the kernel has it), then lets"
+                            + " the kernel exec; a program racing it can learn whether a path exists; the new image keeps the"
+                            + " filter.",
                     ALLOW, EXECUTE),
             rule("execveat", 322, 281, BROKER, 0,
-                    "Executes a path: the master decides like a read, so --deny holds and existence does not leak; the new image keeps the filter.",
+                    "Executes a path: the master decides like a read, so --deny holds (Landlock too, where the kernel has it), then lets"
+                            + " the kernel exec; a program racing it can learn whether a path exists; the new image keeps the"
+                            + " filter.",
                     ALLOW, EXECUTE),
             rule("exit", 60, 93, ALLOW, 0,
                     "Process lifetime."),
