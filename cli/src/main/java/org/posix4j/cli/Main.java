@@ -1,8 +1,16 @@
 package org.posix4j.cli;
 
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import org.posix4j.PosixException;
 import org.posix4j.cli.command.RootCommand;
@@ -33,10 +41,66 @@ public final class Main {
     /// `java.lang.Runtime`'s logger that `System.exit` makes for its debug logging, which loads
     /// the `System.LoggerFinder` service: about 5 ms of every command's end.
     public static void main(String[] args) {
+        int garbled = garbledArgument(args);
+        if (garbled >= 0) {
+            System.err.println("posix4j: argument " + (garbled + 1) + " (" + args[garbled] + ") is not valid in the"
+                    + " locale's encoding (" + System.getProperty("sun.jnu.encoding") + "); the JVM would pass it on"
+                    + " changed, naming another file");
+            System.exit(EXIT_USAGE);
+        }
         int code = run(args);
         if (code != 0 || otherUserThreadAlive()) {
             System.exit(code);
         }
+    }
+
+    /// The index of the first argument the JVM could not decode as given, -1 when there is none.
+    /// The JVM decodes its arguments in the locale's encoding and reads bytes invalid in it as
+    /// U+FFFD: a path so changed names another file (`sandbox -- rm` of a name with the byte 0xff
+    /// removed the file named by U+FFFD's bytes), and a program run with it gets other bytes. An
+    /// argument with U+FFFD in it is compared with the bytes the JVM was given
+    /// (`/proc/self/cmdline`, whose last words are the arguments): the same character given in
+    /// valid UTF-8 passes.
+    static int garbledArgument(String[] args) {
+        int first = -1;
+        for (int i = args.length - 1; i >= 0; i--) {
+            if (args[i].indexOf('\uFFFD') >= 0) {
+                first = i;
+            }
+        }
+        if (first < 0) {
+            return -1;
+        }
+        List<byte[]> words = new ArrayList<>();
+        try {
+            byte[] cmdline = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+            for (int start = 0, end; start < cmdline.length; start = end + 1) {
+                end = start;
+                while (end < cmdline.length && cmdline[end] != 0) {
+                    end++;
+                }
+                words.add(Arrays.copyOfRange(cmdline, start, end));
+            }
+        } catch (IOException e) {
+            return first;
+        }
+        if (words.size() < args.length) {
+            return first;
+        }
+        for (int i = first; i < args.length; i++) {
+            if (args[i].indexOf('\uFFFD') < 0) {
+                continue;
+            }
+            try {
+                byte[] given = words.get(words.size() - args.length + i);
+                if (!StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(given)).toString().equals(args[i])) {
+                    return i;
+                }
+            } catch (CharacterCodingException e) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /// Whether a non-daemon thread besides this one is alive in this thread's group (where every

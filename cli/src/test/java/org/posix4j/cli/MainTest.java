@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
+import org.posix4j.cli.testing.ChildProcess;
+import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.io.Fd;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -79,5 +83,39 @@ class MainTest {
         Outcome o = execute();
         assertEquals(Main.EXIT_USAGE, o.exitCode());
         assertTrue(o.err().startsWith("Missing required parameter: '<how>'\nUsage: fail"), o.err());
+    }
+
+    /// An argument with a byte that is not valid UTF-8 (0xff, given by a shell) reaches the JVM
+    /// as U+FFFD: passed on, it would name the file whose name is U+FFFD's bytes (found by an
+    /// audit, 2026-12-07). The command refuses it (exit 2, naming it) and runs nothing; the same
+    /// character given in valid UTF-8 is passed on unchanged (`run -- printf %s`, whose output
+    /// is the bytes it got). Under a locale that does not encode as UTF-8 the valid form is
+    /// refused too (the JVM would pass it on as other bytes).
+    @Test
+    void anArgumentTheJvmCannotDecodeIsRefused() throws Exception {
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" \"$(printf \"$ARG\")\"", "sh"));
+        command.addAll(ChildProcess.java(Main.class, "run", "--", "printf", "%s"));
+        ProcessBuilder invalid = new ProcessBuilder(command);
+        invalid.environment().put("ARG", "a\\377b");
+        Result refused = finish(invalid);
+        assertEquals(Main.EXIT_USAGE, refused.exitCode(), refused::toString);
+        assertTrue(refused.stderr().startsWith("posix4j: argument 5 (a")
+                && refused.stderr().contains("b) is not valid in the locale's encoding"), refused::toString);
+        assertEquals("", refused.stdout(), refused::toString);
+
+        ProcessBuilder valid = new ProcessBuilder(command);
+        valid.environment().put("ARG", "a\\357\\277\\275b");
+        Result r = finish(valid);
+        if (System.getProperty("sun.jnu.encoding").equals("UTF-8")) {
+            assertEquals(new Result(0, "a\uFFFDb", ""), r);
+        } else {
+            assertEquals(Main.EXIT_USAGE, r.exitCode(), r::toString);
+        }
+    }
+
+    private static Result finish(ProcessBuilder builder) throws Exception {
+        try (ChildProcess child = ChildProcess.start(builder)) {
+            return child.finish();
+        }
     }
 }
