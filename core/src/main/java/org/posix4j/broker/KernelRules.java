@@ -1,5 +1,7 @@
 package org.posix4j.broker;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.DirectoryStream;
@@ -7,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
@@ -50,11 +51,11 @@ import org.posix4j.landlock.Scope;
 /// a denied path D inside an allowed tree T the rules go not on T but on every entry of each
 /// directory along the path from T down to D, except the one leading to D. That is stricter
 /// than the policy in four ways: entries created in those directories later (by anyone) get
-/// no rights; the directories on the way cannot be listed; an entry that is D's inode or that of
-/// a directory on the way (a hard link to D, a bind mount) gets no rule, since a rule is its
-/// inode's; and, in a writable tree, nothing can be created, removed or renamed in them, which
-/// is why a denied path inside a writable tree makes the ruleset inexact. Symbolic links get no
-/// rule: access is checked where they lead.
+/// no rights; the directories on the way cannot be listed; their files with more than one link
+/// and their mount points get no rule either (a rule is its inode's: one on a hard link to D, or
+/// to a file below D, or on a bind mount, would grant D); and, in a writable tree, nothing can be
+/// created, removed or renamed in them, which is why a denied path inside a writable tree makes
+/// the ruleset inexact. Symbolic links get no rule: access is checked where they lead.
 ///
 /// **/proc.** The program's /proc/PID is not known before it starts, and a rule on
 /// /proc/self would name the JVM's, while a rule on /proc would let the program read what
@@ -246,8 +247,8 @@ final class KernelRules implements AutoCloseable {
             for (Policy.Rule r : policy.allows()) {
                 if (!d.equals(r.path()) && Paths.isUnder(d, r.path()) && r.path().equals(r.anchorPath())) {
                     effects.add("--deny " + Paths.display(d) + ": entries created later in the directories between "
-                            + Paths.display(r.path()) + " and it get no rights, nor do hard links to it there, and those"
-                            + " directories cannot be listed");
+                            + Paths.display(r.path()) + " and it get no rights, nor do files with more than one link and"
+                            + " mount points there, and those directories cannot be listed");
                     break;
                 }
             }
@@ -304,7 +305,7 @@ final class KernelRules implements AutoCloseable {
             return;
         }
         if (anchor != null && deniedBelow(tree, denies)) {
-            expand(ruleset, tree, rights, denies, wayToDenied(tree, denies));
+            expand(ruleset, tree, rights, denies, mountPoints());
         } else if (anchor != null) {
             ruleset.allow(anchor, rights);
         } else {
@@ -313,54 +314,72 @@ final class KernelRules implements AutoCloseable {
     }
 
     /// Rules on the entries of `dir`, a directory above a denied path, down to the denied paths.
-    /// A rule is a rule on an inode, whatever name it was given by: an entry that is the inode of
-    /// a denied path or of a directory on the way to one (`way`, [#wayToDenied]), a hard link to
-    /// the denied file or a bind mount of a directory above it, gets none, or its rule would
-    /// grant the denied path itself. Its own name is then refused too, more strictly than asked.
+    /// A rule is a rule on an inode, whatever name it was given by, and grants the inode (and,
+    /// for a directory, what is beneath it) by every name: an entry that may be another name of
+    /// something below a denied path or above it gets none, or its rule would grant the denied
+    /// path: a file with more than one link (a hard link to a denied file, or to one below a
+    /// denied directory) and a mount point (`mounts`: a bind mount of a directory on the way or
+    /// below). Those names are then refused too, more strictly than asked.
     private static void expand(Ruleset ruleset, String dir, Set<FsAccess> rights, List<String> denies,
-            Set<Object> way) throws IOException {
+            Set<String> mounts) throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of(Paths.display(dir)))) {
             for (Path entry : entries) {
                 String raw = Paths.join(dir, Paths.raw(entry.getFileName().toString()));
-                BasicFileAttributes a;
+                Map<String, Object> a;
                 try {
-                    a = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    a = Files.readAttributes(entry, "unix:isSymbolicLink,isDirectory,nlink", LinkOption.NOFOLLOW_LINKS);
                 } catch (NoSuchFileException gone) {
                     continue;
                 }
-                if (a.isSymbolicLink() || denied(raw, denies)) {
+                boolean directory = (Boolean) a.get("isDirectory");
+                if ((Boolean) a.get("isSymbolicLink") || denied(raw, denies) || mounts.contains(raw)) {
                     continue;
                 }
-                if (a.isDirectory() && deniedBelow(raw, denies)) {
-                    expand(ruleset, raw, rights, denies, way);
-                } else if (!way.contains(a.fileKey())) {
-                    allowEntry(ruleset, entry, a.isDirectory() ? rights : forFiles(rights));
+                if (directory && deniedBelow(raw, denies)) {
+                    expand(ruleset, raw, rights, denies, mounts);
+                } else if (directory || (Integer) a.get("nlink") == 1) {
+                    allowEntry(ruleset, entry, directory ? rights : forFiles(rights));
                 }
             }
         }
     }
 
-    /// The file keys (device and inode) of the denied paths below `tree` and of every directory
-    /// from the root down to each of them (missing ones left out), which no rule may land on.
-    private static Set<Object> wayToDenied(String tree, List<String> denies) throws IOException {
-        Set<Object> keys = new HashSet<>();
-        for (String d : denies) {
-            if (d.equals(tree) || !Paths.isUnder(d, tree)) {
-                continue;
-            }
-            for (String p = d; ; p = Paths.parent(p)) {
-                try {
-                    keys.add(Files.readAttributes(Path.of(Paths.display(p)), BasicFileAttributes.class,
-                            LinkOption.NOFOLLOW_LINKS).fileKey());
-                } catch (NoSuchFileException missing) {
-                    // Not there (yet): no entry can be its inode.
-                }
-                if (p.equals("/")) {
-                    break;
-                }
+    /// The mount points of the JVM's mount namespace, the program's (`/proc/self/mountinfo`'s
+    /// fifth field, its octal escapes undone), as raw paths.
+    private static Set<String> mountPoints() throws IOException {
+        Set<String> points = new HashSet<>();
+        for (String line : new String(Files.readAllBytes(Path.of("/proc/self/mountinfo")), ISO_8859_1).split("\n")) {
+            String[] fields = line.split(" ");
+            if (fields.length > 4) {
+                points.add(unescape(fields[4]));
             }
         }
-        return keys;
+        return points;
+    }
+
+    /// `field` with each `\ooo` (an octal byte: mountinfo's space, tab, newline and backslash)
+    /// replaced by its byte.
+    private static String unescape(String field) {
+        StringBuilder out = new StringBuilder(field.length());
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 3 < field.length() && isOctal(field, i + 1, 3)) {
+                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean isOctal(String s, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '7') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// A rule on `entry` itself: NOFOLLOW, so an entry swapped for a link since it was looked at

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,23 +66,51 @@ class SandboxDenyTest {
     /// path of the machine, denied trees included) nor net/tcp (every connection); interfaces
     /// (net/if_inet6, net/dev) stay readable. Control: outside the sandbox the socket path shows.
     /// Kernel mode has no own-/proc default: none of /proc/self/net is readable, net/dev neither.
-    /// `--deny` of a file in a read-only tree that holds a hard link to it: in kernel mode the
-    /// denial is made of rules on the file's siblings, and a rule is its inode's, so a rule on the
-    /// link granted the denied name too (found by an audit, 2026-12-07). The denied name is
-    /// refused in every mode; kernel mode also refuses the link (no rule lands on the denied
-    /// inode: stricter, documented), which broker mode, deciding by path, lets read; a plain
-    /// sibling is read in both.
+    /// `--deny` of a file, and of a directory, in a read-only tree that holds hard links to the
+    /// file and to a file below the directory: in kernel mode a denial is made of rules on the
+    /// entries beside the way to it, and a rule is its inode's, so a rule on a link granted the
+    /// denied name too (found by two audits, 2026-12-07). The denied names are refused in every
+    /// mode; kernel mode also refuses the links (no rule on a file with more than one link there:
+    /// stricter, documented), which broker mode, deciding by path, lets read; a plain file beside
+    /// them is read in both.
     @ParameterizedTest
     @EnumSource(Mode.class)
-    void aHardLinkBesideADeniedFileDoesNotGrantIt(Mode mode, @TempDir Path tmp) throws Exception {
+    void hardLinksBesideADeniedPathDoNotGrantIt(Mode mode, @TempDir Path tmp) throws Exception {
         requireBroker();
         Path tree = Files.createDirectory(tmp.resolve("tree")).toRealPath();
         Path secret = Files.writeString(tree.resolve("secret"), "SECRET\n");
         Files.createLink(tree.resolve("other"), secret);
+        Path denied = Files.createDirectory(tree.resolve("d"));
+        Files.createLink(tree.resolve("hl"), Files.writeString(denied.resolve("key"), "KEY\n"));
         Files.writeString(tree.resolve("plain"), "PLAIN\n");
-        String script = "for f in secret other plain; do cat " + tree + "/$f 2>/dev/null || echo refused; done";
-        Result r = sandbox(tmp, mode.enforce("--allow-read", tree.toString(), "--deny", secret.toString()), script);
-        assertEquals(mode.pick("refused\nSECRET\nPLAIN\n", "refused\nrefused\nPLAIN\n"), r.stdout(), r::toString);
+        String script = "for f in secret other d/key hl plain; do cat " + tree + "/$f 2>/dev/null || echo refused; done";
+        Result r = sandbox(tmp, mode.enforce("--allow-read", tree.toString(), "--deny", secret.toString(), "--deny",
+                denied.toString()), script);
+        assertEquals(mode.pick("refused\nSECRET\nrefused\nKEY\nPLAIN\n", "refused\nrefused\nrefused\nrefused\nPLAIN\n"),
+                r.stdout(), r::toString);
+    }
+
+    /// The same with a bind mount of the denied directory beside it (in a mount namespace of the
+    /// test's own, made with unshare): the mount point is another name of the denied directory,
+    /// so kernel mode gives it no rule and refuses both names; broker mode refuses the denied name
+    /// and reads through the other.
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aBindMountBesideADeniedDirectoryDoesNotGrantIt(Mode mode, @TempDir Path tmp) throws Exception {
+        requireBroker();
+        Requires.programs("unshare", "mount");
+        Path tree = Files.createDirectory(tmp.resolve("tree")).toRealPath();
+        Path denied = Files.createDirectory(tree.resolve("d"));
+        Files.writeString(denied.resolve("key"), "KEY\n");
+        Path mount = Files.createDirectory(tree.resolve("m"));
+        Files.writeString(tree.resolve("plain"), "PLAIN\n");
+        String script = "for f in d/key m/key plain; do cat " + tree + "/$f 2>/dev/null || echo refused; done";
+        List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"", "sh", denied.toString(), mount.toString()));
+        command.addAll(SandboxAttackTest.posix4j(mode.enforce("--allow-read", tree.toString(), "--deny",
+                denied.toString()), List.of("sh", "-c", script)));
+        Result r = SandboxAttackTest.finish(new ProcessBuilder(command).directory(tmp.toFile()));
+        assertEquals(mode.pick("refused\nKEY\nPLAIN\n", "refused\nrefused\nPLAIN\n"), r.stdout(), r::toString);
     }
 
     @ParameterizedTest
