@@ -667,13 +667,16 @@ final class Performer {
         Decision decision;
         List<Integer> helpers = new ArrayList<>();
         if (e.isUnixPath()) {
-            String canonical = canonicalize(s, procSelf(call, call.absolutePathRaw()), !bind, bind);
+            String path = procSelf(call, call.absolutePathRaw());
+            String canonical = canonicalize(s, path, !bind, bind);
             if (canonical.startsWith("-")) {
+                // The kernel's errno, when the walk stopped where the program may be told of
+                // (see [#tellable]): a link of an allowed name to a missing path outside said so.
                 int errno = Integer.parseInt(canonical.substring(1));
-                boolean allowed = policy.unixRule(lexicallyNormal(call.absolutePathRaw()), bind) != null;
-                denyNetwork(s, call, List.of(call.absolutePathRaw()),
-                        allowed || policy.isDryRun() || (errno == ENOENT && !!policy.revealsMissing()) ? errno
-                                : EACCES);
+                String stop = policy.unixRule(lexicallyNormal(path), bind) != null ? whereWalkStops(s, call, path) : null;
+                boolean tell = policy.isDryRun() || errno == ENOENT && policy.revealsMissing()
+                        || stop != null && (policy.unixRule(stop, bind) != null || mayTell(call, stop));
+                denyNetwork(s, call, List.of(call.absolutePathRaw()), tell ? errno : EACCES);
                 return;
             }
             resolved.add(canonical);

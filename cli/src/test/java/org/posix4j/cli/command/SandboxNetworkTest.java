@@ -352,6 +352,28 @@ class SandboxNetworkTest {
         return counts;
     }
 
+    /// A symbolic link at an allowed socket's name tells nothing of where it leads: to a missing
+    /// path outside the allowances or to an existing file there, the connect is EACCES either
+    /// way, where the kernel answers ENOENT for the first (found by an audit, 2026-12-07); the
+    /// allowed name with nothing there is ENOENT, as the kernel says.
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aLinkAtAnAllowedSocketNameTellsNothingOfWhereItLeads(Mode mode, @TempDir Path tmp) throws Exception {
+        Path net = compile(tmp);
+        Path a = Files.createDirectory(tmp.resolve("a"));
+        Path hidden = Files.createDirectory(tmp.resolve("hidden"));
+        Files.writeString(hidden.resolve("file"), "x");
+        Path name = a.resolve("s.sock");
+        String script = "ln -s " + hidden + "/missing " + name + "; \"$0\" unix-connect " + name + "; rm " + name
+                + "; ln -s " + hidden + "/file " + name + "; \"$0\" unix-connect " + name + "; rm " + name
+                + "; \"$0\" unix-connect " + name;
+        List<String> program = List.of("sh", "-c", script, net.toString());
+        Sandboxed r = inside(tmp, mode.enforce("--allow-write", a.toString(), "--allow-connect", "unix:" + name),
+                program);
+        assertOutput("connect: EACCES\nconnect: EACCES\nconnect: ENOENT\n", r);
+        assertEquals(new Result(0, "connect: ENOENT\nconnect: ECONNREFUSED\nconnect: ENOENT\n", ""), outside(program));
+    }
+
     /// Unix sockets, with a peer serving one socket in a directory the sandbox allows, one in a
     /// directory it does not, and an abstract name: connecting to the allowed socket, directly or
     /// through a symlink beside it, works and reads the peer's greeting; the denied socket, a
