@@ -2,13 +2,16 @@
  * each: "OP PATH: OK" or "OP PATH: ERRNO". Run as uid 65534 with and without the sandbox: the
  * sandbox must never answer OK where the kernel alone refuses.
  *   read PATH | append PATH | trunc PATH | create PATH | mkdir PATH | list DIR | stat PATH
- *   exec PATH | chdir PATH | moveaside PATH (renames PATH to PATH.moved) | uffd */
+ *   exec PATH | chdir PATH | moveaside PATH (renames PATH to PATH.moved) | read2 PATH (read's open
+ *   made with openat2, which kernel mode sends to posix4j's master) | uffd */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,6 +53,11 @@ int main(int argc, char **argv) {
             if (fd >= 0) close(fd);
         } else if (!strcmp(op, "mkdir")) {
             r = mkdir(path, 0755);
+        } else if (!strcmp(op, "read2")) {
+            struct open_how how = {.flags = O_RDONLY};
+            fd = (int) syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
+            r = fd;
+            if (fd >= 0) close(fd);
         } else if (!strcmp(op, "moveaside")) {
             char moved[4096];
             snprintf(moved, sizeof moved, "%s.moved", path);

@@ -57,17 +57,17 @@ final class Performer {
     /// What the program needs the path for.
     private enum Need { STAT, READ, WRITE, CREATE, TEMPORARY }
 
-    /// Where a decided path is operated on: `anchor` and the path below it; `searched`, when not
-    /// `null`, the directory above the anchor whose search permission the program's credentials
-    /// need first (see [#searchedAbove]).
+    /// Where a decided path is operated on: `anchor` and the path below it; `searched`, the
+    /// number of directories above the anchor whose search permission the program's credentials
+    /// need first (0: none; see [#searchedAbove]).
     private record Place(String canonical, int anchor, String relative, Decision decision, boolean kernelResolved,
-            String searched) {
+            int searched) {
         Place(String canonical, int anchor, String relative, Decision decision) {
-            this(canonical, anchor, relative, decision, false, null);
+            this(canonical, anchor, relative, decision, false, 0);
         }
 
         Place(String canonical, int anchor, String relative, Decision decision, boolean kernelResolved) {
-            this(canonical, anchor, relative, decision, kernelResolved, null);
+            this(canonical, anchor, relative, decision, kernelResolved, 0);
         }
 
         Place resolvedByKernel() {
@@ -923,31 +923,60 @@ final class Performer {
 
     /// openat2(2) of `path` below `dirfd`, close-on-exec; the master's only way to open.
     private static int openat2(Scratch s, int dirfd, String path, int flags, int mode, long resolve) {
-        return openat2(s, dirfd, path, flags, mode, resolve, null);
+        return openat2(s, dirfd, path, flags, mode, resolve, 0);
     }
 
-    /// [#openat2(Scratch, int, String, int, int, long)] after checking, with the same
-    /// credentials, that they may search directory `searched` (when not `null`).
-    private static int openat2(Scratch s, int dirfd, String path, int flags, int mode, long resolve,
-            String searched) {
+    /// [#openat2(Scratch, int, String, int, int, long)] below `dirfd`, an anchor, after checking
+    /// with the same credentials that they may search the `searched` directories above it
+    /// (none when 0). The check walks up from the anchor by `..` (faccessat(X_OK) of `../..`),
+    /// so it checks the directories that hold the anchor now, whatever they are called: checked
+    /// by path, it passed on directories a program made in place of ones it had renamed, in
+    /// kernel mode, where the kernel renames for it (found by an audit, 2026-12-07). A walk from
+    /// the anchor needs its search permission too, which a call on the anchor itself (`.`)
+    /// does not: that walk starts from the anchor's parent, opened first.
+    private static int openat2(Scratch s, int dirfd, String path, int flags, int mode, long resolve, int searched) {
+        int parent = -1;
+        if (searched > 0 && path.equals(".")) {
+            s.how.set(JAVA_LONG, 0, Integer.toUnsignedLong(OpenFlag.O_PATH | OpenFlag.O_DIRECTORY | OpenFlag.O_CLOEXEC));
+            s.how.set(JAVA_LONG, 8, 0);
+            s.how.set(JAVA_LONG, 16, 0);
+            s.anchorParent.setString(0, "..", ISO_8859_1);
+            parent = Kernel.openat2(dirfd, s.anchorParent, s.how);
+            if (parent < 0) {
+                return parent;
+            }
+        }
         s.how.set(JAVA_LONG, 0, Integer.toUnsignedLong(flags | OpenFlag.O_CLOEXEC));
         s.how.set(JAVA_LONG, 8, mode);
         s.how.set(JAVA_LONG, 16, resolve);
         s.path1.setString(0, path, ISO_8859_1);
-        if (searched != null) {
-            s.anchorParent.setString(0, searched, ISO_8859_1);
+        if (searched > 0) {
+            s.anchorParent.setString(0, up(parent >= 0 ? searched - 1 : searched), ISO_8859_1);
         }
         int w = ProgramCredentials.enter();
         try {
             if (w < 0) {
                 return w;
             }
-            int r = searched == null ? 0 : Kernel.faccessat(AT_FDCWD, s.anchorParent, X_OK, SysStatH.AT_EACCESS);
+            int r = searched == 0 ? 0
+                    : Kernel.faccessat(parent >= 0 ? parent : dirfd, s.anchorParent, X_OK, SysStatH.AT_EACCESS);
             return r < 0 ? r : Kernel.openat2(dirfd, s.path1, s.how);
         } finally {
             ProgramCredentials.leave(w);
+            if (parent >= 0) {
+                Kernel.close(parent);
+            }
         }
     }
+
+    /// `..` `levels` times (`.` for none), joined by slashes.
+    private static String up(int levels) {
+        return levels == 0 ? "." : UP.substring(0, 3 * levels - 1);
+    }
+
+    /// The most levels [#searchedAbove] asks for: well within PATH_MAX as `../../..`.
+    private static final int MAX_LEVELS = 1000;
+    private static final String UP = "../".repeat(MAX_LEVELS);
 
     /// [#openat2] of `relative` below the place's anchor, never leaving it: an attempt to
     /// (EXDEV) is the denial it is. The directories above the anchor are searched first as the
@@ -1356,20 +1385,24 @@ final class Performer {
         return new Place(canonical, rule.anchor().intValue(), rel, decision, false, searchedAbove(rule.anchorPath()));
     }
 
-    /// The directory above `anchor` that the program must be able to search to reach it, or
-    /// `null` when nothing is to be checked. The master resolves a path from the anchor, a
-    /// descriptor the JVM opened once, so the kernel checks search permission on the anchor and
-    /// below it but not on the directories above it: [#contained] checks those with
-    /// faccessat(X_OK) of this directory under the program's credentials, in the same switch of
-    /// credentials as the open, unless they pass every search check (CAP_DAC_OVERRIDE or
-    /// CAP_DAC_READ_SEARCH, a root program's) or the anchor is the root.
-    private static String searchedAbove(String anchor) {
+    /// How many directories above `anchor` the program must be able to search to reach it (0:
+    /// nothing to check). The master resolves a path from the anchor, a descriptor the JVM opened
+    /// once, so the kernel checks search permission on the anchor and below it but not on the
+    /// directories above it: [#contained] checks those with faccessat(X_OK) under the program's
+    /// credentials, in the same switch of credentials as the open, unless they pass every search
+    /// check (CAP_DAC_OVERRIDE or CAP_DAC_READ_SEARCH, a root program's) or the anchor is the
+    /// root. As many as the anchor's path has, and 8 more in case the program moved the anchor
+    /// deeper (`..` at the root stays there).
+    private static int searchedAbove(String anchor) {
         ProgramCredentials creds = ProgramCredentials.current();
         if (anchor.equals("/") || creds != null && creds.searchesAnywhere()) {
-            return null;
+            return 0;
         }
-        int slash = anchor.lastIndexOf('/');
-        return slash == 0 ? "/" : anchor.substring(0, slash);
+        int levels = 8;
+        for (int i = 0; i < anchor.length(); i++) {
+            levels += anchor.charAt(i) == '/' ? 1 : 0;
+        }
+        return Math.min(levels, MAX_LEVELS);
     }
 
     private Policy.Rule allowFor(Call call, String canonical, Need need, boolean entry) {

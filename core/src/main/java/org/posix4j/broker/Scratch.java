@@ -33,7 +33,7 @@ final class Scratch {
     final MemorySegment path1;
     final MemorySegment path2;
     final MemorySegment link;
-    /// The directory above a policy anchor, for [Performer]'s search check.
+    /// The path of [Performer]'s search check above a policy anchor (`../..`).
     final MemorySegment anchorParent;
     /// utimensat(2)'s two struct timespec.
     final MemorySegment times;
