@@ -315,11 +315,12 @@ final class Performer {
     /// The descriptor is opened with O_NONBLOCK, so that a FIFO without a peer cannot hold a
     /// serving thread; unless the program asked for O_NONBLOCK it is cleared again (not on a
     /// regular file, where it changes nothing but what F_GETFL shows: one syscall less per
-    /// open), and a FIFO opened for reading, which the program expects to wait for a writer, is
-    /// opened again,
-    /// blocking, off the serving threads.
+    /// open), and a FIFO opened only for reading, which the program expects to wait for a
+    /// writer, is opened again, blocking, off the serving threads. One opened for writing found
+    /// a reader already (or failed with ENXIO), and one opened for both never waits: handed off,
+    /// it queued behind the program's blocked opens (found by an audit, 2026-12-07).
     private static boolean needsBlockingReopen(int fd, int type, int flags) {
-        if (type == SysStatH.S_IFIFO) {
+        if (type == SysStatH.S_IFIFO && (flags & OpenFlag.O_ACCMODE) == 0) {
             return true;
         }
         if (type != SysStatH.S_IFREG) {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.posix4j.cli.command.SandboxAttackTest.Live;
 import org.posix4j.cli.command.SandboxAttackTest.Tree;
+import org.posix4j.cli.command.SandboxProgramsTest.Sandboxed;
 import org.posix4j.cli.testing.ChildProcess;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
@@ -186,5 +187,44 @@ class SandboxAttackLoadTest {
                     + after + " after it; " + r);
             assertTrue(seconds < TimeFactor.scale(40), () -> "the flood took " + seconds + " s");
         }
+    }
+
+    /// A FIFO opened for reading and writing never waits for a peer, so it is answered at once,
+    /// even while the program has as many opens of another FIFO waiting for a writer as the
+    /// broker runs at once for one process (16, off the serving threads): it was handed off like
+    /// them and queued behind them until its alarm (found by an audit, 2026-12-07). The 16
+    /// readers are seen waiting in openat (/proc/self/task/TID/syscall) before the open is made.
+    @Test
+    void aFifoOpenedForReadingAndWritingDoesNotWaitBehindBlockedOpens(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("fifos"));
+        String script = """
+                import os, signal, sys, threading, time
+                d, factor = sys.argv[1], float(os.environ.get('POSIX4J_TEST_TIME_FACTOR', '1'))
+                os.mkfifo(d + '/f1'); os.mkfifo(d + '/f2')
+                def reader():
+                    os.close(os.open(d + '/f1', os.O_RDONLY))
+                readers = [threading.Thread(target=reader) for _ in range(16)]
+                for t in readers:
+                    t.start()
+                def in_openat(tid):
+                    with open('/proc/self/task/%s/syscall' % tid) as f:
+                        return f.read().split()[0] == '257'
+                deadline = time.monotonic() + 20 * factor
+                while sum(in_openat(t.native_id) for t in readers) < 16:
+                    if time.monotonic() > deadline:
+                        sys.exit('the readers never waited')
+                    time.sleep(0.01)
+                signal.alarm(int(10 * factor))
+                os.close(os.open(d + '/f2', os.O_RDWR))
+                print('rdwr opened', flush=True)
+                os.close(os.open(d + '/f1', os.O_WRONLY))
+                for t in readers:
+                    t.join()
+                print('readers done')
+                """;
+        Sandboxed r = SandboxProgramsTest.inside(tmp, List.of("--enforce", "broker", "--allow-read", "/usr",
+                "--allow-read", "/etc", "--allow-write", dir.toString()), List.of("/usr/bin/python3", "-c", script,
+                dir.toString()));
+        assertEquals(new Result(0, "rdwr opened\nreaders done\n", ""), r.result(), r::describe);
     }
 }
