@@ -62,13 +62,11 @@ public final class Main {
     /// (`/proc/self/cmdline`, whose last words are the arguments): the same character given in
     /// valid UTF-8 passes.
     static int garbledArgument(String[] args) {
-        int first = -1;
-        for (int i = args.length - 1; i >= 0; i--) {
-            if (args[i].indexOf('\uFFFD') >= 0) {
-                first = i;
-            }
+        int first = 0;
+        while (first < args.length && args[first].indexOf('\uFFFD') < 0) {
+            first++;
         }
-        if (first < 0) {
+        if (first == args.length) {
             return -1;
         }
         List<byte[]> words = new ArrayList<>();

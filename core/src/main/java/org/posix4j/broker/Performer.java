@@ -1254,10 +1254,10 @@ final class Performer {
         if (errno == ELOOP && Paths.isUnder(lexical, "/proc")) {
             return new Place(lexical, -policy.denial().number(), "", Decision.DENY, true);
         }
-        int answer = denialOr(s, call, errno, path, need);
-        Decision decision = answer == errno && allowFor(call, lexical, need, false) != null ? Decision.ALLOW
-                : policy.isDryRun() ? Decision.WOULD_DENY : Decision.DENY;
-        return new Place(lexical, -answer, "", decision, true);
+        boolean allowed = tellable(s, call, path, need);
+        Decision decision = allowed ? Decision.ALLOW : policy.isDryRun() ? Decision.WOULD_DENY : Decision.DENY;
+        boolean told = allowed || policy.isDryRun() || policy.revealsMissing() && (errno == ENOENT || errno == ENOTDIR);
+        return new Place(lexical, -(told ? errno : policy.denial().number()), "", decision, true);
     }
 
     /// `errno`, the kernel's answer for `path`, when the program may be told it (see [#tellable]);
