@@ -52,10 +52,11 @@ import org.posix4j.landlock.Scope;
 /// directory along the path from T down to D, except the one leading to D. That is stricter
 /// than the policy in four ways: entries created in those directories later (by anyone) get
 /// no rights; the directories on the way cannot be listed; their files with more than one link
-/// and their mount points get no rule either (a rule is its inode's: one on a hard link to D, or
-/// to a file below D, or on a bind mount, would grant D); and, in a writable tree, nothing can be
-/// created, removed or renamed in them, which is why a denied path inside a writable tree makes
-/// the ruleset inexact. Symbolic links get no rule: access is checked where they lead.
+/// and their mounts of D's file system get no rule either (a rule is its inode's: one on a hard
+/// link to D, or to a file below D, or on a bind mount, would grant D); and, in a writable
+/// tree, nothing can be created, removed or renamed in them, which is why a denied path inside
+/// a writable tree makes the ruleset inexact. Symbolic links get no rule: access is checked
+/// where they lead.
 ///
 /// **/proc.** The program's /proc/PID is not known before it starts, and a rule on
 /// /proc/self would name the JVM's, while a rule on /proc would let the program read what
@@ -248,7 +249,7 @@ final class KernelRules implements AutoCloseable {
                 if (!d.equals(r.path()) && Paths.isUnder(d, r.path()) && r.path().equals(r.anchorPath())) {
                     effects.add("--deny " + Paths.display(d) + ": entries created later in the directories between "
                             + Paths.display(r.path()) + " and it get no rights, nor do files with more than one link and"
-                            + " mount points there, and those directories cannot be listed");
+                            + " mounts of its file system there, and those directories cannot be listed");
                     break;
                 }
             }
@@ -305,7 +306,7 @@ final class KernelRules implements AutoCloseable {
             return;
         }
         if (anchor != null && deniedBelow(tree, denies)) {
-            expand(ruleset, tree, rights, denies, mountPoints());
+            expand(ruleset, tree, rights, denies, aliasingMounts(tree, denies));
         } else if (anchor != null) {
             ruleset.allow(anchor, rights);
         } else {
@@ -318,8 +319,9 @@ final class KernelRules implements AutoCloseable {
     /// for a directory, what is beneath it) by every name: an entry that may be another name of
     /// something below a denied path or above it gets none, or its rule would grant the denied
     /// path: a file with more than one link (a hard link to a denied file, or to one below a
-    /// denied directory) and a mount point (`mounts`: a bind mount of a directory on the way or
-    /// below). Those names are then refused too, more strictly than asked.
+    /// denied directory) and a mount point of a denied path's file system (`mounts`: a bind
+    /// mount of a directory on the way or below). Those names are then refused too, more
+    /// strictly than asked.
     private static void expand(Ruleset ruleset, String dir, Set<FsAccess> rights, List<String> denies,
             Set<String> mounts) throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of(Paths.display(dir)))) {
@@ -344,13 +346,29 @@ final class KernelRules implements AutoCloseable {
         }
     }
 
-    /// The mount points of the JVM's mount namespace, the program's (`/proc/self/mountinfo`'s
-    /// fifth field, its octal escapes undone), as raw paths.
-    private static Set<String> mountPoints() throws IOException {
+    /// The mount points of the JVM's mount namespace, the program's, that mount the file system
+    /// of a path denied below `tree` (the device of the path, or of its nearest existing
+    /// directory): only those can be another name of what lies on the way to it or below it. As
+    /// raw paths, from `/proc/self/mountinfo` (its fifth field, octal escapes undone; its third,
+    /// the device).
+    private static Set<String> aliasingMounts(String tree, List<String> denies) throws IOException {
+        Set<String> devices = new HashSet<>();
+        for (String d : denies) {
+            if (!d.equals(tree) && Paths.isUnder(d, tree)) {
+                String p = d;
+                while (!Files.exists(Path.of(Paths.display(p)), LinkOption.NOFOLLOW_LINKS) && !p.equals("/")) {
+                    p = Paths.parent(p);
+                }
+                long dev = (Long) Files.getAttribute(Path.of(Paths.display(p)), "unix:dev", LinkOption.NOFOLLOW_LINKS);
+                // glibc's major() and minor() of the dev_t, as mountinfo prints them.
+                devices.add((((dev >>> 8) & 0xfff) | ((dev >>> 32) & 0xfffff000L)) + ":"
+                        + ((dev & 0xff) | ((dev >>> 12) & 0xffffff00L)));
+            }
+        }
         Set<String> points = new HashSet<>();
         for (String line : new String(Files.readAllBytes(Path.of("/proc/self/mountinfo")), ISO_8859_1).split("\n")) {
             String[] fields = line.split(" ");
-            if (fields.length > 4) {
+            if (fields.length > 4 && devices.contains(fields[2])) {
                 points.add(unescape(fields[4]));
             }
         }

@@ -431,8 +431,8 @@ class KernelRulesTest {
             assertEquals(List.of("the program's own /proc/PID: the kernel refuses it every file under /proc, since a"
                     + " rule could only name all of /proc (every process's environment, the JVM's included)",
                     "--deny " + real + "/a/b: entries created later in the directories between " + real + "/a and it"
-                            + " get no rights, nor do files with more than one link and mount points there, and those"
-                            + " directories cannot be listed"),
+                            + " get no rights, nor do files with more than one link and mounts of its file system"
+                            + " there, and those directories cannot be listed"),
                     KernelRules.stricter(p));
         }
     }

@@ -95,11 +95,11 @@ final class DaemonSupervisor {
             first = start();
             Daemon.ready();
         } catch (AlreadyRunningException e) {
-            return startFailed(e.getMessage());
+            return startFailed(e.getMessage(), pidFile);
         } catch (PosixException e) {
-            return startFailed(e.getMessage());
+            return startFailed(e.getMessage(), pidFile);
         } catch (IOException | RuntimeException e) {
-            return startFailed(Optional.ofNullable(e.getMessage()).orElse(e.toString()));
+            return startFailed(Optional.ofNullable(e.getMessage()).orElse(e.toString()), pidFile);
         }
         for (SignalChannel channel : channels) {
             Thread.ofVirtual().name("posix4j daemon: relay " + channel.signals()).start(() -> relay(channel));
@@ -131,10 +131,19 @@ final class DaemonSupervisor {
         }
     }
 
-    /// Reports a start-up failure to the launcher, which prints it as the one line
-    /// `posix4j daemon: REASON` and exits 1; [Daemon#fail(String)] then exits this JVM with
-    /// status 1, its shutdown hook removing the pid file.
-    private int startFailed(String reason) {
+    /// Removes the pid file (`null`: none made yet), then reports a start-up failure to the
+    /// launcher, which prints it as the one line `posix4j daemon: REASON` and exits 1;
+    /// [Daemon#fail(String)] then exits this JVM with status 1. The pid file goes first: left to
+    /// the JVM's exit, it was still there when the launcher had exited, for a script that looks
+    /// right after (a flaky CI run, 2026-12-07).
+    private int startFailed(String reason, PidFile pidFile) {
+        if (pidFile != null) {
+            try {
+                pidFile.close();
+            } catch (IOException e) {
+                log(Level.WARNING, "cannot remove the pid file: " + e.getMessage());
+            }
+        }
         Daemon.fail(name + ": " + reason);
         throw new AssertionError("Daemon.fail exits the JVM");
     }

@@ -93,7 +93,8 @@ class SandboxDenyTest {
     /// The same with a bind mount of the denied directory beside it (in a mount namespace of the
     /// test's own, made with unshare): the mount point is another name of the denied directory,
     /// so kernel mode gives it no rule and refuses both names; broker mode refuses the denied name
-    /// and reads through the other.
+    /// and reads through the other. A tmpfs mounted beside them, another file system, holds
+    /// nothing of the denied one and is read in both.
     @ParameterizedTest
     @EnumSource(Mode.class)
     void aBindMountBesideADeniedDirectoryDoesNotGrantIt(Mode mode, @TempDir Path tmp) throws Exception {
@@ -103,14 +104,17 @@ class SandboxDenyTest {
         Path denied = Files.createDirectory(tree.resolve("d"));
         Files.writeString(denied.resolve("key"), "KEY\n");
         Path mount = Files.createDirectory(tree.resolve("m"));
+        Path tmpfs = Files.createDirectory(tree.resolve("t"));
         Files.writeString(tree.resolve("plain"), "PLAIN\n");
-        String script = "for f in d/key m/key plain; do cat " + tree + "/$f 2>/dev/null || echo refused; done";
+        String script = "for f in d/key m/key t/f plain; do cat " + tree + "/$f 2>/dev/null || echo refused; done";
         List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
-                "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"", "sh", denied.toString(), mount.toString()));
+                "mount --bind \"$1\" \"$2\" && mount -t tmpfs tmpfs \"$3\" && echo TMPFS > \"$3/f\" && shift 3"
+                        + " && exec \"$@\"", "sh", denied.toString(), mount.toString(), tmpfs.toString()));
         command.addAll(SandboxAttackTest.posix4j(mode.enforce("--allow-read", tree.toString(), "--deny",
                 denied.toString()), List.of("sh", "-c", script)));
         Result r = SandboxAttackTest.finish(new ProcessBuilder(command).directory(tmp.toFile()));
-        assertEquals(mode.pick("refused\nKEY\nPLAIN\n", "refused\nrefused\nPLAIN\n"), r.stdout(), r::toString);
+        assertEquals(mode.pick("refused\nKEY\nTMPFS\nPLAIN\n", "refused\nrefused\nTMPFS\nPLAIN\n"), r.stdout(),
+                r::toString);
     }
 
     @ParameterizedTest
