@@ -306,7 +306,7 @@ final class KernelRules implements AutoCloseable {
             return;
         }
         if (anchor != null && deniedBelow(tree, denies)) {
-            expand(ruleset, tree, rights, denies, aliasingMounts(tree, denies));
+            expand(ruleset, tree, rights, denies, mountPoints(), deniedDevices(tree, denies));
         } else if (anchor != null) {
             ruleset.allow(anchor, rights);
         } else {
@@ -319,26 +319,27 @@ final class KernelRules implements AutoCloseable {
     /// for a directory, what is beneath it) by every name: an entry that may be another name of
     /// something below a denied path or above it gets none, or its rule would grant the denied
     /// path: a file with more than one link (a hard link to a denied file, or to one below a
-    /// denied directory) and a mount point of a denied path's file system (`mounts`: a bind
-    /// mount of a directory on the way or below). Those names are then refused too, more
-    /// strictly than asked.
+    /// denied directory) and a mount point (`mounts`) of a denied path's file system
+    /// (`deniedDevices`: a bind mount of a directory on the way or below). Those names are then
+    /// refused too, more strictly than asked.
     private static void expand(Ruleset ruleset, String dir, Set<FsAccess> rights, List<String> denies,
-            Set<String> mounts) throws IOException {
+            Set<String> mounts, Set<Long> deniedDevices) throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of(Paths.display(dir)))) {
             for (Path entry : entries) {
                 String raw = Paths.join(dir, Paths.raw(entry.getFileName().toString()));
                 Map<String, Object> a;
                 try {
-                    a = Files.readAttributes(entry, "unix:isSymbolicLink,isDirectory,nlink", LinkOption.NOFOLLOW_LINKS);
+                    a = Files.readAttributes(entry, "unix:isSymbolicLink,isDirectory,nlink,dev", LinkOption.NOFOLLOW_LINKS);
                 } catch (NoSuchFileException gone) {
                     continue;
                 }
                 boolean directory = (Boolean) a.get("isDirectory");
-                if ((Boolean) a.get("isSymbolicLink") || denied(raw, denies) || mounts.contains(raw)) {
+                if ((Boolean) a.get("isSymbolicLink") || denied(raw, denies)
+                        || mounts.contains(raw) && deniedDevices.contains((Long) a.get("dev"))) {
                     continue;
                 }
                 if (directory && deniedBelow(raw, denies)) {
-                    expand(ruleset, raw, rights, denies, mounts);
+                    expand(ruleset, raw, rights, denies, mounts, deniedDevices);
                 } else if (directory || (Integer) a.get("nlink") == 1) {
                     allowEntry(ruleset, entry, directory ? rights : forFiles(rights));
                 }
@@ -346,29 +347,30 @@ final class KernelRules implements AutoCloseable {
         }
     }
 
-    /// The mount points of the JVM's mount namespace, the program's, that mount the file system
-    /// of a path denied below `tree` (the device of the path, or of its nearest existing
-    /// directory): only those can be another name of what lies on the way to it or below it. As
-    /// raw paths, from `/proc/self/mountinfo` (its fifth field, octal escapes undone; its third,
-    /// the device).
-    private static Set<String> aliasingMounts(String tree, List<String> denies) throws IOException {
-        Set<String> devices = new HashSet<>();
+    /// The devices (st_dev) of the paths denied below `tree`, of the nearest existing directory
+    /// for one that does not exist: only a mount of one of them can be another name of what lies
+    /// on the way to a denied path or below it.
+    private static Set<Long> deniedDevices(String tree, List<String> denies) throws IOException {
+        Set<Long> devices = new HashSet<>();
         for (String d : denies) {
             if (!d.equals(tree) && Paths.isUnder(d, tree)) {
                 String p = d;
                 while (!Files.exists(Path.of(Paths.display(p)), LinkOption.NOFOLLOW_LINKS) && !p.equals("/")) {
                     p = Paths.parent(p);
                 }
-                long dev = (Long) Files.getAttribute(Path.of(Paths.display(p)), "unix:dev", LinkOption.NOFOLLOW_LINKS);
-                // glibc's major() and minor() of the dev_t, as mountinfo prints them.
-                devices.add((((dev >>> 8) & 0xfff) | ((dev >>> 32) & 0xfffff000L)) + ":"
-                        + ((dev & 0xff) | ((dev >>> 12) & 0xffffff00L)));
+                devices.add((Long) Files.getAttribute(Path.of(Paths.display(p)), "unix:dev", LinkOption.NOFOLLOW_LINKS));
             }
         }
+        return devices;
+    }
+
+    /// The mount points of the JVM's mount namespace, the program's (`/proc/self/mountinfo`'s
+    /// fifth field, its octal escapes undone), as raw paths.
+    private static Set<String> mountPoints() throws IOException {
         Set<String> points = new HashSet<>();
         for (String line : new String(Files.readAllBytes(Path.of("/proc/self/mountinfo")), ISO_8859_1).split("\n")) {
             String[] fields = line.split(" ");
-            if (fields.length > 4 && devices.contains(fields[2])) {
+            if (fields.length > 4) {
                 points.add(unescape(fields[4]));
             }
         }

@@ -675,9 +675,8 @@ final class Performer {
                 // (see [#tellable]): a link of an allowed name to a missing path outside said so.
                 int errno = Integer.parseInt(canonical.substring(1));
                 String stop = policy.unixRule(lexicallyNormal(path), bind) != null ? whereWalkStops(s, call, path) : null;
-                boolean tell = policy.isDryRun() || errno == ENOENT && policy.revealsMissing()
-                        || stop != null && (policy.unixRule(stop, bind) != null || mayTell(call, stop));
-                denyNetwork(s, call, List.of(call.absolutePathRaw()), tell ? errno : EACCES);
+                denyNetwork(s, call, List.of(call.absolutePathRaw()),
+                        answer(errno, stop != null && (policy.unixRule(stop, bind) != null || mayTell(call, stop)), EACCES));
                 return;
             }
             resolved.add(canonical);
@@ -1256,17 +1255,25 @@ final class Performer {
         }
         boolean allowed = tellable(s, call, path, need);
         Decision decision = allowed ? Decision.ALLOW : policy.isDryRun() ? Decision.WOULD_DENY : Decision.DENY;
-        boolean told = allowed || policy.isDryRun() || policy.revealsMissing() && (errno == ENOENT || errno == ENOTDIR);
-        return new Place(lexical, -(told ? errno : policy.denial().number()), "", decision, true);
+        return new Place(lexical, -answer(errno, allowed), "", decision, true);
     }
 
     /// `errno`, the kernel's answer for `path`, when the program may be told it (see [#tellable]);
     /// else the policy's denial.
     private int denialOr(Scratch s, Call call, int errno, String path, Need need) {
-        if (policy.isDryRun() || policy.revealsMissing() && (errno == ENOENT || errno == ENOTDIR)) {
-            return errno;
-        }
-        return tellable(s, call, path, need) ? errno : policy.denial().number();
+        return answer(errno, tellable(s, call, path, need));
+    }
+
+    /// `errno`, a failure of the kernel's resolution, when it is `tellable`, in a dry run, or a
+    /// missing path where the policy reveals those; else the policy's denial.
+    private int answer(int errno, boolean tellable) {
+        return answer(errno, tellable, policy.denial().number());
+    }
+
+    /// [#answer(int, boolean)] with `denial` for the policy's (EACCES for a socket's address).
+    private int answer(int errno, boolean tellable, int denial) {
+        return tellable || policy.isDryRun() || policy.revealsMissing() && (errno == ENOENT || errno == ENOTDIR) ? errno
+                : denial;
     }
 
     /// Whether the kernel's failure to resolve `path` tells the program nothing the policy hides:
@@ -1339,16 +1346,18 @@ final class Performer {
                 continue;
             }
             String next = current.equals("/") ? "/" + part : current + "/" + part;
-            int fd = resolveToFd(s, next, OpenFlag.O_NOFOLLOW, OpenFlag.R_NO_MAGICLINKS, AT_FDCWD);
-            if (fd < 0) {
-                return next;
-            }
-            Kernel.close(fd);
-            String target = Master.readlink(s, next);
-            if (target == null) {
+            // `current` is canonical, so only `part` is looked at: EINVAL says it exists and is
+            // no symbolic link, any other failure that the walk stops there.
+            s.path2.setString(0, next, ISO_8859_1);
+            long n = Kernel.readlinkat(AT_FDCWD, s.path2, s.link);
+            if (n == -EINVAL) {
                 current = next;
                 continue;
             }
+            if (n < 0 || n > Scratch.PATH_MAX) {
+                return next;
+            }
+            String target = new String(s.link.asSlice(0, n).toArray(JAVA_BYTE), ISO_8859_1);
             if (++links > 40 || target.isEmpty() || !target.startsWith("/") && target.contains(":")) {
                 return null;
             }
