@@ -24,10 +24,11 @@
  *       as posix4j does for a call that creates nothing (the first call of a thread reads its
  *       /proc/TID/status, the supplementary groups' source; every call asks the thread's pidfd,
  *       kept per thread, for its ids with PIDFD_GET_INFO and capget(2) for its capabilities)
- *       and checks the notification after that and again after the path; stats an opened file (its
+ *       and checks the notification once after that and the path are read; stats an opened file (its
  *       type) and injects it with every signal blocked (rt_sigprocmask around ADDFD); resolves a
  *       stat's path to an O_PATH descriptor with openat2 and stats that; writes a
- *       stat result through /proc/TID/mem opened for the call, checked right before the write,
+ *       stat result through the thread's /proc/TID/mem, kept across its calls as posix4j keeps
+ *       it (until an exec there; the walk execs nothing), checked right before the write,
  *       instead of process_vm_writev (a number can be reused between a check and a write; a
  *       descriptor of mem cannot). The policy decision and the credential switch are left out:
  *       posix4j's master does them in Java without syscalls when the program's credentials are
@@ -172,18 +173,23 @@ struct p4j_pidfd_info {
     __s32 exit_code;
 };
 
-/* The thread that called last (the walk is one thread), with its pidfd, -1 for none. */
+/* The thread that called last (the walk is one thread), with its pidfd and, once a stat result
+ * was written, its /proc/TID/mem; -1 for none. */
 static pid_t caller_tid;
 static int caller_pidfd = -1;
+static int caller_mem = -1;
 
 /* -k: takes the caller's credentials as posix4j's master does for a call that creates nothing:
  * the first call of a thread reads its /proc/TID/status (the groups), every call its ids from
- * its pidfd and its capabilities with capget; then checks the notification. */
-static int check_caller(int listener, const struct seccomp_notif *request) {
+ * its pidfd and its capabilities with capget; the notification check made after the path is
+ * read proves them too. */
+static int check_caller(const struct seccomp_notif *request) {
     static char status[4096];
     if (caller_pidfd < 0 || caller_tid != (pid_t) request->pid) {
         char name[64];
         if (caller_pidfd >= 0) close(caller_pidfd);
+        if (caller_mem >= 0) close(caller_mem);
+        caller_mem = -1;
         caller_tid = (pid_t) request->pid;
         caller_pidfd = (int) syscall(SYS_pidfd_open, caller_tid, PIDFD_THREAD);
         snprintf(name, sizeof name, "/proc/%d/status", (int) caller_tid);
@@ -202,8 +208,7 @@ static int check_caller(int listener, const struct seccomp_notif *request) {
     struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3,
                                               .pid = caller_tid};
     struct __user_cap_data_struct data[2];
-    if (syscall(SYS_capget, &header, data) != 0) return -1;
-    return ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request->id);
+    return syscall(SYS_capget, &header, data) != 0 ? -1 : 0;
 }
 
 static int read_path(pid_t tid, uint64_t address, char *path) {
@@ -254,7 +259,7 @@ static void serve_stat(int listener, const struct seccomp_notif *request) {
     uint64_t buffer = at ? args[2] : args[1];
     int flags = at ? (int) args[3] & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)
                    : request->data.nr == __NR_lstat ? AT_SYMLINK_NOFOLLOW : 0;
-    if (checked && check_caller(listener, request) != 0) return;
+    if (checked && check_caller(request) != 0) return;
     int error = read_path(request->pid, path_address, path);
     if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request->id) != 0) return;
     if (error != 0) {
@@ -291,15 +296,13 @@ static void serve_stat(int listener, const struct seccomp_notif *request) {
         return;
     }
     if (checked) {
-        char name[64];
-        snprintf(name, sizeof name, "/proc/%d/mem", (int) request->pid);
-        int mem = open(name, O_RDWR | O_CLOEXEC);
-        if (mem < 0 || ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request->id) != 0) {
-            if (mem >= 0) close(mem);
-            return;
+        if (caller_mem < 0) {
+            char name[64];
+            snprintf(name, sizeof name, "/proc/%d/mem", (int) request->pid);
+            caller_mem = open(name, O_RDWR | O_CLOEXEC);
         }
-        ssize_t w = pwrite(mem, &st, sizeof st, (off_t) buffer);
-        close(mem);
+        if (caller_mem < 0 || ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request->id) != 0) return;
+        ssize_t w = pwrite(caller_mem, &st, sizeof st, (off_t) buffer);
         if (w != (ssize_t) sizeof st) {
             reply_error(listener, request->id, EFAULT);
             return;
@@ -351,7 +354,7 @@ static void serve_open(int listener, const struct seccomp_notif *request) {
             how.mode = args[plain_open ? 2 : 3] & 07777;
         }
     }
-    if (checked && check_caller(listener, request) != 0) return;
+    if (checked && check_caller(request) != 0) return;
     int error = read_path(request->pid, path_address, path);
     /* The reads above may have come from a recycled tid if the caller died meanwhile. */
     if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request->id) != 0) return;

@@ -38,11 +38,16 @@ final class Caller implements AutoCloseable {
     final int pid;
     private final Master master;
     private final long id;
-    /// The calling thread's credentials when it made the call: a thread's credentials change
-    /// only by its own doing, which it cannot do while its call waits.
-    private final ProgramCredentials credentials;
+    /// The calling thread's entry in the master's [StatusFiles], held until this closes, with
+    /// its credentials when it made the call: a thread's credentials change only by its own
+    /// doing, which it cannot do while its call waits.
+    private final StatusFiles.Lease lease;
     private int thread = -1;
     private int mem = -1;
+    /// Whether [#mem] is the entry's kept descriptor, which the entry closes.
+    private boolean memKept;
+    /// Whether the last [#memFd()] opened `mem` and proved it with a check of its own.
+    private boolean memJustProven;
     private boolean closed;
     private int proc = -1;
     private volatile boolean handedOff;
@@ -57,25 +62,33 @@ final class Caller implements AutoCloseable {
     static final long BUDGET = 64L << 20;
     private static final AtomicLong HELD = new AtomicLong();
 
-    private Caller(Master master, long id, int tid, ProgramCredentials credentials) {
+    private Caller(Master master, long id, int tid, StatusFiles.Lease lease) {
         this.master = master;
         this.id = id;
         this.tid = tid;
-        this.pid = credentials.tgid;
-        this.credentials = credentials;
+        this.pid = lease.credentials.tgid;
+        this.lease = lease;
     }
 
     /// The handles of thread `tid`, which made notification `id`, or `null` when the call is
     /// gone (or its credentials could not be read: the call is then refused). The thread's
     /// credentials are read here ([StatusFiles#credentials], without the status file when the
     /// call `createsNothing`): they give the thread group and the credentials of every call,
-    /// proven by the notification check that follows.
-    static Caller open(Master master, Scratch s, long id, int tid, boolean createsNothing) {
-        ProgramCredentials credentials = master.statusFiles.credentials(s, tid, createsNothing);
-        if (credentials == null || credentials.tgid <= 0 || !master.stillWaiting(s, id)) {
+    /// proven by the notification check that follows, made here unless `checkedLater`. A caller
+    /// passes `checkedLater` only for a call whose decoding does nothing with the thread before
+    /// its own check but read its memory by number and open handles that are proven themselves
+    /// (the path calls: their arguments are read, then checked): one check then proves both, a
+    /// syscall less on every such call.
+    static Caller open(Master master, Scratch s, long id, int tid, boolean createsNothing, boolean checkedLater) {
+        StatusFiles.Lease lease = master.statusFiles.credentials(s, tid, createsNothing);
+        if (lease == null) {
             return null;
         }
-        return new Caller(master, id, tid, credentials);
+        if (lease.credentials.tgid <= 0 || !checkedLater && !master.stillWaiting(s, id)) {
+            lease.close();
+            return null;
+        }
+        return new Caller(master, id, tid, lease);
     }
 
     /// The thread group of `tid` from /proc/TID/status, 0 if it cannot be read.
@@ -113,22 +126,30 @@ final class Caller implements AutoCloseable {
     /// (-ENOENT: the call is gone and nothing was written).
     synchronized long write(Scratch s, MemorySegment local, long remote, long length) {
         // A `mem` opened now was proven by a check made right before this write: one suffices.
-        boolean fresh = mem < 0;
         int m = memFd();
-        if (m < 0 || !fresh && !master.stillWaiting(s, id)) {
+        if (m < 0 || !memJustProven && !master.stillWaiting(s, id)) {
             return -ENOENT;
         }
         return Kernel.pwrite(m, local, length, remote);
     }
 
-    /// The caller's `/proc/TID/mem`, opened on first use (a call that only reads its arguments
-    /// needs none) and proven to be the caller's by a notification check after the open;
-    /// -ESRCH when the call is gone.
+    /// The caller's `/proc/TID/mem`: the one its thread's entry keeps (see [StatusFiles]), or
+    /// opened on first use (a call that only reads its arguments needs none), proven to be the
+    /// caller's by a notification check after the open and offered to the entry; -ESRCH when
+    /// the call is gone.
     private synchronized int memFd() {
+        memJustProven = false;
         if (mem < 0 && !closed) {
-            Scratch s = Scratch.get();
-            s.path2.setString(0, "/proc/" + tid + "/mem", ISO_8859_1);
-            mem = proven(s, Kernel.open(s.path2, O_RDWR | O_CLOEXEC));
+            mem = lease.keptMemory();
+            memKept = mem >= 0;
+            if (!memKept) {
+                Scratch s = Scratch.get();
+                long stamp = master.statusFiles.memoryStamp();
+                s.path2.setString(0, "/proc/" + tid + "/mem", ISO_8859_1);
+                mem = proven(s, Kernel.open(s.path2, O_RDWR | O_CLOEXEC));
+                memJustProven = mem >= 0;
+                memKept = mem >= 0 && lease.keep(mem, stamp);
+            }
         }
         return mem < 0 ? -ESRCH : mem;
     }
@@ -182,7 +203,7 @@ final class Caller implements AutoCloseable {
     /// The caller's credentials, as they were when it made the call (read and proven when its
     /// handles were opened, see [#open]).
     ProgramCredentials credentials() {
-        return credentials;
+        return lease.credentials;
     }
 
     /// Marks the call as answered by another thread (a send that blocks), which then owns
@@ -223,10 +244,11 @@ final class Caller implements AutoCloseable {
         closed = true;
         HELD.addAndGet(-held);
         held = 0;
-        if (mem >= 0) {
+        if (mem >= 0 && !memKept) {
             Kernel.close(mem);
-            mem = -1;
         }
+        mem = -1;
+        lease.close();
         if (thread >= 0) {
             Kernel.close(thread);
             thread = -1;

@@ -92,10 +92,16 @@ public final class Master implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile AuditSink audit;
 
-    Master(Fd listener) throws PosixException {
+    /// A master of the calls `listener` receives; `execsNotified` says that the filter sends it
+    /// every execve and execveat, so that the programs' `mem` descriptors may be kept across
+    /// calls ([StatusFiles]).
+    Master(Fd listener, boolean execsNotified) throws PosixException {
         this.listener = listener;
         this.listenerFd = listener.intValue();
         this.wakeup = EventFd.open(0, EventFd.NON_BLOCKING);
+        if (execsNotified) {
+            statusFiles.keepMemory();
+        }
     }
 
     /// The process whose descendants the sandbox holds; signals to others are refused. The
@@ -498,7 +504,8 @@ public final class Master implements AutoCloseable {
         int tid = s.notif.get(JAVA_INT, SeccompH.NOTIF_PID);
         int nr = s.notif.get(JAVA_INT, SeccompH.NOTIF_NR);
         String name = BrokerSyscalls.nameOf(arch, nr);
-        Caller c = Caller.open(this, s, id, tid, createsNothing(s, name));
+        statusFiles.heardFrom(tid);
+        Caller c = Caller.open(this, s, id, tid, createsNothing(s, name), checkedLater(name));
         if (c == null) {
             reply(s, id, 0, EPERM);
             return null;
@@ -528,6 +535,22 @@ public final class Master implements AutoCloseable {
                     "readlinkat", "connect", "sendto", "sendmsg", "sendmmsg" -> true;
             case "open" -> createsNothing(s.notif.get(JAVA_LONG, SeccompH.NOTIF_ARGS + 8));
             case "openat" -> createsNothing(s.notif.get(JAVA_LONG, SeccompH.NOTIF_ARGS + 16));
+            default -> false;
+        };
+    }
+
+    /// Whether the decoding of syscall `name` (`null` for one the table does not know) does
+    /// nothing with its caller before it checks the notification but read the caller's memory
+    /// by number and open handles proven by checks of their own, so that the check made after
+    /// the caller's credentials are read can be left to it ([Caller#open]): the calls with a path,
+    /// which every file-heavy program makes most.
+    private static boolean checkedLater(String name) {
+        if (name == null) {
+            return false;
+        }
+        return switch (name) {
+            case "open", "openat", "openat2", "stat", "lstat", "newfstatat", "statx", "access", "faccessat",
+                    "faccessat2", "readlink", "readlinkat" -> true;
             default -> false;
         };
     }
@@ -606,14 +629,23 @@ public final class Master implements AutoCloseable {
                     continueAsAsked(s, id);
                     yield null;
                 }
-                case "execve" -> exec(s, id, c, syscall, AT_FDCWD, a[0], 0);
-                case "execveat" -> exec(s, id, c, syscall, (int) a[0], a[1], (int) a[4]);
+                case "execve", "execveat" -> {
+                    // Before anything lets it through: the caller's memory is about to change.
+                    statusFiles.execStarting(c.tid);
+                    yield "execve".equals(syscall) ? exec(s, id, c, syscall, AT_FDCWD, a[0], 0)
+                            : exec(s, id, c, syscall, (int) a[0], a[1], (int) a[4]);
+                }
                 case "chdir" -> onePath(s, id, c, syscall, Function.CHDIR, AT_FDCWD, a[0]);
                 default -> throw new Refused(ENOSYS);
             };
         } catch (Refused r) {
+            // A caller whose check was left to the decoding is recorded only if its call still
+            // waits: the thread group its credentials named may be another's.
+            boolean record = audit != null && (!checkedLater(name) || stillWaiting(s, id));
             reply(s, id, 0, r.errno);
-            automatic(c, syscall, syscall, Map.of(), Decision.DENY, -1, r.errno);
+            if (record) {
+                automatic(c, syscall, syscall, Map.of(), Decision.DENY, -1, r.errno);
+            }
             return null;
         }
     }
@@ -743,7 +775,10 @@ public final class Master implements AutoCloseable {
             if ((flags & SysStatH.AT_EMPTY_PATH) == 0) {
                 throw new Refused(ENOENT);
             }
-            fstat(s, id, c, syscall, dirfd, buffer, format);
+            // Answered here, with the caller's credentials proven first ([#checkedLater]).
+            if (stillWaiting(s, id)) {
+                fstat(s, id, c, syscall, dirfd, buffer, format);
+            }
             return null;
         }
         boolean noFollow = (flags & SysStatH.AT_SYMLINK_NOFOLLOW) != 0;

@@ -245,7 +245,8 @@ public final class Sandbox implements AutoCloseable {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment program = BrokerFilter.program(arena, Syscalls.CURRENT.arch(), Sessions.processGroup(), mode);
             spawn.setEnv("POSIX4J_BROKER", "1");
-            Child child = SpawnAccess.start(spawn, call -> spawnFiltered(program, rules, call, listener, master));
+            Child child = SpawnAccess.start(spawn, call -> spawnFiltered(program, rules, call, listener, master,
+                    execsNotified(mode)));
             master.get().root(child);
             return new Sandbox(master.get(), child, execPolicy, mode);
         } catch (RuntimeException | PosixException e) {
@@ -272,8 +273,15 @@ public final class Sandbox implements AutoCloseable {
     /// reads the thread's `/proc/self/task/TID/stat` as it ends, for one) is refused with EPERM
     /// rather than left waiting for a master that would only start once the thread is joined,
     /// with the JVM stuck at its next safepoint.
+    /// Whether the filter of `mode` sends every execve and execveat to the master, which may
+    /// then keep the programs' `mem` descriptors across calls ([StatusFiles]).
+    private static boolean execsNotified(BrokerSyscalls.Mode mode) {
+        return BrokerSyscalls.rule("execve").treatment(mode) == BrokerSyscalls.Treatment.BROKER
+                && BrokerSyscalls.rule("execveat").treatment(mode) == BrokerSyscalls.Treatment.BROKER;
+    }
+
     private static int spawnFiltered(MemorySegment program, Ruleset rules, SpawnAccess.NativeCall call,
-            AtomicReference<Fd> listener, AtomicReference<Master> master) throws Throwable {
+            AtomicReference<Fd> listener, AtomicReference<Master> master, boolean execsNotified) throws Throwable {
         Throwable[] failure = {null};
         long[] listenerFd = {-1};
         int[] spawnTid = {0};
@@ -322,7 +330,7 @@ public final class Sandbox implements AutoCloseable {
                     if (Features.seccompSyncWakeUp().available()) {
                         syncWakeUp(fd);
                     }
-                    master.set(new Master(fd));
+                    master.set(new Master(fd, execsNotified));
                     // The thread's own pidfd becomes readable when it has ended; a kernel without
                     // thread pidfds (before 6.9) leaves the end of the posix_spawn call.
                     int ended = Kernel.pidfdOpen(spawnTid[0], PIDFD_THREAD);

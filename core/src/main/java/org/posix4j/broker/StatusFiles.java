@@ -4,9 +4,12 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.posix4j.internal.EpollH;
 
 /// The `/proc/TID/status` descriptors of the threads that made calls, kept open across calls so
@@ -34,6 +37,23 @@ import org.posix4j.internal.EpollH;
 /// That covers a thread whose groups differ from its process's leader and which then execs,
 /// taking over the leader's number and struct pid (and so this entry) with its own groups.
 ///
+/// ## Kept `mem` descriptors
+///
+/// Where every exec of the programs reaches the master as a notification (broker mode), an
+/// entry also keeps the thread's `/proc/TID/mem` once a call has opened and proven it ([#keep]),
+/// so that a stat answered later is one check and one write, not an open, a check, a write and
+/// a close. Such a descriptor is bound to the memory the thread had when it was opened, and a
+/// thread's memory changes only by an exec: its own, or another thread's of its process, which
+/// takes over the leader's number and struct pid (and so the leader's entry). So every exec
+/// notification ([#execStarting]) retires every kept descriptor before the exec is let through,
+/// and until the exec is over no descriptor is kept: it is over when its thread makes another
+/// call (the exec failed, or succeeded in the leader, whose number it keeps), or when that
+/// thread's pidfd says it ended (killed, or the exec succeeded in another thread: the number
+/// went to the old leader, which ended; the process's one thread left is still inside the exec
+/// then, so nothing of the process reaches the master until its new memory is in place). A
+/// descriptor opened while an exec was under way, or before one began, is never kept ([#keep]
+/// compares the exec count of before its open).
+///
 /// Thread-safe: every serving thread of a [Master] shares one.
 final class StatusFiles implements AutoCloseable {
     /// Threads whose descriptors are kept at once.
@@ -42,6 +62,9 @@ final class StatusFiles implements AutoCloseable {
     private static final int O_CLOEXEC = 02000000;
     private static final int PIDFD_THREAD = 0200;
     private static final int EVENTS = 16;
+    /// The most execs under way at once that still let descriptors be kept: past it (execs
+    /// whose end was never seen), none is kept any more.
+    private static final int EXECS = 1024;
 
     /// One thread's open status file, the pidfd that tells its end, and the serving threads
     /// reading it.
@@ -53,6 +76,11 @@ final class StatusFiles implements AutoCloseable {
         private boolean dropped;
         /// The credentials of the last full read of [#fd], whose groups later calls reuse.
         private volatile ProgramCredentials known;
+        /// The thread's kept `mem`, -1 for none; guarded by the StatusFiles.
+        private int mem = -1;
+        /// Kept `mem` descriptors an exec retired while a call used them: closed once no call
+        /// holds the entry. Guarded by the StatusFiles.
+        private int[] retired = new int[0];
 
         private Entry(int tid, int fd, int pidfd) {
             this.tid = tid;
@@ -67,10 +95,120 @@ final class StatusFiles implements AutoCloseable {
     private boolean closed;
     /// Whether a program thread has called setgroups: no call reuses groups read before.
     private volatile boolean groupsMayHaveChanged;
+    /// Whether `mem` descriptors are kept (see the class comment); guarded by this.
+    private boolean keepsMemory;
+    /// The exec notifications seen; guarded by this.
+    private long execs;
+    /// The threads whose exec is under way; guarded by this.
+    private final Set<Integer> execing = new HashSet<>();
+    /// Whether [#execing] may hold a thread: read without the lock on every call.
+    private volatile boolean anyExecing;
+
+    /// A thread's entry, held for one call, and the credentials read through it for the call;
+    /// [#close()] gives the entry back.
+    final class Lease implements AutoCloseable {
+        final ProgramCredentials credentials;
+        private final Entry entry;
+        private boolean closed;
+
+        private Lease(Entry entry, ProgramCredentials credentials) {
+            this.entry = entry;
+            this.credentials = credentials;
+        }
+
+        /// The thread's kept `mem`, or -1 when none is kept since the last exec; stays open
+        /// while this lease is held.
+        int keptMemory() {
+            synchronized (StatusFiles.this) {
+                return closed ? -1 : entry.mem;
+            }
+        }
+
+        /// Keeps `fd`, the thread's `mem` opened and proven by this lease's call after
+        /// [#memoryStamp()] answered `stamp`, for later calls: true when it is kept (it is then
+        /// the entry's to close); false when `stamp` is -1, an exec has been seen since, the
+        /// entry has one already or is dropped (the caller then closes `fd`).
+        boolean keep(int fd, long stamp) {
+            synchronized (StatusFiles.this) {
+                if (closed || stamp < 0 || stamp != execs || !keepsMemory || !execing.isEmpty() || entry.dropped
+                        || entry.mem >= 0) {
+                    return false;
+                }
+                entry.mem = fd;
+                return true;
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (StatusFiles.this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            release(entry, false);
+        }
+    }
 
     StatusFiles() {
         exits = Kernel.epollCreate();
         events = Arena.ofAuto().allocate(EpollH.EPOLL_EVENT, EVENTS);
+    }
+
+    /// Keeps `mem` descriptors from now on: only for a master to which every exec of its
+    /// programs is a notification ([#execStarting] is called for each).
+    synchronized void keepMemory() {
+        keepsMemory = true;
+    }
+
+    /// What [Lease#keep] compares to before it keeps a `mem` opened after this: -1 when none
+    /// may be kept (an exec is under way, or none is kept at all).
+    synchronized long memoryStamp() {
+        return keepsMemory && execing.isEmpty() ? execs : -1;
+    }
+
+    /// Notes that thread `tid` is calling execve or execveat, before the call is decided: every
+    /// kept `mem` is retired, and none is kept until the exec is over (see the class comment).
+    synchronized void execStarting(int tid) {
+        if (!keepsMemory) {
+            return;
+        }
+        execs++;
+        execing.add(tid);
+        anyExecing = true;
+        if (execing.size() > EXECS) {
+            keepsMemory = false;
+        }
+        for (Entry e : open.values()) {
+            retireMemory(e);
+        }
+    }
+
+    /// Notes a notification of thread `tid`: an exec of its is over.
+    void heardFrom(int tid) {
+        if (anyExecing) {
+            execOver(tid);
+        }
+    }
+
+    private synchronized void execOver(int tid) {
+        if (execing.remove(tid) && execing.isEmpty()) {
+            anyExecing = false;
+        }
+    }
+
+    private static void retireMemory(Entry e) {
+        if (e.mem < 0) {
+            return;
+        }
+        if (e.users == 0) {
+            Kernel.close(e.mem);
+        } else {
+            e.retired = Arrays.copyOf(e.retired, e.retired.length + 1);
+            e.retired[e.retired.length - 1] = e.mem;
+        }
+        e.mem = -1;
     }
 
     /// The epoll descriptor that is readable when a thread with a kept descriptor has ended
@@ -85,8 +223,8 @@ final class StatusFiles implements AutoCloseable {
     /// numbered `tid` cannot be read. With `createsNothing` (the call cannot create a file, so
     /// the umask does not matter), without the status file when the thread's was read before
     /// and no program thread has called setgroups since. Unproven: the caller checks its
-    /// notification afterwards.
-    ProgramCredentials credentials(Scratch s, int tid, boolean createsNothing) {
+    /// notification afterwards. The entry stays held by the lease until it is closed.
+    Lease credentials(Scratch s, int tid, boolean createsNothing) {
         for (int attempt = 0; attempt < 2; attempt++) {
             Entry e = acquire(s, tid);
             if (e == null) {
@@ -103,10 +241,12 @@ final class StatusFiles implements AutoCloseable {
                     e.known = c;
                 }
             } finally {
-                release(e, c == null);
+                if (c == null) {
+                    release(e, true);
+                }
             }
             if (c != null) {
-                return c;
+                return new Lease(e, c);
             }
         }
         return null;
@@ -133,6 +273,7 @@ final class StatusFiles implements AutoCloseable {
                 if (e != null && e.pidfd == (int) (data >>> 32)) {
                     open.remove(e.tid);
                     drop(e);
+                    execOver(e.tid);
                 }
             }
         }
@@ -171,6 +312,12 @@ final class StatusFiles implements AutoCloseable {
     /// was opened for is gone).
     private synchronized void release(Entry e, boolean stale) {
         e.users--;
+        if (e.users == 0) {
+            for (int fd : e.retired) {
+                Kernel.close(fd);
+            }
+            e.retired = new int[0];
+        }
         if (stale && open.get(e.tid) == e) {
             open.remove(e.tid);
             drop(e);
@@ -200,6 +347,10 @@ final class StatusFiles implements AutoCloseable {
             Kernel.close(e.fd);
             if (e.pidfd >= 0) {
                 Kernel.close(e.pidfd);
+            }
+            if (e.mem >= 0) {
+                Kernel.close(e.mem);
+                e.mem = -1;
             }
         }
     }

@@ -43,6 +43,17 @@ class StatusFilesTest {
     private static final String EPOLL = "anon_inode:[eventpoll]";
     private static final String PIDFD = "anon_inode:[pidfd]";
 
+    /// The credentials `files` reads for thread `tid`, its entry given back at once; `null`
+    /// when none can be read.
+    private static ProgramCredentials read(StatusFiles files, int tid, boolean createsNothing) {
+        StatusFiles.Lease lease = files.credentials(Scratch.get(), tid, createsNothing);
+        if (lease == null) {
+            return null;
+        }
+        lease.close();
+        return lease.credentials;
+    }
+
     /// A thread of this JVM that sets its own supplementary groups to `group` alone (raw
     /// setgroups: this thread alone; unlike a uid, nothing process-wide changes with them) when
     /// it is not -1, then sets them again on [#setGroups] until closed.
@@ -118,17 +129,64 @@ class StatusFilesTest {
         StatusFiles files = new StatusFiles();
         try (Parked p = new Parked(-1)) {
             for (int i = 0; i < 3; i++) {
-                ProgramCredentials c = files.credentials(Scratch.get(), p.tid, true);
+                ProgramCredentials c = read(files, p.tid, true);
                 assertNotNull(c);
                 assertEquals(ProcessHandle.current().pid(), c.tgid);
             }
             assertEquals(1, keptFor(Set.of(p.tid)), "one descriptor, kept across the reads");
             files.close();
             assertEquals(0, keptFor(Set.of(p.tid)), "closed with the master");
-            assertNull(files.credentials(Scratch.get(), p.tid, true), "nothing is read once closed");
+            assertNull(read(files, p.tid, true), "nothing is read once closed");
         } finally {
             files.close();
         }
+    }
+
+    /// A thread's `mem`, offered by the call that opened it, is kept for its later calls until
+    /// an exec notification: the exec retires it (closed once no call holds the entry), and
+    /// until the exec is over (its thread heard from again) nothing is kept, nor is what was
+    /// opened before it.
+    @Test
+    void aKeptMemDescriptorIsRetiredByAnExec() throws Exception {
+        try (StatusFiles files = new StatusFiles(); Parked p = new Parked(-1); Parked execing = new Parked(-1)) {
+            String mem = "/proc/" + p.tid + "/mem";
+            int fd = openMem(p.tid);
+            try (StatusFiles.Lease lease = files.credentials(Scratch.get(), p.tid, true)) {
+                assertFalse(lease.keep(fd, files.memoryStamp()), "nothing is kept before keepMemory()");
+                files.keepMemory();
+                assertTrue(lease.keep(fd, files.memoryStamp()));
+            }
+            try (StatusFiles.Lease lease = files.credentials(Scratch.get(), p.tid, true)) {
+                assertEquals(fd, lease.keptMemory(), "the next call finds it");
+                files.execStarting(execing.tid);
+                assertEquals(-1, lease.keptMemory(), "retired by the exec");
+                assertEquals(1, opened(Set.of(mem)), "still open while a call holds the entry");
+            }
+            assertEquals(0, opened(Set.of(mem)), "closed when the call gives the entry back");
+
+            assertEquals(-1, files.memoryStamp(), "nothing is kept while the exec is under way");
+            int during = openMem(p.tid);
+            try (StatusFiles.Lease lease = files.credentials(Scratch.get(), p.tid, true)) {
+                assertFalse(lease.keep(during, files.memoryStamp()));
+            }
+            files.heardFrom(execing.tid);
+            long stamp = files.memoryStamp();
+            assertTrue(stamp >= 0, "the exec is over once its thread calls again");
+            try (StatusFiles.Lease lease = files.credentials(Scratch.get(), p.tid, true)) {
+                files.execStarting(execing.tid);
+                files.heardFrom(execing.tid);
+                assertFalse(lease.keep(during, stamp), "opened before another exec: not kept");
+            }
+            Kernel.close(during);
+            assertEquals(0, opened(Set.of(mem)));
+        }
+    }
+
+    private static int openMem(int tid) {
+        MemorySegment path = Arena.ofAuto().allocateFrom("/proc/" + tid + "/mem");
+        int fd = Kernel.open(path, 02 | 02000000);
+        assertTrue(fd >= 0, "open /proc/TID/mem: errno " + -fd);
+        return fd;
     }
 
     /// A thread that is gone reads as nothing, and its descriptor is dropped with it.
@@ -136,9 +194,9 @@ class StatusFilesTest {
     void aThreadGoneReadsAsNullAndItsDescriptorIsClosed() throws Exception {
         try (StatusFiles files = new StatusFiles()) {
             Parked p = new Parked(-1);
-            assertNotNull(files.credentials(Scratch.get(), p.tid, true));
+            assertNotNull(read(files, p.tid, true));
             p.close();
-            assertNull(files.credentials(Scratch.get(), p.tid, true));
+            assertNull(read(files, p.tid, true));
             assertEquals(0, keptFor(Set.of(p.tid)));
         }
     }
@@ -151,7 +209,7 @@ class StatusFilesTest {
         try (StatusFiles files = new StatusFiles()) {
             assertTrue(files.exits() >= 0, "epoll_create1 failed");
             Parked p = new Parked(-1);
-            assertNotNull(files.credentials(Scratch.get(), p.tid, true));
+            assertNotNull(read(files, p.tid, true));
             assertEquals(1, keptFor(Set.of(p.tid)));
             assertEquals(added(before, 1, 1), kinds(), "the epoll descriptor and the thread's pidfd");
             assertFalse(readable(files.exits(), 0), "nothing has ended yet");
@@ -194,12 +252,12 @@ class StatusFilesTest {
         try (StatusFiles files = new StatusFiles()) {
             Parked first = new Parked(1111);
             int tid = first.tid;
-            assertArrayEquals(new int[] {1111}, files.credentials(Scratch.get(), tid, true).groups);
-            assertArrayEquals(new int[] {1111}, files.credentials(Scratch.get(), tid, true).groups,
+            assertArrayEquals(new int[] {1111}, read(files, tid, true).groups);
+            assertArrayEquals(new int[] {1111}, read(files, tid, true).groups,
                     "read again without the status file, with the groups of the first read");
             first.close();
             try (Parked second = parkedAt(tid, 2222)) {
-                ProgramCredentials c = files.credentials(Scratch.get(), second.tid, true);
+                ProgramCredentials c = read(files, second.tid, true);
                 assertNotNull(c);
                 assertArrayEquals(new int[] {2222}, c.groups);
                 assertEquals("2222", statusField(tid, "Groups"));
@@ -218,10 +276,10 @@ class StatusFilesTest {
     void aQuickReadTakesTheGroupsOfTheLastFullReadUntilSetgroupsIsNoted() throws Exception {
         Requires.root();
         try (StatusFiles files = new StatusFiles(); Parked p = new Parked(1111)) {
-            ProgramCredentials full = files.credentials(Scratch.get(), p.tid, true);
+            ProgramCredentials full = read(files, p.tid, true);
             assertArrayEquals(new int[] {1111}, full.groups);
             assertEquals(Integer.parseInt(statusField(p.tid, "Umask"), 8), full.umask);
-            ProgramCredentials quick = files.credentials(Scratch.get(), p.tid, true);
+            ProgramCredentials quick = read(files, p.tid, true);
             assertEquals(0777, quick.umask, "a read without the status file knows no umask");
             assertEquals(statusField(p.tid, "Uid"), ids(quick.ruid, quick.euid, quick.suid, quick.fsuid));
             assertEquals(statusField(p.tid, "Gid"), ids(quick.rgid, quick.egid, quick.sgid, quick.fsgid));
@@ -231,13 +289,13 @@ class StatusFilesTest {
 
             assertEquals(0, p.setGroups(2222));
             assertEquals("2222", statusField(p.tid, "Groups"));
-            assertArrayEquals(new int[] {1111}, files.credentials(Scratch.get(), p.tid, true).groups,
+            assertArrayEquals(new int[] {1111}, read(files, p.tid, true).groups,
                     "the groups of the last full read");
-            assertArrayEquals(new int[] {2222}, files.credentials(Scratch.get(), p.tid, false).groups,
+            assertArrayEquals(new int[] {2222}, read(files, p.tid, false).groups,
                     "a full read is the thread's now");
             assertEquals(0, p.setGroups(3333));
             files.groupsChanging();
-            assertArrayEquals(new int[] {3333}, files.credentials(Scratch.get(), p.tid, true).groups,
+            assertArrayEquals(new int[] {3333}, read(files, p.tid, true).groups,
                     "once setgroups is noted, every read is a full one");
         }
     }
@@ -257,7 +315,7 @@ class StatusFilesTest {
                 threads.add(new Parked(-1));
             }
             for (Parked p : threads) {
-                assertEquals(ProcessHandle.current().pid(), files.credentials(Scratch.get(), p.tid, true).tgid);
+                assertEquals(ProcessHandle.current().pid(), read(files, p.tid, true).tgid);
             }
             Set<Integer> tids = threads.stream().map(p -> p.tid).collect(Collectors.toSet());
             assertEquals(StatusFiles.LIMIT, keptFor(tids));
@@ -300,7 +358,11 @@ class StatusFilesTest {
 
     /// How many of this JVM's descriptors are the status file of one of `tids`.
     private static int keptFor(Set<Integer> tids) throws IOException {
-        Set<String> targets = tids.stream().map(t -> "/proc/" + t + "/status").collect(Collectors.toSet());
+        return opened(tids.stream().map(t -> "/proc/" + t + "/status").collect(Collectors.toSet()));
+    }
+
+    /// How many of this JVM's descriptors name one of `targets`.
+    private static int opened(Set<String> targets) throws IOException {
         int n = 0;
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
             for (Path fd : fds) {

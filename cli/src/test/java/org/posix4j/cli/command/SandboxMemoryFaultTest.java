@@ -19,6 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.posix4j.cli.command.SandboxAttackTest.Tree;
 import org.posix4j.cli.testing.ChildProcess.Result;
 import org.posix4j.cli.testing.Gcc;
@@ -79,6 +81,32 @@ class SandboxMemoryFaultTest {
         assertEquals("EPERM", inside.get("uffd syscall"), r::toString);
         assertEquals("EACCES", inside.get("uffd dev"), r::toString);
         assertFalse(inside.containsKey("uffd register"), () -> "no userfaultfd descriptor in the sandbox: " + r);
+    }
+
+    /// The broker keeps a thread's `mem` descriptor across its calls; an exec gives the process
+    /// new memory. A program stats into a page at a fixed address (its descriptor is then kept),
+    /// then execs, from its main thread or from a second one (which takes over the main
+    /// thread's number), while a witness cloned with CLONE_VM keeps the old memory alive; the
+    /// new image stats into a page at the same address. Its stat must land in its own page (the
+    /// file's size read back), and the witness's page must stay untouched, as outside the
+    /// sandbox (the control).
+    @ParameterizedTest
+    @ValueSource(strings = {"leader", "thread"})
+    void aStatAfterAnExecLandsInTheNewImageOnly(String how, @TempDir Path tmp) throws Exception {
+        Tree t = Tree.create(tmp);
+        Path execmem = Gcc.compile("sandbox/memory/execmem.c", tmp);
+        String size = Long.toString(Files.size(t.okFile));
+        List<String> program = List.of(execmem.toString(), how, t.okFile.toString(), size);
+        Map<String, String> expected = Map.of("after", "stat=OK size=" + size, "witness", "untouched");
+
+        Result control = run(program);
+        assertEquals(0, control.exitCode(), control::toString);
+        assertEquals(expected, results(control), control::toString);
+
+        Result r = run(posix4j(List.of("--enforce", "broker", "--allow-read", t.ok.toString(), "--allow-read",
+                execmem.toString()), program));
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(expected, results(r), r::toString);
     }
 
     private static void race(Path tmp, String mode) throws Exception {
