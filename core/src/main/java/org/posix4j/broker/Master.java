@@ -70,6 +70,7 @@ public final class Master implements AutoCloseable {
     private static final int ENOSYS = 38;
     private static final int ENOTSOCK = 88;
     private static final int EOPNOTSUPP = 95;
+    private static final int ENOBUFS = 105;
     private static final int RENAME_NOREPLACE = 1;
     private static final int RENAME_EXCHANGE = 2;
 
@@ -1135,6 +1136,10 @@ public final class Master implements AutoCloseable {
                 Kernel.close(copy);
                 message.fds().forEach(Kernel::close);
                 answerSend(o, id, c, syscall, fd, w);
+            }, () -> {
+                Kernel.close(copy);
+                message.fds().forEach(Kernel::close);
+                answerSend(s, id, c, syscall, fd, -ENOBUFS);
             });
             return;
         }
@@ -1162,6 +1167,10 @@ public final class Master implements AutoCloseable {
                         () -> sendBatch(this, o, c, id, fd, vector, messages, flags, null, true));
                 reply(o, id, w[0], (int) w[1]);
                 automatic(c, "sendmmsg", "send", Map.of("fd", fd), Decision.ALLOW, w[0], (int) w[1]);
+            }, () -> {
+                messages.forEach(m -> ((Sockets.Message) m[2]).fds().forEach(Kernel::close));
+                reply(s, id, -1, ENOBUFS);
+                automatic(c, "sendmmsg", "send", Map.of("fd", fd), Decision.ALLOW, -1, ENOBUFS);
             });
             return;
         }

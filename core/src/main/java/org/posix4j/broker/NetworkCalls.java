@@ -14,6 +14,7 @@ import org.posix4j.internal.SocketH;
 /// and only CAP_SYS_ADMIN could name another one (not lent to the program).
 final class NetworkCalls {
     private static final int EAGAIN = 11;
+    private static final int ENOBUFS = 105;
     private static final int EACCES = 13;
 
     private NetworkCalls() {}
@@ -57,6 +58,9 @@ final class NetworkCalls {
                         Kernel.close(copy);
                         after.run();
                         return result(r);
+                    }, () -> {
+                        Kernel.close(copy);
+                        after.run();
                     });
                 }
                 int r = connect(copy, address);
@@ -88,6 +92,9 @@ final class NetworkCalls {
                                 (long) batch[0], (List<Object[]>) batch[1], (int) batch[2], destinations, true);
                         after.run();
                         return w;
+                    }, () -> {
+                        closePayload(call);
+                        after.run();
                     });
                 }
                 after.run();
@@ -104,6 +111,10 @@ final class NetworkCalls {
                         m.fds().forEach(Kernel::close);
                         after.run();
                         return result(w);
+                    }, () -> {
+                        Kernel.close(copy);
+                        m.fds().forEach(Kernel::close);
+                        after.run();
                     });
                 }
                 Kernel.close(copy);
@@ -151,7 +162,10 @@ final class NetworkCalls {
         long[] run();
     }
 
-    private static long[] offload(Master master, Call call, Consumer<long[]> done, Blocking op) {
+    /// Runs `op` on the offload pool, which then answers the call; or, when the pool holds as
+    /// many of the program's calls as it takes ([Offload]), runs `release` (what `op` would have
+    /// closed) and answers ENOBUFS here, as a send does when the kernel has no buffer for it.
+    private static long[] offload(Master master, Call call, Consumer<long[]> done, Blocking op, Runnable release) {
         call.handOff();
         ProgramCredentials acting = ProgramCredentials.acting();
         Offload.run(call.pid(), () -> {
@@ -162,11 +176,18 @@ final class NetworkCalls {
             } finally {
                 ProgramCredentials.actAs(null);
             }
-            if (done != null) {
-                done.accept(r);
-            }
-            master.reply(Scratch.get(), call.id, r[0], (int) r[1]);
+            answer(master, call, done, r);
+        }, () -> {
+            release.run();
+            answer(master, call, done, new long[] {-1, ENOBUFS});
         });
         return null;
+    }
+
+    private static void answer(Master master, Call call, Consumer<long[]> done, long[] r) {
+        if (done != null) {
+            done.accept(r);
+        }
+        master.reply(Scratch.get(), call.id, r[0], (int) r[1]);
     }
 }

@@ -41,6 +41,7 @@ final class Performer {
     private static final int EPROTONOSUPPORT = 93;
     private static final int EBUSY = 16;
     private static final int ENXIO = 6;
+    private static final int ENFILE = 23;
     private static final int O_NOCTTY = 0400;
     private static final int ENAMETOOLONG = 36;
     private static final int EINVAL = 22;
@@ -330,7 +331,9 @@ final class Performer {
     }
 
     /// Runs `opener` (blocking, with the caller's credentials) on the offload pool and answers
-    /// the call with the descriptor it opens; `after` runs once it has returned or thrown.
+    /// the call with the descriptor it opens; `after` runs once it has returned or thrown. When
+    /// the pool holds as many of the program's calls as it takes ([Offload]), the call fails
+    /// with ENFILE at once, as an open does when the system's file table is full.
     private void openBlocking(Call call, Place place, ToIntFunction<Scratch> opener, Runnable after) {
         call.handOff();
         offloaded.incrementAndGet();
@@ -355,6 +358,13 @@ final class Performer {
             } finally {
                 ProgramCredentials.actAs(null);
                 CALLER.remove();
+                offloadEnded();
+            }
+        }, () -> {
+            try {
+                after.run();
+                finish(Scratch.get(), call, place, -1, ENFILE);
+            } finally {
                 offloadEnded();
             }
         });
