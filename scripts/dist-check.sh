@@ -116,6 +116,15 @@ if expect "bin/posix4j info with -XX:AOTMode=on" 0 any; then
     fi
 fi
 
+run "${clean[@]}" JDK_JAVA_OPTIONS=-XX:AOTMode=on "$posix4j" sandbox --enforce broker -- /bin/true
+if expect "bin/posix4j sandbox --enforce broker with -XX:AOTMode=on" 0 any; then
+    if [[ $(cat "$work/err") == "NOTE: Picked up JDK_JAVA_OPTIONS: -XX:AOTMode=on" ]]; then
+        pass "broker mode's AOT cache is usable where the archive was unpacked"
+    else
+        fail "bin/posix4j sandbox --enforce broker with -XX:AOTMode=on: stderr $(head -c 2000 "$work/err")"
+    fi
+fi
+
 # A cache cut short, as a cache that does not fit this JVM: it must be ignored silently.
 truncate -s 65536 "$home/lib/posix4j.aot"
 run "${clean[@]}" "$posix4j" info

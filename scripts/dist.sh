@@ -9,6 +9,8 @@
 #                       with the CLI's modules (posix4j-cli, posix4j, picocli: the jars of
 #                       cli/target/) linked in, and only the JDK modules they require;
 #   lib/posix4j.aot     an AOT cache (JEP 483/514) trained by that runtime (org.posix4j.cli.Training);
+#   lib/posix4j-broker.aot  the cache of `sandbox --enforce broker` (org.posix4j.cli.Training broker,
+#                       with both compilers: see ./posix4j);
 #   README.txt          what this is and how to run it.
 #
 # The CLI's modules are linked into the runtime rather than put on a module path, as ./posix4j
@@ -90,15 +92,21 @@ mkdir -p "$stage/bin" "$stage/lib" "$repo/dist"
 
 # The one-step AOT workflow starts a second JVM to write the cache, and that JVM reports its
 # options on stderr ("Picked up JAVA_TOOL_OPTIONS"): the log is shown only if training fails.
-# shellcheck disable=SC2086 # jvm_options is a list of words
-if ! "$stage/runtime/bin/java" $jvm_options -XX:TieredStopAtLevel=1 -XX:AOTCacheOutput="$stage/lib/posix4j.aot" \
-    -m org.posix4j.cli/org.posix4j.cli.Training \
-    >"$work/aot.log" 2>&1 || [[ ! -s $stage/lib/posix4j.aot ]]; then
-    cat "$work/aot.log" >&2
-    echo "dist: training the AOT cache failed (log: $work/aot.log)" >&2
-    exit 1
-fi
-rm -f "$stage/lib/posix4j.aot.config"
+# train CACHE JAVA_ARGUMENTS...
+train() {
+    local cache=$1
+    shift
+    # shellcheck disable=SC2086 # jvm_options is a list of words
+    if ! "$stage/runtime/bin/java" $jvm_options -XX:AOTCacheOutput="$stage/lib/$cache" "$@" \
+        >"$work/$cache.log" 2>&1 || [[ ! -s $stage/lib/$cache ]]; then
+        cat "$work/$cache.log" >&2
+        echo "dist: training the AOT cache $cache failed (log: $work/$cache.log)" >&2
+        exit 1
+    fi
+    rm -f "$stage/lib/$cache.config"
+}
+train posix4j.aot -XX:TieredStopAtLevel=1 -m org.posix4j.cli/org.posix4j.cli.Training
+train posix4j-broker.aot -m org.posix4j.cli/org.posix4j.cli.Training broker
 
 cat >"$stage/bin/posix4j" <<EOF
 #!/usr/bin/env bash
@@ -123,11 +131,23 @@ java=("\$home/runtime/bin/java" $jvm_options)
 if [[ \$thp == *'[madvise]'* || \$thp == *'[always]'* ]]; then
     java+=(-XX:+UseTransparentHugePages)
 fi
-# The AOT cache was made by this runtime when the archive was built. A cache that does not fit
-# (a runtime changed in place, a JVM that cannot map it) is ignored by the JVM; the logging
-# options keep it from saying so.
-if [[ -s \$home/lib/posix4j.aot ]]; then
-    java+=(-XX:AOTCache="\$home/lib/posix4j.aot" -Xlog:aot*=off,cds*=off)
+# The AOT caches were made by this runtime when the archive was built; \`sandbox --enforce broker\`
+# (told by the arguments before a program's "--") has its own. A cache that does not fit (a
+# runtime changed in place, a JVM that cannot map it) is ignored by the JVM; the logging options
+# keep it from saying so.
+aot=\$home/lib/posix4j.aot
+previous=
+for argument; do
+    if [[ \$argument == -- ]]; then
+        break
+    elif [[ \$argument == --enforce=broker || \$previous == --enforce && \$argument == broker ]]; then
+        aot=\$home/lib/posix4j-broker.aot
+        break
+    fi
+    previous=\$argument
+done
+if [[ -s \$aot ]]; then
+    java+=(-XX:AOTCache="\$aot" -Xlog:aot*=off,cds*=off)
 fi
 exec "\${java[@]}" -m $main "\$@"
 EOF
@@ -148,6 +168,8 @@ or put a symlink to bin/posix4j in a directory on PATH. Linux with glibc 2.33 or
 bin/posix4j       the launcher
 runtime/          the Java runtime (jlink), with the posix4j modules linked in
 lib/posix4j.aot   an AOT cache made by that runtime, which shortens every start
+lib/posix4j-broker.aot  the same for sandbox --enforce broker, whose serving code it holds
+                  compiled
 
 Source and documentation: the posix4j repository, whose README.md describes every command and
 option.

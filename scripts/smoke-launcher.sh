@@ -38,13 +38,31 @@ if expect "posix4j info" 0; then
     fi
 fi
 
-# The first run trained the AOT cache; a training run that failed (the JVM crashing while it
-# writes the cache, say) leaves an empty file, and every start is then slower without a word.
-aots=("$repo"/target/launcher/aot/*.aot)
-if [[ -s ${aots[0]} ]]; then
-    pass "the launcher trained its AOT cache"
+# The first run trained the AOT caches (the commands' and broker mode's); a training run that
+# failed (the JVM crashing while it writes the cache, say) leaves an empty file, and every start
+# is then slower without a word.
+for cache in "$repo"/target/launcher/aot/*.aot; do
+    if [[ -s $cache ]]; then
+        pass "the launcher trained its AOT cache ${cache##*/}"
+    else
+        fail "the AOT cache $cache is empty: $(tail -n 20 "$cache.log" 2>/dev/null)"
+    fi
+done
+caches=("$repo"/target/launcher/aot/*.broker.aot)
+if [[ -e ${caches[0]} ]]; then
+    pass "the launcher made broker mode's AOT cache"
 else
-    fail "the AOT cache is missing or empty: $(tail -n 20 "$repo/target/launcher/aot.log" 2>/dev/null)"
+    fail "no broker mode AOT cache in $repo/target/launcher/aot"
+fi
+
+# `sandbox --enforce broker` starts with broker mode's cache, which holds the broker's classes.
+JDK_JAVA_OPTIONS="-Xlog:class+load=info:file=$work/broker-classes" run "$launcher" sandbox --enforce broker -- /bin/true
+if expect "posix4j sandbox --enforce broker -- /bin/true" 0 any; then
+    if grep -q 'org.posix4j.broker.Performer source: shared objects file' "$work/broker-classes"; then
+        pass "a brokered sandbox's start loads the broker's classes from its AOT cache"
+    else
+        fail "the broker's classes are not in broker mode's AOT cache: $(grep -E 'broker.Performer' "$work/broker-classes")"
+    fi
 fi
 
 # Training runs sandboxes too (org.posix4j.cli.Training), so that a sandbox's start finds the
