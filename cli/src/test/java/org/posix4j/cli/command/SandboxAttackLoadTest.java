@@ -228,46 +228,57 @@ class SandboxAttackLoadTest {
         assertEquals(new Result(0, "rdwr opened\nreaders done\n", ""), r.result(), r::describe);
     }
 
-    /// Blocking calls the broker hands to its own threads hold descriptors of the JVM until they
-    /// end, and a FIFO nobody writes never ends them: an audit's program with 11,000 such opens
-    /// took 19,824 of the JVM's 20,000 descriptors (2026-12-07). Now one process gets 16 running
-    /// and 128 waiting at most; its further opens fail at once with ENFILE, the waiting ones
-    /// complete once a writer comes. Outside the sandbox every open waits and completes (the
-    /// control). Each reader is seen waiting in openat (/proc/self/task/TID/syscall) or done
-    /// before the writer opens.
-    @Test
-    void blockingOpensBeyondWhatTheBrokerHoldsFailWithEnfile(@TempDir Path tmp) throws Exception {
-        Path dir = Files.createDirectory(tmp.resolve("fifos"));
-        String script = """
-                import errno, os, sys, threading, time
-                d, factor = sys.argv[1], float(os.environ.get('POSIX4J_TEST_TIME_FACTOR', '1'))
-                os.mkfifo(d + '/f')
-                results = []
-                def reader():
+    /// Python for the two tests below: `crowd(call, ok, nr)` starts 184 threads, each running
+    /// `call` and recording `ok` or, when it raises OSError, the errno's name, and returns them
+    /// once each has ended or waits in syscall number `nr` (/proc/self/task/TID/syscall; exits
+    /// after 60 s times the time factor); `tally()` prints "NAME=COUNT" for each result, sorted.
+    private static final String CROWD = """
+            import errno, os, sys, threading, time
+            results = []
+            def crowd(call, ok, nr):
+                def run():
                     try:
-                        os.close(os.open(d + '/f', os.O_RDONLY))
-                        results.append('opened')
+                        call()
+                        results.append(ok)
                     except OSError as e:
                         results.append(errno.errorcode[e.errno])
-                readers = [threading.Thread(target=reader) for _ in range(184)]
-                for t in readers:
+                threads = [threading.Thread(target=run) for _ in range(184)]
+                for t in threads:
                     t.start()
                 def waiting(t):
                     try:
                         with open('/proc/self/task/%s/syscall' % t.native_id) as f:
-                            return f.read().split()[0] == '257'
+                            return f.read().split()[0] == str(nr)
                     except OSError:
                         return False
-                deadline = time.monotonic() + 60 * factor
-                while sum(not t.is_alive() or waiting(t) for t in readers) < len(readers):
+                deadline = time.monotonic() + 60 * float(os.environ.get('POSIX4J_TEST_TIME_FACTOR', '1'))
+                while sum(not t.is_alive() or waiting(t) for t in threads) < len(threads):
                     if time.monotonic() > deadline:
-                        sys.exit('the readers never all waited')
+                        sys.exit('the threads never all waited')
                     time.sleep(0.05)
+                return threads
+            def tally():
+                print(' '.join('%s=%d' % (r, results.count(r)) for r in sorted(set(results))))
+            """;
+
+    /// Blocking calls the broker hands to its own threads hold descriptors of the JVM until they
+    /// end, and a FIFO nobody writes never ends them: an audit's program with 11,000 such opens
+    /// took 19,824 of the JVM's 20,000 descriptors (2026-12-07). Now one process gets 16 running
+    /// and 128 waiting at most; of 184 threads opening a FIFO for reading, 40 fail at once with
+    /// ENFILE, and the waiting ones complete once a writer comes. Outside the sandbox every open
+    /// waits and completes (the control).
+    @Test
+    void blockingOpensBeyondWhatTheBrokerHoldsFailWithEnfile(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("fifos"));
+        String script = CROWD + """
+                d = sys.argv[1]
+                os.mkfifo(d + '/f')
+                readers = crowd(lambda: os.close(os.open(d + '/f', os.O_RDONLY)), 'opened', 257)
                 writer = os.open(d + '/f', os.O_WRONLY)
                 for t in readers:
                     t.join()
                 os.close(writer)
-                print(' '.join('%s=%d' % (r, results.count(r)) for r in sorted(set(results))))
+                tally()
                 """;
         Result control = ChildProcess.run(List.of("/usr/bin/python3", "-c", script,
                 Files.createDirectory(tmp.resolve("control")).toString()));
@@ -279,14 +290,14 @@ class SandboxAttackLoadTest {
     }
 
     /// The same bound for sends that wait for a peer that does not read: of 184 threads sending
-    /// (sendmsg, which the broker performs) on a socket whose buffer is full, 144 are held and 40 fail at once with ENOBUFS (as a send
-    /// does when the kernel has no buffer for it); the held ones complete once the peer reads.
-    /// Outside the sandbox every send waits and completes (the control).
+    /// (sendmsg, which the broker performs) on a socket whose buffer is full, 144 are held and 40
+    /// fail at once with ENOBUFS (as a send does when the kernel has no buffer for it); the held
+    /// ones complete once the peer reads. Outside the sandbox every send waits and completes (the
+    /// control).
     @Test
     void blockingSendsBeyondWhatTheBrokerHoldsFailWithEnobufs(@TempDir Path tmp) throws Exception {
-        String script = """
-                import errno, os, socket, sys, threading, time
-                factor = float(os.environ.get('POSIX4J_TEST_TIME_FACTOR', '1'))
+        String script = CROWD + """
+                import socket
                 a, b = socket.socketpair()
                 a.setblocking(False)
                 try:
@@ -295,34 +306,14 @@ class SandboxAttackLoadTest {
                 except BlockingIOError:
                     pass
                 a.setblocking(True)
-                results = []
-                def sender():
-                    try:
-                        a.sendmsg([b'y'])
-                        results.append('sent')
-                    except OSError as e:
-                        results.append(errno.errorcode[e.errno])
-                senders = [threading.Thread(target=sender) for _ in range(184)]
-                for t in senders:
-                    t.start()
-                def waiting(t):
-                    try:
-                        with open('/proc/self/task/%s/syscall' % t.native_id) as f:
-                            return f.read().split()[0] == '46'
-                    except OSError:
-                        return False
-                deadline = time.monotonic() + 60 * factor
-                while sum(not t.is_alive() or waiting(t) for t in senders) < len(senders):
-                    if time.monotonic() > deadline:
-                        sys.exit('the senders never all waited')
-                    time.sleep(0.05)
+                senders = crowd(lambda: a.sendmsg([b'y']), 'sent', 46)
                 b.setblocking(False)
                 while any(t.is_alive() for t in senders):
                     try:
                         b.recv(65536)
                     except BlockingIOError:
                         time.sleep(0.01)
-                print(' '.join('%s=%d' % (r, results.count(r)) for r in sorted(set(results))))
+                tally()
                 """;
         Result control = ChildProcess.run(List.of("/usr/bin/python3", "-c", script));
         assertEquals(new Result(0, "sent=184\n", ""), control, control::toString);
