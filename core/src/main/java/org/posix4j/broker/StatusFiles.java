@@ -127,11 +127,13 @@ final class StatusFiles implements AutoCloseable {
         /// Keeps `fd`, the thread's `mem` opened and proven by this lease's call after
         /// [#memoryStamp()] answered `stamp`, for later calls: true when it is kept (it is then
         /// the entry's to close); false when `stamp` is -1, an exec has been seen since, the
-        /// entry has one already or is dropped (the caller then closes `fd`).
+        /// entry has one already, is dropped, or still holds one an exec retired (a call of the
+        /// thread that waits long, a FIFO's open, holds the entry: each exec would otherwise
+        /// leave one more open until it ends). The caller then closes `fd`.
         boolean keep(int fd, long stamp) {
             synchronized (StatusFiles.this) {
                 if (closed || stamp < 0 || stamp != execs || !keepsMemory || !execing.isEmpty() || entry.dropped
-                        || entry.mem >= 0) {
+                        || entry.mem >= 0 || entry.retired.length > 0) {
                     return false;
                 }
                 entry.mem = fd;

@@ -179,6 +179,20 @@ class StatusFilesTest {
             }
             Kernel.close(during);
             assertEquals(0, opened(Set.of(mem)));
+
+            int held = openMem(p.tid);
+            try (StatusFiles.Lease holder = files.credentials(Scratch.get(), p.tid, true)) {
+                assertTrue(holder.keep(held, files.memoryStamp()));
+                files.execStarting(execing.tid);
+                files.heardFrom(execing.tid);
+                int next = openMem(p.tid);
+                try (StatusFiles.Lease another = files.credentials(Scratch.get(), p.tid, true)) {
+                    assertFalse(another.keep(next, files.memoryStamp()),
+                            "none kept beside a retired one a call still holds: each exec would add one");
+                }
+                Kernel.close(next);
+            }
+            assertEquals(0, opened(Set.of(mem)), "the retired one closed with the last call holding it");
         }
     }
 
