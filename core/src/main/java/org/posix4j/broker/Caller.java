@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.posix4j.internal.FcntlH;
 
@@ -61,6 +62,16 @@ final class Caller implements AutoCloseable {
     /// until other calls are answered.
     static final long BUDGET = 64L << 20;
     private static final AtomicLong HELD = new AtomicLong();
+    /// The most copies of programs' descriptors (the SCM_RIGHTS of their sends) the master holds
+    /// at once, across every call of every sandbox in this JVM: past it, a send that passes
+    /// descriptors fails with ETOOMANYREFS, the kernel's errno for too many descriptors in
+    /// flight. Each call holds its copies until it is answered, and a send can wait for a peer
+    /// without end (found by an audit, 2026-12-07: 78 waiting sends of 253 descriptors each
+    /// took 19,918 of the JVM's 20,000).
+    static final int DESCRIPTOR_BUDGET = 4096;
+    private static final AtomicInteger HELD_DESCRIPTORS = new AtomicInteger();
+    /// The descriptors this call holds in [#HELD_DESCRIPTORS]; guarded by this.
+    private int heldDescriptors;
 
     private Caller(Master master, long id, int tid, StatusFiles.Lease lease) {
         this.master = master;
@@ -233,6 +244,21 @@ final class Caller implements AutoCloseable {
         }
     }
 
+    /// Reserves `count` of [#DESCRIPTOR_BUDGET] for copies of the caller's descriptors this call
+    /// holds until its handles close; false, reserving none, when the budget is spent.
+    synchronized boolean reserveDescriptors(int count) {
+        for (;;) {
+            int h = HELD_DESCRIPTORS.get();
+            if (h + count > DESCRIPTOR_BUDGET) {
+                return false;
+            }
+            if (HELD_DESCRIPTORS.compareAndSet(h, h + count)) {
+                heldDescriptors += count;
+                return true;
+            }
+        }
+    }
+
     /// The errno of a copy of the caller's memory that failed: ENOBUFS when the master's budget
     /// was spent, else EFAULT (the memory could not be read).
     synchronized int copyError() {
@@ -244,6 +270,8 @@ final class Caller implements AutoCloseable {
         closed = true;
         HELD.addAndGet(-held);
         held = 0;
+        HELD_DESCRIPTORS.addAndGet(-heldDescriptors);
+        heldDescriptors = 0;
         if (mem >= 0 && !memKept) {
             Kernel.close(mem);
         }

@@ -31,6 +31,10 @@ final class Sockets {
     private static final int EAGAIN = 11;
     private static final int ENOTSOCK = 88;
     private static final int EMSGSIZE = 90;
+    private static final int ETOOMANYREFS = 109;
+    /// The most descriptors one message may pass (the kernel's SCM_MAX_FD, over all of its
+    /// SCM_RIGHTS): more is EINVAL, as the kernel answers.
+    static final int MAX_PASSED = 253;
     private static final int F_GETFL = 3;
     private static final int MSGHDR = 56;
     private static final int MMSGHDR = 64;
@@ -218,9 +222,18 @@ final class Sockets {
     /// copies (added to `fds`); refuses SCM_CREDENTIALS, which the kernel would check against
     /// the master's credentials instead of the program's, and the messages that route one send
     /// elsewhere than the address decided on (IP_RETOPTS, IPv6 routing headers and next hops),
-    /// as the filter refuses the same as socket options.
+    /// as the filter refuses the same as socket options. More than [#MAX_PASSED] descriptors
+    /// are EINVAL, as in the kernel; copies past the master's budget ETOOMANYREFS
+    /// ([Caller#DESCRIPTOR_BUDGET]), reserved for the whole message before any copy is made.
     private static int translateRights(byte[] cmsg, Caller caller, List<Integer> fds) {
         MemorySegment c = MemorySegment.ofArray(cmsg);
+        int passed = passedCount(c, cmsg.length);
+        if (passed < 0) {
+            return -passed;
+        }
+        if (passed > 0 && !caller.reserveDescriptors(passed)) {
+            return ETOOMANYREFS;
+        }
         int at = 0;
         while (at + 16 <= cmsg.length) {
             long len = c.get(JAVA_LONG.withByteAlignment(1), at);
@@ -245,6 +258,28 @@ final class Sockets {
             at += (int) ((len + 7) & ~7L);
         }
         return 0;
+    }
+
+    /// The number of descriptors the SCM_RIGHTS messages of the control buffer `c` (`length`
+    /// bytes) pass, or -errno: EINVAL for a malformed header or more than [#MAX_PASSED].
+    private static int passedCount(MemorySegment c, int length) {
+        int passed = 0;
+        int at = 0;
+        while (at + 16 <= length) {
+            long len = c.get(JAVA_LONG.withByteAlignment(1), at);
+            if (len < 16 || at + len > length) {
+                return -EINVAL;
+            }
+            if (c.get(JAVA_INT.withByteAlignment(1), at + 8) == SocketH.SOL_SOCKET
+                    && c.get(JAVA_INT.withByteAlignment(1), at + 12) == SocketH.SCM_RIGHTS) {
+                passed += (int) ((len - 16) / 4);
+                if (passed > MAX_PASSED) {
+                    return -EINVAL;
+                }
+            }
+            at += (int) ((len + 7) & ~7L);
+        }
+        return passed;
     }
 
     /// Whether a control message of `level` and `type` sets where a packet goes.
