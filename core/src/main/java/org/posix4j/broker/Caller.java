@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.posix4j.internal.FcntlH;
@@ -217,6 +218,56 @@ final class Caller implements AutoCloseable {
         return lease.credentials;
     }
 
+    /// The errno a signal pending for the calling thread makes its call answer (see
+    /// [Interrupts]), read from its `/proc/TID/status` through [#procDir]: ERESTARTSYS for one
+    /// the thread will take itself (pending for the thread, or for its process when that has
+    /// this one thread); EINTR for one pending for its process of several threads when the
+    /// caller is the main thread, to which the kernel offers a process's signal first; 0 for
+    /// none (blocked and ignored ones do not count), when the call is gone or the file cannot be
+    /// read.
+    synchronized int interruption() {
+        int dir = procDir(Scratch.get());
+        if (dir < 0) {
+            return 0;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(Path.of("/proc/self/fd/" + dir + "/status"), ISO_8859_1);
+        } catch (IOException e) {
+            return 0;
+        }
+        long thread = 0;
+        long shared = 0;
+        long blocked = 0;
+        long ignored = 0;
+        int threads = 0;
+        for (String line : lines) {
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            String value = line.substring(colon + 1).strip();
+            switch (line.substring(0, colon)) {
+                case "Threads" -> threads = Integer.parseInt(value);
+                case "SigPnd" -> thread = Long.parseUnsignedLong(value, 16);
+                case "ShdPnd" -> shared = Long.parseUnsignedLong(value, 16);
+                case "SigBlk" -> blocked = Long.parseUnsignedLong(value, 16);
+                case "SigIgn" -> ignored = Long.parseUnsignedLong(value, 16);
+                default -> { }
+            }
+        }
+        long unblocked = ~blocked & ~ignored;
+        if (((thread | (threads == 1 ? shared : 0)) & unblocked) != 0) {
+            return Interrupts.ERESTARTSYS;
+        }
+        return (shared & unblocked) != 0 && tid == pid ? Interrupts.EINTR : 0;
+    }
+
+    /// Answers the call with `errno` (see [Interrupts]); nothing when it is answered already.
+    void interrupt(int errno) {
+        master.reply(Scratch.get(), id, 0, errno);
+    }
+
     /// Marks the call as answered by another thread (a send that blocks), which then owns
     /// these handles.
     void handOff() {
@@ -268,6 +319,7 @@ final class Caller implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        Interrupts.forget(this);
         HELD.addAndGet(-held);
         held = 0;
         HELD_DESCRIPTORS.addAndGet(-heldDescriptors);

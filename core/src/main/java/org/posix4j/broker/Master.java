@@ -1130,7 +1130,7 @@ public final class Master implements AutoCloseable {
         long r = NetworkCalls.asCaller(creds, () -> NetworkCalls.send(copy, message, null, flags | SocketH.MSG_DONTWAIT));
         if (r == -EAGAIN && blocking) {
             c.handOff();
-            Offload.run(c.pid, () -> {
+            Offload.run(c, () -> {
                 Scratch o = Scratch.get();
                 long w = NetworkCalls.asCaller(creds, () -> Sockets.sendWaiting(this, o, id, copy, message, null, flags));
                 Kernel.close(copy);
@@ -1161,7 +1161,7 @@ public final class Master implements AutoCloseable {
         long[] r = NetworkCalls.asCaller(creds, () -> sendBatch(this, s, c, id, fd, vector, messages, flags, null, false));
         if (r == null) {
             c.handOff();
-            Offload.run(c.pid, () -> {
+            Offload.run(c, () -> {
                 Scratch o = Scratch.get();
                 long[] w = NetworkCalls.asCaller(creds,
                         () -> sendBatch(this, o, c, id, fd, vector, messages, flags, null, true));

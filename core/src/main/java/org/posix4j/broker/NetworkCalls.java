@@ -168,7 +168,13 @@ final class NetworkCalls {
     private static long[] offload(Master master, Call call, Consumer<long[]> done, Blocking op, Runnable release) {
         call.handOff();
         ProgramCredentials acting = ProgramCredentials.acting();
-        Offload.run(call.pid(), () -> {
+        Offload.run(call.caller, () -> {
+            if (!master.stillWaiting(Scratch.get(), call.id)) {
+                // Answered while it waited for a thread (a signal, see Interrupts).
+                release.run();
+                master.release(call.id);
+                return;
+            }
             ProgramCredentials.actAs(acting);
             long[] r;
             try {

@@ -66,11 +66,13 @@ final class Offload {
         final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
     }
 
-    /// Runs `task` on the pool for process `pid`: at once when it has fewer than
-    /// [#PER_PROCESS] running, else after those before it; or, when [#WAITING_PER_PROCESS] of
-    /// that process or [#ACCEPTED] in all are already handed over, runs `refused` on this
-    /// thread instead (it answers the call with an errno and releases what `task` would have).
-    static void run(int pid, Runnable task, Runnable refused) {
+    /// Runs `task`, the call of `caller`, on the pool for its process: at once when that has
+    /// fewer than [#PER_PROCESS] running, else after those before it; the caller's signals may
+    /// interrupt the call meanwhile ([Interrupts]). Or, when [#WAITING_PER_PROCESS] of that
+    /// process or [#ACCEPTED] in all are already handed over, runs `refused` on this thread
+    /// instead (it answers the call with an errno and releases what `task` would have).
+    static void run(Caller caller, Runnable task, Runnable refused) {
+        int pid = caller.pid;
         boolean refuse;
         synchronized (QUEUES) {
             Queue q = QUEUES.get(pid);
@@ -80,6 +82,7 @@ final class Offload {
                 accepted++;
                 if (busy) {
                     q.waiting.add(task);
+                    Interrupts.watch(caller);
                     return;
                 }
                 QUEUES.computeIfAbsent(pid, k -> new Queue()).running++;
@@ -89,6 +92,7 @@ final class Offload {
             refused.run();
             return;
         }
+        Interrupts.watch(caller);
         POOL.execute(() -> runThenNext(pid, task));
     }
 

@@ -339,11 +339,17 @@ final class Performer {
         offloaded.incrementAndGet();
         ProgramCredentials caller = CALLER.get();
         ProgramCredentials acting = ProgramCredentials.acting();
-        Offload.run(call.pid(), () -> {
+        Offload.run(call.caller, () -> {
             CALLER.set(caller);
             ProgramCredentials.actAs(acting);
             try {
                 Scratch s = Scratch.get();
+                if (!master.stillWaiting(s, call.id)) {
+                    // Answered while it waited for a thread (a signal, see Interrupts).
+                    after.run();
+                    master.release(call.id);
+                    return;
+                }
                 int fd;
                 try {
                     fd = opener.applyAsInt(s);

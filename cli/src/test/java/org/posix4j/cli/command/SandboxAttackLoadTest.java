@@ -362,4 +362,87 @@ class SandboxAttackLoadTest {
                 "--allow-read", "/etc"), List.of("/usr/bin/python3", "-c", script));
         assertEquals(new Result(0, "254: EINVAL\nETOOMANYREFS=24 sent=16\n", ""), r.result(), r::describe);
     }
+
+    /// A signal interrupts a brokered call that waits (a FIFO's open, a send to a full socket),
+    /// as it does outside: the filter makes a received call's wait killable only, so before the
+    /// master watched for pending signals (Interrupts) an alarm(2) meant to end such a wait was
+    /// held back with its handler until the call ended, forever with nobody to end it (found by
+    /// an audit, 2026-12-07). A handler that raises ends the open and the send (Python's EINTR);
+    /// one that returns runs while the open waits, which is then made again and completes when a
+    /// writer comes (the restart). Outside the sandbox the same lines (the control).
+    @Test
+    void aSignalInterruptsABrokeredCallThatWaits(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("fifos"));
+        String script = """
+                import os, signal, socket, sys, threading, time
+                d = sys.argv[1]
+                os.mkfifo(d + '/f')
+                class Alarm(Exception):
+                    pass
+                def raising(signum, frame):
+                    raise Alarm()
+                signal.signal(signal.SIGALRM, raising)
+                signal.alarm(1)
+                try:
+                    os.open(d + '/f', os.O_RDONLY)
+                    print('open: opened')
+                except Alarm:
+                    print('open: interrupted')
+                ran = []
+                signal.signal(signal.SIGALRM, lambda signum, frame: ran.append(time.monotonic()))
+                def writer():
+                    time.sleep(2)
+                    os.close(os.open(d + '/f', os.O_WRONLY))
+                threading.Thread(target=writer).start()
+                signal.alarm(1)
+                os.close(os.open(d + '/f', os.O_RDONLY))
+                opened = time.monotonic()
+                print('open: handler ran while it waited: %s' % (len(ran) == 1 and ran[0] < opened - 0.5))
+                a, b = socket.socketpair()
+                a.setblocking(False)
+                try:
+                    while True:
+                        a.send(b'x' * 4096)
+                except BlockingIOError:
+                    pass
+                a.setblocking(True)
+                signal.signal(signal.SIGALRM, raising)
+                signal.alarm(1)
+                try:
+                    a.sendmsg([b'y'])
+                    print('send: sent')
+                except Alarm:
+                    print('send: interrupted')
+                """;
+        String expected = "open: interrupted\nopen: handler ran while it waited: True\nsend: interrupted\n";
+        Result control = ChildProcess.run(List.of("/usr/bin/python3", "-c", script,
+                Files.createDirectory(tmp.resolve("control")).toString()));
+        assertEquals(new Result(0, expected, ""), control, control::toString);
+        Sandboxed r = SandboxProgramsTest.inside(tmp, List.of("--enforce", "broker", "--allow-read", "/usr",
+                "--allow-read", "/etc", "--allow-write", dir.toString()), List.of("/usr/bin/python3", "-c", script,
+                dir.toString()));
+        assertEquals(new Result(0, expected, ""), r.result(), r::describe);
+    }
+
+    /// The same in C, where the restart shows: a process of one thread opens a FIFO that waits
+    /// for a writer (a child, after 2 s) when SIGALRM comes (after 1 s). With SA_RESTART the
+    /// handler runs and the open is made again and returns the writer's FIFO; without, it fails
+    /// with EINTR after the handler: the master answers ERESTARTSYS and the kernel does the rest,
+    /// as outside the sandbox (the control).
+    @Test
+    void aSignalRestartsOrInterruptsAWaitingOpenAsItsHandlerAsks(@TempDir Path tmp) throws Exception {
+        Path program = Gcc.compile("sandbox/attack/interrupt.c", tmp);
+        Path dir = Files.createDirectory(tmp.resolve("fifos"));
+        Path fifo = dir.resolve("f");
+        ChildProcess.output("mkfifo", fifo.toString());
+        for (String mode : List.of("restart", "intr")) {
+            String expected = mode + ": " + (mode.equals("restart") ? "opened" : "EINTR") + ", handler ran first\n";
+            Result control = ChildProcess.run(List.of(program.toString(), mode, fifo.toString()));
+            assertEquals(new Result(0, expected, ""), control, control::toString);
+            Sandboxed r = SandboxProgramsTest.inside(tmp, List.of("--enforce", "broker", "--allow-read",
+                    program.toString(), "--allow-write", dir.toString()), List.of(program.toString(), mode,
+                    fifo.toString()));
+            assertEquals(new Result(0, expected, ""), r.result(), r::describe);
+        }
+    }
 }
