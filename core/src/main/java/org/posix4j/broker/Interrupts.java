@@ -13,8 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /// run, and an alarm(2) meant to end the wait never does (found by an audit, 2026-12-07: a
 /// program blocked so ignored its SIGALRM for ten minutes, and the SIGTERM after it).
 ///
-/// So a daemon thread looks every [#PERIOD_MILLIS] ms at the pending signals of each thread
-/// whose call was handed off (its `/proc/TID/status`, through the handle its [Caller] holds)
+/// So a daemon thread looks every [#PERIOD_MILLIS] ms (longer when more than 100 calls wait:
+/// half a millisecond a call, so that a program's thousands of waiting calls cost the JVM about
+/// two status reads a millisecond, not one per call every 50 ms) at the pending signals of each
+/// thread whose call was handed off (its `/proc/TID/status`, through the handle its [Caller] holds)
 /// that it neither blocks nor ignores ([Caller#interruption()]). For one the thread will take
 /// itself (directed at the thread, or at a process of one thread: no other thread can take it
 /// first) it answers the call ERESTARTSYS: on its way back the kernel treats the call as one a
@@ -63,7 +65,7 @@ final class Interrupts {
                         LOCK.wait();
                     }
                 }
-                Thread.sleep(PERIOD_MILLIS);
+                Thread.sleep(Math.max(PERIOD_MILLIS, WATCHED.size() / 2L));
             } catch (InterruptedException e) {
                 // A daemon thread nobody interrupts; should one, it keeps watching.
                 continue;

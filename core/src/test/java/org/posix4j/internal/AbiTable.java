@@ -66,7 +66,8 @@ public final class AbiTable {
     private static final Set<String> NOT_ABI = Set.of(
             "Signals.MAX_DEPTH", "Sockets.MAX_DATA", "SemaphoreH.SEM_ALIGN",
             "Performer.CONTAINED", "Performer.STATUS_FLAGS", "BrokerFilter.SIGN_BIT", "BrokerFilter.RET_ENOSYS",
-            "Caller.BUDGET", "PrctlH.SOCK_TYPE_MASK", "Performer.MAX_LEVELS");
+            "Caller.BUDGET", "Caller.DESCRIPTOR_BUDGET", "Sockets.MAX_PASSED", "PrctlH.SOCK_TYPE_MASK",
+            "Performer.MAX_LEVELS");
 
     /// The fields whose value depends on the architecture, from [FcntlH.ArchOpenFlags] of the
     /// architecture checked rather than of the one this JVM runs on.
