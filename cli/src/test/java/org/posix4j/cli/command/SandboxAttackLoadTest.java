@@ -9,6 +9,7 @@ import static org.posix4j.cli.command.SandboxAttackTest.sandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -228,12 +229,35 @@ class SandboxAttackLoadTest {
         assertEquals(new Result(0, "rdwr opened\nreaders done\n", ""), r.result(), r::describe);
     }
 
+    /// Runs the Python `script` outside the sandbox, then under `posix4j sandbox --enforce broker`
+    /// (reading /usr and /etc), and checks that each exits 0 and prints `outside` and `inside`.
+    /// With a `dir`, the script's argument is a directory of its own: a fresh one outside, `dir`
+    /// inside, which the sandbox may write.
+    private static void python(Path tmp, String script, Path dir, String outside, String inside)
+            throws Exception {
+        List<String> program = new ArrayList<>(List.of("/usr/bin/python3", "-c", script));
+        List<String> options = new ArrayList<>(List.of("--enforce", "broker", "--allow-read", "/usr", "--allow-read",
+                "/etc"));
+        List<String> control = new ArrayList<>(program);
+        if (dir != null) {
+            control.add(Files.createDirectory(tmp.resolve("control")).toString());
+            program.add(dir.toString());
+            options.addAll(List.of("--allow-write", dir.toString()));
+        }
+        Result c = ChildProcess.run(control);
+        assertEquals(new Result(0, outside, ""), c, c::toString);
+        Sandboxed r = SandboxProgramsTest.inside(tmp, options, program);
+        assertEquals(new Result(0, inside, ""), r.result(), r::describe);
+    }
+
     /// Python for the tests below: `crowd(call, ok, nr, n=184)` starts `n` threads, each running
     /// `call` and recording `ok` or, when it raises OSError, the errno's name, and returns them
     /// once each has ended or waits in syscall number `nr` (/proc/self/task/TID/syscall; exits
-    /// after 60 s times the time factor); `tally()` prints "NAME=COUNT" for each result, sorted.
+    /// after 60 s times the time factor); `tally()` prints "NAME=COUNT" for each result, sorted;
+    /// `full_pair()` makes a unix socket pair whose first end's buffer is full (and blocking);
+    /// `drain(b, threads)` reads `b` until `threads` have ended.
     private static final String CROWD = """
-            import errno, os, sys, threading, time
+            import errno, os, socket, sys, threading, time
             results = []
             def crowd(call, ok, nr, n=184):
                 def run():
@@ -259,6 +283,23 @@ class SandboxAttackLoadTest {
                 return threads
             def tally():
                 print(' '.join('%s=%d' % (r, results.count(r)) for r in sorted(set(results))))
+            def full_pair():
+                a, b = socket.socketpair()
+                a.setblocking(False)
+                try:
+                    while True:
+                        a.send(b'x' * 4096)
+                except BlockingIOError:
+                    pass
+                a.setblocking(True)
+                return a, b
+            def drain(b, threads):
+                b.setblocking(False)
+                while any(t.is_alive() for t in threads):
+                    try:
+                        b.recv(65536)
+                    except BlockingIOError:
+                        time.sleep(0.01)
             """;
 
     /// Blocking calls the broker hands to its own threads hold descriptors of the JVM until they
@@ -280,13 +321,7 @@ class SandboxAttackLoadTest {
                 os.close(writer)
                 tally()
                 """;
-        Result control = ChildProcess.run(List.of("/usr/bin/python3", "-c", script,
-                Files.createDirectory(tmp.resolve("control")).toString()));
-        assertEquals(new Result(0, "opened=184\n", ""), control, control::toString);
-        Sandboxed r = SandboxProgramsTest.inside(tmp, List.of("--enforce", "broker", "--allow-read", "/usr",
-                "--allow-read", "/etc", "--allow-write", dir.toString()), List.of("/usr/bin/python3", "-c", script,
-                dir.toString()));
-        assertEquals(new Result(0, "ENFILE=40 opened=144\n", ""), r.result(), r::describe);
+        python(tmp, script, dir, "opened=184\n", "ENFILE=40 opened=144\n");
     }
 
     /// The same bound for sends that wait for a peer that does not read: of 184 threads sending
@@ -297,29 +332,11 @@ class SandboxAttackLoadTest {
     @Test
     void blockingSendsBeyondWhatTheBrokerHoldsFailWithEnobufs(@TempDir Path tmp) throws Exception {
         String script = CROWD + """
-                import socket
-                a, b = socket.socketpair()
-                a.setblocking(False)
-                try:
-                    while True:
-                        a.send(b'x' * 4096)
-                except BlockingIOError:
-                    pass
-                a.setblocking(True)
-                senders = crowd(lambda: a.sendmsg([b'y']), 'sent', 46)
-                b.setblocking(False)
-                while any(t.is_alive() for t in senders):
-                    try:
-                        b.recv(65536)
-                    except BlockingIOError:
-                        time.sleep(0.01)
+                a, b = full_pair()
+                drain(b, crowd(lambda: a.sendmsg([b'y']), 'sent', 46))
                 tally()
                 """;
-        Result control = ChildProcess.run(List.of("/usr/bin/python3", "-c", script));
-        assertEquals(new Result(0, "sent=184\n", ""), control, control::toString);
-        Sandboxed r = SandboxProgramsTest.inside(tmp, List.of("--enforce", "broker", "--allow-read", "/usr",
-                "--allow-read", "/etc"), List.of("/usr/bin/python3", "-c", script));
-        assertEquals(new Result(0, "ENOBUFS=40 sent=144\n", ""), r.result(), r::describe);
+        python(tmp, script, null, "sent=184\n", "ENOBUFS=40 sent=144\n");
     }
 
     /// The descriptors a waiting send passes are the master's copies until it ends: at most
@@ -332,35 +349,18 @@ class SandboxAttackLoadTest {
     @Test
     void descriptorsHeldByWaitingSendsAreBounded(@TempDir Path tmp) throws Exception {
         String script = CROWD + """
-                import array, socket
+                import array
                 def rights(n):
                     return [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array('i', [0] * n))]
-                a, b = socket.socketpair()
                 try:
-                    a.sendmsg([b'z'], rights(254))
+                    socket.socketpair()[0].sendmsg([b'z'], rights(254))
                 except OSError as e:
                     print('254: ' + errno.errorcode[e.errno])
-                a.setblocking(False)
-                try:
-                    while True:
-                        a.send(b'x' * 4096)
-                except BlockingIOError:
-                    pass
-                a.setblocking(True)
-                senders = crowd(lambda: a.sendmsg([b'y'], rights(253)), 'sent', 46, 40)
-                b.setblocking(False)
-                while any(t.is_alive() for t in senders):
-                    try:
-                        b.recv(65536)
-                    except BlockingIOError:
-                        time.sleep(0.01)
+                a, b = full_pair()
+                drain(b, crowd(lambda: a.sendmsg([b'y'], rights(253)), 'sent', 46, 40))
                 tally()
                 """;
-        Result control = ChildProcess.run(List.of("/usr/bin/python3", "-c", script));
-        assertEquals(new Result(0, "254: EINVAL\nsent=40\n", ""), control, control::toString);
-        Sandboxed r = SandboxProgramsTest.inside(tmp, List.of("--enforce", "broker", "--allow-read", "/usr",
-                "--allow-read", "/etc"), List.of("/usr/bin/python3", "-c", script));
-        assertEquals(new Result(0, "254: EINVAL\nETOOMANYREFS=24 sent=16\n", ""), r.result(), r::describe);
+        python(tmp, script, null, "254: EINVAL\nsent=40\n", "254: EINVAL\nETOOMANYREFS=24 sent=16\n");
     }
 
     /// A signal interrupts a brokered call that waits (a FIFO's open, a send to a full socket),
@@ -373,8 +373,8 @@ class SandboxAttackLoadTest {
     @Test
     void aSignalInterruptsABrokeredCallThatWaits(@TempDir Path tmp) throws Exception {
         Path dir = Files.createDirectory(tmp.resolve("fifos"));
-        String script = """
-                import os, signal, socket, sys, threading, time
+        String script = CROWD + """
+                import signal
                 d = sys.argv[1]
                 os.mkfifo(d + '/f')
                 class Alarm(Exception):
@@ -398,14 +398,7 @@ class SandboxAttackLoadTest {
                 os.close(os.open(d + '/f', os.O_RDONLY))
                 opened = time.monotonic()
                 print('open: handler ran while it waited: %s' % (len(ran) == 1 and ran[0] < opened - 0.5))
-                a, b = socket.socketpair()
-                a.setblocking(False)
-                try:
-                    while True:
-                        a.send(b'x' * 4096)
-                except BlockingIOError:
-                    pass
-                a.setblocking(True)
+                a, b = full_pair()
                 signal.signal(signal.SIGALRM, raising)
                 signal.alarm(1)
                 try:
@@ -415,13 +408,7 @@ class SandboxAttackLoadTest {
                     print('send: interrupted')
                 """;
         String expected = "open: interrupted\nopen: handler ran while it waited: True\nsend: interrupted\n";
-        Result control = ChildProcess.run(List.of("/usr/bin/python3", "-c", script,
-                Files.createDirectory(tmp.resolve("control")).toString()));
-        assertEquals(new Result(0, expected, ""), control, control::toString);
-        Sandboxed r = SandboxProgramsTest.inside(tmp, List.of("--enforce", "broker", "--allow-read", "/usr",
-                "--allow-read", "/etc", "--allow-write", dir.toString()), List.of("/usr/bin/python3", "-c", script,
-                dir.toString()));
-        assertEquals(new Result(0, expected, ""), r.result(), r::describe);
+        python(tmp, script, dir, expected, expected);
     }
 
     /// The same in C, where the restart shows: a process of one thread opens a FIFO that waits
