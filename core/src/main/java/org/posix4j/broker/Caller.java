@@ -263,6 +263,11 @@ final class Caller implements AutoCloseable {
         return (shared & unblocked) != 0 && tid == pid ? Interrupts.EINTR : 0;
     }
 
+    /// Whether the call is answered and these handles closed.
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
     /// Answers the call with `errno` (see [Interrupts]); nothing when it is answered already.
     void interrupt(int errno) {
         master.reply(Scratch.get(), id, 0, errno);

@@ -71,6 +71,11 @@ final class Interrupts {
                 continue;
             }
             for (Caller c : WATCHED) {
+                if (c.isClosed()) {
+                    // Answered before it was watched (it forgot itself then).
+                    WATCHED.remove(c);
+                    continue;
+                }
                 int errno = c.interruption();
                 if (errno != 0) {
                     WATCHED.remove(c);
