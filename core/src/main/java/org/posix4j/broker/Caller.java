@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.posix4j.internal.FcntlH;
 
@@ -70,7 +68,7 @@ final class Caller implements AutoCloseable {
     /// without end (found by an audit, 2026-12-07: 78 waiting sends of 253 descriptors each
     /// took 19,918 of the JVM's 20,000).
     static final int DESCRIPTOR_BUDGET = 4096;
-    private static final AtomicInteger HELD_DESCRIPTORS = new AtomicInteger();
+    private static final AtomicLong HELD_DESCRIPTORS = new AtomicLong();
     /// The descriptors this call holds in [#HELD_DESCRIPTORS]; guarded by this.
     private int heldDescriptors;
 
@@ -219,21 +217,15 @@ final class Caller implements AutoCloseable {
     }
 
     /// The errno a signal pending for the calling thread makes its call answer (see
-    /// [Interrupts]), read from its `/proc/TID/status` through [#procDir]: ERESTARTSYS for one
-    /// the thread will take itself (pending for the thread, or for its process when that has
-    /// this one thread); EINTR for one pending for its process of several threads when the
-    /// caller is the main thread, to which the kernel offers a process's signal first; 0 for
-    /// none (blocked and ignored ones do not count), when the call is gone or the file cannot be
-    /// read.
+    /// [Interrupts]), read from its `/proc/TID/status` through the descriptor its entry keeps:
+    /// ERESTARTSYS for one the thread will take itself (pending for the thread, or for its
+    /// process when that has this one thread); EINTR for one pending for its process of several
+    /// threads when the caller is the main thread, to which the kernel offers a process's signal
+    /// first; 0 for none (blocked and ignored ones do not count), when the call is gone or the
+    /// file cannot be read.
     synchronized int interruption() {
-        int dir = procDir(Scratch.get());
-        if (dir < 0) {
-            return 0;
-        }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(Path.of("/proc/self/fd/" + dir + "/status"), ISO_8859_1);
-        } catch (IOException e) {
+        String status = closed ? null : lease.status();
+        if (status == null) {
             return 0;
         }
         long thread = 0;
@@ -241,7 +233,7 @@ final class Caller implements AutoCloseable {
         long blocked = 0;
         long ignored = 0;
         int threads = 0;
-        for (String line : lines) {
+        for (String line : status.lines().toList()) {
             int colon = line.indexOf(':');
             if (colon < 0) {
                 continue;
@@ -287,14 +279,22 @@ final class Caller implements AutoCloseable {
     /// handles close; false, and [#copyError()] says ENOBUFS from then on, when the budget is
     /// spent.
     synchronized boolean reserve(long bytes) {
+        if (!take(HELD, bytes, BUDGET)) {
+            overBudget = true;
+            return false;
+        }
+        held += bytes;
+        return true;
+    }
+
+    /// Adds `amount` to `total` unless that would pass `budget`; whether it did.
+    private static boolean take(AtomicLong total, long amount, long budget) {
         for (;;) {
-            long h = HELD.get();
-            if (h + bytes > BUDGET) {
-                overBudget = true;
+            long h = total.get();
+            if (h + amount > budget) {
                 return false;
             }
-            if (HELD.compareAndSet(h, h + bytes)) {
-                held += bytes;
+            if (total.compareAndSet(h, h + amount)) {
                 return true;
             }
         }
@@ -303,16 +303,11 @@ final class Caller implements AutoCloseable {
     /// Reserves `count` of [#DESCRIPTOR_BUDGET] for copies of the caller's descriptors this call
     /// holds until its handles close; false, reserving none, when the budget is spent.
     synchronized boolean reserveDescriptors(int count) {
-        for (;;) {
-            int h = HELD_DESCRIPTORS.get();
-            if (h + count > DESCRIPTOR_BUDGET) {
-                return false;
-            }
-            if (HELD_DESCRIPTORS.compareAndSet(h, h + count)) {
-                heldDescriptors += count;
-                return true;
-            }
+        if (!take(HELD_DESCRIPTORS, count, DESCRIPTOR_BUDGET)) {
+            return false;
         }
+        heldDescriptors += count;
+        return true;
     }
 
     /// The errno of a copy of the caller's memory that failed: ENOBUFS when the master's budget

@@ -74,26 +74,29 @@ final class Offload {
     static void run(Caller caller, Runnable task, Runnable refused) {
         int pid = caller.pid;
         boolean refuse;
+        boolean busy;
         synchronized (QUEUES) {
             Queue q = QUEUES.get(pid);
-            boolean busy = q != null && q.running >= PER_PROCESS;
+            busy = q != null && q.running >= PER_PROCESS;
             refuse = accepted >= ACCEPTED || busy && q.waiting.size() >= WAITING_PER_PROCESS;
             if (!refuse) {
                 accepted++;
                 if (busy) {
                     q.waiting.add(task);
-                    Interrupts.watch(caller);
-                    return;
+                } else {
+                    QUEUES.computeIfAbsent(pid, k -> new Queue()).running++;
                 }
-                QUEUES.computeIfAbsent(pid, k -> new Queue()).running++;
             }
         }
         if (refuse) {
             refused.run();
             return;
         }
+        // A queued task may run and answer before this: the watcher drops an answered caller.
         Interrupts.watch(caller);
-        POOL.execute(() -> runThenNext(pid, task));
+        if (!busy) {
+            POOL.execute(() -> runThenNext(pid, task));
+        }
     }
 
     private static void runThenNext(int pid, Runnable task) {

@@ -300,6 +300,14 @@ final class ProgramCredentials {
     /// Reads the whole status file `fd` into `s.status` with one pread from offset 0 (a buffer it
     /// fills exactly may hold only part: it is then doubled and read again, which makes the
     /// kernel render the file afresh); answers its length, -1 on failure.
+    /// The text of the status file open as `fd` (read from its start), `null` when it cannot be
+    /// read (its thread is gone).
+    static String statusText(int fd) {
+        Switch s = SWITCH.get();
+        int n = readStatus(s, fd);
+        return n < 0 ? null : new String(s.status.asSlice(0, n).toArray(JAVA_BYTE), ISO_8859_1);
+    }
+
     private static int readStatus(Switch s, int fd) {
         for (;;) {
             long r = Kernel.pread(fd, s.status, s.status.byteSize(), 0);

@@ -116,6 +116,12 @@ final class StatusFiles implements AutoCloseable {
             this.credentials = credentials;
         }
 
+        /// The thread's status file as it reads now (its pending signals, say), `null` when its
+        /// thread is gone: through the entry's descriptor, open while this lease is held.
+        String status() {
+            return ProgramCredentials.statusText(entry.fd);
+        }
+
         /// The thread's kept `mem`, or -1 when none is kept since the last exec; stays open
         /// while this lease is held.
         int keptMemory() {
